@@ -1,0 +1,79 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EbpfError, isEbpfError } from '../core/errors';
+import { HelperClient } from '../core/loader/helper-client';
+import type { ObjectReport } from '../core/verify/report';
+import { verifyObject } from '../core/verify/verify-object';
+import { formatHuman } from './format-human';
+
+/** A directory stands for the sources in it (`*.bpf.c`), or its objects when it has no sources. */
+export function expandInputs(inputs: string[]): string[] {
+  const out: string[] = [];
+  for (const input of inputs) {
+    const abs = path.resolve(input);
+    if (existsSync(abs) && statSync(abs).isDirectory()) {
+      const names = readdirSync(abs).sort();
+      const sources = names.filter((n) => n.endsWith('.bpf.c'));
+      const objects = names.filter((n) => n.endsWith('.bpf.o'));
+      const picked = sources.length > 0 ? sources : objects;
+      if (picked.length === 0) throw new EbpfError('usage', `${abs} holds no *.bpf.c source or *.bpf.o object.`);
+      out.push(...picked.map((n) => path.join(abs, n)));
+    } else {
+      out.push(abs);
+    }
+  }
+  return out;
+}
+
+export async function runVerify(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        program: { type: 'string' },
+        'log-level': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        cflags: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`ebpf-debugger verify: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length === 0) {
+    process.stderr.write('ebpf-debugger verify: name an object (.o), a source (.bpf.c) or a directory.\n');
+    return 2;
+  }
+  const logLevel = values['log-level'] !== undefined ? Number(values['log-level']) : undefined;
+  if (logLevel !== undefined && (!Number.isInteger(logLevel) || logLevel < 1 || logLevel > 7)) {
+    process.stderr.write(`ebpf-debugger verify: --log-level must be 1..7 (1 = failing path, 2 = everything, 4 = stats), not '${values['log-level']}'.\n`);
+    return 2;
+  }
+  const loader = new HelperClient();
+  const reports: ObjectReport[] = [];
+  let exit = 0;
+  try {
+    for (const input of expandInputs(positionals)) {
+      const run = await verifyObject(loader, input, {
+        programName: values.program,
+        logLevel,
+        build: values.cflags ? { extraArgs: values.cflags.split(/\s+/).filter(Boolean) } : undefined,
+      });
+      reports.push(run.report);
+      if (run.report.programs.some((p) => p.verdict !== 'accepted')) exit = 1;
+      if (!values.json) process.stdout.write(formatHuman(run.report) + '\n\n');
+    }
+  } catch (e) {
+    if (!isEbpfError(e)) throw e;
+    process.stderr.write(`ebpf-debugger: ${e.message}\n`);
+    return 2;
+  } finally {
+    await loader.close();
+  }
+  if (values.json) process.stdout.write(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
+  return exit;
+}

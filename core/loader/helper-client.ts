@@ -1,0 +1,141 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { EbpfError } from '../errors';
+import type { Loader, VerifyOutcome } from './loader';
+import type { HelloResult, HelperErrorBody, HelperMethod, ListResult, VerifyParams, VerifyResult } from './protocol';
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+  onLog?: (chunk: Buffer) => void;
+}
+
+/** Where the bundled helper sits: next to the bundle that imports this module (all bundles live in dist/). */
+export function defaultHelperPath(): string {
+  const beside = path.join(__dirname, 'helper.js');
+  if (existsSync(beside)) return beside;
+  return path.resolve(__dirname, '..', '..', 'dist', 'helper.js'); // running from sources (tests)
+}
+
+export interface HelperClientOptions {
+  helperPath?: string;
+  /** Node executable; inside VS Code this is Electron, run as plain Node. */
+  nodePath?: string;
+}
+
+/** Talks to one loader helper process over NDJSON; requests are served one at a time. */
+export class HelperClient implements Loader {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private nextId = 1;
+  private pending = new Map<number, Pending>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private stderr = '';
+  private partial: Buffer[] = [];
+
+  constructor(private readonly opts: HelperClientOptions = {}) {}
+
+  private start(): ChildProcessWithoutNullStreams {
+    if (this.child) return this.child;
+    const helper = this.opts.helperPath ?? defaultHelperPath();
+    if (!existsSync(helper)) {
+      throw new EbpfError('helper-failed', `The loader helper ${helper} is missing.`, 'Run `npm run build` to create dist/helper.js.');
+    }
+    const child = spawn(this.opts.nodePath ?? process.execPath, [helper], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (b: Buffer) => this.onData(b));
+    child.stderr.on('data', (b: Buffer) => { this.stderr = (this.stderr + b.toString('utf8')).slice(-8192); });
+    child.on('error', (e) => this.failAll(new EbpfError('helper-failed', `Cannot start the loader helper: ${e.message}`)));
+    child.on('exit', (code, signal) => {
+      this.child = undefined;
+      const why = signal ? `signal ${signal}` : `exit code ${code}`;
+      const tail = this.stderr.trim() ? `\n${this.stderr.trim()}` : '';
+      this.failAll(new EbpfError('helper-failed', `The loader helper stopped (${why}).${tail}`));
+    });
+    this.child = child;
+    return child;
+  }
+
+  private failAll(e: Error): void {
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private onData(b: Buffer): void {
+    let start = 0;
+    for (let nl = b.indexOf(10, start); nl >= 0; nl = b.indexOf(10, start)) {
+      this.partial.push(b.subarray(start, nl));
+      const line = Buffer.concat(this.partial);
+      this.partial = [];
+      start = nl + 1;
+      if (line.length > 0) this.onLine(line);
+    }
+    if (start < b.length) this.partial.push(b.subarray(start));
+  }
+
+  private onLine(line: Buffer): void {
+    let msg: { id?: number; log?: string; result?: unknown; error?: HelperErrorBody };
+    try {
+      msg = JSON.parse(line.toString('utf8'));
+    } catch {
+      this.failAll(new EbpfError('helper-failed', `The loader helper wrote a line that is not JSON: ${line.toString('utf8', 0, 200)}`));
+      return;
+    }
+    const p = msg.id !== undefined ? this.pending.get(msg.id) : undefined;
+    if (!p) return;
+    if (msg.log !== undefined) {
+      p.onLog?.(Buffer.from(msg.log, 'utf8'));
+      return;
+    }
+    this.pending.delete(msg.id!);
+    if (msg.error) p.reject(new EbpfError((msg.error.code as never) ?? 'helper-failed', msg.error.message, msg.error.hint));
+    else p.resolve(msg.result);
+  }
+
+  private request<T>(method: HelperMethod, params: unknown, onLog?: (chunk: Buffer) => void): Promise<T> {
+    const run = () => new Promise<T>((resolve, reject) => {
+      let child: ChildProcessWithoutNullStreams;
+      try {
+        child = this.start();
+      } catch (e) {
+        reject(e as Error);
+        return;
+      }
+      const id = this.nextId++;
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onLog });
+      child.stdin.write(JSON.stringify({ id, method, params }) + '\n');
+    });
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  hello(): Promise<HelloResult> {
+    return this.request('hello', {});
+  }
+
+  list(objectPath: string): Promise<ListResult> {
+    return this.request('list', { path: objectPath });
+  }
+
+  async verify(params: VerifyParams, onLog?: (chunk: Buffer) => void): Promise<VerifyOutcome> {
+    const log: Buffer[] = [];
+    const result = await this.request<VerifyResult>('verify', params, (chunk) => {
+      log.push(chunk);
+      onLog?.(chunk);
+    });
+    return { ...result, log };
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The loader helper's protocol: newline-delimited JSON over stdio, one request at a time.
+ * Request:  {"id": 1, "method": "verify", "params": {...}}
+ * Replies:  {"id": 1, "log": "<chunk>"}*  then  {"id": 1, "result": {...}}  or  {"id": 1, "error": {...}}
+ * Log chunks end on a line boundary where possible, so no reply holds the whole log.
+ */
+export interface HelloResult {
+  kernel: string;
+  libbpf: string;
+  uid: number;
+  /** Effective capability mask from /proc/self/status, hex. */
+  capEff: string;
+  pid: number;
+}
+
+export interface ProgramInfo {
+  name: string;
+  section: string;
+  /** Instructions as libbpf will load them (before subprogram appending). */
+  insnCount: number;
+}
+
+export interface MapInfo { name: string }
+
+export interface ListResult { programs: ProgramInfo[]; maps: MapInfo[] }
+
+export interface VerifyParams {
+  path: string;
+  program: string;
+  logLevel: number;
+}
+
+export interface VerifyResult {
+  program: string;
+  section: string;
+  /** 0 when the load succeeded (the program was verified, then closed, never attached). */
+  errno: number;
+  /** Bytes of verifier log streamed before this result. */
+  logBytes: number;
+  /** libbpf's own messages during open/load (warnings, CO-RE failures). */
+  libbpf: string[];
+  /** Wall time of bpf_object__load in the helper, microseconds. */
+  loadUs: number;
+}
+
+export type HelperMethod = 'hello' | 'list' | 'verify';
+
+export interface HelperRequest { id: number; method: HelperMethod; params?: unknown }
+
+/** Error codes the helper reports; mirror core/errors ErrorCode where they overlap. */
+export interface HelperErrorBody { code: string; message: string; hint?: string }
+
+export type HelperReply =
+  | { id: number; log: string }
+  | { id: number; result: unknown }
+  | { id: number; error: HelperErrorBody };

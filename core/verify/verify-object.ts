@@ -1,0 +1,118 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { buildBpfSource, isBpfSource, type BuildOptions } from '../build/clang';
+import { EbpfError } from '../errors';
+import type { Loader } from '../loader/loader';
+import type { VerifyResult } from '../loader/protocol';
+import { summarizeLog } from '../verifier-log/parse';
+import type { LogSummary } from '../verifier-log/types';
+import { errnoName } from './errno';
+import type { ObjectReport, ProgramReport, SourceLocation } from './report';
+import { resolveSourceFile } from './resolve-source';
+
+export const DEFAULT_LOG_LEVEL = 5; // level 1 (the failing path) + 4 (stats: time, stack depth)
+
+export interface VerifyOptions {
+  /** Verify only this program (default: every program of the object). */
+  programName?: string;
+  logLevel?: number;
+  build?: BuildOptions;
+  /** Extra directories to look for the sources the log names. */
+  sourceRoots?: string[];
+  /** Called with each chunk of each program's log as it streams in. */
+  onLog?: (program: string, chunk: Buffer) => void;
+}
+
+export interface VerifiedProgram {
+  report: ProgramReport;
+  summary: LogSummary;
+  log: Buffer[];
+}
+
+export interface VerifyRun {
+  report: ObjectReport;
+  programs: VerifiedProgram[];
+}
+
+const ENOSPC = 28;
+const EPERM = 1;
+
+function locate(summary: LogSummary, roots: string[]): SourceLocation | null {
+  const src = summary.source;
+  if (!src || src.file === null || src.line === null) return null;
+  return { file: resolveSourceFile(src.file, roots) ?? src.file, line: src.line, column: null };
+}
+
+function errorMessage(result: VerifyResult): string {
+  if (result.errno === EPERM) {
+    return 'The kernel refused to load the program (EPERM): the loader lacks CAP_BPF/CAP_PERFMON/CAP_NET_ADMIN. '
+      + 'Run as root, or with those capabilities.';
+  }
+  const last = result.libbpf.filter((m) => /fail|error|invalid|unknown|not found|cannot/i.test(m)).slice(-3);
+  return last.length > 0 ? last.join('\n') : `libbpf could not load the program (errno ${result.errno}).`;
+}
+
+export function programReport(result: VerifyResult, log: Buffer[], roots: string[]): VerifiedProgram {
+  const summary = summarizeLog(Buffer.concat(log).toString('utf8'));
+  const rejected = result.errno !== 0 && summary.errorLines.length > 0;
+  const verdict = result.errno === 0 ? 'accepted' : rejected ? 'rejected' : 'error';
+  const messageLines = verdict === 'rejected' ? summary.errorLines : verdict === 'error' ? errorMessage(result).split('\n') : [];
+  const report: ProgramReport = {
+    name: result.program,
+    section: result.section,
+    verdict,
+    errno: result.errno,
+    errnoName: errnoName(result.errno),
+    message: messageLines.length > 0 ? messageLines.join('\n') : null,
+    messageLines,
+    insn: rejected ? summary.insn : null,
+    location: rejected ? locate(summary, roots) : null,
+    sourceText: rejected ? summary.source?.text ?? null : null,
+    stats: summary.stats,
+    logBytes: result.logBytes,
+    truncated: result.errno === ENOSPC || (result.logBytes > 0 && summary.tailTruncated && verdict !== 'error'),
+    libbpf: result.libbpf,
+  };
+  return { report, summary, log };
+}
+
+/** Resolve the input: build a C source, or take an object as it is. */
+export async function prepareObject(input: string, build?: BuildOptions): Promise<{ object: string; source: string | null }> {
+  const abs = path.resolve(input);
+  if (!existsSync(abs)) throw new EbpfError('file-not-found', `${abs}: no such file.`);
+  if (statSync(abs).isDirectory()) throw new EbpfError('usage', `${abs} is a directory; name an object (.o) or a source (.bpf.c).`);
+  if (isBpfSource(abs)) {
+    const built = await buildBpfSource(abs, build);
+    return { object: built.object, source: abs };
+  }
+  return { object: abs, source: null };
+}
+
+/** Build if needed, then verify each program of the object in the kernel, one at a time. */
+export async function verifyObject(loader: Loader, input: string, opts: VerifyOptions = {}): Promise<VerifyRun> {
+  const { object, source } = await prepareObject(input, opts.build);
+  const hello = await loader.hello();
+  const listing = await loader.list(object);
+  if (listing.programs.length === 0) {
+    throw new EbpfError('no-programs', `${object} holds no BPF program.`, 'Programs live in sections named like SEC("xdp") or SEC("tracepoint/...").');
+  }
+  let targets = listing.programs;
+  if (opts.programName) {
+    targets = targets.filter((p) => p.name === opts.programName);
+    if (targets.length === 0) {
+      throw new EbpfError('program-not-found', `${object} has no program named '${opts.programName}'.`,
+        `Its programs: ${listing.programs.map((p) => p.name).join(', ')}.`);
+    }
+  }
+  const logLevel = opts.logLevel ?? DEFAULT_LOG_LEVEL;
+  const roots = [...(source ? [path.dirname(source)] : []), path.dirname(object), ...(opts.sourceRoots ?? [])];
+  const programs: VerifiedProgram[] = [];
+  for (const p of targets) {
+    const outcome = await loader.verify({ path: object, program: p.name, logLevel }, (chunk) => opts.onLog?.(p.name, chunk));
+    programs.push(programReport(outcome, outcome.log, roots));
+  }
+  return {
+    report: { object, source, kernel: hello.kernel, libbpf: hello.libbpf, logLevel, programs: programs.map((p) => p.report) },
+    programs,
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * The loader helper: a small process that verifies BPF objects through libbpf and nothing else.
+ * It never attaches, clears map pin paths, closes every object it opens, and serves one request at a time
+ * over newline-delimited JSON (core/loader/protocol.ts).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import readline from 'node:readline';
+import type { HelloResult, HelperErrorBody, HelperRequest, ListResult, VerifyParams, VerifyResult } from '../../core/loader/protocol';
+import { Libbpf, LibbpfCallError, LibbpfLoadError } from './libbpf';
+
+const LOG_BUF_SIZE = 1024 * 1024 * 1024 - 1; // the kernel refuses log_size > UINT_MAX >> 2
+const CHUNK = 4 * 1024 * 1024;
+
+class HelperError extends Error {
+  constructor(readonly code: string, message: string, readonly hint?: string) {
+    super(message);
+  }
+}
+
+let libbpf: Libbpf | undefined;
+let logBuf: Buffer | undefined;
+
+function send(msg: object): void {
+  process.stdout.write(JSON.stringify(msg) + '\n');
+}
+
+function lib(): Libbpf {
+  if (libbpf) return libbpf;
+  try {
+    libbpf = new Libbpf(process.env.EBPF_DEBUGGER_LIBBPF || 'libbpf.so.1');
+  } catch (e) {
+    const msg = e instanceof LibbpfLoadError ? e.message : String(e);
+    throw new HelperError('libbpf-missing', msg, 'Install libbpf 1.x (Debian/Ubuntu: `sudo apt-get install libbpf1`), or point EBPF_DEBUGGER_LIBBPF at a libbpf.so.1.');
+  }
+  return libbpf;
+}
+
+/** One lazily allocated buffer reused across loads; untouched pages of it cost no memory. */
+function logBuffer(): Buffer {
+  if (!logBuf) {
+    try {
+      logBuf = Buffer.allocUnsafeSlow(LOG_BUF_SIZE);
+    } catch {
+      logBuf = Buffer.allocUnsafeSlow(256 * 1024 * 1024);
+    }
+  }
+  return logBuf;
+}
+
+function capEff(): string {
+  try {
+    return /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function checkObjectPath(path: unknown): string {
+  if (typeof path !== 'string' || path === '') throw new HelperError('usage', 'The request names no object path.');
+  if (!existsSync(path)) throw new HelperError('file-not-found', `${path}: no such file.`);
+  if (!statSync(path).isFile()) throw new HelperError('not-an-object', `${path} is a directory, not a BPF object file.`);
+  return path;
+}
+
+function openObject(path: string): unknown {
+  try {
+    return lib().open(path);
+  } catch (e) {
+    if (e instanceof LibbpfCallError) {
+      if (e.errno === 2) throw new HelperError('file-not-found', `${path}: no such file.`);
+      if (e.errno === 1 || e.errno === 13) throw new HelperError('no-privileges', `${path}: permission denied (${e.message}).`);
+      throw new HelperError('not-an-object', `${path} is not a BPF object libbpf can open: ${e.message} (errno ${e.errno}).`,
+        'Build it with `clang -g -O2 -target bpf -c prog.bpf.c -o prog.bpf.o`.');
+    }
+    throw e;
+  }
+}
+
+function hello(): HelloResult {
+  return { kernel: os.release(), libbpf: lib().version, uid: process.getuid?.() ?? -1, capEff: capEff(), pid: process.pid };
+}
+
+function list(params: { path?: unknown }): ListResult {
+  const path = checkObjectPath(params.path);
+  const l = lib();
+  const messages: string[] = [];
+  return l.capturePrints((level, m) => { if (level === 0) messages.push(m.trimEnd()); }, () => {
+    const obj = openObject(path);
+    try {
+      const programs = l.programs(obj).map(({ name, section, insnCount }) => ({ name, section, insnCount }));
+      return { programs, maps: l.maps(obj).map((name) => ({ name })) };
+    } finally {
+      l.close(obj);
+    }
+  });
+}
+
+/** Send the log in chunks that end on a newline where possible, so no message holds the whole log. */
+function streamLog(id: number, buf: Buffer, length: number): void {
+  let start = 0;
+  while (start < length) {
+    let end = Math.min(length, start + CHUNK);
+    if (end < length) {
+      const nl = buf.lastIndexOf(10, end - 1);
+      if (nl >= start) end = nl + 1;
+    }
+    send({ id, log: buf.toString('utf8', start, end) });
+    start = end;
+  }
+}
+
+function verify(id: number, params: Partial<VerifyParams>): VerifyResult {
+  const path = checkObjectPath(params.path);
+  const level = params.logLevel ?? 5;
+  if (!Number.isInteger(level) || level < 1 || level > 7) throw new HelperError('usage', `Log level ${level} is not one of 1..7.`);
+  const l = lib();
+  const messages: string[] = [];
+  const buf = logBuffer();
+  return l.capturePrints((lvl, m) => { if (lvl <= 1 && messages.length < 500) messages.push(m.trimEnd()); }, () => {
+    const obj = openObject(path);
+    try {
+      const programs = l.programs(obj);
+      const target = programs.find((p) => p.name === params.program);
+      if (!target) {
+        throw new HelperError('program-not-found', `${path} has no program named '${params.program}'.`,
+          `Its programs: ${programs.map((p) => p.name).join(', ') || '(none)'}.`);
+      }
+      l.maps(obj, true);
+      const t0 = process.hrtime.bigint();
+      const errno = l.loadOne(obj, target, programs, level, buf);
+      const loadUs = Number((process.hrtime.bigint() - t0) / 1000n);
+      let length = buf.indexOf(0);
+      if (length < 0) length = buf.length;
+      streamLog(id, buf, length);
+      return { program: target.name, section: target.section, errno, logBytes: length, libbpf: messages, loadUs };
+    } finally {
+      l.close(obj);
+    }
+  });
+}
+
+function handle(req: HelperRequest): void {
+  try {
+    let result: unknown;
+    switch (req.method) {
+      case 'hello': result = hello(); break;
+      case 'list': result = list((req.params ?? {}) as { path?: unknown }); break;
+      case 'verify': result = verify(req.id, (req.params ?? {}) as Partial<VerifyParams>); break;
+      default: throw new HelperError('usage', `Unknown method '${String(req.method)}'.`);
+    }
+    send({ id: req.id, result });
+  } catch (e) {
+    const error: HelperErrorBody = e instanceof HelperError
+      ? { code: e.code, message: e.message, hint: e.hint }
+      : { code: 'helper-failed', message: `Internal error in the loader helper: ${(e as Error).stack ?? String(e)}` };
+    send({ id: req.id, error });
+  }
+}
+
+const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
+rl.on('line', (line) => {
+  if (!line.trim()) return;
+  let req: HelperRequest;
+  try {
+    req = JSON.parse(line);
+  } catch {
+    send({ id: -1, error: { code: 'usage', message: 'Request is not JSON.' } });
+    return;
+  }
+  handle(req);
+});
+rl.on('close', () => process.exit(0));

@@ -1,0 +1,175 @@
+/**
+ * libbpf.so.1 through koffi. Declarations follow shared/docs/kernel-loading.md: the open-options layout of
+ * libbpf 1.1 (sizeof 80), caller-owned log buffers, and libbpf's print callback formatted with vsnprintf.
+ * This is the only module (with helper.ts) that touches native code.
+ */
+import * as koffi from 'koffi';
+
+type NativeFn = ReturnType<koffi.LibraryHandle['func']>;
+
+export interface LibbpfProgram { ptr: unknown; name: string; section: string; insnCount: number }
+
+export class LibbpfLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LibbpfLoadError';
+  }
+}
+
+/** A failed libbpf call with its (positive) errno; libbpf's private codes start at 4000. */
+export class LibbpfCallError extends Error {
+  constructor(readonly call: string, readonly errno: number, message: string) {
+    super(message);
+    this.name = 'LibbpfCallError';
+  }
+}
+
+const OPEN_OPTS_SIZE = 80; // libbpf 1.1 layout; newer libbpf reads only `sz` bytes of it
+
+export class Libbpf {
+  readonly version: string;
+  private readonly fn: Record<string, NativeFn> = {};
+  private readonly openOpts: koffi.TypeObject;
+  private printSink: ((level: number, msg: string) => void) | undefined;
+  private readonly scratch = Buffer.alloc(4096);
+  private readonly vsnprintf: NativeFn;
+
+  constructor(libPath = 'libbpf.so.1') {
+    let lib: koffi.LibraryHandle;
+    let libc: koffi.LibraryHandle;
+    try {
+      lib = koffi.load(libPath);
+      libc = koffi.load('libc.so.6');
+    } catch (e) {
+      throw new LibbpfLoadError(`Cannot load ${libPath}: ${(e as Error).message}`);
+    }
+    koffi.opaque('bpf_object');
+    koffi.opaque('bpf_program');
+    koffi.opaque('bpf_map');
+    this.openOpts = koffi.struct('bpf_object_open_opts', {
+      sz: 'size_t', object_name: 'const char *', relaxed_maps: 'bool', pin_root_path: 'const char *',
+      __unused_attach_prog_fd: 'uint32_t', // the anonymous `__u32 :32;` must be spelled out
+      kconfig: 'const char *', btf_custom_path: 'const char *',
+      kernel_log_buf: 'void *', kernel_log_size: 'size_t', kernel_log_level: 'uint32_t',
+    });
+    if (koffi.sizeof(this.openOpts) !== OPEN_OPTS_SIZE || koffi.offsetof(this.openOpts, 'kernel_log_level') !== 72) {
+      throw new LibbpfLoadError('bpf_object_open_opts layout does not match libbpf 1.1 (sizeof 80).');
+    }
+    const printFn = koffi.proto('int libbpf_print_fn(int level, const void *fmt, void *ap)');
+    const decls = [
+      'uint32_t libbpf_major_version()',
+      'uint32_t libbpf_minor_version()',
+      'void *libbpf_set_print(libbpf_print_fn *fn)',
+      'bpf_object *bpf_object__open_file(const char *path, const bpf_object_open_opts *opts)',
+      'int bpf_object__load(bpf_object *obj)',
+      'void bpf_object__close(bpf_object *obj)',
+      'bpf_program *bpf_object__next_program(const bpf_object *obj, bpf_program *prev)',
+      'bpf_map *bpf_object__next_map(const bpf_object *obj, const bpf_map *prev)',
+      'const char *bpf_program__name(const bpf_program *prog)',
+      'const char *bpf_program__section_name(const bpf_program *prog)',
+      'size_t bpf_program__insn_cnt(const bpf_program *prog)',
+      'int bpf_program__set_autoload(bpf_program *prog, bool autoload)',
+      'int bpf_program__set_log_level(bpf_program *prog, uint32_t level)',
+      'int bpf_program__set_log_buf(bpf_program *prog, void *buf, size_t size)',
+      'const char *bpf_map__name(const bpf_map *map)',
+      'int bpf_map__set_pin_path(bpf_map *map, const char *path)',
+      'int libbpf_strerror(int err, _Out_ char *buf, size_t size)',
+    ];
+    for (const d of decls) {
+      const name = /(\w+)\(/.exec(d)![1];
+      try {
+        this.fn[name] = lib.func(d);
+      } catch (e) {
+        throw new LibbpfLoadError(`${libPath} lacks ${name} (libbpf 1.0 or newer is required): ${(e as Error).message}`);
+      }
+    }
+    this.vsnprintf = libc.func('int vsnprintf(_Out_ void *buf, size_t size, const void *fmt, void *ap)');
+    this.version = `${this.fn.libbpf_major_version()}.${this.fn.libbpf_minor_version()}`;
+    const cb = koffi.register((level: number, fmt: unknown, ap: unknown) => {
+      try {
+        this.printSink?.(level, this.formatVa(fmt, ap));
+      } catch {
+        // an exception escaping a callback makes koffi skip later ones and leak the open object
+      }
+      return 0;
+    }, koffi.pointer(printFn));
+    this.fn.libbpf_set_print(cb);
+  }
+
+  /** vsnprintf consumes its va_list, so measure on a copy (va_copy is a 24-byte memcpy on x86_64 SysV). */
+  private formatVa(fmt: unknown, ap: unknown): string {
+    const copy = Buffer.from(koffi.decode(ap, 'uint8_t', 24) as number[]);
+    const n = this.vsnprintf(this.scratch, this.scratch.length, fmt, copy) as number;
+    if (n < 0) return '';
+    if (n < this.scratch.length) return this.scratch.toString('utf8', 0, n);
+    const big = Buffer.allocUnsafe(n + 1);
+    this.vsnprintf(big, big.length, fmt, ap);
+    return big.toString('utf8', 0, n);
+  }
+
+  /** Route libbpf's messages (0 = warn, 1 = info, 2 = debug) while `body` runs. */
+  capturePrints<T>(sink: (level: number, msg: string) => void, body: () => T): T {
+    this.printSink = sink;
+    try {
+      return body();
+    } finally {
+      this.printSink = undefined;
+    }
+  }
+
+  strerror(errno: number): string {
+    const buf = Buffer.alloc(256);
+    this.fn.libbpf_strerror(errno, buf, buf.length);
+    return buf.toString('utf8', 0, Math.max(0, buf.indexOf(0)));
+  }
+
+  open(path: string): unknown {
+    koffi.errno(0);
+    const obj = this.fn.bpf_object__open_file(path, { sz: OPEN_OPTS_SIZE });
+    const errno = koffi.errno(); // read at once: it is stale after any later call
+    if (!obj) throw new LibbpfCallError('bpf_object__open_file', errno, this.strerror(errno));
+    return obj;
+  }
+
+  close(obj: unknown): void {
+    this.fn.bpf_object__close(obj);
+  }
+
+  programs(obj: unknown): LibbpfProgram[] {
+    const out: LibbpfProgram[] = [];
+    for (let p = this.fn.bpf_object__next_program(obj, null); p; p = this.fn.bpf_object__next_program(obj, p)) {
+      out.push({
+        ptr: p,
+        name: this.fn.bpf_program__name(p) as string,
+        section: this.fn.bpf_program__section_name(p) as string,
+        insnCount: Number(this.fn.bpf_program__insn_cnt(p)),
+      });
+    }
+    return out;
+  }
+
+  /** Names of the object's maps; with `unpin`, clear each pin path so loading never pins into bpffs. */
+  maps(obj: unknown, unpin = false): string[] {
+    const out: string[] = [];
+    for (let m = this.fn.bpf_object__next_map(obj, null); m; m = this.fn.bpf_object__next_map(obj, m)) {
+      out.push(this.fn.bpf_map__name(m) as string);
+      if (unpin) this.fn.bpf_map__set_pin_path(m, null);
+    }
+    return out;
+  }
+
+  /**
+   * Load the object with only `target` autoloaded, its log going to `logBuf` at `level`.
+   * Returns the positive errno (0 on success). The caller closes the object, which unloads everything.
+   */
+  loadOne(obj: unknown, target: LibbpfProgram, others: LibbpfProgram[], level: number, logBuf: Buffer): number {
+    for (const p of others) this.fn.bpf_program__set_autoload(p.ptr, p.ptr === target.ptr);
+    this.fn.bpf_program__set_autoload(target.ptr, true);
+    this.fn.bpf_program__set_log_level(target.ptr, level);
+    logBuf[0] = 0;
+    // libbpf keeps this pointer until close; logBuf stays referenced by the caller until then
+    this.fn.bpf_program__set_log_buf(target.ptr, koffi.address(logBuf), logBuf.length);
+    const rc = this.fn.bpf_object__load(obj) as number;
+    return rc < 0 ? -rc : 0;
+  }
+}
