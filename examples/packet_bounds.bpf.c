@@ -10,8 +10,8 @@ int packet_bounds(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	struct ethhdr *eth = data;
 
-	/* BUG: missing `if ((void *)(eth + 1) > (void *)(long)ctx->data_end) return XDP_PASS;` */
-	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
+	/* missing: if ((void *)(eth + 1) > (void *)(long)ctx->data_end) return XDP_PASS; */
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6)) /* BUG: h_proto may lie past data_end */
 		return XDP_DROP;
 	return XDP_PASS;
 }

@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { DEBUG_TYPE, INITIAL_CONFIGURATION } from '../core/launch-attributes';
+
+/** The adapter runs out of process: VS Code's own runtime in Node mode, on dist/adapter.js. */
+class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
+    const adapter = this.context.asAbsolutePath('dist/adapter.js');
+    return new vscode.DebugAdapterExecutable(process.execPath, [adapter], { env: { ELECTRON_RUN_AS_NODE: '1' } });
+  }
+}
+
+/** Without a launch.json, F5 on a .bpf.c (or .o) verifies that file. */
+class ConfigurationProvider implements vscode.DebugConfigurationProvider {
+  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    if (!config.type && !config.request && !config.name) {
+      const doc = vscode.window.activeTextEditor?.document;
+      if (!doc || !/\.(c|o)$/.test(doc.fileName)) {
+        void vscode.window.showInformationMessage('eBPF: open a .bpf.c source or add an "ebpf" launch configuration to verify.');
+        return undefined;
+      }
+      return { ...INITIAL_CONFIGURATION, program: doc.fileName };
+    }
+    return config;
+  }
+}
+
+export function registerDebugging(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(context)),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider()),
+  );
+}

@@ -1,0 +1,18 @@
+import type * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerDebugging } from './debug';
+import { startLanguageClient } from './language-client';
+import { registerVerifyCommand } from './verify-command';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  registerVerifyCommand(context);
+  registerDebugging(context);
+  client = await startLanguageClient(context);
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,138 @@
+import type { CFileModel, CRecordDecl, CTypeRef } from '../source/c-model';
+import { gaps, mergeRanges, shift } from './byte-ranges';
+import { BPF_SCALARS, ENUM, POINTER } from './c-primitives';
+import type { FieldLayout, LayoutOutcome, StructLayout, TypeLayout } from './types';
+
+const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
+const MAX_ARRAY_PATTERN = 1 << 16; // replicate an element's coverage up to this many bytes; beyond, treat as covered
+
+class Unresolved extends Error {}
+
+/** Computes C layouts for the BPF target from one file's declarations. Unknown types are reported, never guessed. */
+export class CLayoutEngine {
+  private readonly active = new Set<CRecordDecl>();
+  private readonly cache = new Map<CRecordDecl, TypeLayout>();
+
+  constructor(private readonly model: CFileModel) {}
+
+  findRecord(tag: 'struct' | 'union', name: string): CRecordDecl | undefined {
+    return this.model.records.find((r) => r.tag === tag && (r.name === name || r.typedefName === name));
+  }
+
+  /** Resolve a `struct k` / typedef reference to its definition in this file. */
+  resolveRecord(type: CTypeRef): CRecordDecl | undefined {
+    if (type.kind === 'record') return type.def ?? (type.name ? this.findRecord(type.tag, type.name) : undefined);
+    if (type.kind === 'named') {
+      const td = this.model.typedefs.get(type.name);
+      return td ? this.resolveRecord(td) : undefined;
+    }
+    return undefined;
+  }
+
+  typeLayout(type: CTypeRef, seen = new Set<string>()): TypeLayout {
+    switch (type.kind) {
+      case 'pointer':
+        return { ...POINTER, covered: [[0, POINTER.size]] };
+      case 'enum':
+        return { ...ENUM, covered: [[0, ENUM.size]] };
+      case 'array': {
+        if (type.length === null) throw new Unresolved(`array size '${type.lengthText || '(flexible)'}' is not a constant this file defines`);
+        const el = this.typeLayout(type.of, seen);
+        const size = el.size * type.length;
+        const full = el.covered.length === 1 && el.covered[0][0] === 0 && el.covered[0][1] === el.size;
+        const covered: [number, number][] = [];
+        if (full || size > MAX_ARRAY_PATTERN) covered.push([0, size]);
+        else for (let i = 0; i < type.length; i++) covered.push(...shift(el.covered, i * el.size));
+        return { size, align: el.align, covered: mergeRanges(covered) };
+      }
+      case 'record': {
+        const rec = this.resolveRecord(type);
+        if (!rec) throw new Unresolved(`${type.tag} ${type.name ?? '(anonymous)'} is not defined in this file`);
+        return this.recordLayout(rec).layout;
+      }
+      case 'named': {
+        const scalar = BPF_SCALARS.get(type.name);
+        if (scalar) return { ...scalar, covered: [[0, scalar.size]] };
+        const td = this.model.typedefs.get(type.name);
+        if (td && !seen.has(type.name)) return this.typeLayout(td, new Set(seen).add(type.name));
+        throw new Unresolved(`type '${type.name}' is not defined in this file`);
+      }
+    }
+  }
+
+  recordLayout(rec: CRecordDecl): { layout: TypeLayout; fields: FieldLayout[] } {
+    if (this.active.has(rec)) throw new Unresolved(`${rec.tag} ${rec.name ?? ''} contains itself`);
+    this.active.add(rec);
+    try {
+      const fields: FieldLayout[] = [];
+      const covered: [number, number][] = [];
+      let bit = 0; // current offset in bits
+      let size = 0; // union: largest member
+      let align = 1;
+      for (const f of rec.fields) {
+        const t = this.typeLayout(f.type);
+        if (f.bitWidth !== undefined) {
+          if (f.bitWidth < 0) throw new Unresolved(`bitfield width of '${f.name ?? ''}' is not a constant`);
+          const unit = t.size * 8;
+          let at = rec.tag === 'union' ? 0 : bit;
+          if (f.bitWidth === 0) {
+            bit = alignUp(bit, t.align * 8); // zero-width: next member starts at the next unit
+            continue;
+          }
+          if (!rec.packed && Math.floor(at / unit) !== Math.floor((at + f.bitWidth - 1) / unit)) at = alignUp(at, t.align * 8);
+          if (f.name !== null && !rec.packed) align = Math.max(align, t.align); // unnamed bitfields do not align the record
+          const byte = Math.floor(at / 8);
+          covered.push([byte, Math.ceil((at + f.bitWidth) / 8)]);
+          if (f.name !== null) {
+            const storage = Math.floor(at / unit) * t.size;
+            fields.push({ name: f.name, type: f.typeText, offset: storage, size: t.size, align: t.align, bitOffset: at, bitSize: f.bitWidth });
+          }
+          if (rec.tag === 'union') size = Math.max(size, Math.ceil(f.bitWidth / 8));
+          else bit = at + f.bitWidth;
+          continue;
+        }
+        let fa = rec.packed ? 1 : t.align;
+        if (f.alignAttr) fa = Math.max(fa, f.alignAttr);
+        const offset = rec.tag === 'union' ? 0 : alignUp(Math.ceil(bit / 8), fa);
+        align = Math.max(align, fa);
+        covered.push(...shift(t.covered, offset));
+        fields.push({ name: f.name ?? '(anonymous)', type: declaredType(f.typeText, f.type), offset, size: t.size, align: fa });
+        if (rec.tag === 'union') size = Math.max(size, t.size);
+        else bit = (offset + t.size) * 8;
+      }
+      if (rec.alignAttr) align = Math.max(align, rec.alignAttr);
+      const raw = rec.tag === 'union' ? size : Math.ceil(bit / 8);
+      const total = alignUp(raw, align);
+      const layout = { size: total, align, covered: mergeRanges(covered) };
+      this.cache.set(rec, layout);
+      return { layout, fields };
+    } finally {
+      this.active.delete(rec);
+    }
+  }
+
+  /** The pahole-style layout of one record, or why it cannot be computed from this file. */
+  structLayout(rec: CRecordDecl): LayoutOutcome<StructLayout> {
+    try {
+      const { layout, fields } = this.recordLayout(rec);
+      const holes = gaps(layout.covered, layout.size).map(([a, b]) => ({ offset: a, size: b - a, trailing: b === layout.size && a > 0 }));
+      const name = rec.name ? `${rec.tag} ${rec.name}` : rec.typedefName ?? `${rec.tag} (anonymous)`;
+      return { ok: true, value: { name, language: 'c', size: layout.size, align: layout.align, fields, holes } };
+    } catch (e) {
+      if (e instanceof Unresolved) return { ok: false, reason: e.message };
+      throw e;
+    }
+  }
+}
+
+/** The member's full type as C spells it without the name: `__u8[16]`, `struct sock *`. */
+function declaredType(base: string, t: CTypeRef): string {
+  if (t.kind === 'array') {
+    let dims = '';
+    let cur: CTypeRef = t;
+    for (; cur.kind === 'array'; cur = cur.of) dims += `[${cur.lengthText}]`;
+    return `${declaredType(base, cur)}${dims}`;
+  }
+  if (t.kind === 'pointer') return `${declaredType(base, t.to)} *`.replace('* *', '**');
+  return base;
+}

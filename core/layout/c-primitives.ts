@@ -1,0 +1,31 @@
+/** Size and alignment of C scalar types on the BPF target (LP64, little-endian; clang's bpf data layout). */
+export interface ScalarLayout { size: number; align: number }
+
+const s = (size: number, align = size): ScalarLayout => ({ size, align });
+
+export const BPF_SCALARS: ReadonlyMap<string, ScalarLayout> = new Map<string, ScalarLayout>([
+  ['char', s(1)], ['signed char', s(1)], ['unsigned char', s(1)], ['_Bool', s(1)], ['bool', s(1)],
+  ['short', s(2)], ['signed short', s(2)], ['unsigned short', s(2)], ['short int', s(2)], ['unsigned short int', s(2)],
+  ['int', s(4)], ['signed int', s(4)], ['unsigned int', s(4)], ['signed', s(4)], ['unsigned', s(4)],
+  ['long', s(8)], ['signed long', s(8)], ['unsigned long', s(8)], ['long int', s(8)], ['unsigned long int', s(8)],
+  ['long long', s(8)], ['signed long long', s(8)], ['unsigned long long', s(8)], ['long long int', s(8)],
+  ['unsigned long long int', s(8)],
+  ['__int128', s(16)], ['unsigned __int128', s(16)], ['__int128_t', s(16)], ['__uint128_t', s(16)],
+  ['float', s(4)], ['double', s(8)], ['long double', s(8)],
+  // kernel and libbpf typedefs (linux/types.h, asm-generic/int-ll64.h, vmlinux.h)
+  ['__u8', s(1)], ['__s8', s(1)], ['u8', s(1)], ['s8', s(1)], ['uint8_t', s(1)], ['int8_t', s(1)],
+  ['__u16', s(2)], ['__s16', s(2)], ['u16', s(2)], ['s16', s(2)], ['uint16_t', s(2)], ['int16_t', s(2)],
+  ['__be16', s(2)], ['__le16', s(2)], ['__sum16', s(2)],
+  ['__u32', s(4)], ['__s32', s(4)], ['u32', s(4)], ['s32', s(4)], ['uint32_t', s(4)], ['int32_t', s(4)],
+  ['__be32', s(4)], ['__le32', s(4)], ['__wsum', s(4)], ['pid_t', s(4)], ['uid_t', s(4)], ['gid_t', s(4)],
+  ['__u64', s(8)], ['__s64', s(8)], ['u64', s(8)], ['s64', s(8)], ['uint64_t', s(8)], ['int64_t', s(8)],
+  ['__be64', s(8)], ['__le64', s(8)], ['__aligned_u64', s(8)], ['__aligned_be64', s(8)], ['__aligned_le64', s(8)],
+  ['size_t', s(8)], ['ssize_t', s(8)], ['uintptr_t', s(8)], ['intptr_t', s(8)], ['ptrdiff_t', s(8)],
+  ['__kernel_size_t', s(8)], ['__kernel_ssize_t', s(8)], ['loff_t', s(8)], ['off_t', s(8)],
+]);
+
+export const POINTER: ScalarLayout = s(8);
+/** Plain enums are int-sized on this target (no enumerator exceeds int in BPF headers we know). */
+export const ENUM: ScalarLayout = s(4);
+/** The BPF target's largest fundamental alignment (`__attribute__((aligned))` without N). */
+export const MAX_ALIGN = 8;

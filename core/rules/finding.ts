@@ -1,0 +1,13 @@
+import type { Range } from '../source/range';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** One lint result, independent of any host: the LSP turns it into a Diagnostic, the CLI into JSON/SARIF. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  range: Range;
+  /** Other places that explain the finding (e.g. the map that uses the struct). */
+  related?: { message: string; range: Range }[];
+}

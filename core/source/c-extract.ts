@@ -1,0 +1,230 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import { MAX_ALIGN } from '../layout/c-primitives';
+import type { CFieldDecl, CFileModel, CMapDecl, CRecordDecl, CTypeRef } from './c-model';
+import { rangeOf } from './range';
+
+/** Normalise `unsigned`, `long int`, `signed char`... to the spelling the primitive table uses. */
+function sizedTypeName(node: Node): string {
+  const words = node.text.split(/\s+/).filter((w) => w !== 'int' || node.text.trim() === 'int');
+  let name = words.join(' ');
+  if (name === 'unsigned' || name === 'signed') name += ' int';
+  return name;
+}
+
+function attributeValues(node: Node): { packed: boolean; aligned?: number } {
+  let packed = false;
+  let aligned: number | undefined;
+  for (const attr of node.children.filter((c): c is Node => c !== null && c.type === 'attribute_specifier')) {
+    const text = attr.text;
+    if (/\b__packed__\b|\bpacked\b/.test(text)) packed = true;
+    const m = /\b(?:__aligned__|aligned)\s*\(\s*(\d+)\s*\)/.exec(text);
+    if (m) aligned = Number(m[1]);
+    else if (/\b(?:__aligned__|aligned)\b/.test(text)) aligned = MAX_ALIGN; // bare `aligned`: the target's largest alignment
+  }
+  return { packed, aligned };
+}
+
+/** How a member's type specifier reads in a layout table: an inline definition by its tag and name only. */
+function specifierText(node: Node): string {
+  if (['struct_specifier', 'union_specifier', 'enum_specifier'].includes(node.type) && node.childForFieldName('body')) {
+    return `${node.type.replace('_specifier', '')} ${node.childForFieldName('name')?.text ?? '(anonymous)'}`;
+  }
+  return node.text.replace(/\s+/g, ' ');
+}
+
+/** Parse a type as written inside `__type(key, ...)`: `struct k`, `__u32`, `unsigned long long`, `T *`. */
+export function parseTypeText(text: string): CTypeRef {
+  let t = text.replace(/\b(const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  let pointers = 0;
+  while (t.endsWith('*')) {
+    pointers++;
+    t = t.slice(0, -1).trim();
+  }
+  const rec = /^(struct|union|enum)\s+(\w+)$/.exec(t);
+  let type: CTypeRef = rec
+    ? rec[1] === 'enum' ? { kind: 'enum', name: rec[2] } : { kind: 'record', tag: rec[1] as 'struct' | 'union', name: rec[2] }
+    : { kind: 'named', name: t.replace(/\bint\b/g, '').replace(/\s+/g, ' ').trim() || 'int' };
+  if (type.kind === 'named' && (type.name === 'unsigned' || type.name === 'signed')) type = { kind: 'named', name: `${type.name} int` };
+  for (let i = 0; i < pointers; i++) type = { kind: 'pointer', to: type };
+  return type;
+}
+
+class Extractor {
+  readonly model: CFileModel = { records: [], typedefs: new Map(), constants: new Map(), maps: [] };
+
+  typeOfSpecifier(node: Node, displayName?: string): CTypeRef {
+    switch (node.type) {
+      case 'primitive_type':
+      case 'type_identifier':
+        return { kind: 'named', name: node.text };
+      case 'sized_type_specifier':
+        return { kind: 'named', name: sizedTypeName(node) };
+      case 'struct_specifier':
+      case 'union_specifier': {
+        const tag = node.type === 'struct_specifier' ? 'struct' : 'union';
+        const name = node.childForFieldName('name')?.text ?? null;
+        const body = node.childForFieldName('body');
+        return { kind: 'record', tag, name, def: body ? this.record(node, displayName) : undefined };
+      }
+      case 'enum_specifier':
+        return { kind: 'enum', name: node.childForFieldName('name')?.text ?? null };
+      default:
+        return { kind: 'named', name: node.text }; // macro types and the like: unknown to the layout engine
+    }
+  }
+
+  /** Apply a declarator chain (pointer, array, parenthesised) to a base type; returns the name and the type. */
+  declare(decl: Node | null, base: CTypeRef): { name: string | null; type: CTypeRef } {
+    let type = base;
+    let node = decl;
+    while (node) {
+      switch (node.type) {
+        case 'field_identifier':
+        case 'identifier':
+        case 'type_identifier':
+          return { name: node.text, type };
+        case 'pointer_declarator':
+          type = { kind: 'pointer', to: type };
+          node = node.childForFieldName('declarator');
+          break;
+        case 'array_declarator': {
+          const size = node.childForFieldName('size');
+          const lengthText = size?.text ?? '';
+          // no size: a flexible array member, which occupies no bytes
+          type = { kind: 'array', of: type, length: size ? this.constant(lengthText) : 0, lengthText };
+          node = node.childForFieldName('declarator');
+          break;
+        }
+        case 'function_declarator':
+          return { name: this.declare(node.childForFieldName('declarator'), type).name, type: { kind: 'pointer', to: type } };
+        case 'parenthesized_declarator':
+          node = node.namedChildren.find((c) => c !== null) ?? null;
+          break;
+        default:
+          return { name: null, type };
+      }
+    }
+    return { name: null, type };
+  }
+
+  constant(text: string): number | null {
+    if (text === '') return null;
+    if (/^(0x[0-9a-f]+|\d+)[uUlL]*$/i.test(text)) return Number.parseInt(text.replace(/[uUlL]+$/, ''), /^0x/i.test(text) ? 16 : 10);
+    return this.model.constants.get(text) ?? null;
+  }
+
+  record(node: Node, displayName?: string): CRecordDecl {
+    const tag = node.type === 'struct_specifier' ? 'struct' : 'union';
+    const nameNode = node.childForFieldName('name');
+    const attrs = attributeValues(node);
+    const fields: CFieldDecl[] = [];
+    const body = node.childForFieldName('body');
+    for (const fd of body?.namedChildren ?? []) {
+      if (!fd || fd.type !== 'field_declaration') continue;
+      const typeNode = fd.childForFieldName('type');
+      if (!typeNode) continue;
+      const base = this.typeOfSpecifier(typeNode);
+      const typeText = specifierText(typeNode);
+      const fattrs = attributeValues(fd);
+      const declarators = fd.childrenForFieldName('declarator').filter((d): d is Node => d !== null);
+      const bitClauses = fd.children.filter((c): c is Node => c !== null && c.type === 'bitfield_clause');
+      if (declarators.length === 0) {
+        // an anonymous struct/union member, or an unnamed bitfield
+        const bit = bitClauses[0];
+        fields.push({ name: null, type: base, typeText, range: rangeOf(fd),
+          ...(bit ? { bitWidth: Number(bit.namedChildren[0]?.text ?? 0) } : {}), ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}) });
+        continue;
+      }
+      declarators.forEach((d, i) => {
+        const { name, type } = this.declare(d, base);
+        // bitfield clauses follow their declarator in order
+        const bit = bitClauses.find((b) => b.startIndex > d.endIndex && (declarators[i + 1] === undefined || b.endIndex <= declarators[i + 1].startIndex));
+        const width = bit ? this.constant(bit.namedChildren[0]?.text ?? '') : undefined;
+        fields.push({ name, type, typeText, range: rangeOf(d),
+          ...(bit ? { bitWidth: width ?? -1 } : {}), ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}) });
+      });
+    }
+    const rec: CRecordDecl = {
+      tag, name: nameNode?.text ?? null, fields, packed: attrs.packed, ...(attrs.aligned ? { alignAttr: attrs.aligned } : {}),
+      nameRange: rangeOf(nameNode ?? node.child(0)!), range: rangeOf(node),
+    };
+    if (displayName && !rec.name) rec.typedefName = displayName;
+    this.model.records.push(rec);
+    return rec;
+  }
+
+  /** Record a BTF map definition; false when the anonymous struct is not one. */
+  mapDecl(decl: Node, spec: Node): boolean {
+    const body = spec.childForFieldName('body');
+    if (!body) return false;
+    const macros = body.descendantsOfType('macro_type_specifier').filter((m): m is Node => m !== null);
+    if (!macros.some((m) => /^__(uint|type|array|ulong)\b/.test(m.text))) return false;
+    const declarator = decl.childForFieldName('declarator');
+    const name = declarator ? this.declare(declarator, { kind: 'named', name: 'map' }).name : null;
+    if (!name) return false;
+    const map: CMapDecl = { name, mapType: null, key: null, keyText: null, keyRange: null, value: null, valueText: null, valueRange: null, range: rangeOf(decl) };
+    for (const m of macros) {
+      const call = /^(__\w+)\s*\(\s*(\w+)\s*,\s*([\s\S]*)\)$/.exec(m.text);
+      if (!call) continue;
+      const [, macro, field, arg] = call;
+      if (macro === '__uint' && field === 'type') map.mapType = arg.trim();
+      if (macro === '__type' && (field === 'key' || field === 'value')) {
+        map[field] = parseTypeText(arg);
+        map[`${field}Text`] = arg.trim();
+        map[`${field}Range`] = rangeOf(m);
+      }
+    }
+    this.model.maps.push(map);
+    return true;
+  }
+
+  walk(node: Node): void {
+    switch (node.type) {
+      case 'preproc_def': {
+        const value = node.childForFieldName('value')?.text.trim();
+        const name = node.childForFieldName('name')?.text;
+        if (name && value) {
+          const n = this.constant(value.replace(/^\((.*)\)$/, '$1'));
+          if (n !== null) this.model.constants.set(name, n);
+        }
+        break;
+      }
+      case 'type_definition': {
+        const typeNode = node.childForFieldName('type');
+        if (!typeNode) break;
+        const declarators = node.childrenForFieldName('declarator').filter((d): d is Node => d !== null);
+        const firstName = declarators[0] ? this.declare(declarators[0], { kind: 'named', name: '' }).name ?? undefined : undefined;
+        const base = this.typeOfSpecifier(typeNode, firstName);
+        for (const d of declarators) {
+          const { name, type } = this.declare(d, base);
+          if (name) this.model.typedefs.set(name, type);
+        }
+        return; // the struct body (if any) was extracted by typeOfSpecifier
+      }
+      case 'declaration': {
+        const typeNode = node.childForFieldName('type');
+        if (typeNode && typeNode.type === 'struct_specifier') {
+          const isMap = !typeNode.childForFieldName('name') && this.mapDecl(node, typeNode);
+          if (!isMap && typeNode.childForFieldName('body')) this.typeOfSpecifier(typeNode);
+          return;
+        }
+        break;
+      }
+      case 'struct_specifier':
+      case 'union_specifier':
+        if (node.childForFieldName('body')) {
+          this.record(node);
+          return; // nested definitions are reached through the fields
+        }
+        break;
+    }
+    for (const child of node.namedChildren) if (child) this.walk(child);
+  }
+}
+
+/** Everything the layout rules need from one C file: records, typedefs, constants and map definitions. */
+export function extractCModel(tree: Tree): CFileModel {
+  const ex = new Extractor();
+  ex.walk(tree.rootNode);
+  return ex.model;
+}

@@ -1,0 +1,53 @@
+import type { Range } from './range';
+
+/** A C type as written in the source, before layout. */
+export type CTypeRef =
+  | { kind: 'named'; name: string }                                   // primitive or typedef name
+  | { kind: 'record'; tag: 'struct' | 'union'; name: string | null; def?: CRecordDecl }
+  | { kind: 'enum'; name: string | null }
+  | { kind: 'pointer'; to: CTypeRef }
+  | { kind: 'array'; of: CTypeRef; length: number | null; lengthText: string }; // null length: flexible or unresolved
+
+export interface CFieldDecl {
+  name: string | null;
+  type: CTypeRef;
+  typeText: string;
+  bitWidth?: number;
+  /** __attribute__((aligned(N))) on the member. */
+  alignAttr?: number;
+  range: Range;
+}
+
+export interface CRecordDecl {
+  tag: 'struct' | 'union';
+  name: string | null;
+  /** For `typedef struct { ... } name_t;`: the typedef's name. */
+  typedefName?: string;
+  fields: CFieldDecl[];
+  packed: boolean;
+  alignAttr?: number;
+  /** Where to point a diagnostic about the record: its name, or its opening keyword when anonymous. */
+  nameRange: Range;
+  range: Range;
+}
+
+/** A BTF-style map definition: `struct { __uint(type, ...); __type(key, ...); ... } name SEC(".maps");` */
+export interface CMapDecl {
+  name: string;
+  mapType: string | null;
+  key: CTypeRef | null;
+  keyText: string | null;
+  keyRange: Range | null;
+  value: CTypeRef | null;
+  valueText: string | null;
+  valueRange: Range | null;
+  range: Range;
+}
+
+export interface CFileModel {
+  records: CRecordDecl[];
+  typedefs: Map<string, CTypeRef>;
+  /** `#define NAME <integer>` constants, for array sizes. */
+  constants: Map<string, number>;
+  maps: CMapDecl[];
+}

@@ -1,0 +1,44 @@
+/**
+ * Regenerates package.json's contributes.debuggers from core/launch-attributes.ts (the one source of truth).
+ * `node --import tsx scripts/sync-manifest.ts` writes it; with `--check` it only reports drift (exit 1).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEBUG_TYPE, INITIAL_CONFIGURATION, LAUNCH_ATTRIBUTES, REQUIRED_LAUNCH_ATTRIBUTES } from '../core/launch-attributes';
+
+export function debuggersContribution(): unknown[] {
+  return [{
+    type: DEBUG_TYPE,
+    label: 'eBPF Verifier',
+    languages: ['c'],
+    configurationAttributes: { launch: { required: REQUIRED_LAUNCH_ATTRIBUTES, properties: LAUNCH_ATTRIBUTES } },
+    initialConfigurations: [INITIAL_CONFIGURATION],
+    configurationSnippets: [
+      {
+        label: 'eBPF: Verify a BPF object or source',
+        description: 'Build (for a .bpf.c) and verify every program in the running kernel; stop on the reject.',
+        body: { ...INITIAL_CONFIGURATION, name: 'eBPF: verify ${1:prog}', program: '^"\\${workspaceFolder}/${2:prog.bpf.c}"' },
+      },
+    ],
+  }];
+}
+
+const manifestPath = path.resolve(__dirname, '..', 'package.json');
+
+export function manifestInSync(): boolean {
+  const pkg = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  return JSON.stringify(pkg.contributes?.debuggers) === JSON.stringify(debuggersContribution());
+}
+
+if (require.main === module) {
+  if (process.argv.includes('--check')) {
+    if (!manifestInSync()) {
+      console.error('package.json contributes.debuggers is stale: run `node --import tsx scripts/sync-manifest.ts`.');
+      process.exit(1);
+    }
+  } else {
+    const pkg = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    pkg.contributes = { ...pkg.contributes, debuggers: debuggersContribution() };
+    writeFileSync(manifestPath, JSON.stringify(pkg, null, 2) + '\n');
+  }
+}

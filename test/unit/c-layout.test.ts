@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CLayoutEngine } from '../../core/layout/c-layout';
+import type { StructLayout } from '../../core/layout/types';
+import { cModel } from '../support/c-model';
+
+async function layoutOf(src: string, name: string): Promise<StructLayout> {
+  const model = await cModel(src);
+  const engine = new CLayoutEngine(model);
+  const rec = model.records.find((r) => r.name === name || r.typedefName === name);
+  assert.ok(rec, `record ${name} found`);
+  const out = engine.structLayout(rec);
+  assert.ok(out.ok, out.ok ? '' : out.reason);
+  return out.value;
+}
+
+const brief = (l: StructLayout) => ({ size: l.size, align: l.align, offsets: l.fields.map((f) => [f.name, f.offset, f.size]), holes: l.holes.map((h) => [h.offset, h.size]) });
+
+describe('C layout for the BPF target', () => {
+  const table: { name: string; src: string; struct: string; want: ReturnType<typeof brief> }[] = [
+    {
+      name: 'natural alignment leaves holes, trailing padding rounds to the largest member',
+      src: 'struct k { __u8 a; __u32 b; __u16 c; __u64 d; __u8 e; };', struct: 'k',
+      want: { size: 32, align: 8, offsets: [['a', 0, 1], ['b', 4, 4], ['c', 8, 2], ['d', 16, 8], ['e', 24, 1]], holes: [[1, 3], [10, 6], [25, 7]] },
+    },
+    {
+      name: 'packed removes all padding',
+      src: 'struct __attribute__((packed)) k { __u8 a; __u32 b; __u64 d; };', struct: 'k',
+      want: { size: 13, align: 1, offsets: [['a', 0, 1], ['b', 1, 4], ['d', 5, 8]], holes: [] },
+    },
+    {
+      name: 'nested struct padding counts as a hole of the outer struct',
+      src: 'struct in { __u8 x; __u32 y; }; struct out { struct in i; __u64 z; };', struct: 'out',
+      want: { size: 16, align: 8, offsets: [['i', 0, 8], ['z', 8, 8]], holes: [[1, 3]] },
+    },
+    {
+      name: 'arrays of padded structs repeat the hole per element; typedefs and #define sizes resolve',
+      src: '#define N 2\ntypedef struct { __u32 a; __u8 b; } pair_t; struct k { pair_t p[N]; };', struct: 'k',
+      want: { size: 16, align: 4, offsets: [['p', 0, 16]], holes: [[5, 3], [13, 3]] },
+    },
+    {
+      name: 'bitfields share a storage unit; aligned(16) raises the struct alignment',
+      src: 'struct k { __u32 a : 3, b : 5; __u8 c; } __attribute__((aligned(16)));', struct: 'k',
+      want: { size: 16, align: 16, offsets: [['a', 0, 4], ['b', 0, 4], ['c', 1, 1]], holes: [[2, 14]] },
+    },
+    {
+      name: 'unions take their largest member; pointers and enums have their LP64 sizes',
+      src: 'enum e { A }; struct k { union { __u8 s; __u64 l; } u; void *p; enum e v; };', struct: 'k',
+      want: { size: 24, align: 8, offsets: [['u', 0, 8], ['p', 8, 8], ['v', 16, 4]], holes: [[20, 4]] },
+    },
+    {
+      name: '__int128 aligns to 16 on BPF',
+      src: 'struct k { char c; __int128 x; };', struct: 'k',
+      want: { size: 32, align: 16, offsets: [['c', 0, 1], ['x', 16, 16]], holes: [[1, 15]] },
+    },
+  ];
+  for (const t of table) {
+    it(t.name, async () => assert.deepEqual(brief(await layoutOf(t.src, t.struct)), t.want));
+  }
+
+  it('reports a type it cannot resolve instead of guessing', async () => {
+    const model = await cModel('struct k { struct task_struct t; __u32 x; };');
+    const out = new CLayoutEngine(model).structLayout(model.records[0]);
+    assert.equal(out.ok, false);
+    assert.match(out.ok ? '' : out.reason, /struct task_struct is not defined in this file/);
+  });
+
+  it('survives half-typed code', async () => {
+    const model = await cModel('struct k { __u8 a; __u32 ');
+    assert.doesNotThrow(() => { for (const r of model.records) new CLayoutEngine(model).structLayout(r); });
+  });
+});

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { LAUNCH_ATTRIBUTES, validateLaunchArguments } from '../../core/launch-attributes';
+import { debuggersContribution, manifestInSync } from '../../scripts/sync-manifest';
+import { REPO } from '../support/paths';
+
+const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
+
+describe('package.json and the TypeScript sources of truth', () => {
+  it('contributes.debuggers is generated from core/launch-attributes.ts', () => {
+    assert.ok(manifestInSync(), 'run `node --import tsx scripts/sync-manifest.ts`');
+    const props = pkg.contributes.debuggers[0].configurationAttributes.launch.properties;
+    assert.deepEqual(Object.keys(props).sort(), Object.keys(LAUNCH_ATTRIBUTES).sort());
+    assert.deepEqual(debuggersContribution()[0], pkg.contributes.debuggers[0]);
+  });
+
+  it('every command the client registers is contributed, and every contributed one registered', () => {
+    const clientDir = path.join(REPO, 'client');
+    const registered = new Set<string>();
+    for (const f of readdirSync(clientDir)) {
+      for (const m of readFileSync(path.join(clientDir, f), 'utf8').matchAll(/registerCommand\('([^']+)'/g)) registered.add(m[1]);
+    }
+    const contributed = new Set<string>(pkg.contributes.commands.map((c: { command: string }) => c.command));
+    assert.deepEqual([...registered].sort(), [...contributed].sort());
+  });
+
+  it('declares the privilege surface: no untrusted workspaces', () => {
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, false);
+  });
+
+  it('validates launch arguments with messages that say what to do', () => {
+    assert.equal(validateLaunchArguments({ program: 'x.bpf.c' }), null);
+    assert.match(validateLaunchArguments({}) ?? '', /needs "program"/);
+    assert.match(validateLaunchArguments({ program: 'x.o', logLevel: 9 }) ?? '', /integer from 1 to 7/);
+  });
+});
