@@ -29,7 +29,10 @@ const options = {
   format: 'cjs',
   sourcemap: true,
   external: ['vscode', 'koffi'],
-  logLevel: 'info',
+  // web-tree-sitter is ESM-first and calls createRequire(import.meta.url); give the CJS bundles a real value
+  define: { 'import.meta.url': '__importMetaUrl' },
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
 };
 if (watch) {
   const ctx = await esbuild.context(options);

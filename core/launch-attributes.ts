@@ -52,7 +52,8 @@ export const INITIAL_CONFIGURATION = {
 };
 
 /** Check a launch configuration; returns a user-facing problem or null. */
-export function validateLaunchArguments(args: Partial<EbpfLaunchArguments>): string | null {
+export function validateLaunchArguments(args: Partial<EbpfLaunchArguments> | undefined): string | null {
+  if (!args || typeof args !== 'object') return 'The launch configuration needs "program": a BPF object (.o) or an eBPF C source (.bpf.c).';
   if (typeof args.program !== 'string' || args.program.trim() === '') {
     return 'The launch configuration needs "program": a BPF object (.o) or an eBPF C source (.bpf.c).';
   }

@@ -58,10 +58,11 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.sendEvent(new OutputEvent(text.endsWith('\n') ? text : text + '\n', category));
   }
 
-  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchRequestArguments): Promise<void> {
+  protected override async launchRequest(response: DebugProtocol.LaunchResponse, launchArgs: LaunchRequestArguments): Promise<void> {
+    const args = launchArgs as LaunchRequestArguments | undefined; // a client may send no arguments at all
     const problem = validateLaunchArguments(args);
-    if (problem) {
-      this.sendErrorResponse(response, { id: DapErrorId.BadLaunch, format: problem, showUser: true });
+    if (problem || !args) {
+      this.sendErrorResponse(response, { id: DapErrorId.BadLaunch, format: problem ?? 'No launch arguments.', showUser: true });
       return;
     }
     await Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, 2000))]);
@@ -83,7 +84,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     for (const p of this.programs) {
       const r = p.report;
       const stats = r.stats.processedInsns !== undefined ? `${r.stats.processedInsns} insns processed` : 'no stats';
-      this.print(`${r.name} (${r.section}): ${r.verdict}${r.errnoName ? ` ${r.errnoName}` : ''} — ${stats}`, r.verdict === 'accepted' ? 'console' : 'important');
+      this.print(`${r.name} (${r.section}): ${r.verdict}${r.errnoName ? ` ${r.errnoName}` : ''} — ${stats}`);
       if (r.verdict === 'error' && r.message) this.print(r.message, 'stderr');
     }
     this.stopAtNextReject(0);

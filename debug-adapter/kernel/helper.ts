@@ -7,7 +7,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
 import type { HelloResult, HelperErrorBody, HelperRequest, ListResult, VerifyParams, VerifyResult } from '../../core/loader/protocol';
-import { Libbpf, LibbpfCallError, LibbpfLoadError } from './libbpf';
+import type { Libbpf as LibbpfType } from './libbpf';
+
+// libbpf.ts loads koffi's native module at import time; load it lazily so a broken install is a clear error
+type LibbpfModule = typeof import('./libbpf');
+let libbpfModule: LibbpfModule | undefined;
 
 const LOG_BUF_SIZE = 1024 * 1024 * 1024 - 1; // the kernel refuses log_size > UINT_MAX >> 2
 const CHUNK = 4 * 1024 * 1024;
@@ -18,15 +22,28 @@ class HelperError extends Error {
   }
 }
 
-let libbpf: Libbpf | undefined;
+let libbpf: LibbpfType | undefined;
 let logBuf: Buffer | undefined;
 
 function send(msg: object): void {
   process.stdout.write(JSON.stringify(msg) + '\n');
 }
 
-function lib(): Libbpf {
+function native(): LibbpfModule {
+  if (libbpfModule) return libbpfModule;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    libbpfModule = require('./libbpf') as LibbpfModule;
+  } catch (e) {
+    throw new HelperError('libbpf-missing', `Cannot load koffi, the native FFI module the helper needs: ${(e as Error).message.split('\n')[0]}`,
+      'Reinstall the extension (its VSIX carries node_modules/koffi and @koromix/koffi-<os>-<arch>), or run `npm ci` in a source checkout.');
+  }
+  return libbpfModule;
+}
+
+function lib(): LibbpfType {
   if (libbpf) return libbpf;
+  const { Libbpf, LibbpfLoadError } = native();
   try {
     libbpf = new Libbpf(process.env.EBPF_DEBUGGER_LIBBPF || 'libbpf.so.1');
   } catch (e) {
@@ -67,7 +84,7 @@ function openObject(path: string): unknown {
   try {
     return lib().open(path);
   } catch (e) {
-    if (e instanceof LibbpfCallError) {
+    if (e instanceof native().LibbpfCallError) {
       if (e.errno === 2) throw new HelperError('file-not-found', `${path}: no such file.`);
       if (e.errno === 1 || e.errno === 13) throw new HelperError('no-privileges', `${path}: permission denied (${e.message}).`);
       throw new HelperError('not-an-object', `${path} is not a BPF object libbpf can open: ${e.message} (errno ${e.errno}).`,

@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ObjectReport } from '../../core/verify/report';
-import { kernelObjects } from '../support/bpf-objects';
+import { kernelObjectsQuiet, kernelObjectsSettled } from '../support/bpf-objects';
 import { EXAMPLE_VERDICTS, bugLine, examplePath } from '../support/examples';
 import { EXAMPLES } from '../support/paths';
 import { runCli } from '../support/run-cli';
 
 describe('ebpf-debugger verify (real kernel)', () => {
-  it('--json over examples/: every verdict, errno, message and file:line as the issue specifies', () => {
-    const before = kernelObjects();
+  it('--json over examples/: every verdict, errno, message and file:line as the issue specifies', async () => {
+    const before = await kernelObjectsQuiet();
     const r = runCli(['verify', EXAMPLES, '--json']);
     assert.equal(r.code, 1, `exit 1 when a program is rejected; stderr: ${r.stderr}`);
     const reports = JSON.parse(r.stdout) as ObjectReport[];
@@ -44,7 +44,7 @@ describe('ebpf-debugger verify (real kernel)', () => {
       assert.equal(typeof p.insn, 'number');
       assert.deepEqual(p.location, { file: examplePath(p.name), line: bugLine(p.name), column: null });
     }
-    assert.deepEqual(kernelObjects(), before, 'nothing left loaded');
+    assert.deepEqual(await kernelObjectsSettled(before), before, 'nothing left loaded');
   });
 
   it('human output prints each reject with its message, file:line and a code frame', () => {

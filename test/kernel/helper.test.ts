@@ -6,17 +6,17 @@ import { after, before, describe, it } from 'node:test';
 import { buildBpfSource } from '../../core/build/clang';
 import { HelperClient } from '../../core/loader/helper-client';
 import { summarizeLog } from '../../core/verifier-log/parse';
-import { kernelObjects } from '../support/bpf-objects';
+import { kernelObjectsQuiet, kernelObjectsSettled } from '../support/bpf-objects';
 import { bugLine, examplePath } from '../support/examples';
 import { DIST } from '../support/paths';
 
 describe('loader helper against the running kernel', () => {
   const helper = new HelperClient({ helperPath: path.join(DIST, 'helper.js') });
   const objects: Record<string, string> = {};
-  let before_: ReturnType<typeof kernelObjects>;
+  let before_: Awaited<ReturnType<typeof kernelObjectsQuiet>>;
 
   before(async () => {
-    before_ = kernelObjects();
+    before_ = await kernelObjectsQuiet();
     for (const name of ['count_ok', 'null_deref', 'subprog_reject']) objects[name] = (await buildBpfSource(examplePath(name))).object;
   });
   after(async () => {
@@ -73,7 +73,19 @@ describe('loader helper against the running kernel', () => {
     assert.equal((await helper.hello()).kernel, os.release());
   });
 
-  it('leaves no program or map loaded in the kernel', () => {
-    assert.deepEqual(kernelObjects(), before_);
+  it('leaves no program or map loaded in the kernel', async () => {
+    assert.deepEqual(await kernelObjectsSettled(before_), before_);
+  });
+});
+
+describe('loader helper when the native pieces are missing', () => {
+  it('names the package to install when libbpf.so.1 cannot be loaded', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, [path.join(DIST, 'helper.js')], {
+      input: '{"id":1,"method":"hello"}\n', encoding: 'utf8', env: { ...process.env, EBPF_DEBUGGER_LIBBPF: '/nonexistent/libbpf.so.1' },
+    });
+    const reply = JSON.parse(r.stdout.trim());
+    assert.equal(reply.error.code, 'libbpf-missing');
+    assert.match(reply.error.hint, /apt-get install libbpf1/);
   });
 });

@@ -1,0 +1,94 @@
+/**
+ * The product in a real VS Code (code-server + Playwright + Debian chromium): the VSIX is packaged and installed
+ * into a fresh code-server, then three flows run against the real kernel. Screenshots go to test-results/e2e/.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { bugLine } from '../support/examples';
+import { EXAMPLES, REPO } from '../support/paths';
+import { CHROMIUM, E2E_ROOT, missingPrerequisites, packageVsix, startCodeServer, type CodeServer } from './code-server';
+import { cursor, openFile, runCommand, waitForCursorLine } from './workbench';
+
+const SHOTS = path.join(REPO, 'test-results', 'e2e');
+
+describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, () => {
+  let server: CodeServer | undefined;
+  let ctx: BrowserContext | undefined;
+  let page: Page;
+  let workspace: string;
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+
+  before(async () => {
+    const missing = missingPrerequisites();
+    if (missing.length > 0) throw new Error(`e2e prerequisites missing: ${missing.join(', ')}. Run \`bash scripts/setup.sh --e2e\`.`);
+    mkdirSync(SHOTS, { recursive: true });
+    const runDir = mkdtempSync(path.join(E2E_ROOT, 'run-'));
+    const vsix = path.join(runDir, 'ebpf-debugger.vsix');
+    packageVsix(vsix);
+    workspace = path.join(runDir, 'workspace');
+    cpSync(EXAMPLES, workspace, { recursive: true, filter: (src) => !src.endsWith('.o') });
+    mkdirSync(path.join(workspace, '.vscode'));
+    writeFileSync(path.join(workspace, '.vscode', 'launch.json'), JSON.stringify({
+      version: '0.2.0',
+      configurations: [{ type: 'ebpf', request: 'launch', name: 'Verify null_deref', program: '${workspaceFolder}/null_deref.bpf.c' }],
+    }, null, 2));
+    server = await startCodeServer(vsix, workspace, runDir);
+    ctx = await chromium.launchPersistentContext(path.join(runDir, 'chrome'), {
+      executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+    });
+    page = ctx.pages()[0] ?? await ctx.newPage();
+    page.setDefaultTimeout(60_000);
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor();
+  });
+
+  after(async () => {
+    if (page && ctx) await shot('99-last').catch(() => undefined);
+    await ctx?.close();
+    await server?.stop();
+    if (workspace && !process.env.E2E_KEEP) rmSync(path.dirname(workspace), { recursive: true, force: true });
+  });
+
+  it('shows the padding warning inline and in Problems for a padded hash-map key', async () => {
+    await openFile(page, 'padded_key.bpf.c');
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor();
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'struct flow_key is the key of hash map' });
+    await row.first().waitFor();
+    assert.match(await row.first().innerText(), /3 bytes at offset 1, 6 bytes at offset 10/);
+    await shot('01-padding-warning');
+  });
+
+  it('stops a debug session on the reject line with the verifier message', async () => {
+    await runCommand(page, 'Debug: Start Debugging');
+    await page.locator('.debug-toolbar').waitFor({ state: 'visible' });
+    await page.locator('.monaco-editor .debug-top-stack-frame-line').first().waitFor();
+    const exception = page.locator('.monaco-editor .exception-widget');
+    await exception.waitFor();
+    assert.match(await exception.innerText(), /invalid mem access 'map_value_or_null'/);
+    await page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }).waitFor();
+    await waitForCursorLine(page, bugLine('null_deref'));
+    await shot('02-debug-stopped');
+    await page.locator('.debug-toolbar .action-label.codicon-debug-stop, .debug-toolbar .action-label.codicon-debug-disconnect').first().click();
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+  });
+
+  it('"eBPF: Verify Object" lists the reject in Problems, and a click lands on the line', async () => {
+    await openFile(page, 'null_deref.bpf.c');
+    await page.keyboard.press('Control+Home');
+    await waitForCursorLine(page, 1);
+    await runCommand(page, 'eBPF: Verify Object');
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: "invalid mem access 'map_value_or_null'" }).first();
+    await row.waitFor();
+    await row.click();
+    await waitForCursorLine(page, bugLine('null_deref'));
+    assert.match(await cursor(page), new RegExp(`^Ln ${bugLine('null_deref')}, Col \\d+`));
+    await shot('03-problems-click');
+  });
+});

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { DIST, EXAMPLES } from '../support/paths';
+
+/** The bundled language server (dist/server.js) over stdio, as the client runs it. */
+describe('language server (dist/server.js over LSP)', () => {
+  let child: ChildProcess;
+  let conn: MessageConnection;
+  const diagnostics = new Map<string, (p: PublishDiagnosticsParams) => void>();
+
+  /** The next diagnostics published for `uri`; fails (not hangs) when the server publishes none. */
+  const nextDiagnostics = (uri: string) => new Promise<PublishDiagnosticsParams>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no diagnostics published for ${uri} within 15 s`)), 15_000);
+    diagnostics.set(uri, (p) => { clearTimeout(timer); resolve(p); });
+  });
+
+  before(async () => {
+    child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => diagnostics.get(p.uri)?.(p));
+    conn.listen();
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    await conn.sendNotification('initialized', {});
+  });
+  after(async () => {
+    await conn.sendRequest('shutdown').catch(() => undefined);
+    conn.dispose();
+    child.kill();
+  });
+
+  function open(uri: string, text: string, languageId = 'c', version = 1) {
+    return conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
+  }
+
+  it('publishes the c-map-key-padding warning for examples/padded_key.bpf.c', async () => {
+    const file = path.join(EXAMPLES, 'padded_key.bpf.c');
+    const uri = pathToFileURL(file).href;
+    const got = nextDiagnostics(uri);
+    await open(uri, readFileSync(file, 'utf8'));
+    const { diagnostics: diags } = await got;
+    assert.equal(diags.length, 1);
+    assert.equal(diags[0].code, 'c-map-key-padding');
+    assert.equal(diags[0].severity, 2);
+    assert.equal(diags[0].source, 'ebpf');
+    assert.match(diags[0].message, /3 bytes at offset 1, 6 bytes at offset 10/);
+    assert.equal(diags[0].relatedInformation?.[0].location.uri, uri);
+  });
+
+  it('clears the warning once the key is made padding-free by an edit', async () => {
+    const uri = 'file:///tmp/edit-me.bpf.c';
+    const map = 'struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__type(key, struct k);\n\t__type(value, __u64);\n} m SEC(".maps");\n';
+    const first = nextDiagnostics(uri);
+    await open(uri, 'struct k { __u8 a; __u32 b; };\n' + map);
+    assert.equal((await first).diagnostics.length, 1);
+    const second = nextDiagnostics(uri);
+    await conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 11 }, end: { line: 0, character: 19 } }, text: '__u32 a;' }],
+    });
+    assert.deepEqual((await second).diagnostics, []);
+  });
+
+  it('survives half-typed C and Go without publishing nonsense', async () => {
+    const c = 'file:///tmp/half.bpf.c';
+    const gotC = nextDiagnostics(c);
+    await open(c, 'struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__type(key, struct');
+    assert.deepEqual((await gotC).diagnostics, []);
+    const go = 'file:///tmp/half.go';
+    const gotGo = nextDiagnostics(go);
+    await open(go, 'package main\ntype K struct { A uint8; B ', 'go');
+    assert.deepEqual((await gotGo).diagnostics, []);
+  });
+});
