@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** ebpf-debugger: the CLI over the same core and loader as the editor. Exit 0 ok, 1 rejected, 2 usage/environment. */
+import { runLog } from './log-command';
 import { runVerify } from './verify-command';
 
 const USAGE = `Usage: ebpf-debugger <command> [options]
@@ -10,14 +11,20 @@ Commands:
       --log-level N     verifier log level (1, 2, 4 or a sum; default 5 = 1+4)
       --json            machine-readable output
       --cflags "ARGS"   extra clang arguments when building a source
+  log <file | ->                                    Summarise a saved verifier log (raw, libbpf or bpftool -d output)
+      --json            the program shape of verify --json
+      --source-root DIR where to look for the sources the log names (repeatable)
+      --symbol-tag TAG  attach only <TAG>_SYM: lines (repeatable; default all)
 
-Exit codes: 0 every program verified, 1 a program was rejected, 2 usage or environment error.`;
+Exit codes: 0 every program verified, 1 a program was rejected (or a log has no verdict), 2 usage or environment error.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'verify':
       return runVerify(rest);
+    case 'log':
+      return runLog(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -1,6 +1,9 @@
+import type { Explanation } from '../verifier-log/explanations';
+import type { SymbolRef } from '../verifier-log/symbols';
 import type { VerifierStats } from '../verifier-log/types';
 
-export type Verdict = 'accepted' | 'rejected' | 'error';
+/** `unknown`: a log cut before the verifier's verdict (only from `log`). */
+export type Verdict = 'accepted' | 'rejected' | 'error' | 'unknown';
 
 export interface SourceLocation {
   file: string;
@@ -12,9 +15,11 @@ export interface SourceLocation {
 /** One program's verdict: the `programs[]` entry of `verify --json`. Fields may be added, never renamed. */
 export interface ProgramReport {
   name: string;
-  section: string;
+  /** Null when unknown (a log pasted without its object). */
+  section: string | null;
   verdict: Verdict;
-  errno: number;
+  /** Null when unknown (a log pasted without libbpf's wrapper). */
+  errno: number | null;
   errnoName: string | null;
   message: string | null;
   messageLines: string[];
@@ -27,6 +32,16 @@ export interface ProgramReport {
   truncated: boolean;
   /** libbpf's warnings for this load (why an `error` verdict happened). */
   libbpf: string[];
+  /** What the message means and the usual fix, for the messages we know. */
+  explanation: Explanation | null;
+  /** The error came after the main pass and names no instruction (e.g. combined stack size). */
+  afterMainPass: boolean;
+  /** The global function being validated when the verifier failed. */
+  globalFunction: string | null;
+  /** Injected `<TAG>_SYM: symbol+0xOFF` lines. */
+  symbols: SymbolRef[];
+  /** The last source lines on the failing path, oldest first. */
+  sourcePath: { file: string; line: number; text: string; insn: number | null }[];
 }
 
 /** The whole `verify --json` document for one object. */

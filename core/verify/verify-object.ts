@@ -5,10 +5,9 @@ import { EbpfError } from '../errors';
 import type { Loader } from '../loader/loader';
 import type { VerifyResult } from '../loader/protocol';
 import { summarizeLog } from '../verifier-log/parse';
-import type { LogSummary } from '../verifier-log/types';
-import { errnoName } from './errno';
-import type { ObjectReport, ProgramReport, SourceLocation } from './report';
-import { resolveSourceFile } from './resolve-source';
+import type { RejectSummary } from '../verifier-log/summary';
+import { buildProgramReport } from './program-report';
+import type { ObjectReport, ProgramReport } from './report';
 
 export const DEFAULT_LOG_LEVEL = 5; // level 1 (the failing path) + 4 (stats: time, stack depth)
 
@@ -25,7 +24,7 @@ export interface VerifyOptions {
 
 export interface VerifiedProgram {
   report: ProgramReport;
-  summary: LogSummary;
+  summary: RejectSummary;
   log: Buffer[];
 }
 
@@ -37,12 +36,6 @@ export interface VerifyRun {
 const ENOSPC = 28;
 const EPERM = 1;
 
-function locate(summary: LogSummary, roots: string[]): SourceLocation | null {
-  const src = summary.source;
-  if (!src || src.file === null || src.line === null) return null;
-  return { file: resolveSourceFile(src.file, roots) ?? src.file, line: src.line, column: null };
-}
-
 function errorMessage(result: VerifyResult): string {
   if (result.errno === EPERM) {
     return 'The kernel refused to load the program (EPERM): the loader lacks CAP_BPF/CAP_PERFMON/CAP_NET_ADMIN. '
@@ -53,26 +46,20 @@ function errorMessage(result: VerifyResult): string {
 }
 
 export function programReport(result: VerifyResult, log: Buffer[], roots: string[]): VerifiedProgram {
-  const summary = summarizeLog(Buffer.concat(log).toString('utf8'));
-  const rejected = result.errno !== 0 && summary.errorLines.length > 0;
+  const summary = summarizeLog(log);
+  const rejected = result.errno !== 0 && (summary.messageLines.length > 0 || summary.prose !== null);
   const verdict = result.errno === 0 ? 'accepted' : rejected ? 'rejected' : 'error';
-  const messageLines = verdict === 'rejected' ? summary.errorLines : verdict === 'error' ? errorMessage(result).split('\n') : [];
-  const report: ProgramReport = {
+  const report = buildProgramReport(summary, {
     name: result.program,
     section: result.section,
     verdict,
     errno: result.errno,
-    errnoName: errnoName(result.errno),
-    message: messageLines.length > 0 ? messageLines.join('\n') : null,
-    messageLines,
-    insn: rejected ? summary.insn : null,
-    location: rejected ? locate(summary, roots) : null,
-    sourceText: rejected ? summary.source?.text ?? null : null,
-    stats: summary.stats,
+    errorLines: verdict === 'error' ? errorMessage(result).split('\n') : undefined,
     logBytes: result.logBytes,
-    truncated: result.errno === ENOSPC || (result.logBytes > 0 && summary.tailTruncated && verdict !== 'error'),
+    truncated: result.errno === ENOSPC || (result.logBytes > 0 && (summary.truncated.tail || summary.truncated.head) && verdict !== 'error'),
     libbpf: result.libbpf,
-  };
+    roots,
+  });
   return { report, summary, log };
 }
 

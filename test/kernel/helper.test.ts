@@ -41,7 +41,7 @@ describe('loader helper against the running kernel', () => {
     const out = await helper.verify({ path: objects.count_ok, program: 'count_ok', logLevel: 5 });
     assert.equal(out.errno, 0);
     const s = summarizeLog(Buffer.concat(out.log).toString());
-    assert.deepEqual(s.errorLines, []);
+    assert.deepEqual(s.messageLines, []);
     assert.ok((s.stats.processedInsns ?? 0) > 0);
     assert.equal(out.logBytes, Buffer.concat(out.log).length);
   });
@@ -50,7 +50,7 @@ describe('loader helper against the running kernel', () => {
     const out = await helper.verify({ path: objects.null_deref, program: 'null_deref', logLevel: 1 });
     assert.equal(out.errno, 13);
     const s = summarizeLog(Buffer.concat(out.log).toString());
-    assert.deepEqual(s.errorLines, ["R0 invalid mem access 'map_value_or_null'"]);
+    assert.deepEqual(s.messageLines, ["R0 invalid mem access 'map_value_or_null'"]);
     assert.equal(s.source?.file, 'null_deref.bpf.c');
     assert.equal(s.source?.line, bugLine('null_deref'));
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { summarizeLog, unwrapLibbpfLog } from '../../core/verifier-log/parse';
+import { summarizeLog } from '../../core/verifier-log/parse';
 import { MATRIX_KERNELS, matrixBlock } from '../support/kernel-matrix';
 
 const NULL_DEREF = "R0 invalid mem access 'map_value_or_null'";
@@ -10,7 +10,7 @@ describe('summarizeLog over kernel-matrix logs (bpftool -d output, libbpf wrappe
     for (const level of [1, 2] as const) {
       it(`${kernel} level ${level}: finds the NULL dereference at insn 7 and its source`, () => {
         const s = summarizeLog(matrixBlock(level, kernel, 'nullcheck_hash'));
-        assert.deepEqual(s.errorLines, [NULL_DEREF]);
+        assert.deepEqual(s.messageLines, [NULL_DEREF]);
         assert.equal(s.insn, 7);
         assert.equal(s.insnText, 'r1 = *(u64 *)(r0 +0)');
         assert.ok(s.source, 'a source annotation precedes the reject');
@@ -20,14 +20,14 @@ describe('summarizeLog over kernel-matrix logs (bpftool -d output, libbpf wrappe
         assert.equal(s.source.file, hasAt ? 'nullcheck_hash.bpf.c' : null);
         assert.equal(s.source.line, hasAt ? 17 : null);
         assert.equal(s.stats.processedInsns, 7);
-        assert.equal(s.tailTruncated, false);
+        assert.equal(s.truncated.tail, false);
       });
     }
   }
 
   it('an accepted program has no error, and keeps its stats (6.18 level 2)', () => {
     const s = summarizeLog(matrixBlock(2, '6.18-cloud.txt', 'ok'));
-    assert.deepEqual(s.errorLines, []);
+    assert.deepEqual(s.messageLines, []);
     assert.equal(s.insn, null);
     assert.equal(s.source, null);
     assert.equal(s.stats.processedInsns, 11);
@@ -37,7 +37,7 @@ describe('summarizeLog over kernel-matrix logs (bpftool -d output, libbpf wrappe
 
   it('7.3: the prose "Verification failed" block does not leak into the classic message', () => {
     const s = summarizeLog(matrixBlock(1, '7.3-cloud.txt', 'nullcheck_hash'));
-    assert.deepEqual(s.errorLines, [NULL_DEREF]);
+    assert.deepEqual(s.messageLines, [NULL_DEREF]);
   });
 });
 
@@ -55,21 +55,21 @@ describe('summarizeLog on raw kernel logs', () => {
 
   it('keeps a multi-line error message whole', () => {
     const s = summarizeLog(raw.join('\n'));
-    assert.deepEqual(s.errorLines, ['invalid access to packet, off=14 size=1, R1(id=0,off=14,r=0)', 'R1 offset is outside of the packet']);
+    assert.deepEqual(s.messageLines, ['invalid access to packet, off=14 size=1, R1(id=0,off=14,r=0)', 'R1 offset is outside of the packet']);
     assert.equal(s.insn, 1);
     assert.deepEqual(s.source, { text: 'return data[14];', file: 'x.bpf.c', line: 12 });
   });
 
   it('accepts CRLF line ends', () => {
     const s = summarizeLog(raw.join('\r\n'));
-    assert.equal(s.errorLines.length, 2);
+    assert.equal(s.messageLines.length, 2);
     assert.equal(s.source?.line, 12);
   });
 
   it('flags a log whose stats line is missing as tail-truncated, and still finds what is there', () => {
     const s = summarizeLog(raw.slice(0, 5).join('\n'));
-    assert.equal(s.tailTruncated, true);
-    assert.deepEqual(s.errorLines, []);
+    assert.equal(s.truncated.tail, true);
+    assert.deepEqual(s.messageLines, []);
   });
 
   it('skips the empty-text `;  @ file:0` annotation when locating the reject', () => {
@@ -80,19 +80,21 @@ describe('summarizeLog on raw kernel logs', () => {
 
   it('returns an empty summary for an empty log without throwing', () => {
     const s = summarizeLog('');
-    assert.deepEqual(s.errorLines, []);
+    assert.deepEqual(s.messageLines, []);
     assert.equal(s.insn, null);
-    assert.equal(s.tailTruncated, true);
+    assert.equal(s.lines, 0);
+    assert.deepEqual(s.truncated, { head: false, tail: false });
   });
 });
 
-describe('unwrapLibbpfLog', () => {
-  it('cuts the END marker off a glued last line', () => {
-    const lines = ["libbpf: prog 'p': -- BEGIN PROG LOAD LOG --", '0: (95) exit', 'processed 1 insns-- END PROG LOAD LOG --', 'libbpf: after'];
-    assert.deepEqual(unwrapLibbpfLog(lines), ['0: (95) exit', 'processed 1 insns']);
-  });
-
-  it('leaves a raw log as it is', () => {
-    assert.deepEqual(unwrapLibbpfLog(['a', 'b']), ['a', 'b']);
+describe('libbpf wrapper', () => {
+  it('cuts the END marker off a glued last line, and ignores libbpf lines around the block', () => {
+    const s = summarizeLog(["libbpf: prog 'p': -- BEGIN PROG LOAD LOG --", '0: (95) exit', 'R0 !read_ok',
+      'processed 1 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0-- END PROG LOAD LOG --',
+      "libbpf: prog 'p': failed to load: -13"].join('\n'));
+    assert.deepEqual(s.messageLines, ['R0 !read_ok']);
+    assert.equal(s.stats.processedInsns, 1);
+    assert.equal(s.errno, 13);
+    assert.equal(s.truncated.tail, false);
   });
 });

@@ -1,0 +1,67 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildProgramReport } from '../core/verify/program-report';
+import type { Verdict } from '../core/verify/report';
+import { analyzeLog } from '../core/verifier-log/parse';
+import { formatProgram } from './format-human';
+
+function readInput(file: string): Buffer {
+  if (file === '-') return readFileSync(0);
+  return readFileSync(file);
+}
+
+/** `ebpf-debugger log <file|-> [--json]`: the reject summary of a saved or pasted verifier log. */
+export async function runLog(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        'source-root': { type: 'string', multiple: true },
+        'symbol-tag': { type: 'string', multiple: true },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`ebpf-debugger log: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) {
+    process.stderr.write('ebpf-debugger log: name one log file (or - for standard input).\n');
+    return 2;
+  }
+  const file = positionals[0];
+  if (file !== '-' && (!existsSync(file) || statSync(file).isDirectory())) {
+    process.stderr.write(`ebpf-debugger log: ${path.resolve(file)}: no such file.\n`);
+    return 2;
+  }
+  const buf = readInput(file);
+  if (buf.length === 0) {
+    process.stderr.write('ebpf-debugger log: the log is empty. Capture it with `ebpf-debugger verify --log-level 2 --json`, `bpftool -d prog load`, or libbpf\'s kernel_log_buf.\n');
+    return 2;
+  }
+  const { index, summary } = analyzeLog(buf, { symbolTags: values['symbol-tag'] });
+  const rejected = summary.messageLines.length > 0 || summary.prose !== null;
+  const verdict: Verdict = rejected ? 'rejected' : summary.stats.processedInsns !== undefined ? 'accepted' : 'unknown';
+  const roots = [...(file === '-' ? [] : [path.dirname(path.resolve(file))]), process.cwd(), ...(values['source-root'] ?? [])];
+  const report = buildProgramReport(summary, {
+    name: index.wrappedProgram ?? (file === '-' ? 'stdin' : path.basename(file)),
+    section: null,
+    verdict,
+    errno: summary.errno,
+    logBytes: buf.length,
+    truncated: summary.truncated.head || summary.truncated.tail,
+    libbpf: [],
+    roots,
+  });
+  if (values.json) {
+    process.stdout.write(JSON.stringify({ log: file === '-' ? null : path.resolve(file), kernel: null, programs: [report] }, null, 2) + '\n');
+  } else {
+    if (verdict === 'unknown') process.stdout.write('The log ends before the verifier\'s verdict (no error and no "processed N insns" line): it looks cut.\n');
+    process.stdout.write(formatProgram(report) + '\n');
+  }
+  return verdict === 'accepted' ? 0 : 1;
+}
