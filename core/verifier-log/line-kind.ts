@@ -3,13 +3,15 @@ import { COLON, LPAREN, RPAREN, SPACE, ascii, at, isDigit, isUpper, readUint } f
 /** Every kind of line the verifier (kernels 5.10 to 7.x), libbpf and bpftool print. See shared/docs/verifier-log-format.md. */
 export const enum LineKind {
   Empty, Insn, State, From, Safe, Source, Func, LiveHeader, LiveRow, CallMarker, FrameState, Validating, GlobalFunc,
-  Precision, Propagating, Liveness, Scc, LoopState, Stats, Btf, Libbpf, LibbpfBegin, LibbpfEnd, Symbol, Prose, CfgSource, Other,
+  Precision, Propagating, Liveness, Scc, LoopState, Stats, Btf, Libbpf, LibbpfBegin, LibbpfEnd, Symbol, Prose, CfgSource,
+  /** 7.x pre-pass analysis: `topo_order[0] = f`, `subprog#0: analyzing …`, `stack use/def …` and their indented listings. */
+  Analysis, Other,
 }
 
 export const LINE_KIND_NAMES = [
   'empty', 'insn', 'state', 'from', 'safe', 'source', 'func', 'live-header', 'live-row', 'call-marker', 'frame-state',
   'validating', 'global-func', 'precision', 'propagating', 'liveness', 'scc', 'loop-state', 'stats', 'btf', 'libbpf',
-  'libbpf-begin', 'libbpf-end', 'symbol', 'prose', 'cfg-source', 'other',
+  'libbpf-begin', 'libbpf-end', 'symbol', 'prose', 'cfg-source', 'analysis', 'other',
 ] as const;
 
 const L = {
@@ -23,7 +25,7 @@ const L = {
   suggestion: ascii('Suggestion'), endLog: ascii('-- END PROG LOAD LOG --'), beginLog: ascii('-- BEGIN PROG LOAD LOG --'),
   safe: ascii(': safe'), frameN: ascii('frame'), sym: ascii('_SYM: '), flags: ascii('flags: '), hdrLen: ascii('hdr_len: '),
   typeOff: ascii('type_off: '), typeLen: ascii('type_len: '), strOff: ascii('str_off: '), strLen: ascii('str_len: '),
-  btfTotal: ascii('btf_total_size: '), liveFrame: ascii(') frame'), liveStack: ascii(') live stack'), fp: ascii('fp'),
+  btfTotal: ascii('btf_total_size: '), liveFrame: ascii(') frame'), topoOrder: ascii('topo_order['), subprog: ascii('subprog#'), stackUseDef: ascii('stack use/def '), subprogStats: ascii('subprog '), liveStack: ascii(') live stack'), fp: ascii('fp'),
 };
 
 /** The end of the line without a trailing CR. */
@@ -62,6 +64,8 @@ function classifySpace(buf: Uint8Array, start: number, end: number): LineKind {
   if (p === end) return LineKind.Empty;
   if (isDigit(buf[p])) {
     const [, q] = readUint(buf, p, end);
+    // an indented instruction listing (7.x analysis passes): `  6: (85) call bpf_map_lookup_elem#1 // r2=fp0-4`
+    if (buf[q] === COLON && buf[q + 1] === SPACE && buf[q + 2] === LPAREN && buf[q + 5] === RPAREN) return LineKind.Analysis;
     // live-regs rows: `     7: 0......... (79) …`; 6.17+ put an SCC number first: `  1  11: 01.3..6... (bf) …`
     if (isLiveRowTail(buf, q, end)) return LineKind.LiveRow;
     let r = q;
@@ -104,6 +108,7 @@ export function classifyLine(buf: Uint8Array, start: number, rawEnd: number): Li
       break;
     case 116 /* t */:
       if (at(buf, start, L.toCaller)) return LineKind.CallMarker;
+      if (at(buf, start, L.topoOrder)) return LineKind.Analysis;
       if (at(buf, start, L.typeOff) || at(buf, start, L.typeLen)) return LineKind.Btf;
       break;
     case 111 /* o */: if (at(buf, start, L.oldState)) return LineKind.LoopState; break;
@@ -126,6 +131,8 @@ export function classifyLine(buf: Uint8Array, start: number, rawEnd: number): Li
       break;
     case 115 /* s */:
       if (at(buf, start, L.stackDepth)) return LineKind.Stats;
+      if (at(buf, start, L.subprog) || at(buf, start, L.stackUseDef)) return LineKind.Analysis;
+      if (at(buf, start, L.subprogStats)) return LineKind.Stats; // 7.x: `subprog 0 (f) main insns_self 11 insns_total 11 stack 8`
       if (at(buf, start, L.strOff) || at(buf, start, L.strLen)) return LineKind.Btf;
       break;
     case 104 /* h */: if (at(buf, start, L.hdrLen)) return LineKind.Btf; break;

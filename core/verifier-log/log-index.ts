@@ -1,8 +1,9 @@
-import { NL, ascii } from './bytes';
+import { NL, ascii, at } from './bytes';
 import { GrowableUint32 } from './growable';
 import { LineKind, classifyLine } from './line-kind';
 
 const END_MARKER = ascii('-- END PROG LOAD LOG --');
+const VERIFICATION_FAILED = ascii('Verification failed');
 
 /**
  * One forward pass over a log held in a Buffer: every line's start offset and kind, and every instruction line
@@ -114,6 +115,16 @@ export class LogIndex {
     }
     this.first = first;
     this.end = end;
+    // the 7.x prose block's body is indented free text: it is prose up to the stats
+    for (let i = first; i < end; i++) {
+      if (this.kinds[i] !== LineKind.Prose || !at(buf, this.lineStart[i], VERIFICATION_FAILED)) continue;
+      for (let j = i + 1; j < end; j++) {
+        const k = this.kinds[j];
+        if (k === LineKind.Stats || k === LineKind.LibbpfEnd || k === LineKind.LibbpfBegin) break;
+        if (k !== LineKind.Empty) this.kinds[j] = LineKind.Prose;
+        i = j;
+      }
+    }
     this.wrappedProgram = begin >= 0 ? /prog '([^']*)'/.exec(this.text(begin))?.[1] ?? null : null;
     // instruction lines outside the verifier's part do not count
     const lo = lowerBound(insnLines.view(), first);

@@ -109,7 +109,7 @@ export function parseRegValue(raw: string): RegValue {
 
 const SLOT_CHARS = /^[?rm0di]*/;
 /** Type names a spilled value can start with, so `dynptr_…` and `iter_…` are not read as slot characters. */
-const VALUE_START = /^(?:P?-?\d|P?-?0x|Pscalar|scalar|inv|ctx|map_|pkt|fp|mem|ringbuf|ptr_|trusted_|rcu_|rdonly_|untrusted_|percpu_|user_|alloc_|dynptr|iter|sock|tcp_sock|xdp_sock|flow_keys|func|btf_|buf|arena|const_|irq_flag|res_spin|\w+\()/;
+const VALUE_START = /^(?:P?-?\d|P?-?0x|Pscalar|scalar|inv|ctx|map_|pkt|fp|mem|ringbuf|ptr_|trusted_|rcu_|rdonly_|untrusted_|percpu_|user_|alloc_|dynptr|iter|sock|tcp_sock|xdp_sock|flow_keys|func|btf_|buf|arena|const_|irq_flag|res_spin)/;
 
 /** `fp-8=mmmm????`, `fp-8=mmmmscalar(id=1)`, `fp-16=iter_num(ref_id=1,state=active,depth=0)`, `fp-8=map_value`. */
 export function parseStackValue(offset: number, liveness: string | undefined, raw: string): StackSlot {
@@ -128,7 +128,8 @@ export function parseStackValue(offset: number, liveness: string | undefined, ra
       return slot;
     }
   }
-  slot.spilled = parseRegValue(raw);
+  if (/^\w+(?:\(|$)/.test(raw) && prefix.length < 8) slot.spilled = parseRegValue(raw); // a type name we do not know yet
+  else slot.slotTypes = raw;
   return slot;
 }
 

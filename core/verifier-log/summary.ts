@@ -1,8 +1,8 @@
 import { explain, type Explanation } from './explanations';
-import { OPCODE_CALL, OPCODE_EXIT, bpfCallTarget, parseInsnLine } from './insn-line';
+import { parseInsnLine } from './insn-line';
 import { LineKind } from './line-kind';
 import type { LogIndex } from './log-index';
-import { walkPathBack, type PathSource } from './path';
+import { walkPathBack, type PathSource, type PathWalk } from './path';
 import { parseProseBlock, type ProseBlock } from './prose-block';
 import { parseStatsLine } from './stats';
 import { symbolLine, type SymbolRef } from './symbols';
@@ -29,7 +29,7 @@ export interface RejectSummary {
   insnLogLine: number | null;
   /** The error was raised after the main pass (it names no instruction). */
   afterMainPass: boolean;
-  /** Instructions on the path to the reject, oldest first (capped; see pathCut). */
+  /** The last (up to 10,000) instructions on the path to the reject, oldest first; pathCut when there were more. */
   path: number[];
   pathCut: boolean;
   /** The frame stack at the reject, innermost first. */
@@ -59,6 +59,7 @@ export interface RejectSummary {
   hasBranchStates: boolean;
 }
 
+const PATH_KEEP = 10_000;
 const AFTER_MAIN_PASS = /^combined stack size of \d+ calls is \d+\. Too large/;
 const NAMES_INSN = /\binsn (\d+)\b/;
 
@@ -75,31 +76,19 @@ function collectStats(ix: LogIndex): VerifierStats {
   return stats;
 }
 
-function framesOnPath(ix: LogIndex, path: { insn: number; line: number }[]): FrameInfo[] {
+/** The frame stack at the reject, innermost first, from the calls still active on the path. */
+function framesOf(ix: LogIndex, walk: PathWalk): FrameInfo[] {
   const funcNo = new Map<number, number>();
   for (let i = ix.first; i < ix.end && i < ix.first + 4096; i++) {
-    if (ix.kinds[i] === LineKind.Func) {
-      const m = /^func#(\d+) @(\d+)$/.exec(ix.text(i));
-      if (m) funcNo.set(Number(m[2]), Number(m[1]));
-    }
+    if (ix.kinds[i] !== LineKind.Func) continue;
+    const m = /^func#(\d+) @(\d+)$/.exec(ix.text(i));
+    if (m) funcNo.set(Number(m[2]), Number(m[1]));
   }
-  const stack: FrameInfo[] = [{ frame: 0, entryInsn: path[0]?.insn ?? 0, callsiteInsn: null, funcNo: funcNo.get(path[0]?.insn ?? 0) ?? null }];
-  for (let k = 0; k < path.length - 1; k++) {
-    const { line } = path[k];
-    const opcode = parseInt(ix.buf.toString('latin1', ix.lineStart[line], ix.lineStart[line] + 16).split('(')[1]?.slice(0, 2) ?? '', 16);
-    if (opcode !== OPCODE_CALL && opcode !== OPCODE_EXIT) continue;
-    const insn = parseInsnLine(ix.text(line));
-    if (!insn) continue;
-    if (opcode === OPCODE_CALL) {
-      const target = bpfCallTarget(insn.insn, insn.text);
-      if (target !== null && path[k + 1]?.insn === target) {
-        stack.push({ frame: stack.length, entryInsn: target, callsiteInsn: insn.insn, funcNo: funcNo.get(target) ?? null });
-      }
-    } else if (stack.length > 1) {
-      stack.pop();
-    }
-  }
-  return stack.reverse();
+  const depth = walk.calls.length;
+  const entry = walk.insns.length > 0 ? walk.insns[0] : 0;
+  const frames: FrameInfo[] = walk.calls.map((c, k) => ({ frame: depth - k, entryInsn: c.entryInsn, callsiteInsn: c.callsiteInsn, funcNo: funcNo.get(c.entryInsn) ?? null }));
+  frames.push({ frame: 0, entryInsn: entry, callsiteInsn: null, funcNo: funcNo.get(entry) ?? null });
+  return frames;
 }
 
 function libbpfErrno(ix: LogIndex): number | null {
@@ -147,10 +136,11 @@ export function summarize(ix: LogIndex, opts: SummaryOptions = {}): RejectSummar
     insnText = parsed?.text ?? null;
     insnLogLine = lastInsnLine;
     const walk = walkPathBack(ix, lastInsnLine);
-    path = walk.steps.map((s) => s.insn);
-    pathCut = walk.cut;
+    // the summary keeps the last PATH_KEEP steps; walkPathBack gives the whole path on demand
+    path = Array.from(walk.insns.subarray(Math.max(0, walk.insns.length - PATH_KEEP)));
+    pathCut = walk.cut || walk.insns.length > PATH_KEEP;
     sourcePath = walk.sources;
-    frames = framesOnPath(ix, walk.steps);
+    frames = framesOf(ix, walk);
     for (let i = lastInsnLine; i >= ix.first; i--) {
       if (ix.kinds[i] !== LineKind.Validating) continue;
       const m = /^Validating (\S+)\(\) func#(\d+)\.\.\.$/.exec(ix.text(i));
