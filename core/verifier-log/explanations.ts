@@ -102,6 +102,15 @@ const TABLE: Entry[] = [
   E('func-info', /Global function \S+ doesn't return scalar|arg#\d+ reference type\(|Caller passes invalid args into func#\d+/, 'Global function signature problem',
     'A global (non-static) function is verified on its own from its BTF prototype, and its arguments or return type do not fit.\nGlobal functions may only take scalars, context, or pointers to sized types.',
     'Make the function static (verified in context), or change its signature to types the verifier can check.'),
+  E('core-relo', /failed to resolve CO-RE relocation|<invalid CO-RE relocation>/, 'CO-RE relocation failed',
+    'libbpf could not find the field or type in the running kernel\'s BTF, so it poisoned the instruction that uses it.\nThe verifier then rejects the poisoned instruction when this path can reach it.',
+    'Guard the access with bpf_core_field_exists()/bpf_core_type_exists(), or use a ___flavor struct that matches this kernel.'),
+  E('map-not-created', /BPF map '[^']*' is referenced but wasn't created|<invalid BPF map reference>/, 'Map not created',
+    'The program uses a map that libbpf did not create (autocreate off, or creation failed).\nlibbpf poisoned the instruction that references it.',
+    'Enable the map\'s creation (bpf_map__set_autocreate) or remove the reference from this program.'),
+  E('kfunc-unresolved', /kfunc '[^']*' is referenced but wasn't resolved|<invalid kfunc call>/, 'kfunc not found',
+    'The kfunc the program calls does not exist in the running kernel\'s BTF.\nlibbpf poisoned the call; the verifier rejects it if this path reaches it.',
+    'Guard the call with bpf_ksym_exists(), or require a kernel that provides the kfunc.'),
 ];
 
 /** The explanation for a reject message (its lines joined), or null when it is not one we know. */

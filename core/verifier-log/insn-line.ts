@@ -13,9 +13,14 @@ export interface InsnLine {
 const INSN_RE = /^(\d+): \(([0-9a-f]{2})\) (.*?)(?: +;(.*))?$/;
 const GLUED_RE = /^(.*?) (\d+):((?: frame\d+:)?(?: (?:R\d+|fp-?\d+)(?:_[rwD]+)?=.*)?)$/;
 
+const POISONED_RE = /^(\d+): (<[^>]*>)$/;
+
 export function parseInsnLine(line: string): InsnLine | null {
   const m = INSN_RE.exec(line);
-  if (!m) return null;
+  if (!m) {
+    const p = POISONED_RE.exec(line); // libbpf's rewrite of an instruction it poisoned
+    return p ? { insn: Number(p[1]), opcode: -1, text: p[2], state: null, glued: null } : null;
+  }
   let text = m[3];
   let glued: InsnLine['glued'] = null;
   const g = GLUED_RE.exec(text);

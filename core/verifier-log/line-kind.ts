@@ -25,7 +25,7 @@ const L = {
   suggestion: ascii('Suggestion'), endLog: ascii('-- END PROG LOAD LOG --'), beginLog: ascii('-- BEGIN PROG LOAD LOG --'),
   safe: ascii(': safe'), frameN: ascii('frame'), sym: ascii('_SYM: '), flags: ascii('flags: '), hdrLen: ascii('hdr_len: '),
   typeOff: ascii('type_off: '), typeLen: ascii('type_len: '), strOff: ascii('str_off: '), strLen: ascii('str_len: '),
-  btfTotal: ascii('btf_total_size: '), liveFrame: ascii(') frame'), topoOrder: ascii('topo_order['), subprog: ascii('subprog#'), stackUseDef: ascii('stack use/def '), subprogStats: ascii('subprog '), liveStack: ascii(') live stack'), fp: ascii('fp'),
+  btfTotal: ascii('btf_total_size: '), liveFrame: ascii(') frame'), topoOrder: ascii('topo_order['), subprog: ascii('subprog#'), stackUseDef: ascii('stack use/def '), argHash: ascii('arg#'), subprogStats: ascii('subprog '), liveStack: ascii(') live stack'), fp: ascii('fp'),
 };
 
 /** The end of the line without a trailing CR. */
@@ -44,8 +44,9 @@ function isStateAfterColon(buf: Uint8Array, p: number, end: number): boolean {
 function classifyDigit(buf: Uint8Array, start: number, end: number): LineKind {
   const [, p] = readUint(buf, start, end);
   if (buf[p] !== COLON) return LineKind.Other;
-  // `7: (79) r1 = …`: the opcode in parentheses
+  // `7: (79) r1 = …`: the opcode in parentheses; `7: <invalid CO-RE relocation>`: an instruction libbpf poisoned
   if (buf[p + 1] === SPACE && buf[p + 2] === LPAREN && buf[p + 5] === RPAREN) return LineKind.Insn;
+  if (buf[p + 1] === SPACE && buf[p + 2] === 60 /* < */ && buf[end - 1] === 62 /* > */) return LineKind.Insn;
   if (end - p === L.safe.length && at(buf, p, L.safe)) return LineKind.Safe;
   if (isStateAfterColon(buf, p + 1, end)) return LineKind.State;
   return LineKind.CfgSource; // check_cfg's `N: <source>` before back-edge/jump errors
@@ -136,6 +137,7 @@ export function classifyLine(buf: Uint8Array, start: number, rawEnd: number): Li
       if (at(buf, start, L.strOff) || at(buf, start, L.strLen)) return LineKind.Btf;
       break;
     case 104 /* h */: if (at(buf, start, L.hdrLen)) return LineKind.Btf; break;
+    case 97 /* a */: if (at(buf, start, L.argHash)) return LineKind.Btf; break; // btf.c: `arg#0 reference type('UNKNOWN ') size cannot be determined: -22`
     case 98 /* b */: if (at(buf, start, L.btfTotal)) return LineKind.Btf; break;
     case 83 /* S */:
       if (at(buf, start, L.scc)) return LineKind.Scc;

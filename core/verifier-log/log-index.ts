@@ -66,6 +66,10 @@ export class LogIndex {
           insnIndex.push(v);
         } else {
           kind = classifyLine(buf, pos, nl);
+          if (kind === LineKind.Insn) { // an instruction libbpf poisoned: `N: <invalid CO-RE relocation>`
+            insnLines.push(line);
+            insnIndex.push(v);
+          }
         }
       } else {
         kind = classifyLine(buf, pos, nl);

@@ -44,6 +44,7 @@ const hex = (c: number) => (c <= 57 ? c - 48 : (c | 32) - 87);
 function opcodeAt(buf: Buffer, start: number): number {
   let p = start;
   while (isDigit(buf[p])) p++;
+  if (buf[p + 2] !== 40) return -1; // `N: <invalid …>`: poisoned by libbpf, no opcode
   return (hex(buf[p + 3]) << 4) | hex(buf[p + 4]);
 }
 

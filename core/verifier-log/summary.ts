@@ -152,7 +152,9 @@ export function summarize(ix: LogIndex, opts: SummaryOptions = {}): RejectSummar
     if (named) insn = Number(named[1]);
   }
   const located = [...sourcePath].reverse().find((s) => s.file !== null && (s.line ?? 0) > 0);
-  const sourceMayBeStale = located !== undefined && jumpedAfter(path, located.insn);
+  // libbpf rewrites a poisoned instruction's line, and the log then has no annotation of its own for it
+  const poisoned = insnText !== null && insnText.startsWith('<');
+  const sourceMayBeStale = located !== undefined && (poisoned || jumpedAfter(path, located.insn));
   const source = located ? { text: located.text, file: located.file, line: located.line } : sourcePath.length > 0
     ? { text: sourcePath[sourcePath.length - 1].text, file: null, line: null } : null;
 

@@ -94,10 +94,13 @@ describe('explanations', () => {
     dynptr: 'Expected an initialized dynptr as arg #1',
     lock: 'function calls are not allowed while holding a lock',
     'func-info': "Global function read_first() doesn't return scalar. Only those are supported.",
+    'core-relo': '1: <invalid CO-RE relocation>\nfailed to resolve CO-RE relocation <byte_off> [5] struct task_struct___fake.no_such_field (0:0 @ offset 0)',
+    'map-not-created': "5: <invalid BPF map reference>\nBPF map 'events' is referenced but wasn't created",
+    'kfunc-unresolved': "3: <invalid kfunc call>\nkfunc 'bpf_new_kfunc' is referenced but wasn't resolved",
   };
 
-  it('covers 30 messages, each with a sample', () => {
-    assert.equal(EXPLANATION_IDS.length, 30);
+  it('covers at least the 30 most frequent messages, each with a sample', () => {
+    assert.ok(EXPLANATION_IDS.length >= 30);
     assert.deepEqual(Object.keys(samples).sort(), [...EXPLANATION_IDS].sort());
   });
   for (const [id, message] of Object.entries(samples)) {
