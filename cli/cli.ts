@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** ebpf-debugger: the CLI over the same core and loader as the editor. Exit 0 ok, 1 rejected, 2 usage/environment. */
+import { runLayout } from './layout-command';
 import { runLog } from './log-command';
 import { runVerify } from './verify-command';
 
@@ -15,6 +16,11 @@ Commands:
       --json            the program shape of verify --json
       --source-root DIR where to look for the sources the log names (repeatable)
       --symbol-tag TAG  attach only <TAG>_SYM: lines (repeatable; default all)
+      --object X.o      map the reject through the object's BTF.ext line_info (exact line and column)
+      --program NAME    the program the log belongs to (default: the one libbpf's wrapper names, or the only one)
+  layout --btf <object.o>                           Struct and union layouts from the object's BTF, with holes
+      --struct NAME     only this one
+      --json            { structs: [{ name, language, size, align, fields, holes }] }
 
 Exit codes: 0 every program verified, 1 a program was rejected (or a log has no verdict), 2 usage or environment error.`;
 
@@ -25,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       return runVerify(rest);
     case 'log':
       return runLog(rest);
+    case 'layout':
+      return runLayout(rest);
     case undefined:
     case '-h':
     case '--help':

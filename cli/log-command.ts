@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildProgramReport } from '../core/verify/program-report';
 import type { Verdict } from '../core/verify/report';
+import { loadObjectSourceMap, programMap } from '../core/source-map/object-source-map';
 import { analyzeLog } from '../core/verifier-log/parse';
 import { formatProgram } from './format-human';
 
@@ -22,6 +23,8 @@ export async function runLog(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         'source-root': { type: 'string', multiple: true },
         'symbol-tag': { type: 'string', multiple: true },
+        object: { type: 'string' },
+        program: { type: 'string' },
       },
     });
   } catch (e) {
@@ -47,8 +50,30 @@ export async function runLog(argv: string[]): Promise<number> {
   const rejected = summary.messageLines.length > 0 || summary.prose !== null;
   const verdict: Verdict = rejected ? 'rejected' : summary.stats.processedInsns !== undefined ? 'accepted' : 'unknown';
   const roots = [...(file === '-' ? [] : [path.dirname(path.resolve(file))]), process.cwd(), ...(values['source-root'] ?? [])];
+  let obj = null;
+  let map = null;
+  let name = values.program ?? index.wrappedProgram ?? null;
+  if (values.object) {
+    const loaded = loadObjectSourceMap(values.object);
+    if (!loaded.obj) {
+      process.stderr.write(`ebpf-debugger log: --object ${values.object}: ${loaded.problem}\n`);
+      return 2;
+    }
+    obj = loaded.obj;
+    const programs = obj.programs.map((p) => p.name);
+    name ??= programs.length === 1 ? programs[0] : null;
+    if (!name || !programs.includes(name)) {
+      process.stderr.write(`ebpf-debugger log: name the program this log belongs to with --program (the object has: ${programs.join(', ')}).\n`);
+      return 2;
+    }
+    map = programMap(obj, name);
+    if (!map) process.stderr.write(`ebpf-debugger log: ${values.object} has no line_info (${loaded.problem}); using the log's annotations.\n`);
+    roots.unshift(path.dirname(path.resolve(values.object)));
+  }
   const report = buildProgramReport(summary, {
-    name: index.wrappedProgram ?? (file === '-' ? 'stdin' : path.basename(file)),
+    obj,
+    map,
+    name: name ?? (file === '-' ? 'stdin' : path.basename(file)),
     section: null,
     verdict,
     errno: summary.errno,

@@ -1,3 +1,8 @@
+import path from 'node:path';
+import type { ProgramSourceMap } from '../source-map/insn-to-source';
+import type { BpfObject } from '../source-map/bpf-object';
+import { findGoFunction } from '../source-map/go-symbols';
+import { pathLines, symbolLocation } from '../source-map/object-source-map';
 import type { RejectSummary } from '../verifier-log/summary';
 import { errnoName } from './errno';
 import type { ProgramReport, SourceLocation, Verdict } from './report';
@@ -23,11 +28,24 @@ export interface ReportFacts {
   truncated: boolean;
   libbpf: string[];
   roots: string[];
+  /** The object's line_info for this program: the exact mapping, when the object has BTF.ext. */
+  map?: ProgramSourceMap | null;
+  obj?: BpfObject | null;
 }
 
 /** One program's report from its log summary: the shape `verify --json` and `log --json` share. */
 export function buildProgramReport(summary: RejectSummary, f: ReportFacts): ProgramReport {
   const rejected = f.verdict === 'rejected';
+  const exact = rejected && f.map && summary.insn !== null && !summary.afterMainPass ? f.map.location(summary.insn) : null;
+  const resolve = (file: string) => path.isAbsolute(file) ? file : resolveSourceFile(file, f.roots) ?? file;
+  const location: SourceLocation | null = exact
+    ? { file: resolve(exact.file), line: exact.line, column: exact.column || null }
+    : rejected ? rejectLocation(summary, f.roots) : null;
+  const locationSource = !location ? null : exact ? 'line_info' : summary.proseLocation ? 'log-prose' : 'log';
+  const sourcePath = exact && f.map
+    ? pathLines(f.map, summary.path).map((l) => ({ file: resolve(l.file), line: l.line, text: l.text, insn: l.insn }))
+    : rejected ? summary.sourcePath.filter((s) => s.file !== null && (s.line ?? 0) > 0)
+      .map((s) => ({ file: resolveSourceFile(s.file!, f.roots) ?? s.file!, line: s.line!, text: s.text, insn: s.insn })) : [];
   const messageLines = rejected ? summary.messageLines.length > 0 ? summary.messageLines : summary.prose ? [summary.prose.title] : []
     : f.errorLines ?? [];
   return {
@@ -39,8 +57,10 @@ export function buildProgramReport(summary: RejectSummary, f: ReportFacts): Prog
     message: messageLines.length > 0 ? messageLines.join('\n') : null,
     messageLines,
     insn: rejected ? summary.insn : null,
-    location: rejected ? rejectLocation(summary, f.roots) : null,
-    sourceText: rejected ? summary.source?.text ?? null : null,
+    location,
+    locationSource,
+    locationApproximate: exact?.approximate ?? (rejected && summary.sourceMayBeStale),
+    sourceText: exact ? exact.text : rejected ? summary.source?.text ?? null : null,
     stats: summary.stats,
     logBytes: f.logBytes,
     truncated: f.truncated,
@@ -48,8 +68,12 @@ export function buildProgramReport(summary: RejectSummary, f: ReportFacts): Prog
     explanation: rejected ? summary.explanation : null,
     afterMainPass: summary.afterMainPass,
     globalFunction: summary.globalFunction?.name ?? null,
-    symbols: summary.symbols,
-    sourcePath: rejected ? summary.sourcePath.filter((s) => s.file !== null && (s.line ?? 0) > 0)
-      .map((s) => ({ file: resolveSourceFile(s.file!, f.roots) ?? s.file!, line: s.line!, text: s.text, insn: s.insn })) : [],
+    symbols: summary.symbols.map((sym) => {
+      const viaElf = f.obj ? symbolLocation(f.obj, sym) : null;
+      if (viaElf) return { ...sym, location: { file: resolve(viaElf.file), line: viaElf.line, column: viaElf.column || null }, resolvedVia: 'elf-symbol' as const };
+      const viaGo = findGoFunction(f.roots, sym.symbol);
+      return { ...sym, location: viaGo, resolvedVia: viaGo ? 'go-source' as const : null };
+    }),
+    sourcePath,
   };
 }

@@ -25,6 +25,10 @@ export interface ProgramReport {
   messageLines: string[];
   insn: number | null;
   location: SourceLocation | null;
+  /** How the location was found: the object's BTF.ext line_info (exact), the log's `@ file:line`, or 7.x's prose block. */
+  locationSource: 'line_info' | 'log' | 'log-prose' | null;
+  /** The location may be off: line_info had no line for the instruction, or the log's annotation may be stale. */
+  locationApproximate: boolean;
   /** The source text the verifier printed for the reject's line. */
   sourceText: string | null;
   stats: VerifierStats;
@@ -38,8 +42,8 @@ export interface ProgramReport {
   afterMainPass: boolean;
   /** The global function being validated when the verifier failed. */
   globalFunction: string | null;
-  /** Injected `<TAG>_SYM: symbol+0xOFF` lines. */
-  symbols: SymbolRef[];
+  /** Injected `<TAG>_SYM: symbol+0xOFF` lines, resolved through the object's ELF symbol or the workspace's Go sources. */
+  symbols: (SymbolRef & { location: SourceLocation | null; resolvedVia: 'elf-symbol' | 'go-source' | null })[];
   /** The last source lines on the failing path, oldest first. */
   sourcePath: { file: string; line: number; text: string; insn: number | null }[];
 }

@@ -6,6 +6,8 @@ import type { Loader } from '../loader/loader';
 import type { VerifyResult } from '../loader/protocol';
 import { summarizeLog } from '../verifier-log/parse';
 import type { RejectSummary } from '../verifier-log/summary';
+import type { BpfObject } from '../source-map/bpf-object';
+import { loadObjectSourceMap, programMap } from '../source-map/object-source-map';
 import { buildProgramReport } from './program-report';
 import type { ObjectReport, ProgramReport } from './report';
 
@@ -45,7 +47,7 @@ function errorMessage(result: VerifyResult): string {
   return last.length > 0 ? last.join('\n') : `libbpf could not load the program (errno ${result.errno}).`;
 }
 
-export function programReport(result: VerifyResult, log: Buffer[], roots: string[]): VerifiedProgram {
+export function programReport(result: VerifyResult, log: Buffer[], roots: string[], obj: BpfObject | null = null): VerifiedProgram {
   const summary = summarizeLog(log);
   const rejected = result.errno !== 0 && (summary.messageLines.length > 0 || summary.prose !== null);
   const verdict = result.errno === 0 ? 'accepted' : rejected ? 'rejected' : 'error';
@@ -59,6 +61,8 @@ export function programReport(result: VerifyResult, log: Buffer[], roots: string
     truncated: result.errno === ENOSPC || (result.logBytes > 0 && (summary.truncated.tail || summary.truncated.head) && verdict !== 'error'),
     libbpf: result.libbpf,
     roots,
+    obj,
+    map: programMap(obj, result.program),
   });
   return { report, summary, log };
 }
@@ -93,10 +97,11 @@ export async function verifyObject(loader: Loader, input: string, opts: VerifyOp
   }
   const logLevel = opts.logLevel ?? DEFAULT_LOG_LEVEL;
   const roots = [...(source ? [path.dirname(source)] : []), path.dirname(object), ...(opts.sourceRoots ?? [])];
+  const { obj } = loadObjectSourceMap(object); // without BTF.ext, locations come from the log's annotations
   const programs: VerifiedProgram[] = [];
   for (const p of targets) {
     const outcome = await loader.verify({ path: object, program: p.name, logLevel }, (chunk) => opts.onLog?.(p.name, chunk));
-    programs.push(programReport(outcome, outcome.log, roots));
+    programs.push(programReport(outcome, outcome.log, roots, obj));
   }
   return {
     report: { object, source, kernel: hello.kernel, libbpf: hello.libbpf, logLevel, programs: programs.map((p) => p.report) },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -42,7 +42,11 @@ describe('ebpf-debugger verify (real kernel)', () => {
       assert.match(p.message ?? '', want.message!);
       assert.deepEqual(p.messageLines, p.message!.split('\n'));
       assert.equal(typeof p.insn, 'number');
-      assert.deepEqual(p.location, { file: examplePath(p.name), line: bugLine(p.name), column: null });
+      assert.deepEqual([p.location?.file, p.location?.line], [examplePath(p.name), bugLine(p.name)]);
+      assert.equal(p.locationSource, 'line_info');
+      const col = p.location!.column!;
+      const text = readFileSync(examplePath(p.name), 'utf8').split('\n')[bugLine(p.name) - 1];
+      assert.ok(col >= 1 && /\S/.test(text[col - 1]), `column ${col} points into the code of: ${text}`);
     }
     assert.deepEqual(await kernelObjectsSettled(before), before, 'nothing left loaded');
   });
@@ -53,8 +57,9 @@ describe('ebpf-debugger verify (real kernel)', () => {
     const line = bugLine('null_deref');
     assert.match(r.stdout, /✗ null_deref \(xdp\): rejected, EACCES \(13\)/);
     assert.match(r.stdout, /R0 invalid mem access 'map_value_or_null'/);
-    assert.ok(r.stdout.includes(`at ${examplePath('null_deref')}:${line} (insn `), r.stdout);
+    assert.match(r.stdout, new RegExp(`at ${examplePath('null_deref').replace(/[.]/g, '\\.')}:${line}:\\d+ \\(insn \\d+\\)`));
     assert.match(r.stdout, new RegExp(`> ${line} \\| +\\*count \\+= 1;`));
+    assert.match(r.stdout, /\n +\| +\^/, 'a caret under the column');
   });
 
   it('exits 0 when every program verifies', () => {

@@ -11,9 +11,9 @@ struct task_struct___fake {
 SEC("kprobe/do_nanosleep")
 int core_poison(void *ctx)
 {
-	struct task_struct___fake *t = (void *)bpf_get_current_task();
+	struct task_struct___fake *t = (void *)bpf_get_current_task(); /* BUG: clang put the CO-RE offset load here */
 
-	return BPF_CORE_READ(t, no_such_field); /* BUG: no_such_field is not in the kernel's task_struct */
+	return BPF_CORE_READ(t, no_such_field); /* no_such_field is not in the kernel's task_struct */
 }
 
 char LICENSE[] SEC("license") = "GPL";
