@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, INITIAL_CONFIGURATION } from '../core/launch-attributes';
+import { buildErrorToDiagnostics } from './verifier-diagnostics';
 
 /** The adapter runs out of process: VS Code's own runtime in Node mode, on dist/adapter.js. */
 class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
@@ -26,8 +27,15 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   }
 }
 
-export function registerDebugging(context: vscode.ExtensionContext): void {
+export function registerDebugging(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection): void {
   context.subscriptions.push(
+    // a failed build in a debug session lands in Problems, like the verify command's
+    vscode.debug.onDidReceiveDebugSessionCustomEvent(async (e) => {
+      if (e.session.type !== DEBUG_TYPE || e.event !== 'ebpf/buildFailed') return;
+      diagnostics.clear();
+      for (const [file, list] of await buildErrorToDiagnostics(e.body?.diagnostics ?? [])) diagnostics.set(vscode.Uri.file(file), list);
+    }),
+    vscode.debug.onDidStartDebugSession((s) => { if (s.type === DEBUG_TYPE) diagnostics.clear(); }),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(context)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider()),
   );

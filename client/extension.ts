@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerDebugging } from './debug';
 import { startLanguageClient } from './language-client';
@@ -7,8 +7,10 @@ import { registerVerifyCommand } from './verify-command';
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  registerVerifyCommand(context);
-  registerDebugging(context);
+  const verifierDiagnostics = vscode.languages.createDiagnosticCollection('ebpf-verifier');
+  context.subscriptions.push(verifierDiagnostics);
+  registerVerifyCommand(context, verifierDiagnostics);
+  registerDebugging(context, verifierDiagnostics);
   client = await startLanguageClient(context);
 }
 

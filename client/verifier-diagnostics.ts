@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { BuildError } from '../core/build/clang';
+import type { ClangDiagnostic } from '../core/build/clang';
 import type { ObjectReport } from '../core/verify/report';
 
 function lineRange(doc: vscode.TextDocument | undefined, line: number, column: number | null): vscode.Range {
@@ -35,9 +35,9 @@ export async function reportToDiagnostics(report: ObjectReport): Promise<Map<str
   return byFile;
 }
 
-export async function buildErrorToDiagnostics(err: BuildError): Promise<Map<string, vscode.Diagnostic[]>> {
+export async function buildErrorToDiagnostics(diagnostics: ClangDiagnostic[]): Promise<Map<string, vscode.Diagnostic[]>> {
   const byFile = new Map<string, vscode.Diagnostic[]>();
-  for (const c of err.diagnostics) {
+  for (const c of diagnostics) {
     if (c.severity === 'note') continue;
     const doc = await openDoc(c.file);
     const d = new vscode.Diagnostic(lineRange(doc, c.line, c.column), c.message,

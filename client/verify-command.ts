@@ -15,10 +15,9 @@ async function pickTarget(arg?: vscode.Uri): Promise<string | undefined> {
 }
 
 /** "eBPF: Verify Object": build if needed, verify every program in the kernel, rejects into Problems. */
-export function registerVerifyCommand(context: vscode.ExtensionContext): void {
-  const diagnostics = vscode.languages.createDiagnosticCollection('ebpf-verifier');
+export function registerVerifyCommand(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection): void {
   const output = vscode.window.createOutputChannel('eBPF Verifier');
-  context.subscriptions.push(diagnostics, output);
+  context.subscriptions.push(output);
 
   const command = vscode.commands.registerCommand('ebpf.verifyObject', async (arg?: vscode.Uri) => {
     const target = await pickTarget(arg);
@@ -42,7 +41,7 @@ export function registerVerifyCommand(context: vscode.ExtensionContext): void {
       }
       return run.report;
     } catch (e) {
-      if (e instanceof BuildError) for (const [file, list] of await buildErrorToDiagnostics(e)) diagnostics.set(vscode.Uri.file(file), list);
+      if (e instanceof BuildError) for (const [file, list] of await buildErrorToDiagnostics(e.diagnostics)) diagnostics.set(vscode.Uri.file(file), list);
       void vscode.window.showErrorMessage(`eBPF: ${describeError(e)}`);
       return undefined;
     } finally {

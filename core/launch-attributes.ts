@@ -10,11 +10,21 @@ export interface EbpfLaunchArguments {
   programName?: string;
   /** Verifier log level: 1 (failing path), 2 (everything), 4 (stats), or a sum. */
   logLevel?: number;
+  /** A shell command that builds `program` (run in `cwd` first), or extra clang arguments for a .bpf.c. */
+  build?: string | string[];
+  /** Working directory for the build command and relative paths. */
+  cwd?: string;
+  /** Environment variables for the build command. */
+  env?: Record<string, string>;
+  /** Directories to look for sources the verifier names only by file name. */
+  sourceRoots?: string[];
 }
 
 interface JsonSchemaProperty {
-  type: 'string' | 'number' | 'integer' | 'boolean';
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | ('string' | 'array')[];
   description: string;
+  items?: { type: 'string' };
+  additionalProperties?: { type: 'string' };
   default?: unknown;
   enum?: unknown[];
   minimum?: number;
@@ -37,6 +47,18 @@ export const LAUNCH_ATTRIBUTES: Record<keyof EbpfLaunchArguments, JsonSchemaProp
     default: 5,
     minimum: 1,
     maximum: 7,
+  },
+  build: {
+    type: ['string', 'array'],
+    items: { type: 'string' },
+    description: 'A shell command that builds `program` first (e.g. "make prog.bpf.o"), or extra clang arguments (["-DDEBUG", "-I../include"]) when `program` is a .bpf.c. `preLaunchTask` works too.',
+  },
+  cwd: { type: 'string', description: 'Working directory for the build command and for relative paths.', default: '${workspaceFolder}' },
+  env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Environment variables for the build command.' },
+  sourceRoots: {
+    type: 'array',
+    items: { type: 'string' },
+    description: 'Directories to search for sources the verifier names only by file name (objects built without full paths).',
   },
 };
 
@@ -61,5 +83,9 @@ export function validateLaunchArguments(args: Partial<EbpfLaunchArguments> | und
     return `"logLevel" must be an integer from 1 to 7, not ${JSON.stringify(args.logLevel)}.`;
   }
   if (args.programName !== undefined && typeof args.programName !== 'string') return '"programName" must be a string.';
+  if (args.build !== undefined && typeof args.build !== 'string' && !(Array.isArray(args.build) && args.build.every((a) => typeof a === 'string'))) {
+    return '"build" must be a shell command (string) or a list of clang arguments.';
+  }
+  if (args.sourceRoots !== undefined && !(Array.isArray(args.sourceRoots) && args.sourceRoots.every((a) => typeof a === 'string'))) return '"sourceRoots" must be a list of directories.';
   return null;
 }

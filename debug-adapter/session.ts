@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {
-  Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
+  Breakpoint, Event, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { BuildError } from '../core/build/clang';
@@ -8,23 +8,36 @@ import { describeError, isEbpfError } from '../core/errors';
 import { type EbpfLaunchArguments, validateLaunchArguments } from '../core/launch-attributes';
 import type { Loader } from '../core/loader/loader';
 import { HelperClient } from '../core/loader/helper-client';
-import { verifyObject, type VerifiedProgram } from '../core/verify/verify-object';
+import { loadObjectSourceMap, programMap } from '../core/source-map/object-source-map';
+import { verifyObject } from '../core/verify/verify-object';
+import { logOutputEvents } from './console-log';
+import { addressInsn, disassemble, insnAddress } from './disassembly';
 import { DapErrorId } from './errors';
-import { rejectVariables } from './variables';
+import { ReplayLoader } from './kernel/replay-loader';
+import { runBuildCommand } from './build-command';
+import { ProgramTrace } from './runtime/program-trace';
+import { variablesOf, type VarNode } from './variables';
 
 type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & EbpfLaunchArguments;
+type StopReason = 'exception' | 'breakpoint' | 'step' | 'entry' | 'instruction breakpoint';
 
 /**
- * One debug session = one object verified in the kernel. Each program is a thread; a rejected program
- * stops with reason `exception` at the reject's source line.
+ * One debug session = one object verified in the kernel. Each program is a thread whose "execution" is the
+ * verifier's path: a rejected program stops on its reject, and the user steps forward and back along the path.
  */
 export class EbpfDebugSession extends LoggingDebugSession {
   private loader: Loader | undefined;
-  private programs: VerifiedProgram[] = [];
-  private stopped: number | undefined; // index into programs
+  private traces: ProgramTrace[] = [];
+  private args: LaunchRequestArguments | undefined;
+  private roots: string[] = [];
+  private current = 0; // the thread (program) last stopped or asked about
+  private finished = new Set<number>();
   private configurationDone!: Promise<void>;
   private resolveConfigurationDone!: () => void;
-  private variableHandles = new Handles<VerifiedProgram>();
+  private vars = new Handles<VarNode>();
+  private frameHandles = new Handles<{ thread: number; depth: number }>();
+  private sourceBreakpoints = new Map<string, Set<number>>();
+  private insnBreakpoints = new Set<number>();
 
   constructor() {
     super();
@@ -33,9 +46,10 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.setDebuggerColumnsStartAt1(true);
   }
 
-  /** The kernel loader for this session; a subclass can replay saved logs instead (tests of the UI logic only). */
+  /** The kernel loader; EBPF_DEBUGGER_REPLAY=<dir> replays saved logs instead (UI tests only). */
   protected createLoader(): Loader {
-    return new HelperClient();
+    const replay = process.env.EBPF_DEBUGGER_REPLAY;
+    return replay ? new ReplayLoader(replay) : new HelperClient();
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
@@ -44,6 +58,12 @@ export class EbpfDebugSession extends LoggingDebugSession {
       supportsConfigurationDoneRequest: true,
       supportsExceptionInfoRequest: true,
       supportsTerminateRequest: true,
+      supportsStepBack: true,
+      supportsRestartRequest: true,
+      supportsDisassembleRequest: true,
+      supportsInstructionBreakpoints: true,
+      supportsSteppingGranularity: true,
+      supportsEvaluateForHovers: true,
     };
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
@@ -54,7 +74,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  private print(text: string, category: 'console' | 'stdout' | 'stderr' | 'important' = 'console'): void {
+  private print(text: string, category: 'console' | 'stdout' | 'stderr' = 'console'): void {
     this.sendEvent(new OutputEvent(text.endsWith('\n') ? text : text + '\n', category));
   }
 
@@ -66,92 +86,254 @@ export class EbpfDebugSession extends LoggingDebugSession {
       return;
     }
     await Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, 2000))]);
-    this.loader = this.createLoader();
-    try {
-      this.print(`eBPF: verifying ${args.program}${args.programName ? ` (program ${args.programName})` : ''}`);
-      const run = await verifyObject(this.loader, args.program, {
-        programName: args.programName,
-        logLevel: args.logLevel,
-        onLog: (_prog, chunk) => this.sendEvent(new OutputEvent(chunk.toString('utf8'), 'stdout')),
-      });
-      this.programs = run.programs;
-    } catch (e) {
-      const id = e instanceof BuildError ? DapErrorId.BuildFailed : isEbpfError(e) ? DapErrorId.Environment : DapErrorId.Internal;
-      this.sendErrorResponse(response, { id, format: describeError(e).replace(/[{}]/g, ''), showUser: true });
+    this.args = args;
+    const failure = await this.verify(args);
+    if (failure) {
+      this.sendErrorResponse(response, failure);
       return;
     }
     this.sendResponse(response);
-    for (const p of this.programs) {
-      const r = p.report;
+    this.startRun();
+  }
+
+  /** Build and verify; the traces replace any previous run's. Returns the error to report, if any. */
+  private async verify(args: LaunchRequestArguments): Promise<DebugProtocol.Message | null> {
+    await this.loader?.close();
+    this.loader = this.createLoader();
+    const program = path.resolve(args.cwd ?? process.cwd(), args.program);
+    try {
+      this.print(`eBPF: verifying ${program}${args.programName ? ` (program ${args.programName})` : ''}`);
+      if (typeof args.build === 'string') await runBuildCommand(args.build, args.cwd ?? path.dirname(program), args.env, (t) => this.print(t, 'stdout'));
+      const run = await verifyObject(this.loader, program, {
+        programName: args.programName,
+        logLevel: args.logLevel,
+        sourceRoots: args.sourceRoots,
+        build: Array.isArray(args.build) ? { extraArgs: args.build } : undefined,
+      });
+      this.roots = [...(run.report.source ? [path.dirname(run.report.source)] : []), path.dirname(run.report.object), ...(args.sourceRoots ?? [])];
+      const { obj } = loadObjectSourceMap(run.report.object);
+      this.traces = run.programs.map((p) => new ProgramTrace(p, programMap(obj, p.report.name), this.roots));
+      this.finished.clear();
+      this.vars.reset();
+      this.frameHandles.reset();
+      return null;
+    } catch (e) {
+      // the client turns clang's diagnostics into Problems entries
+      if (e instanceof BuildError) this.sendEvent(new Event('ebpf/buildFailed', { diagnostics: e.diagnostics, message: e.message }));
+      const id = e instanceof BuildError ? DapErrorId.BuildFailed : isEbpfError(e) ? DapErrorId.Environment : DapErrorId.Internal;
+      return { id, format: describeError(e).replace(/[{}]/g, ''), showUser: true };
+    }
+  }
+
+  /** Report every program, then stop on the first breakpoint or reject; end when nothing stops. */
+  private startRun(): void {
+    for (const t of this.traces) {
+      const r = t.program.report;
       const stats = r.stats.processedInsns !== undefined ? `${r.stats.processedInsns} insns processed` : 'no stats';
       this.print(`${r.name} (${r.section}): ${r.verdict}${r.errnoName ? ` ${r.errnoName}` : ''} — ${stats}`);
       if (r.verdict === 'error' && r.message) this.print(r.message, 'stderr');
+      if (r.verdict !== 'accepted') for (const e of logOutputEvents(t, this.roots)) this.sendEvent(e);
+      t.cursor = 0;
     }
-    this.stopAtNextReject(0);
+    this.runForward(0, -1);
   }
 
-  /** Stop on the first rejected program at or after `from`; end the session when there is none. */
-  private stopAtNextReject(from: number): void {
-    const idx = this.programs.findIndex((p, i) => i >= from && p.report.verdict === 'rejected');
-    if (idx < 0) {
-      this.stopped = undefined;
-      this.sendEvent(new TerminatedEvent());
-      return;
+  private hitsBreakpoint(t: ProgramTrace, step: number): boolean {
+    if (this.insnBreakpoints.has(t.insns[step])) return true;
+    if (this.sourceBreakpoints.size === 0) return false;
+    const loc = t.location(step);
+    if (!loc || !this.sourceBreakpoints.get(loc.file)?.has(loc.line)) return false;
+    const prev = step > 0 ? t.location(step - 1) : null; // stop once per arrival on the line
+    return !prev || prev.line !== loc.line || prev.file !== loc.file;
+  }
+
+  /** From thread `thread`'s step `from`, run to the next breakpoint or reject; then on to the next program. */
+  private runForward(thread: number, from: number): void {
+    for (let th = thread; th < this.traces.length; th++) {
+      const t = this.traces[th];
+      if (this.finished.has(th)) continue;
+      const start = th === thread ? from + 1 : 0;
+      for (let k = Math.max(0, start); k < t.length; k++) {
+        if (this.hitsBreakpoint(t, k) && !(t.rejected && k === t.length - 1)) return this.stopAt(th, k, this.insnBreakpoints.has(t.insns[k]) ? 'instruction breakpoint' : 'breakpoint');
+      }
+      if (t.rejected && t.length > 0 && start <= t.length - 1) return this.stopAt(th, t.length - 1, 'exception');
+      this.finished.add(th);
     }
-    this.stopped = idx;
-    const r = this.programs[idx].report;
-    const event = new StoppedEvent('exception', idx + 1, r.message ?? 'rejected by the verifier') as DebugProtocol.StoppedEvent;
-    event.body.description = `Rejected by the verifier: ${r.messageLines[r.messageLines.length - 1] ?? ''}`;
-    this.sendEvent(event);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  private stopAt(thread: number, step: number, reason: StopReason): void {
+    const t = this.traces[thread];
+    t.cursor = step;
+    this.current = thread;
+    this.vars.reset();
+    this.frameHandles.reset();
+    const r = t.program.report;
+    const text = reason === 'exception' ? r.message ?? 'rejected by the verifier' : undefined;
+    const e = new StoppedEvent(reason, thread + 1, text) as DebugProtocol.StoppedEvent;
+    e.body.allThreadsStopped = true;
+    if (reason === 'exception') e.body.description = `Rejected by the verifier: ${r.messageLines[r.messageLines.length - 1] ?? ''}`;
+    this.sendEvent(e);
+  }
+
+  private trace(threadId: number | undefined): ProgramTrace | undefined {
+    return this.traces[(threadId ?? this.current + 1) - 1];
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: this.programs.map((p, i) => new Thread(i + 1, `${p.report.name} (${p.report.verdict})`)) };
+    response.body = { threads: this.traces.map((t, i) => new Thread(i + 1, `${t.program.report.name} (${t.program.report.verdict})`)) };
     this.sendResponse(response);
   }
 
   protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    const p = this.programs[args.threadId - 1];
+    const t = this.trace(args.threadId);
     const frames: StackFrame[] = [];
-    if (p && p.report.verdict === 'rejected') {
-      const loc = p.report.location;
-      const name = `${p.report.name}${p.report.insn !== null ? ` @ insn ${p.report.insn}` : ''}`;
-      const source = loc ? new Source(path.basename(loc.file), loc.file) : undefined;
-      const line = loc ? this.convertDebuggerLineToClient(loc.line) : 0;
-      const column = this.convertDebuggerColumnToClient(loc?.column ?? 1);
-      frames.push(new StackFrame(args.threadId * 1000, name, source, line, column));
+    if (t && t.length > 0) {
+      this.current = args.threadId - 1;
+      for (const f of t.frames(t.cursor)) {
+        const loc = t.location(f.step);
+        const sf = new StackFrame(this.frameHandles.create({ thread: args.threadId, depth: f.depth }), `${f.name} @ insn ${f.insn}`,
+          loc ? new Source(path.basename(loc.file), loc.file) : undefined, loc ? loc.line : 0, loc ? loc.column : 0) as DebugProtocol.StackFrame;
+        sf.instructionPointerReference = insnAddress(f.insn);
+        frames.push(sf);
+      }
     }
     response.body = { stackFrames: frames, totalFrames: frames.length };
     this.sendResponse(response);
   }
 
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
-    const p = this.programs[Math.floor(args.frameId / 1000) - 1];
-    response.body = { scopes: p ? [new Scope('Verifier', this.variableHandles.create(p), false)] : [] };
+    const h = this.frameHandles.get(args.frameId);
+    const t = h && this.trace(h.thread);
+    const scopes: Scope[] = [];
+    if (t && h) {
+      const frame = t.frames(t.cursor)[h.depth];
+      const state = t.state(frame.step)?.state; // a caller's registers are those at its call instruction
+      if (state) {
+        scopes.push(new Scope('Registers', this.vars.create({ kind: 'registers', state }), false));
+        scopes.push(new Scope('Stack', this.vars.create({ kind: 'stack', state }), false));
+        if (state.refs.length > 0) scopes.push(new Scope('References', this.vars.create({ kind: 'refs', state }), false));
+      }
+      if (h.depth === 0 && t.rejected && t.cursor === t.length - 1) scopes.push(new Scope('Reject', this.vars.create({ kind: 'reject', program: t.program }), false));
+    }
+    response.body = { scopes };
     this.sendResponse(response);
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
-    const p = this.variableHandles.get(args.variablesReference);
-    response.body = { variables: p ? rejectVariables(p) : [] };
+    const node = this.vars.get(args.variablesReference);
+    response.body = { variables: node ? variablesOf(node, (n) => this.vars.create(n)) : [] };
+    this.sendResponse(response);
+  }
+
+  protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    const t = this.trace(undefined);
+    const st = t?.state(t.cursor)?.state;
+    const m = /^\s*(?:[rR](\d+)|(fp-\d+))\s*$/.exec(args.expression);
+    const reg = m && st ? (m[1] !== undefined ? st.regs.get(Number(m[1])) : undefined) : undefined;
+    const slot = m && st && m[2] ? st.stack.get(Number(m[2].slice(2))) : undefined;
+    if (reg || slot) {
+      const node: VarNode = reg ? { kind: 'reg', value: reg.value } : { kind: 'slot', slot: slot! };
+      const value = reg ? variablesOf({ kind: 'registers', state: { ...st!, regs: new Map([[reg.reg, reg]]) } }, () => 0)[0].value : slot!.raw;
+      response.body = { result: value, variablesReference: this.vars.create(node) };
+    } else {
+      response.body = { result: st ? `not a register or stack slot at insn ${t!.insns[t!.cursor]}` : 'not stopped', variablesReference: 0 };
+    }
     this.sendResponse(response);
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
-    const r = this.programs[args.threadId - 1]?.report;
+    const r = this.trace(args.threadId)?.program.report;
+    const ex = r?.explanation;
     response.body = {
       exceptionId: r?.errnoName ?? 'verifier',
       description: r?.message ?? 'No reject on this thread.',
       breakMode: 'always',
-      details: r ? { message: r.message ?? undefined, typeName: `${r.name}: ${r.verdict}` } : undefined,
+      details: r ? { message: ex ? `${r.message}\n\n${ex.title}: ${ex.explanation}\nFix: ${ex.fix}` : r.message ?? undefined, typeName: `${r.name}: ${r.verdict}` } : undefined,
     };
     this.sendResponse(response);
   }
 
-  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
-    response.body = { allThreadsContinued: true };
+  private move(response: DebugProtocol.Response, threadId: number, to: (t: ProgramTrace) => number): void {
     this.sendResponse(response);
-    this.stopAtNextReject((this.stopped ?? -1) + 1);
+    const t = this.trace(threadId);
+    if (!t || t.length === 0) return;
+    const step = to(t);
+    this.stopAt(threadId - 1, step, t.rejected && step === t.length - 1 ? 'exception' : 'step');
+  }
+
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.move(response, args.threadId, (t) => args.granularity === 'instruction' ? Math.min(t.length - 1, t.cursor + 1) : t.nextLine(t.cursor, 1));
+  }
+
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.move(response, args.threadId, (t) => args.granularity === 'instruction' ? Math.min(t.length - 1, t.cursor + 1) : t.nextLine(t.cursor, 1, true));
+  }
+
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.move(response, args.threadId, (t) => t.outOf(t.cursor));
+  }
+
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    this.move(response, args.threadId, (t) => args.granularity === 'instruction' ? Math.max(0, t.cursor - 1) : t.nextLine(t.cursor, -1));
+  }
+
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse, args: DebugProtocol.ReverseContinueArguments): void {
+    this.sendResponse(response);
+    const t = this.trace(args.threadId);
+    if (!t) return;
+    for (let k = t.cursor - 1; k >= 0; k--) if (this.hitsBreakpoint(t, k)) return this.stopAt(args.threadId - 1, k, 'breakpoint');
+    this.stopAt(args.threadId - 1, 0, 'entry');
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse, args: DebugProtocol.ContinueArguments): void {
+    response.body = { allThreadsContinued: false };
+    this.sendResponse(response);
+    const th = args.threadId - 1;
+    const t = this.traces[th];
+    if (!t) return;
+    if (t.cursor >= t.length - 1) {
+      this.finished.add(th); // past the reject: this program is done
+      this.runForward(th + 1, -1);
+    } else {
+      this.runForward(th, t.cursor);
+    }
+  }
+
+  protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const file = args.source.path ?? '';
+    const lines = (args.breakpoints ?? []).map((b) => b.line);
+    this.sourceBreakpoints.set(file, new Set(lines));
+    const reached = new Set<number>();
+    for (const t of this.traces) for (let k = 0; k < t.length; k++) { const l = t.location(k); if (l && l.file === file) reached.add(l.line); }
+    response.body = { breakpoints: lines.map((line) => new Breakpoint(this.traces.length === 0 || reached.has(line), line)) };
+    this.sendResponse(response);
+  }
+
+  protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    this.insnBreakpoints = new Set(args.breakpoints.map((b) => addressInsn(b.instructionReference) + Math.floor((b.offset ?? 0) / 8)));
+    response.body = { breakpoints: args.breakpoints.map(() => ({ verified: true })) };
+    this.sendResponse(response);
+  }
+
+  protected override disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    const t = this.trace(undefined);
+    response.body = { instructions: t ? disassemble(t, args) : [] };
+    this.sendResponse(response);
+  }
+
+  protected override async restartRequest(response: DebugProtocol.RestartResponse): Promise<void> {
+    if (!this.args) {
+      this.sendErrorResponse(response, { id: DapErrorId.BadLaunch, format: 'Nothing to restart yet.', showUser: true });
+      return;
+    }
+    const failure = await this.verify(this.args);
+    if (failure) {
+      this.sendErrorResponse(response, failure);
+      return;
+    }
+    this.sendResponse(response);
+    this.startRun();
   }
 
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {

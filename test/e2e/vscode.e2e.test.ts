@@ -3,7 +3,7 @@
  * into a fresh code-server, then three flows run against the real kernel. Screenshots go to test-results/e2e/.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -64,7 +64,8 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await shot('01-padding-warning');
   });
 
-  it('stops a debug session on the reject line with the verifier message', async () => {
+  it('stops a debug session on the reject line, shows registers, and steps back along the path', async () => {
+    const lookupLine = readFileSync(path.join(EXAMPLES, 'null_deref.bpf.c'), 'utf8').split('\n').findIndex((l) => l.includes('= bpf_map_lookup_elem(')) + 1;
     await runCommand(page, 'Debug: Start Debugging');
     await page.locator('.debug-toolbar').waitFor({ state: 'visible' });
     await page.locator('.monaco-editor .debug-top-stack-frame-line').first().waitFor();
@@ -74,6 +75,28 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }).waitFor();
     await waitForCursorLine(page, bugLine('null_deref'));
     await shot('02-debug-stopped');
+
+    // the verifier's registers at the reject, in the Run and Debug view
+    await runCommand(page, 'View: Show Run and Debug');
+    await page.locator('.debug-call-stack .monaco-list-row', { hasText: 'null_deref @ insn' }).first().waitFor();
+    await page.keyboard.press('Escape'); // let the palette close before clicking in the view
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    const r0 = page.locator('.debug-variables .monaco-list-row', { hasText: /R0\s*[:=]?\s*map_value_or_null/ }).first();
+    const registers = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*Registers\s*$/ }).first();
+    await registers.waitFor();
+    if ((await registers.getAttribute('aria-expanded')) !== 'true') await registers.click();
+    await r0.waitFor();
+    assert.match(await r0.innerText(), /packet_count/);
+    await shot('03-registers');
+
+    // step back along the verifier's path: the editor moves to the lookup
+    await page.locator('.debug-toolbar .action-label.codicon-debug-step-back').click();
+    await waitForCursorLine(page, lookupLine);
+    await page.locator('.monaco-editor .debug-top-stack-frame-line').first().waitFor();
+    // the registers are now those before the call: R1 holds the map pointer, R0 is not set yet
+    await page.locator('.debug-variables .monaco-list-row', { hasText: /R1\s*[:=]?\s*map_ptr/ }).first().waitFor();
+    await r0.waitFor({ state: 'detached' });
+    await shot('04-stepped-back');
     await page.locator('.debug-toolbar .action-label.codicon-debug-stop, .debug-toolbar .action-label.codicon-debug-disconnect').first().click();
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
   });
@@ -89,6 +112,6 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await row.click();
     await waitForCursorLine(page, bugLine('null_deref'));
     assert.match(await cursor(page), new RegExp(`^Ln ${bugLine('null_deref')}, Col \\d+`));
-    await shot('03-problems-click');
+    await shot('05-problems-click');
   });
 });

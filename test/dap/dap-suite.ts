@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, it } from 'node:test';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { bugLine, examplePath } from '../support/examples';
+import { DIST } from '../support/paths';
+
+/** 1-based line of the first line of an example containing `text`. */
+export function lineOf(name: string, text: string): number {
+  const idx = readFileSync(examplePath(name), 'utf8').split('\n').findIndex((l) => l.includes(text));
+  assert.ok(idx >= 0, `${text} in ${name}`);
+  return idx + 1;
+}
+
+/** The debugger's behaviour, run against a loader chosen by `env` (the real kernel, or saved logs). */
+export function dapSuite(env: NodeJS.ProcessEnv): void {
+  let dc: DebugClient;
+  beforeEach(async () => {
+    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf', { env: { ...process.env, ...env } });
+    await dc.start();
+  });
+  afterEach(() => dc.stop());
+
+  const launch = (name: string, extra: object = {}) => dc.launch({ program: examplePath(name), ...extra });
+  async function stopAtReject(name: string, extra: object = {}) {
+    const [, , trace] = await Promise.all([dc.configurationSequence(), launch(name, extra),
+      dc.assertStoppedLocation('exception', { path: examplePath(name), line: bugLine(name) })]);
+    return trace as DebugProtocol.StackTraceResponse;
+  }
+  const top = async () => (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+  const insnOf = (f: DebugProtocol.StackFrame) => Number(BigInt(f.instructionPointerReference!)) / 8;
+  async function variables(frameId: number, scope: string) {
+    const scopes = await dc.scopesRequest({ frameId });
+    const s = scopes.body.scopes.find((x) => x.name === scope);
+    assert.ok(s, `scope ${scope} in ${scopes.body.scopes.map((x) => x.name)}`);
+    return (await dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables;
+  }
+
+  it('stops on the reject with registers, stack and the explanation', async () => {
+    const trace = await stopAtReject('null_deref');
+    const frame = trace.body.stackFrames[0];
+    assert.match(frame.name, /^null_deref @ insn \d+$/);
+    const info = await dc.exceptionInfoRequest({ threadId: 1 });
+    assert.equal(info.body.description, "R0 invalid mem access 'map_value_or_null'");
+    assert.match(info.body.details?.message ?? '', /Possible NULL dereference[\s\S]*Fix:/);
+    const regs = await variables(frame.id, 'Registers');
+    const r0 = regs.find((v) => v.name === 'R0');
+    assert.match(r0?.value ?? '', /^map_value_or_null → packet_count \(ks=4, vs=8\) id=\d+$/);
+    const r0Fields = (await dc.variablesRequest({ variablesReference: r0!.variablesReference })).body.variables;
+    assert.deepEqual(r0Fields.find((v) => v.name === 'map')?.value, 'packet_count (key_size=4, value_size=8)');
+    assert.ok(regs.some((v) => v.name === 'R10' && v.value === 'fp0'));
+    const stack = await variables(frame.id, 'Stack');
+    assert.equal(stack.find((v) => v.name === 'fp-8')?.value, 'mmmm????');
+    const reject = await variables(frame.id, 'Reject');
+    assert.match(reject.find((v) => v.name === 'fix')?.value ?? '', /if \(!p\) return 0/);
+  });
+
+  it('shows the callee frame and the caller at its call site for a reject in a subprogram', async () => {
+    const trace = await stopAtReject('subprog_reject');
+    const frames = trace.body.stackFrames;
+    assert.equal(frames.length, 2);
+    assert.match(frames[0].name, /^account @ insn 17$/);
+    assert.equal(frames[1].line, lineOf('subprog_reject', 'account(s, ctx->data_end'));
+    assert.match(frames[1].name, /^subprog_reject @ insn \d+$/);
+    const callerRegs = await variables(frames[1].id, 'Registers');
+    assert.ok(callerRegs.some((v) => v.name === 'R6' && v.value === 'ctx'), 'the caller keeps ctx in R6');
+    const calleeRegs = await variables(frames[0].id, 'Registers');
+    assert.match(calleeRegs.find((v) => v.name === 'R1')?.value ?? '', /^map_value_or_null/);
+  });
+
+  it('steps back and forward along the path, by line and by instruction', async () => {
+    await stopAtReject('null_deref');
+    const rejectInsn = insnOf(await top());
+    await Promise.all([dc.stepBackRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
+    assert.equal((await top()).line, lineOf('null_deref', '= bpf_map_lookup_elem('));
+    await Promise.all([dc.nextRequest({ threadId: 1 }), dc.assertStoppedLocation('exception', { line: bugLine('null_deref') })]);
+    await Promise.all([dc.stepBackRequest({ threadId: 1, granularity: 'instruction' }), dc.waitForEvent('stopped')]);
+    const back = insnOf(await top());
+    assert.ok(back < rejectInsn, `${back} < ${rejectInsn}`);
+    const regs = await variables((await top()).id, 'Registers');
+    assert.ok(!regs.some((v) => v.name === 'R0' && /or_null/.test(v.value)), 'before the call, R0 is not the lookup result yet');
+  });
+
+  it('stops at a source breakpoint on the path, continues to the reject, and reverse-continues back', async () => {
+    const bp = lineOf('null_deref', '= bpf_map_lookup_elem(');
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: examplePath('null_deref') }, breakpoints: [{ line: bp }] }))
+        .then((r) => { assert.equal(r.body.breakpoints[0].verified, true); return dc.configurationDoneRequest(); }),
+      launch('null_deref'),
+      dc.assertStoppedLocation('breakpoint', { path: examplePath('null_deref'), line: bp }),
+    ]);
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.assertStoppedLocation('exception', { line: bugLine('null_deref') })]);
+    await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.assertStoppedLocation('breakpoint', { line: bp })]);
+  });
+
+  it('stops at an instruction breakpoint, and disassembles with source lines', async () => {
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x18' }] }))
+        .then(() => dc.configurationDoneRequest()),
+      launch('null_deref'),
+      dc.waitForEvent('stopped').then((e) => assert.equal(e.body.reason, 'instruction breakpoint')),
+    ]);
+    const frame = await top();
+    assert.equal(insnOf(frame), 3);
+    const dis = await dc.disassembleRequest({ memoryReference: frame.instructionPointerReference!, instructionOffset: -3, instructionCount: 10 });
+    const ins = dis.body!.instructions;
+    assert.equal(ins.length, 10);
+    assert.equal(ins[0].address, '0x0');
+    assert.ok(ins.some((i) => i.instruction === 'r1 = *(u64 *)(r0 +0)'), 'the reject instruction is there');
+    assert.ok(ins.some((i) => i.line === bugLine('null_deref')), 'instructions carry their source line');
+  });
+
+  it('steps into the subprogram from its call site, and out again is the reject', async () => {
+    const call = lineOf('subprog_reject', 'account(s, ctx->data_end');
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: examplePath('subprog_reject') }, breakpoints: [{ line: call }] }))
+        .then(() => dc.configurationDoneRequest()),
+      launch('subprog_reject'),
+      dc.assertStoppedLocation('breakpoint', { line: call }),
+    ]);
+    for (let i = 0; i < 20 && !/^account/.test((await top()).name); i++) {
+      await Promise.all([dc.stepInRequest({ threadId: 1, granularity: 'instruction' }), dc.waitForEvent('stopped')]);
+    }
+    assert.equal((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames.length, 2, 'inside account, two frames');
+    await Promise.all([dc.stepOutRequest({ threadId: 1 }), dc.assertStoppedLocation('exception', { line: bugLine('subprog_reject') })]);
+  });
+
+  it('walks an accepted program\'s level-2 exploration and ends', async () => {
+    const bp = lineOf('count_ok', 'if (count)');
+    await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: examplePath('count_ok') }, breakpoints: [{ line: bp }] }))
+        .then(() => dc.configurationDoneRequest()),
+      launch('count_ok', { logLevel: 2 }),
+      dc.assertStoppedLocation('breakpoint', { line: bp }),
+    ]);
+    const threads = (await dc.threadsRequest()).body.threads;
+    assert.deepEqual(threads.map((t) => t.name), ['count_ok (accepted)']);
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
+  });
+
+  it('restart verifies again and stops on the reject again; evaluate reads a register', async () => {
+    await stopAtReject('packet_bounds');
+    const ev = await dc.evaluateRequest({ expression: 'r1', context: 'hover' });
+    assert.match(ev.body.result, /^pkt/);
+    await Promise.all([dc.restartRequest({}), dc.assertStoppedLocation('exception', { line: bugLine('packet_bounds') })]);
+  });
+}
