@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EbpfError, isEbpfError } from '../core/errors';
+import { CAPABILITY_SETS, isCapabilitySet } from '../core/loader/capabilities';
 import { HelperClient } from '../core/loader/helper-client';
 import type { ObjectReport } from '../core/verify/report';
 import { verifyObject } from '../core/verify/verify-object';
@@ -37,6 +38,7 @@ export async function runVerify(argv: string[]): Promise<number> {
         'log-level': { type: 'string' },
         json: { type: 'boolean', default: false },
         cflags: { type: 'string' },
+        capabilities: { type: 'string' },
       },
     });
   } catch (e) {
@@ -53,7 +55,12 @@ export async function runVerify(argv: string[]): Promise<number> {
     process.stderr.write(`ebpf-debugger verify: --log-level must be 1..7 (1 = failing path, 2 = everything, 4 = stats), not '${values['log-level']}'.\n`);
     return 2;
   }
-  const loader = new HelperClient();
+  const capabilities = values.capabilities ?? 'full';
+  if (!isCapabilitySet(capabilities)) {
+    process.stderr.write(`ebpf-debugger verify: --capabilities must be one of ${Object.keys(CAPABILITY_SETS).join(', ')}, not '${capabilities}'.\n`);
+    return 2;
+  }
+  const loader = new HelperClient({ capabilities });
   const reports: ObjectReport[] = [];
   let exit = 0;
   try {

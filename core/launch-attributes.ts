@@ -1,3 +1,5 @@
+import { CAPABILITY_SETS, isCapabilitySet, type CapabilitySet } from './loader/capabilities';
+
 /**
  * The `ebpf` debug type's launch attributes: the one source of truth. package.json's
  * contributes.debuggers[0].configurationAttributes is generated from this (scripts/sync-manifest.ts)
@@ -18,6 +20,8 @@ export interface EbpfLaunchArguments {
   env?: Record<string, string>;
   /** Directories to look for sources the verifier names only by file name. */
   sourceRoots?: string[];
+  /** Verify as a loader with only these capabilities would (the verdict depends on them). */
+  capabilities?: CapabilitySet;
 }
 
 interface JsonSchemaProperty {
@@ -55,6 +59,12 @@ export const LAUNCH_ATTRIBUTES: Record<keyof EbpfLaunchArguments, JsonSchemaProp
   },
   cwd: { type: 'string', description: 'Working directory for the build command and for relative paths.', default: '${workspaceFolder}' },
   env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Environment variables for the build command.' },
+  capabilities: {
+    type: 'string',
+    enum: Object.keys(CAPABILITY_SETS),
+    default: 'full',
+    description: 'Verify as a loader with only these capabilities would: the verdict depends on them (CAP_BPF alone rejects uninitialised stack reads that CAP_PERFMON allows; XDP and TC need CAP_NET_ADMIN).',
+  },
   sourceRoots: {
     type: 'array',
     items: { type: 'string' },
@@ -85,6 +95,9 @@ export function validateLaunchArguments(args: Partial<EbpfLaunchArguments> | und
   if (args.programName !== undefined && typeof args.programName !== 'string') return '"programName" must be a string.';
   if (args.build !== undefined && typeof args.build !== 'string' && !(Array.isArray(args.build) && args.build.every((a) => typeof a === 'string'))) {
     return '"build" must be a shell command (string) or a list of clang arguments.';
+  }
+  if (args.capabilities !== undefined && !isCapabilitySet(args.capabilities)) {
+    return `"capabilities" must be one of ${Object.keys(CAPABILITY_SETS).join(', ')}.`;
   }
   if (args.sourceRoots !== undefined && !(Array.isArray(args.sourceRoots) && args.sourceRoots.every((a) => typeof a === 'string'))) return '"sourceRoots" must be a list of directories.';
   return null;

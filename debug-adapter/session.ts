@@ -47,9 +47,9 @@ export class EbpfDebugSession extends LoggingDebugSession {
   }
 
   /** The kernel loader; EBPF_DEBUGGER_REPLAY=<dir> replays saved logs instead (UI tests only). */
-  protected createLoader(): Loader {
+  protected createLoader(args: EbpfLaunchArguments): Loader {
     const replay = process.env.EBPF_DEBUGGER_REPLAY;
-    return replay ? new ReplayLoader(replay) : new HelperClient();
+    return replay ? new ReplayLoader(replay) : new HelperClient({ capabilities: args.capabilities });
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
@@ -99,7 +99,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   /** Build and verify; the traces replace any previous run's. Returns the error to report, if any. */
   private async verify(args: LaunchRequestArguments): Promise<DebugProtocol.Message | null> {
     await this.loader?.close();
-    this.loader = this.createLoader();
+    this.loader = this.createLoader(args);
     const program = path.resolve(args.cwd ?? process.cwd(), args.program);
     try {
       this.print(`eBPF: verifying ${program}${args.programName ? ` (program ${args.programName})` : ''}`);

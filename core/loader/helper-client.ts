@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { EbpfError } from '../errors';
+import type { CapabilitySet } from './capabilities';
 import type { Loader, VerifyOutcome } from './loader';
 import type { HelloResult, HelperErrorBody, HelperMethod, ListResult, VerifyParams, VerifyResult } from './protocol';
 
@@ -22,6 +23,8 @@ export interface HelperClientOptions {
   helperPath?: string;
   /** Node executable; inside VS Code this is Electron, run as plain Node. */
   nodePath?: string;
+  /** Verify as a loader with only these capabilities would (default: the helper's own). */
+  capabilities?: CapabilitySet;
 }
 
 /** Talks to one loader helper process over NDJSON; requests are served one at a time. */
@@ -41,7 +44,8 @@ export class HelperClient implements Loader {
     if (!existsSync(helper)) {
       throw new EbpfError('helper-failed', `The loader helper ${helper} is missing.`, 'Run `npm run build` to create dist/helper.js.');
     }
-    const child = spawn(this.opts.nodePath ?? process.execPath, [helper], {
+    const caps = this.opts.capabilities && this.opts.capabilities !== 'full' ? [`--capabilities=${this.opts.capabilities}`] : [];
+    const child = spawn(this.opts.nodePath ?? process.execPath, [helper, ...caps], {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

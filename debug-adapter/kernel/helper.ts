@@ -7,6 +7,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
 import type { HelloResult, HelperErrorBody, HelperRequest, ListResult, VerifyParams, VerifyResult } from '../../core/loader/protocol';
+import { isCapabilitySet } from '../../core/loader/capabilities';
+import { dropCapabilities } from './capabilities';
 import type { Libbpf as LibbpfType } from './libbpf';
 
 // libbpf.ts loads koffi's native module at import time; load it lazily so a broken install is a clear error
@@ -159,6 +161,7 @@ function verify(id: number, params: Partial<VerifyParams>): VerifyResult {
 
 function handle(req: HelperRequest): void {
   try {
+    if (capabilityProblem) throw capabilityProblem;
     let result: unknown;
     switch (req.method) {
       case 'hello': result = hello(); break;
@@ -172,6 +175,21 @@ function handle(req: HelperRequest): void {
       ? { code: e.code, message: e.message, hint: e.hint }
       : { code: 'helper-failed', message: `Internal error in the loader helper: ${(e as Error).stack ?? String(e)}` };
     send({ id: req.id, error });
+  }
+}
+
+/** `--capabilities=<set>`: drop to that set before anything touches libbpf; a failure is reported per request. */
+let capabilityProblem: HelperError | undefined;
+const capArg = process.argv.find((a) => a.startsWith('--capabilities='))?.slice('--capabilities='.length);
+if (capArg !== undefined) {
+  if (!isCapabilitySet(capArg)) {
+    capabilityProblem = new HelperError('usage', `Unknown capability set '${capArg}'.`, 'Use full, bpf, bpf+perfmon or bpf+perfmon+net_admin.');
+  } else {
+    try {
+      dropCapabilities(capArg);
+    } catch (e) {
+      capabilityProblem = new HelperError('no-privileges', (e as Error).message);
+    }
   }
 }
 

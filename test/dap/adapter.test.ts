@@ -8,6 +8,7 @@ import { kernelObjectsQuiet, kernelObjectsSettled } from '../support/bpf-objects
 import { bugLine, examplePath } from '../support/examples';
 import { DIST, REPO } from '../support/paths';
 import { dapSuite } from './dap-suite';
+import { rejectMarker } from '../support/programs';
 
 describe('debug adapter against the real kernel', () => dapSuite({}));
 
@@ -34,6 +35,12 @@ describe('debug adapter: launch, build and errors (real kernel)', () => {
     const cmd = `clang -g -O2 -target bpf -I/usr/include/x86_64-linux-gnu -c ${examplePath('null_deref')} -o ${obj}`;
     await Promise.all([dc.configurationSequence(), dc.launch({ program: obj, build: cmd }),
       dc.assertStoppedLocation('exception', { path: examplePath('null_deref'), line: bugLine('null_deref') })]);
+  });
+
+  it('"capabilities": "bpf" verifies as a CAP_BPF-only loader and stops on that verdict\'s reject', async () => {
+    const src = path.join(REPO, 'test', 'programs', 'cap_dependent.bpf.c');
+    await Promise.all([dc.configurationSequence(), dc.launch({ program: src, capabilities: 'bpf' }),
+      dc.assertStoppedLocation('exception', { path: src, line: rejectMarker(src, 'cap_dependent')!.line })]);
   });
 
   it('a build failure fails the launch with clang\'s message', async () => {
