@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** ebpf-debugger: the CLI over the same core and loader as the editor. Exit 0 ok, 1 rejected, 2 usage/environment. */
+import { UsageError } from './args';
 import { runLayout } from './layout-command';
 import { runLog } from './log-command';
 import { runVerify } from './verify-command';
@@ -49,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e) => {
-    process.stderr.write(`ebpf-debugger: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    if (e instanceof UsageError) process.stderr.write(`ebpf-debugger ${process.argv[2]}: ${e.message}\n`);
+    else process.stderr.write(`ebpf-debugger: internal error: ${(e as Error).stack ?? String(e)}\n`);
     process.exitCode = 2;
   },
 );

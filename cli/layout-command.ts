@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { BtfLayouts } from '../core/btf/btf-layout';
 import type { StructLayout } from '../core/layout/types';
 import { loadObjectSourceMap } from '../core/source-map/object-source-map';
+import { UsageError, parseCommandArgs } from './args';
 
 function formatLayout(s: StructLayout): string {
   const lines = [`${s.name} {  /* size ${s.size}, align ${s.align} */`];
@@ -23,36 +23,17 @@ function formatLayout(s: StructLayout): string {
 
 /** `ebpf-debugger layout --btf X.o [--struct NAME] [--json]`: struct layouts as the compiler laid them out. */
 export async function runLayout(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { btf: { type: 'string' }, struct: { type: 'string' }, json: { type: 'boolean', default: false } } });
-  } catch (e) {
-    process.stderr.write(`ebpf-debugger layout: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCommandArgs(argv, { btf: { type: 'string' }, struct: { type: 'string' }, json: { type: 'boolean', default: false } });
   const object = values.btf ?? positionals[0];
-  if (!object || (values.btf && positionals.length > 0)) {
-    process.stderr.write('ebpf-debugger layout: name a compiled object: layout --btf prog.bpf.o\n');
-    return 2;
-  }
-  if (!existsSync(object)) {
-    process.stderr.write(`ebpf-debugger layout: ${path.resolve(object)}: no such file.\n`);
-    return 2;
-  }
+  if (!object || (values.btf && positionals.length > 0)) throw new UsageError('name a compiled object: layout --btf prog.bpf.o');
+  if (!existsSync(object)) throw new UsageError(`${path.resolve(object)}: no such file.`);
   const { obj, problem } = loadObjectSourceMap(object);
-  if (!obj?.btf) {
-    process.stderr.write(`ebpf-debugger layout: ${path.resolve(object)}: ${problem ?? 'no BTF'}\n`);
-    return 2;
-  }
+  if (!obj?.btf) throw new UsageError(`${path.resolve(object)}: ${problem ?? 'no BTF'}`);
   let structs = new BtfLayouts(obj.btf).all();
   if (values.struct) {
     const want = values.struct.replace(/^(struct|union) /, '');
     structs = structs.filter((s) => s.name.replace(/^(struct|union) /, '') === want);
-    if (structs.length === 0) {
-      process.stderr.write(`ebpf-debugger layout: ${object} has no struct or union named '${values.struct}'.\n`);
-      return 2;
-    }
+    if (structs.length === 0) throw new UsageError(`${object} has no struct or union named '${values.struct}'.`);
   }
   if (values.json) {
     const strip = (s: StructLayout) => ({ ...s, holes: s.holes.map(({ offset, size }) => ({ offset, size })) });

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { buildProgramReport } from '../core/verify/program-report';
 import type { Verdict } from '../core/verify/report';
 import { loadObjectSourceMap, programMap } from '../core/source-map/object-source-map';
 import { analyzeLog } from '../core/verifier-log/parse';
+import { UsageError, parseCommandArgs } from './args';
 import { formatProgram } from './format-human';
 
 function readInput(file: string): Buffer {
@@ -14,37 +14,19 @@ function readInput(file: string): Buffer {
 
 /** `ebpf-debugger log <file|-> [--json]`: the reject summary of a saved or pasted verifier log. */
 export async function runLog(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        'source-root': { type: 'string', multiple: true },
-        'symbol-tag': { type: 'string', multiple: true },
-        object: { type: 'string' },
-        program: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`ebpf-debugger log: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length !== 1) {
-    process.stderr.write('ebpf-debugger log: name one log file (or - for standard input).\n');
-    return 2;
-  }
+  const { values, positionals } = parseCommandArgs(argv, {
+    json: { type: 'boolean', default: false },
+    'source-root': { type: 'string', multiple: true },
+    'symbol-tag': { type: 'string', multiple: true },
+    object: { type: 'string' },
+    program: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('name one log file (or - for standard input).');
   const file = positionals[0];
-  if (file !== '-' && (!existsSync(file) || statSync(file).isDirectory())) {
-    process.stderr.write(`ebpf-debugger log: ${path.resolve(file)}: no such file.\n`);
-    return 2;
-  }
+  if (file !== '-' && (!existsSync(file) || statSync(file).isDirectory())) throw new UsageError(`${path.resolve(file)}: no such file.`);
   const buf = readInput(file);
   if (buf.length === 0) {
-    process.stderr.write('ebpf-debugger log: the log is empty. Capture it with `ebpf-debugger verify --log-level 2 --json`, `bpftool -d prog load`, or libbpf\'s kernel_log_buf.\n');
-    return 2;
+    throw new UsageError('the log is empty. Capture it with `ebpf-debugger verify --log-level 2 --json`, `bpftool -d prog load`, or libbpf\'s kernel_log_buf.');
   }
   const { index, summary } = analyzeLog(buf, { symbolTags: values['symbol-tag'] });
   const rejected = summary.messageLines.length > 0 || summary.prose !== null;
@@ -55,17 +37,11 @@ export async function runLog(argv: string[]): Promise<number> {
   let name = values.program ?? index.wrappedProgram ?? null;
   if (values.object) {
     const loaded = loadObjectSourceMap(values.object);
-    if (!loaded.obj) {
-      process.stderr.write(`ebpf-debugger log: --object ${values.object}: ${loaded.problem}\n`);
-      return 2;
-    }
+    if (!loaded.obj) throw new UsageError(`--object ${values.object}: ${loaded.problem}`);
     obj = loaded.obj;
     const programs = obj.programs.map((p) => p.name);
     name ??= programs.length === 1 ? programs[0] : null;
-    if (!name || !programs.includes(name)) {
-      process.stderr.write(`ebpf-debugger log: name the program this log belongs to with --program (the object has: ${programs.join(', ')}).\n`);
-      return 2;
-    }
+    if (!name || !programs.includes(name)) throw new UsageError(`name the program this log belongs to with --program (the object has: ${programs.join(', ')}).`);
     map = programMap(obj, name);
     if (!map) process.stderr.write(`ebpf-debugger log: ${values.object} has no line_info (${loaded.problem}); using the log's annotations.\n`);
     roots.unshift(path.dirname(path.resolve(values.object)));

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { EbpfError, isEbpfError } from '../core/errors';
 import { CAPABILITY_SETS, isCapabilitySet } from '../core/loader/capabilities';
 import { HelperClient } from '../core/loader/helper-client';
 import type { ObjectReport } from '../core/verify/report';
 import { verifyObject } from '../core/verify/verify-object';
+import { UsageError, parseCommandArgs } from './args';
 import { formatHuman } from './format-human';
 
 /** A directory stands for the sources in it (`*.bpf.c`), or its objects when it has no sources. */
@@ -28,38 +28,20 @@ export function expandInputs(inputs: string[]): string[] {
 }
 
 export async function runVerify(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        program: { type: 'string' },
-        'log-level': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        cflags: { type: 'string' },
-        capabilities: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`ebpf-debugger verify: ${(e as Error).message}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length === 0) {
-    process.stderr.write('ebpf-debugger verify: name an object (.o), a source (.bpf.c) or a directory.\n');
-    return 2;
-  }
+  const { values, positionals } = parseCommandArgs(argv, {
+    program: { type: 'string' },
+    'log-level': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    cflags: { type: 'string' },
+    capabilities: { type: 'string' },
+  });
+  if (positionals.length === 0) throw new UsageError('name an object (.o), a source (.bpf.c) or a directory.');
   const logLevel = values['log-level'] !== undefined ? Number(values['log-level']) : undefined;
   if (logLevel !== undefined && (!Number.isInteger(logLevel) || logLevel < 1 || logLevel > 7)) {
-    process.stderr.write(`ebpf-debugger verify: --log-level must be 1..7 (1 = failing path, 2 = everything, 4 = stats), not '${values['log-level']}'.\n`);
-    return 2;
+    throw new UsageError(`--log-level must be 1..7 (1 = failing path, 2 = everything, 4 = stats), not '${values['log-level']}'.`);
   }
   const capabilities = values.capabilities ?? 'full';
-  if (!isCapabilitySet(capabilities)) {
-    process.stderr.write(`ebpf-debugger verify: --capabilities must be one of ${Object.keys(CAPABILITY_SETS).join(', ')}, not '${capabilities}'.\n`);
-    return 2;
-  }
+  if (!isCapabilitySet(capabilities)) throw new UsageError(`--capabilities must be one of ${Object.keys(CAPABILITY_SETS).join(', ')}, not '${capabilities}'.`);
   const loader = new HelperClient({ capabilities });
   const reports: ObjectReport[] = [];
   let exit = 0;
