@@ -10,6 +10,7 @@ import type { Loader } from '../core/loader/loader';
 import { HelperClient } from '../core/loader/helper-client';
 import { loadObjectSourceMap, programMap } from '../core/source-map/object-source-map';
 import { verifyObject } from '../core/verify/verify-object';
+import { BreakpointSet } from './breakpoints';
 import { logOutputEvents } from './console-log';
 import { addressInsn, disassemble, insnAddress } from './disassembly';
 import { DapErrorId } from './errors';
@@ -36,8 +37,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   private resolveConfigurationDone!: () => void;
   private vars = new Handles<VarNode>();
   private frameHandles = new Handles<{ thread: number; depth: number }>();
-  private sourceBreakpoints = new Map<string, Set<number>>();
-  private insnBreakpoints = new Set<number>();
+  private breakpoints = new BreakpointSet();
 
   constructor() {
     super();
@@ -138,15 +138,6 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.runForward(0, -1);
   }
 
-  private hitsBreakpoint(t: ProgramTrace, step: number): boolean {
-    if (this.insnBreakpoints.has(t.insns[step])) return true;
-    if (this.sourceBreakpoints.size === 0) return false;
-    const loc = t.location(step);
-    if (!loc || !this.sourceBreakpoints.get(loc.file)?.has(loc.line)) return false;
-    const prev = step > 0 ? t.location(step - 1) : null; // stop once per arrival on the line
-    return !prev || prev.line !== loc.line || prev.file !== loc.file;
-  }
-
   /** From thread `thread`'s step `from`, run to the next breakpoint or reject; then on to the next program. */
   private runForward(thread: number, from: number): void {
     for (let th = thread; th < this.traces.length; th++) {
@@ -154,7 +145,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
       if (this.finished.has(th)) continue;
       const start = th === thread ? from + 1 : 0;
       for (let k = Math.max(0, start); k < t.length; k++) {
-        if (this.hitsBreakpoint(t, k) && !(t.rejected && k === t.length - 1)) return this.stopAt(th, k, this.insnBreakpoints.has(t.insns[k]) ? 'instruction breakpoint' : 'breakpoint');
+        if (this.breakpoints.hits(t, k) && !(t.rejected && k === t.length - 1)) return this.stopAt(th, k, this.breakpoints.isInstructionHit(t, k) ? 'instruction breakpoint' : 'breakpoint');
       }
       if (t.rejected && t.length > 0 && start <= t.length - 1) return this.stopAt(th, t.length - 1, 'exception');
       this.finished.add(th);
@@ -282,7 +273,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
     const t = this.trace(args.threadId);
     if (!t) return;
-    for (let k = t.cursor - 1; k >= 0; k--) if (this.hitsBreakpoint(t, k)) return this.stopAt(args.threadId - 1, k, 'breakpoint');
+    for (let k = t.cursor - 1; k >= 0; k--) if (this.breakpoints.hits(t, k)) return this.stopAt(args.threadId - 1, k, 'breakpoint');
     this.stopAt(args.threadId - 1, 0, 'entry');
   }
 
@@ -303,15 +294,14 @@ export class EbpfDebugSession extends LoggingDebugSession {
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const file = args.source.path ?? '';
     const lines = (args.breakpoints ?? []).map((b) => b.line);
-    this.sourceBreakpoints.set(file, new Set(lines));
-    const reached = new Set<number>();
-    for (const t of this.traces) for (let k = 0; k < t.length; k++) { const l = t.location(k); if (l && l.file === file) reached.add(l.line); }
+    this.breakpoints.setSource(file, lines);
+    const reached = BreakpointSet.reachedLines(this.traces, file);
     response.body = { breakpoints: lines.map((line) => new Breakpoint(this.traces.length === 0 || reached.has(line), line)) };
     this.sendResponse(response);
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
-    this.insnBreakpoints = new Set(args.breakpoints.map((b) => addressInsn(b.instructionReference) + Math.floor((b.offset ?? 0) / 8)));
+    this.breakpoints.setInstructions(args.breakpoints.map((b) => addressInsn(b.instructionReference) + Math.floor((b.offset ?? 0) / 8)));
     response.body = { breakpoints: args.breakpoints.map(() => ({ verified: true })) };
     this.sendResponse(response);
   }
