@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEBUG_TYPE, INITIAL_CONFIGURATION } from '../core/launch-attributes';
+import { DEBUG_TYPE, launchForActiveFile } from '../core/launch-attributes';
 import { buildErrorToDiagnostics } from './verifier-diagnostics';
 
 /** The adapter runs out of process: VS Code's own runtime in Node mode, on dist/adapter.js. */
@@ -16,12 +16,9 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
     if (!config.type && !config.request && !config.name) {
-      const doc = vscode.window.activeTextEditor?.document;
-      if (!doc || !/\.(c|o)$/.test(doc.fileName)) {
-        void vscode.window.showInformationMessage('eBPF: open a .bpf.c source or add an "ebpf" launch configuration to verify.');
-        return undefined;
-      }
-      return { ...INITIAL_CONFIGURATION, program: doc.fileName };
+      const launch = launchForActiveFile(vscode.window.activeTextEditor?.document.fileName);
+      if (!launch) void vscode.window.showInformationMessage('eBPF: open a .bpf.c source or add an "ebpf" launch configuration to verify.');
+      return launch ?? undefined;
     }
     return config;
   }

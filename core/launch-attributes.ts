@@ -102,3 +102,12 @@ export function validateLaunchArguments(args: Partial<EbpfLaunchArguments> | und
   if (args.sourceRoots !== undefined && !(Array.isArray(args.sourceRoots) && args.sourceRoots.every((a) => typeof a === 'string'))) return '"sourceRoots" must be a list of directories.';
   return null;
 }
+
+/**
+ * F5 without a launch.json: verify the active file when it is an eBPF source or object, else null
+ * (the client then tells the user what to open).
+ */
+export function launchForActiveFile(fileName: string | undefined): (typeof INITIAL_CONFIGURATION & { program: string }) | null {
+  if (!fileName || !/\.(c|o)$/.test(fileName)) return null;
+  return { ...INITIAL_CONFIGURATION, program: fileName };
+}

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
 import { kernelObjectsQuiet, kernelObjectsSettled } from '../support/bpf-objects';
 import { bugLine, examplePath } from '../support/examples';
 import { DIST, REPO } from '../support/paths';
@@ -43,11 +44,25 @@ describe('debug adapter: launch, build and errors (real kernel)', () => {
       dc.assertStoppedLocation('exception', { path: src, line: rejectMarker(src, 'cap_dependent')!.line })]);
   });
 
-  it('a build failure fails the launch with clang\'s message', async () => {
+  it('a build failure fails the launch with clang\'s message, and sends its diagnostics for Problems', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-dap-'));
     const src = path.join(dir, 'broken.bpf.c');
     writeFileSync(src, 'int f(void) { return nope; }\n');
+    const event = dc.waitForEvent('ebpf/buildFailed');
     await assert.rejects(Promise.all([dc.configurationSequence(), dc.launch({ program: src })]), /broken\.bpf\.c:1:22: use of undeclared identifier 'nope'/);
+    const diags = (await event).body.diagnostics as { file: string; line: number; column: number; severity: string }[];
+    assert.deepEqual(diags.map((d) => [d.file, d.line, d.column, d.severity]), [[src, 1, 22, 'error']]);
+  });
+
+  it('lists the references a program still holds at its reject', async () => {
+    const src = path.join(REPO, 'test', 'programs', 'unreleased_ref.bpf.c');
+    const [, , trace] = await Promise.all([dc.configurationSequence(), dc.launch({ program: src }),
+      dc.assertStoppedLocation('exception', { path: src, line: rejectMarker(src, 'unreleased_ref')!.line })]);
+    const scopes = await dc.scopesRequest({ frameId: (trace as DebugProtocol.StackTraceResponse).body.stackFrames[0].id });
+    const refs = scopes.body.scopes.find((s) => s.name === 'References');
+    assert.ok(refs, 'a References scope');
+    const vars = await dc.variablesRequest({ variablesReference: refs.variablesReference });
+    assert.deepEqual(vars.body.variables.map((v) => v.name), ['ref 2']);
   });
 
   it('a launch without "program" is refused with what to add', async () => {

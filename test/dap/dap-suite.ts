@@ -38,6 +38,27 @@ export function dapSuite(env: NodeJS.ProcessEnv): void {
     return (await dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables;
   }
 
+  it('stops every rejected example on its BUG line, with R10 known there', async () => {
+    for (const name of ['null_deref', 'packet_bounds', 'subprog_reject']) {
+      await dc.stop();
+      dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf', { env: { ...process.env, ...env } });
+      await dc.start();
+      const trace = await stopAtReject(name);
+      const regs = await variables(trace.body.stackFrames[0].id, 'Registers');
+      assert.ok(regs.some((v) => v.name === 'R10'), `${name}: R10 at the reject`);
+    }
+  });
+
+  it('links the log\'s source annotations in the debug console to their lines', async () => {
+    const linked: DebugProtocol.OutputEvent[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.source) linked.push(e); });
+    await stopAtReject('null_deref');
+    const toBug = linked.find((e) => e.body.line === bugLine('null_deref'));
+    assert.ok(toBug, `an output line linked to line ${bugLine('null_deref')}`);
+    assert.equal(toBug.body.source?.path, examplePath('null_deref'));
+    assert.match(toBug.body.output, /^; \*count \+= 1;/);
+  });
+
   it('stops on the reject with registers, stack and the explanation', async () => {
     const trace = await stopAtReject('null_deref');
     const frame = trace.body.stackFrames[0];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { LAUNCH_ATTRIBUTES, validateLaunchArguments } from '../../core/launch-attributes';
+import { LAUNCH_ATTRIBUTES, launchForActiveFile, validateLaunchArguments } from '../../core/launch-attributes';
 import { debuggersContribution, manifestInSync } from '../../scripts/sync-manifest';
 import { REPO } from '../support/paths';
 
@@ -34,5 +34,14 @@ describe('package.json and the TypeScript sources of truth', () => {
     assert.equal(validateLaunchArguments({ program: 'x.bpf.c' }), null);
     assert.match(validateLaunchArguments({}) ?? '', /needs "program"/);
     assert.match(validateLaunchArguments({ program: 'x.o', logLevel: 9 }) ?? '', /integer from 1 to 7/);
+    assert.match(validateLaunchArguments({ program: 'x.o', capabilities: 'root' as never }) ?? '', /"capabilities" must be one of full, bpf/);
+    assert.match(validateLaunchArguments({ program: 'x.o', build: 3 as never }) ?? '', /"build" must be a shell command/);
+  });
+
+  it('F5 without a launch.json verifies the active .bpf.c or .o, and nothing else', () => {
+    assert.deepEqual(launchForActiveFile('/w/prog.bpf.c'), { type: 'ebpf', request: 'launch', name: 'eBPF: verify current file', program: '/w/prog.bpf.c' });
+    assert.equal(launchForActiveFile('/w/prog.o')?.program, '/w/prog.o');
+    assert.equal(launchForActiveFile('/w/main.go'), null);
+    assert.equal(launchForActiveFile(undefined), null);
   });
 });
