@@ -8,6 +8,7 @@ import { summarizeLog } from '../verifier-log/parse';
 import type { RejectSummary } from '../verifier-log/summary';
 import type { BpfObject } from '../source-map/bpf-object';
 import { loadObjectSourceMap, programMap } from '../source-map/object-source-map';
+import { loadErrorMessage } from './libbpf-messages';
 import { buildProgramReport } from './program-report';
 import type { ObjectReport, ProgramReport } from './report';
 
@@ -36,16 +37,6 @@ export interface VerifyRun {
 }
 
 const ENOSPC = 28;
-const EPERM = 1;
-
-function errorMessage(result: VerifyResult): string {
-  if (result.errno === EPERM) {
-    return 'The kernel refused to load the program (EPERM): the loader lacks CAP_BPF/CAP_PERFMON/CAP_NET_ADMIN. '
-      + 'Run as root, or with those capabilities.';
-  }
-  const last = result.libbpf.filter((m) => /fail|error|invalid|unknown|not found|cannot/i.test(m)).slice(-3);
-  return last.length > 0 ? last.join('\n') : `libbpf could not load the program (errno ${result.errno}).`;
-}
 
 export function programReport(result: VerifyResult, log: Buffer[], roots: string[], obj: BpfObject | null = null): VerifiedProgram {
   const summary = summarizeLog(log);
@@ -56,7 +47,7 @@ export function programReport(result: VerifyResult, log: Buffer[], roots: string
     section: result.section,
     verdict,
     errno: result.errno,
-    errorLines: verdict === 'error' ? errorMessage(result).split('\n') : undefined,
+    errorLines: verdict === 'error' ? loadErrorMessage(result.errno, result.libbpf).split('\n') : undefined,
     logBytes: result.logBytes,
     truncated: result.errno === ENOSPC || (result.logBytes > 0 && (summary.truncated.tail || summary.truncated.head) && verdict !== 'error'),
     libbpf: result.libbpf,

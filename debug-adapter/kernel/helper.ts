@@ -7,6 +7,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
 import type { HelloResult, HelperErrorBody, HelperRequest, ListResult, VerifyParams, VerifyResult } from '../../core/loader/protocol';
+import { Btf } from '../../core/btf/btf-reader';
+import { EM_BPF, ElfFile } from '../../core/elf/elf-reader';
 import { isCapabilitySet } from '../../core/loader/capabilities';
 import { dropCapabilities } from './capabilities';
 import type { Libbpf as LibbpfType } from './libbpf';
@@ -75,10 +77,31 @@ function capEff(): string {
   }
 }
 
+const ELF_MACHINES: Record<number, string> = { 3: 'x86 (32-bit)', 62: 'x86-64', 183: 'arm64', 243: 'RISC-V', 40: 'ARM' };
+
+/** Check the file before libbpf sees it, so each kind of bad input gets its own message. */
 function checkObjectPath(path: unknown): string {
   if (typeof path !== 'string' || path === '') throw new HelperError('usage', 'The request names no object path.');
   if (!existsSync(path)) throw new HelperError('file-not-found', `${path}: no such file.`);
   if (!statSync(path).isFile()) throw new HelperError('not-an-object', `${path} is a directory, not a BPF object file.`);
+  const build = 'Build it with `clang -g -O2 -target bpf -c prog.bpf.c -o prog.bpf.o`.';
+  let elf: ElfFile;
+  try {
+    elf = new ElfFile(readFileSync(path));
+  } catch (e) {
+    throw new HelperError('not-an-object', `${path} is not a BPF object: ${(e as Error).message}.`, build);
+  }
+  if (elf.machine !== EM_BPF) {
+    throw new HelperError('not-an-object', `${path} is an ${ELF_MACHINES[elf.machine] ?? `ELF machine ${elf.machine}`} object, not a BPF one.`, build);
+  }
+  const btf = elf.section('.BTF');
+  if (btf) {
+    try {
+      new Btf(elf.data(btf));
+    } catch (e) {
+      throw new HelperError('not-an-object', `${path} has a corrupt .BTF section (${(e as Error).message}); libbpf cannot open it.`, `Rebuild the object. ${build}`);
+    }
+  }
   return path;
 }
 
