@@ -12,6 +12,7 @@ Commands:
       --program NAME    only this program
       --log-level N     verifier log level (1, 2, 4 or a sum; default 5 = 1+4)
       --json            machine-readable output
+      --sarif           SARIF 2.1.0 (code scanning), one result per reject
       --cflags "ARGS"   extra clang arguments when building a source
       --capabilities S  verify as a loader with only: full (default), bpf, bpf+perfmon, bpf+perfmon+net_admin
   log <file | ->                                    Summarise a saved verifier log (raw, libbpf or bpftool -d output)

@@ -4,7 +4,9 @@ import { EbpfError, isEbpfError } from '../core/errors';
 import { CAPABILITY_SETS, isCapabilitySet } from '../core/loader/capabilities';
 import { HelperClient } from '../core/loader/helper-client';
 import type { ObjectReport } from '../core/verify/report';
+import { toSarif } from '../core/verify/sarif';
 import { verifyObject } from '../core/verify/verify-object';
+import { TOOL_VERSION } from './version';
 import { UsageError, parseCommandArgs } from './args';
 import { formatHuman } from './format-human';
 
@@ -32,10 +34,12 @@ export async function runVerify(argv: string[]): Promise<number> {
     program: { type: 'string' },
     'log-level': { type: 'string' },
     json: { type: 'boolean', default: false },
+    sarif: { type: 'boolean', default: false },
     cflags: { type: 'string' },
     capabilities: { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('name an object (.o), a source (.bpf.c) or a directory.');
+  if (values.json && values.sarif) throw new UsageError('choose one of --json and --sarif.');
   const logLevel = values['log-level'] !== undefined ? Number(values['log-level']) : undefined;
   if (logLevel !== undefined && (!Number.isInteger(logLevel) || logLevel < 1 || logLevel > 7)) {
     throw new UsageError(`--log-level must be 1..7 (1 = failing path, 2 = everything, 4 = stats), not '${values['log-level']}'.`);
@@ -54,7 +58,7 @@ export async function runVerify(argv: string[]): Promise<number> {
       });
       reports.push(run.report);
       if (run.report.programs.some((p) => p.verdict !== 'accepted')) exit = 1;
-      if (!values.json) process.stdout.write(formatHuman(run.report) + '\n\n');
+      if (!values.json && !values.sarif) process.stdout.write(formatHuman(run.report) + '\n\n');
     }
   } catch (e) {
     if (!isEbpfError(e)) throw e;
@@ -64,5 +68,6 @@ export async function runVerify(argv: string[]): Promise<number> {
     await loader.close();
   }
   if (values.json) process.stdout.write(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2) + '\n');
+  if (values.sarif) process.stdout.write(JSON.stringify(toSarif(reports, TOOL_VERSION), null, 2) + '\n');
   return exit;
 }

@@ -8,6 +8,8 @@ import { kernelObjectsQuiet, kernelObjectsSettled } from '../support/bpf-objects
 import { EXAMPLE_VERDICTS, bugLine, examplePath } from '../support/examples';
 import { EXAMPLES } from '../support/paths';
 import { runCli } from '../support/run-cli';
+import { spawnSync } from 'node:child_process';
+import { DIST } from '../support/paths';
 
 describe('ebpf-debugger verify (real kernel)', () => {
   it('--json over examples/: every verdict, errno, message and file:line as the issue specifies', async () => {
@@ -62,6 +64,26 @@ describe('ebpf-debugger verify (real kernel)', () => {
     assert.match(r.stdout, /\n +\| +\^/, 'a caret under the column');
   });
 
+  it('--sarif: one SARIF 2.1.0 result per reject, at its line and column, with a rule the driver declares', () => {
+    const r = spawnSync(process.execPath, [path.join(DIST, 'cli.js'), 'verify', '.', '--sarif'], { cwd: EXAMPLES, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    const sarif = JSON.parse(r.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const run = sarif.runs[0];
+    const rules = new Set(run.tool.driver.rules.map((x: { id: string }) => x.id));
+    const rejected = Object.entries(EXAMPLE_VERDICTS).filter(([, v]) => v.verdict === 'rejected').map(([k]) => k);
+    assert.equal(run.results.length, rejected.length);
+    for (const res of run.results) {
+      assert.ok(rules.has(res.ruleId), res.ruleId);
+      const name = res.properties.program as string;
+      const loc = res.locations[0].physicalLocation;
+      assert.equal(loc.artifactLocation.uri, `${name}.bpf.c`, 'relative to the working directory');
+      assert.equal(loc.region.startLine, bugLine(name));
+      assert.ok(loc.region.startColumn >= 1);
+    }
+    assert.equal(runCli(['verify', examplePath('count_ok'), '--json', '--sarif']).code, 2);
+  });
+
   it('exits 0 when every program verifies', () => {
     const r = runCli(['verify', examplePath('count_ok')]);
     assert.equal(r.code, 0, r.stderr);
@@ -105,6 +127,6 @@ describe('ebpf-debugger verify (real kernel)', () => {
     writeFileSync(obj, 'junk');
     const r = runCli(['verify', obj]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /is not a BPF object libbpf can open/);
+    assert.match(r.stderr, /is not a BPF object: not an ELF file/);
   });
 });
