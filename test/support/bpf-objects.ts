@@ -1,14 +1,27 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 
-export interface KernelObjects { progs: string[]; maps: string[] }
+export interface KernelObjects { progs: string[]; maps: string[]; btf: string[]; pins: string[] }
+
+function pinnedFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = `${dir}/${e.name}`;
+    if (e.isDirectory()) out.push(...pinnedFiles(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
 
 /** Programs and maps the kernel holds right now (bpftool's view), to prove a test leaves nothing behind. */
 export function kernelObjects(): KernelObjects {
   const show = (what: 'prog' | 'map') =>
     (JSON.parse(execFileSync('bpftool', ['-j', what, 'show'], { encoding: 'utf8' })) as { id: number; name?: string }[])
       .map((o) => `${o.id}:${o.name ?? ''}`);
-  return { progs: show('prog'), maps: show('map') };
+  const btf = (JSON.parse(execFileSync('bpftool', ['-j', 'btf', 'show'], { encoding: 'utf8' })) as { id: number; name?: string }[])
+    .map((o) => `${o.id}:${o.name ?? ''}`);
+  return { progs: show('prog'), maps: show('map'), btf, pins: pinnedFiles('/sys/fs/bpf') };
 }
 
 /**
