@@ -3,6 +3,7 @@
 import { UsageError } from './args';
 import { runLayout } from './layout-command';
 import { runLog } from './log-command';
+import { runSetupPrivileges } from './setup-command';
 import { runVerify } from './verify-command';
 
 const USAGE = `Usage: ebpf-debugger <command> [options]
@@ -24,6 +25,9 @@ Commands:
   layout --btf <object.o>                           Struct and union layouts from the object's BTF, with holes
       --struct NAME     only this one
       --json            { structs: [{ name, language, size, align, fields, holes }] }
+  setup-privileges [--user NAME] [--install | --remove]
+                                                    Let a user verify without root: a root-owned helper wrapper plus a
+                                                    sudoers rule for exactly it (prints the script; --install runs it as root)
 
 Exit codes: 0 every program verified, 1 a program was rejected (or a log has no verdict), 2 usage or environment error.`;
 
@@ -36,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
       return runLog(rest);
     case 'layout':
       return runLayout(rest);
+    case 'setup-privileges':
+      return runSetupPrivileges(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -16,3 +16,6 @@ export const CAPABILITY_SETS: Record<CapabilitySet, number[] | null> = {
 export function isCapabilitySet(s: unknown): s is CapabilitySet {
   return typeof s === 'string' && Object.prototype.hasOwnProperty.call(CAPABILITY_SETS, s);
 }
+
+/** What a loader needs for every program type: the helper keeps exactly these when it runs for a user. */
+export const LOADER_CAPABILITIES = [CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN];

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EbpfError } from '../errors';
 import type { CapabilitySet } from './capabilities';
@@ -25,41 +25,88 @@ export interface HelperClientOptions {
   nodePath?: string;
   /** Verify as a loader with only these capabilities would (default: the helper's own). */
   capabilities?: CapabilitySet;
+  /** 'auto' (default): when not root, start the installed wrapper with `sudo -n`, then `pkexec`; 'none': never. */
+  elevate?: 'auto' | 'none';
 }
+
+/** The root-owned wrapper `ebpf-debugger setup-privileges` installs; sudo/polkit rules name exactly this file. */
+export const WRAPPER_PATH = '/usr/local/libexec/ebpf-debugger/ebpf-verify-helper';
+
+/** Installed, root-owned, and writable by nobody else: only then may it be run with sudo. */
+export function wrapperInstalled(wrapper = process.env.EBPF_DEBUGGER_WRAPPER ?? WRAPPER_PATH): boolean {
+  try {
+    const st = statSync(wrapper);
+    return st.isFile() && st.uid === 0 && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+interface Launch { how: 'direct' | 'sudo' | 'pkexec'; cmd: string; args: string[] }
 
 /** Talks to one loader helper process over NDJSON; requests are served one at a time. */
 export class HelperClient implements Loader {
   private child: ChildProcessWithoutNullStreams | undefined;
+  private starting: Promise<ChildProcessWithoutNullStreams> | undefined;
+  /** How the running helper was started. */
+  launchedVia: Launch['how'] | undefined;
   private nextId = 1;
   private pending = new Map<number, Pending>();
   private queue: Promise<unknown> = Promise.resolve();
-  private stderr = '';
   private partial: Buffer[] = [];
 
   constructor(private readonly opts: HelperClientOptions = {}) {}
 
-  private start(): ChildProcessWithoutNullStreams {
-    if (this.child) return this.child;
+  private launches(): Launch[] {
     const helper = this.opts.helperPath ?? defaultHelperPath();
     if (!existsSync(helper)) {
       throw new EbpfError('helper-failed', `The loader helper ${helper} is missing.`, 'Run `npm run build` to create dist/helper.js.');
     }
     const caps = this.opts.capabilities && this.opts.capabilities !== 'full' ? [`--capabilities=${this.opts.capabilities}`] : [];
-    const child = spawn(this.opts.nodePath ?? process.execPath, [helper, ...caps], {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const direct: Launch = { how: 'direct', cmd: this.opts.nodePath ?? process.execPath, args: [helper, ...caps] };
+    if (process.getuid?.() === 0 || this.opts.elevate === 'none' || !wrapperInstalled()) return [direct];
+    const wrapper = process.env.EBPF_DEBUGGER_WRAPPER ?? WRAPPER_PATH;
+    return [{ how: 'sudo', cmd: 'sudo', args: ['-n', wrapper, ...caps] }, { how: 'pkexec', cmd: 'pkexec', args: [wrapper, ...caps] }, direct];
+  }
+
+  private spawnHelper(l: Launch): ChildProcessWithoutNullStreams {
+    const child = spawn(l.cmd, l.args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
     child.stdout.on('data', (b: Buffer) => this.onData(b));
-    child.stderr.on('data', (b: Buffer) => { this.stderr = (this.stderr + b.toString('utf8')).slice(-8192); });
-    child.on('error', (e) => this.failAll(new EbpfError('helper-failed', `Cannot start the loader helper: ${e.message}`)));
+    child.stderr.on('data', (b: Buffer) => { stderr = (stderr + b.toString('utf8')).slice(-8192); });
+    child.on('error', (e) => this.failAll(new EbpfError('helper-failed', `Cannot start the loader helper (${l.how}): ${e.message}`)));
     child.on('exit', (code, signal) => {
-      this.child = undefined;
+      if (this.child === child) {
+        this.child = undefined;
+        this.starting = undefined;
+      }
       const why = signal ? `signal ${signal}` : `exit code ${code}`;
-      const tail = this.stderr.trim() ? `\n${this.stderr.trim()}` : '';
-      this.failAll(new EbpfError('helper-failed', `The loader helper stopped (${why}).${tail}`));
+      this.failAll(new EbpfError('helper-failed', `The loader helper stopped (${why}).${stderr.trim() ? `\n${stderr.trim()}` : ''}`));
     });
-    this.child = child;
     return child;
+  }
+
+  /** Start the helper the first way that answers `hello`: sudo, pkexec, then directly (unprivileged). */
+  private ensureStarted(): Promise<ChildProcessWithoutNullStreams> {
+    if (this.child) return Promise.resolve(this.child);
+    this.starting ??= (async () => {
+      let last: Error | undefined;
+      for (const l of this.launches()) {
+        const child = this.spawnHelper(l);
+        try {
+          await this.send(child, 'hello', {});
+          this.child = child;
+          this.launchedVia = l.how;
+          return child;
+        } catch (e) {
+          last = e as Error;
+          child.kill();
+        }
+      }
+      this.starting = undefined;
+      throw last ?? new EbpfError('helper-failed', 'The loader helper could not be started.');
+    })();
+    return this.starting;
   }
 
   private failAll(e: Error): void {
@@ -98,19 +145,16 @@ export class HelperClient implements Loader {
     else p.resolve(msg.result);
   }
 
-  private request<T>(method: HelperMethod, params: unknown, onLog?: (chunk: Buffer) => void): Promise<T> {
-    const run = () => new Promise<T>((resolve, reject) => {
-      let child: ChildProcessWithoutNullStreams;
-      try {
-        child = this.start();
-      } catch (e) {
-        reject(e as Error);
-        return;
-      }
+  private send<T>(child: ChildProcessWithoutNullStreams, method: HelperMethod, params: unknown, onLog?: (chunk: Buffer) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       const id = this.nextId++;
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onLog });
       child.stdin.write(JSON.stringify({ id, method, params }) + '\n');
     });
+  }
+
+  private request<T>(method: HelperMethod, params: unknown, onLog?: (chunk: Buffer) => void): Promise<T> {
+    const run = async () => this.send<T>(await this.ensureStarted(), method, params, onLog);
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;

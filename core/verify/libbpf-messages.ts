@@ -25,8 +25,10 @@ const EPERM = 1;
 /** A user-facing message for an `error` verdict: libbpf's reason and the fix, or libbpf's last failure lines. */
 export function loadErrorMessage(errno: number, libbpfLines: string[]): string {
   if (errno === EPERM) {
-    return 'The kernel refused to load the program (EPERM): the loader lacks CAP_BPF/CAP_PERFMON/CAP_NET_ADMIN. '
-      + 'Run as root, or with those capabilities (networking programs such as XDP and TC need CAP_NET_ADMIN too).';
+    return 'The kernel refused to load the program (EPERM): the loader lacks CAP_BPF/CAP_PERFMON/CAP_NET_ADMIN '
+      + '(networking programs such as XDP and TC need CAP_NET_ADMIN too). To verify without root, run '
+      + '`sudo ebpf-debugger setup-privileges --install --user $USER` once (in VS Code: "eBPF: Set Up Privileged Verification"), '
+      + 'or run as root.';
   }
   for (const line of libbpfLines) {
     for (const k of KNOWN) {

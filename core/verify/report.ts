@@ -56,5 +56,7 @@ export interface ObjectReport {
   kernel: string;
   libbpf: string;
   logLevel: number;
+  /** Who verified: the helper's uid, its effective capabilities (hex mask) and how it was started. */
+  loader: { uid: number; capEff: string; via: string };
   programs: ProgramReport[];
 }

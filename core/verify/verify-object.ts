@@ -95,7 +95,11 @@ export async function verifyObject(loader: Loader, input: string, opts: VerifyOp
     programs.push(programReport(outcome, outcome.log, roots, obj));
   }
   return {
-    report: { object, source, kernel: hello.kernel, libbpf: hello.libbpf, logLevel, programs: programs.map((p) => p.report) },
+    report: {
+      object, source, kernel: hello.kernel, libbpf: hello.libbpf, logLevel,
+      loader: { uid: hello.uid, capEff: hello.capEff, via: (loader as { launchedVia?: string }).launchedVia ?? 'direct' },
+      programs: programs.map((p) => p.report),
+    },
     programs,
   };
 }

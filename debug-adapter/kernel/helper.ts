@@ -9,8 +9,8 @@ import readline from 'node:readline';
 import type { HelloResult, HelperErrorBody, HelperRequest, ListResult, VerifyParams, VerifyResult } from '../../core/loader/protocol';
 import { Btf } from '../../core/btf/btf-reader';
 import { EM_BPF, ElfFile } from '../../core/elf/elf-reader';
-import { isCapabilitySet } from '../../core/loader/capabilities';
-import { dropCapabilities } from './capabilities';
+import { CAPABILITY_SETS, LOADER_CAPABILITIES, isCapabilitySet } from '../../core/loader/capabilities';
+import { dropCapabilities, dropToUser } from './capabilities';
 import type { Libbpf as LibbpfType } from './libbpf';
 
 // libbpf.ts loads koffi's native module at import time; load it lazily so a broken install is a clear error
@@ -85,9 +85,20 @@ function checkObjectPath(path: unknown): string {
   if (!existsSync(path)) throw new HelperError('file-not-found', `${path}: no such file.`);
   if (!statSync(path).isFile()) throw new HelperError('not-an-object', `${path} is a directory, not a BPF object file.`);
   const build = 'Build it with `clang -g -O2 -target bpf -c prog.bpf.c -o prog.bpf.o`.';
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new HelperError('no-privileges', `${path}: permission denied. The helper opens files with your own rights (uid ${process.getuid?.()}).`,
+        'Make the object readable by you (chmod a+r, or build it yourself).');
+    }
+    throw new HelperError('file-not-found', `${path}: ${(e as Error).message}`);
+  }
   let elf: ElfFile;
   try {
-    elf = new ElfFile(readFileSync(path));
+    elf = new ElfFile(bytes);
   } catch (e) {
     throw new HelperError('not-an-object', `${path} is not a BPF object: ${(e as Error).message}.`, build);
   }
@@ -201,19 +212,36 @@ function handle(req: HelperRequest): void {
   }
 }
 
-/** `--capabilities=<set>`: drop to that set before anything touches libbpf; a failure is reported per request. */
+/** The user sudo or pkexec started us for, if we run as root on someone's behalf. */
+function invokingUser(): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  const uid = Number(process.env.SUDO_UID ?? process.env.PKEXEC_UID ?? NaN);
+  if (!Number.isInteger(uid) || uid === 0) return null;
+  let gid = Number(process.env.SUDO_GID ?? NaN);
+  if (!Number.isInteger(gid)) {
+    const entry = readFileSync('/etc/passwd', 'utf8').split('\n').map((l) => l.split(':')).find((f) => Number(f[2]) === uid);
+    gid = entry ? Number(entry[3]) : uid;
+  }
+  return { uid, gid };
+}
+
+/**
+ * Before anything touches libbpf: as root for a user, become that user with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN
+ * only; and with `--capabilities=<set>`, keep just that set. A failure is reported on every request.
+ */
 let capabilityProblem: HelperError | undefined;
 const capArg = process.argv.find((a) => a.startsWith('--capabilities='))?.slice('--capabilities='.length);
-if (capArg !== undefined) {
-  if (!isCapabilitySet(capArg)) {
+try {
+  if (capArg !== undefined && !isCapabilitySet(capArg)) {
     capabilityProblem = new HelperError('usage', `Unknown capability set '${capArg}'.`, 'Use full, bpf, bpf+perfmon or bpf+perfmon+net_admin.');
   } else {
-    try {
-      dropCapabilities(capArg);
-    } catch (e) {
-      capabilityProblem = new HelperError('no-privileges', (e as Error).message);
-    }
+    const user = invokingUser();
+    const requested = capArg !== undefined && isCapabilitySet(capArg) ? CAPABILITY_SETS[capArg] : null;
+    if (user) dropToUser(user.uid, user.gid, requested ?? LOADER_CAPABILITIES);
+    else if (capArg !== undefined && isCapabilitySet(capArg)) dropCapabilities(capArg);
   }
+} catch (e) {
+  capabilityProblem = new HelperError('no-privileges', `The helper could not drop its privileges: ${(e as Error).message}`);
 }
 
 const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { privilegedRemovalScript, privilegedSetupScript, rootSafe } from '../core/setup/privileged-setup';
+import { UsageError, parseCommandArgs } from './args';
+
+/**
+ * `ebpf-debugger setup-privileges [--user NAME] [--install | --remove]`: prints (or, as root, runs) the script that lets
+ * a user verify with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN through a root-owned wrapper and a sudoers rule for it.
+ */
+export async function runSetupPrivileges(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, {
+    user: { type: 'string' }, install: { type: 'boolean', default: false }, remove: { type: 'boolean', default: false },
+    node: { type: 'string' },
+  });
+  if (values.remove) return run(privilegedRemovalScript(), values.install || values.remove);
+  const user = values.user ?? process.env.SUDO_USER ?? os.userInfo().username;
+  if (user === 'root') throw new UsageError('root needs no setup; name the user who will run the editor or the CLI with --user NAME.');
+  const root = path.resolve(__dirname, '..');
+  const node = values.node ?? (existsSync('/usr/bin/node') ? '/usr/bin/node' : process.execPath);
+  const unsafe = rootSafe(node);
+  if (unsafe) throw new UsageError(`${node} cannot be run as root safely: ${unsafe}. Install Node.js system-wide (e.g. apt-get install nodejs) or pass --node PATH.`);
+  const platform = `@koromix/koffi-${process.platform}-${process.arch}`;
+  if (!existsSync(path.join(root, 'node_modules', platform))) throw new UsageError(`koffi's native package ${platform} is missing under ${root}/node_modules.`);
+  return run(privilegedSetupScript(root, node, user, platform).script, values.install);
+}
+
+function run(script: string, install: boolean): number {
+  if (!install) {
+    process.stdout.write(script);
+    process.stderr.write('\n# Review the script above, then run it as root, e.g.: sudo ebpf-debugger setup-privileges --install\n');
+    return 0;
+  }
+  if (process.getuid?.() !== 0) throw new UsageError('--install must run as root: sudo ebpf-debugger setup-privileges --install --user YOU');
+  execFileSync('/bin/sh', ['-c', script], { stdio: 'inherit' });
+  return 0;
+}
