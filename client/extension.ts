@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerDebugging } from './debug';
 import { startLanguageClient } from './language-client';
+import { registerSetupPrivilegesCommand } from './setup-privileges-command';
 import { registerVerifyCommand } from './verify-command';
 
 let client: LanguageClient | undefined;
@@ -11,6 +12,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(verifierDiagnostics);
   registerVerifyCommand(context, verifierDiagnostics);
   registerDebugging(context, verifierDiagnostics);
+  registerSetupPrivilegesCommand(context);
   client = await startLanguageClient(context);
 }
 

@@ -60,3 +60,9 @@ export function privilegedSetupScript(root: string, node: string, user: string, 
 export function privilegedRemovalScript(): string {
   return `#!/bin/sh\nset -eu\nrm -f '${SUDOERS_FILE}'\nrm -rf '${INSTALL_DIR}'\necho "eBPF Debugger: privileged verification removed."\n`;
 }
+
+/** The terminal command that installs the setup for `user`, run through sudo (the user types their password there). */
+export function setupCommandLine(runtime: string, cli: string, user: string): string {
+  const q = (x: string) => `'${x.replace(/'/g, `'\\''`)}'`;
+  return `sudo env ELECTRON_RUN_AS_NODE=1 ${q(runtime)} ${q(cli)} setup-privileges --install --user ${q(user)}`;
+}

@@ -114,4 +114,10 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     assert.match(await cursor(page), new RegExp(`^Ln ${bugLine('null_deref')}, Col \\d+`));
     await shot('05-problems-click');
   });
+
+  it('"eBPF: Set Up Privileged Verification" knows a root editor needs no setup', async () => {
+    await runCommand(page, 'eBPF: Set Up Privileged Verification');
+    await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'no setup needed' }).waitFor();
+    await shot('06-setup-privileges');
+  });
 });

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { LAUNCH_ATTRIBUTES, launchForActiveFile, validateLaunchArguments } from '../../core/launch-attributes';
+import { setupCommandLine } from '../../core/setup/privileged-setup';
 import { debuggersContribution, manifestInSync } from '../../scripts/sync-manifest';
 import { REPO } from '../support/paths';
 
@@ -36,6 +37,11 @@ describe('package.json and the TypeScript sources of truth', () => {
     assert.match(validateLaunchArguments({ program: 'x.o', logLevel: 9 }) ?? '', /integer from 1 to 7/);
     assert.match(validateLaunchArguments({ program: 'x.o', capabilities: 'root' as never }) ?? '', /"capabilities" must be one of full, bpf/);
     assert.match(validateLaunchArguments({ program: 'x.o', build: 3 as never }) ?? '', /"build" must be a shell command/);
+  });
+
+  it('the setup command line runs the CLI as root through sudo, quoting every path', () => {
+    assert.equal(setupCommandLine('/usr/share/code/code', "/home/o'neil/ext/dist/cli.js", 'oneil'),
+      "sudo env ELECTRON_RUN_AS_NODE=1 '/usr/share/code/code' '/home/o'\\''neil/ext/dist/cli.js' setup-privileges --install --user 'oneil'");
   });
 
   it('F5 without a launch.json verifies the active .bpf.c or .o, and nothing else', () => {
