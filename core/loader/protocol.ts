@@ -28,6 +28,8 @@ export interface VerifyParams {
   path: string;
   program: string;
   logLevel: number;
+  /** Log buffer size in bytes (default and maximum: 1 GiB - 1, the kernel's limit). */
+  logSize?: number;
 }
 
 export interface VerifyResult {
@@ -41,6 +43,11 @@ export interface VerifyResult {
   libbpf: string[];
   /** Wall time of bpf_object__load in the helper, microseconds. */
   loadUs: number;
+  /**
+   * The log outgrew its buffer (ENOSPC). The helper then loaded once more at level 4 (error and stats only) so that
+   * `errno` is the real verdict; that short log follows the truncated one.
+   */
+  logTruncated?: boolean;
 }
 
 export type HelperMethod = 'hello' | 'list' | 'verify';

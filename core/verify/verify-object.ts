@@ -49,7 +49,7 @@ export function programReport(result: VerifyResult, log: Buffer[], roots: string
     errno: result.errno,
     errorLines: verdict === 'error' ? loadErrorMessage(result.errno, result.libbpf).split('\n') : undefined,
     logBytes: result.logBytes,
-    truncated: result.errno === ENOSPC || (result.logBytes > 0 && (summary.truncated.tail || summary.truncated.head) && verdict !== 'error'),
+    truncated: result.logTruncated === true || result.errno === ENOSPC || (result.logBytes > 0 && (summary.truncated.tail || summary.truncated.head) && verdict !== 'error'),
     libbpf: result.libbpf,
     roots,
     obj,

@@ -163,33 +163,59 @@ function streamLog(id: number, buf: Buffer, length: number): void {
   }
 }
 
+const ENOSPC = 28;
+const MIN_LOG_SIZE = 128; // kernels up to 6.3 refuse smaller buffers
+
+/** Open, load only `program` at `level` with its log in `buf`, stream the log, close. */
+function loadOnce(id: number, path: string, program: string | undefined, level: number, buf: Buffer, stream: boolean) {
+  const l = lib();
+  const obj = openObject(path);
+  try {
+    const programs = l.programs(obj);
+    const target = programs.find((p) => p.name === program);
+    if (!target) {
+      throw new HelperError('program-not-found', `${path} has no program named '${program}'.`,
+        `Its programs: ${programs.map((p) => p.name).join(', ') || '(none)'}.`);
+    }
+    l.maps(obj, true);
+    const t0 = process.hrtime.bigint();
+    const errno = l.loadOne(obj, target, programs, level, buf);
+    const loadUs = Number((process.hrtime.bigint() - t0) / 1000n);
+    let length = buf.indexOf(0);
+    if (length < 0) length = buf.length;
+    if (stream) streamLog(id, buf, length);
+    return { target, errno, loadUs, length };
+  } finally {
+    l.close(obj);
+  }
+}
+
 function verify(id: number, params: Partial<VerifyParams>): VerifyResult {
   const path = checkObjectPath(params.path);
   const level = params.logLevel ?? 5;
   if (!Number.isInteger(level) || level < 1 || level > 7) throw new HelperError('usage', `Log level ${level} is not one of 1..7.`);
+  const size = params.logSize ?? LOG_BUF_SIZE;
+  if (!Number.isInteger(size) || size < MIN_LOG_SIZE || size > LOG_BUF_SIZE) {
+    throw new HelperError('usage', `Log size ${size} is not between ${MIN_LOG_SIZE} and ${LOG_BUF_SIZE} bytes.`);
+  }
   const l = lib();
   const messages: string[] = [];
-  const buf = logBuffer();
+  const buf = logBuffer().subarray(0, size);
   return l.capturePrints((lvl, m) => { if (lvl <= 1 && messages.length < 500) messages.push(m.trimEnd()); }, () => {
-    const obj = openObject(path);
-    try {
-      const programs = l.programs(obj);
-      const target = programs.find((p) => p.name === params.program);
-      if (!target) {
-        throw new HelperError('program-not-found', `${path} has no program named '${params.program}'.`,
-          `Its programs: ${programs.map((p) => p.name).join(', ') || '(none)'}.`);
-      }
-      l.maps(obj, true);
-      const t0 = process.hrtime.bigint();
-      const errno = l.loadOne(obj, target, programs, level, buf);
-      const loadUs = Number((process.hrtime.bigint() - t0) / 1000n);
-      let length = buf.indexOf(0);
-      if (length < 0) length = buf.length;
-      streamLog(id, buf, length);
-      return { program: target.name, section: target.section, errno, logBytes: length, libbpf: messages, loadUs };
-    } finally {
-      l.close(obj);
+    const first = loadOnce(id, path, params.program, level, buf, true);
+    let { errno } = first;
+    let logBytes = first.length;
+    let logTruncated = false;
+    if (errno === ENOSPC && (level & 3) !== 0) {
+      // ENOSPC hides the verdict (the kernel reports it even for a valid program): level 4 alone prints only the
+      // error and the stats, which always fit, so this load's errno is the real one
+      if (first.length > 0 && buf[first.length - 1] !== 10) send({ id, log: '\n' }); // a head-kept log ends mid-line
+      const retry = loadOnce(id, path, params.program, 4, Buffer.allocUnsafe(64 * 1024), true);
+      errno = retry.errno;
+      logBytes += retry.length;
+      logTruncated = true;
     }
+    return { program: first.target.name, section: first.target.section, errno, logBytes, libbpf: messages, loadUs: first.loadUs, ...(logTruncated ? { logTruncated } : {}) };
   });
 }
 

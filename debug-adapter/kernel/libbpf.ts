@@ -4,6 +4,7 @@
  * This is the only module (with helper.ts) that touches native code.
  */
 import * as koffi from 'koffi';
+import { declareOpenOpts, openOptsLayout } from './open-opts';
 
 type NativeFn = ReturnType<koffi.LibraryHandle['func']>;
 
@@ -24,12 +25,12 @@ export class LibbpfCallError extends Error {
   }
 }
 
-const OPEN_OPTS_SIZE = 80; // libbpf 1.1 layout; newer libbpf reads only `sz` bytes of it
 
 export class Libbpf {
   readonly version: string;
   private readonly fn: Record<string, NativeFn> = {};
   private readonly openOpts: koffi.TypeObject;
+  private readonly openOptsSize: number;
   private printSink: ((level: number, msg: string) => void) | undefined;
   private readonly scratch = Buffer.alloc(4096);
   private readonly vsnprintf: NativeFn;
@@ -46,21 +47,27 @@ export class Libbpf {
     koffi.opaque('bpf_object');
     koffi.opaque('bpf_program');
     koffi.opaque('bpf_map');
-    this.openOpts = koffi.struct('bpf_object_open_opts', {
-      sz: 'size_t', object_name: 'const char *', relaxed_maps: 'bool', pin_root_path: 'const char *',
-      __unused_attach_prog_fd: 'uint32_t', // the anonymous `__u32 :32;` must be spelled out
-      kconfig: 'const char *', btf_custom_path: 'const char *',
-      kernel_log_buf: 'void *', kernel_log_size: 'size_t', kernel_log_level: 'uint32_t',
-    });
-    if (koffi.sizeof(this.openOpts) !== OPEN_OPTS_SIZE || koffi.offsetof(this.openOpts, 'kernel_log_level') !== 72) {
-      throw new LibbpfLoadError('bpf_object_open_opts layout does not match libbpf 1.1 (sizeof 80).');
+    // the version decides the open-options layout, so read it before anything else
+    let major: number;
+    let minor: number;
+    try {
+      major = lib.func('uint32_t libbpf_major_version()')() as number;
+      minor = lib.func('uint32_t libbpf_minor_version()')() as number;
+    } catch {
+      throw new LibbpfLoadError(`${libPath} is older than libbpf 1.0 (it has no libbpf_major_version); libbpf 1.0 or newer is required.`);
+    }
+    if (major < 1) throw new LibbpfLoadError(`${libPath} is libbpf ${major}.${minor}; libbpf 1.0 or newer is required.`);
+    const layout = openOptsLayout(major, minor);
+    this.openOptsSize = layout.size;
+    try {
+      this.openOpts = declareOpenOpts(koffi, layout);
+    } catch (e) {
+      throw new LibbpfLoadError(`bpf_object_open_opts for libbpf ${major}.${minor}: ${(e as Error).message}`);
     }
     const printFn = koffi.proto('int libbpf_print_fn(int level, const void *fmt, void *ap)');
     const decls = [
-      'uint32_t libbpf_major_version()',
-      'uint32_t libbpf_minor_version()',
       'void *libbpf_set_print(libbpf_print_fn *fn)',
-      'bpf_object *bpf_object__open_file(const char *path, const bpf_object_open_opts *opts)',
+      'bpf_object *bpf_object__open_file(const char *path, const void *opts)',
       'int bpf_object__load(bpf_object *obj)',
       'void bpf_object__close(bpf_object *obj)',
       'bpf_program *bpf_object__next_program(const bpf_object *obj, bpf_program *prev)',
@@ -84,7 +91,7 @@ export class Libbpf {
       }
     }
     this.vsnprintf = libc.func('int vsnprintf(_Out_ void *buf, size_t size, const void *fmt, void *ap)');
-    this.version = `${this.fn.libbpf_major_version()}.${this.fn.libbpf_minor_version()}`;
+    this.version = `${major}.${minor}`;
     const cb = koffi.register((level: number, fmt: unknown, ap: unknown) => {
       try {
         this.printSink?.(level, this.formatVa(fmt, ap));
@@ -125,7 +132,7 @@ export class Libbpf {
 
   open(path: string): unknown {
     koffi.errno(0);
-    const obj = this.fn.bpf_object__open_file(path, { sz: OPEN_OPTS_SIZE });
+    const obj = this.fn.bpf_object__open_file(path, koffi.as({ sz: this.openOptsSize }, koffi.pointer(this.openOpts)));
     const errno = koffi.errno(); // read at once: it is stale after any later call
     if (!obj) throw new LibbpfCallError('bpf_object__open_file', errno, this.strerror(errno));
     return obj;
