@@ -12,6 +12,7 @@ export default tseslint.config(
     },
   },
   { files: ['client/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'koffi', message: 'only debug-adapter/kernel/ may import koffi' }] }] } },
+  { files: ['test/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'tests run in plain Node; the e2e drives a real VS Code' }] }] } },
   { files: ['debug-adapter/kernel/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'only client/ may import vscode' }] }] } },
   {
     files: ['core/**/*.ts'],
