@@ -114,20 +114,35 @@ export class HelperClient implements Loader {
     this.pending.clear();
   }
 
+  /** Raw log bytes still owed after a `logBytes` header, and who they are for. */
+  private raw: { remaining: number; onLog?: (chunk: Buffer) => void } | undefined;
+
   private onData(b: Buffer): void {
-    let start = 0;
-    for (let nl = b.indexOf(10, start); nl >= 0; nl = b.indexOf(10, start)) {
-      this.partial.push(b.subarray(start, nl));
+    let pos = 0;
+    while (pos < b.length) {
+      if (this.raw) {
+        const take = Math.min(this.raw.remaining, b.length - pos);
+        this.raw.onLog?.(b.subarray(pos, pos + take));
+        this.raw.remaining -= take;
+        pos += take;
+        if (this.raw.remaining === 0) this.raw = undefined;
+        continue;
+      }
+      const nl = b.indexOf(10, pos);
+      if (nl < 0) {
+        this.partial.push(b.subarray(pos));
+        break;
+      }
+      this.partial.push(b.subarray(pos, nl));
       const line = Buffer.concat(this.partial);
       this.partial = [];
-      start = nl + 1;
+      pos = nl + 1;
       if (line.length > 0) this.onLine(line);
     }
-    if (start < b.length) this.partial.push(b.subarray(start));
   }
 
   private onLine(line: Buffer): void {
-    let msg: { id?: number; log?: string; result?: unknown; error?: HelperErrorBody };
+    let msg: { id?: number; logBytes?: number; result?: unknown; error?: HelperErrorBody };
     try {
       msg = JSON.parse(line.toString('utf8'));
     } catch {
@@ -135,11 +150,11 @@ export class HelperClient implements Loader {
       return;
     }
     const p = msg.id !== undefined ? this.pending.get(msg.id) : undefined;
-    if (!p) return;
-    if (msg.log !== undefined) {
-      p.onLog?.(Buffer.from(msg.log, 'utf8'));
+    if (msg.logBytes !== undefined) {
+      if (msg.logBytes > 0) this.raw = { remaining: msg.logBytes, onLog: p?.onLog };
       return;
     }
+    if (!p) return;
     this.pending.delete(msg.id!);
     if (msg.error) p.reject(new EbpfError((msg.error.code as never) ?? 'helper-failed', msg.error.message, msg.error.hint));
     else p.resolve(msg.result);

@@ -1,8 +1,8 @@
 /**
  * The loader helper's protocol: newline-delimited JSON over stdio, one request at a time.
  * Request:  {"id": 1, "method": "verify", "params": {...}}
- * Replies:  {"id": 1, "log": "<chunk>"}*  then  {"id": 1, "result": {...}}  or  {"id": 1, "error": {...}}
- * Log chunks end on a line boundary where possible, so no reply holds the whole log.
+ * Replies:  ({"id": 1, "logBytes": N} followed by N raw log bytes)*  then  {"id": 1, "result": {...}}  or  {"id": 1, "error": {...}}
+ * The log travels as raw bytes in chunks, so neither side ever holds it as one JS string.
  */
 export interface HelloResult {
   kernel: string;
@@ -58,6 +58,6 @@ export interface HelperRequest { id: number; method: HelperMethod; params?: unkn
 export interface HelperErrorBody { code: string; message: string; hint?: string }
 
 export type HelperReply =
-  | { id: number; log: string }
+  | { id: number; logBytes: number }
   | { id: number; result: unknown }
   | { id: number; error: HelperErrorBody };

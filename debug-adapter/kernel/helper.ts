@@ -149,17 +149,16 @@ function list(params: { path?: unknown }): ListResult {
   });
 }
 
-/** Send the log in chunks that end on a newline where possible, so no message holds the whole log. */
+/**
+ * Send the log as raw bytes: a JSON header `{"id","logBytes"}` and then exactly that many bytes, in chunks. No JS string
+ * is made of the log (logs can outgrow V8's string limit). Writes to a pipe are synchronous on Linux, so the reused
+ * buffer is not touched again before the bytes are out.
+ */
 function streamLog(id: number, buf: Buffer, length: number): void {
-  let start = 0;
-  while (start < length) {
-    let end = Math.min(length, start + CHUNK);
-    if (end < length) {
-      const nl = buf.lastIndexOf(10, end - 1);
-      if (nl >= start) end = nl + 1;
-    }
-    send({ id, log: buf.toString('utf8', start, end) });
-    start = end;
+  for (let start = 0; start < length; start += CHUNK) {
+    const end = Math.min(length, start + CHUNK);
+    process.stdout.write(JSON.stringify({ id, logBytes: end - start }) + '\n');
+    process.stdout.write(buf.subarray(start, end));
   }
 }
 
@@ -209,7 +208,7 @@ function verify(id: number, params: Partial<VerifyParams>): VerifyResult {
     if (errno === ENOSPC && (level & 3) !== 0) {
       // ENOSPC hides the verdict (the kernel reports it even for a valid program): level 4 alone prints only the
       // error and the stats, which always fit, so this load's errno is the real one
-      if (first.length > 0 && buf[first.length - 1] !== 10) send({ id, log: '\n' }); // a head-kept log ends mid-line
+      if (first.length > 0 && buf[first.length - 1] !== 10) streamLog(id, Buffer.from('\n'), 1); // a head-kept log ends mid-line
       const retry = loadOnce(id, path, params.program, 4, Buffer.allocUnsafe(64 * 1024), true);
       errno = retry.errno;
       logBytes += retry.length;
