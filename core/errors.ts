@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'no-privileges'    // bpf() refused for lack of capabilities
   | 'helper-failed'    // the loader helper process died or spoke nonsense
   | 'no-programs'      // the object holds no BPF program
-  | 'program-not-found';
+  | 'program-not-found'
+  | 'cancelled';        // the caller cancelled the request
 
 export class EbpfError extends Error {
   constructor(readonly code: ErrorCode, message: string, readonly hint?: string) {

@@ -62,7 +62,7 @@ export async function buildBpfSource(source: string, opts: BuildOptions = {}): P
   if (!existsSync(abs)) throw new EbpfError('file-not-found', `${abs}: no such file.`);
   if (!statSync(abs).isFile()) throw new EbpfError('usage', `${abs} is not a file.`);
   const key = createHash('sha256').update(abs).digest('hex').slice(0, 12);
-  const outDir = opts.outDir ?? path.join(buildCacheDir(), 'build', key);
+  const outDir = path.resolve(opts.outDir ?? path.join(buildCacheDir(), 'build', key)); // clang runs in the source's directory
   mkdirSync(outDir, { recursive: true });
   const object = path.join(outDir, path.basename(abs).replace(/\.c$/, '') + '.o');
 

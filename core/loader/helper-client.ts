@@ -9,7 +9,9 @@ import type { HelloResult, HelperErrorBody, HelperMethod, ListResult, VerifyPara
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
-  onLog?: (chunk: Buffer) => void;
+  onLog?: (chunk: Buffer, program?: string) => void;
+  /** The helper process the request went to: only its own exit fails it. */
+  child: ChildProcessWithoutNullStreams;
 }
 
 /** Where the bundled helper sits: next to the bundle that imports this module (all bundles live in dist/). */
@@ -74,14 +76,14 @@ export class HelperClient implements Loader {
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => this.onData(b));
     child.stderr.on('data', (b: Buffer) => { stderr = (stderr + b.toString('utf8')).slice(-8192); });
-    child.on('error', (e) => this.failAll(new EbpfError('helper-failed', `Cannot start the loader helper (${l.how}): ${e.message}`)));
+    child.on('error', (e) => this.failAll(new EbpfError('helper-failed', `Cannot start the loader helper (${l.how}): ${e.message}`), child));
     child.on('exit', (code, signal) => {
       if (this.child === child) {
         this.child = undefined;
         this.starting = undefined;
       }
       const why = signal ? `signal ${signal}` : `exit code ${code}`;
-      this.failAll(new EbpfError('helper-failed', `The loader helper stopped (${why}).${stderr.trim() ? `\n${stderr.trim()}` : ''}`));
+      this.failAll(new EbpfError('helper-failed', `The loader helper stopped (${why}).${stderr.trim() ? `\n${stderr.trim()}` : ''}`), child);
     });
     return child;
   }
@@ -109,20 +111,26 @@ export class HelperClient implements Loader {
     return this.starting;
   }
 
-  private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
+  /** Fail the requests sent to `child` (or all of them). */
+  private failAll(e: Error, child?: ChildProcessWithoutNullStreams): void {
+    for (const [id, p] of this.pending) {
+      if (child && p.child !== child) continue;
+      this.pending.delete(id);
+      p.reject(e);
+    }
   }
 
   /** Raw log bytes still owed after a `logBytes` header, and who they are for. */
-  private raw: { remaining: number; onLog?: (chunk: Buffer) => void } | undefined;
+  private raw: { remaining: number; program?: string; onLog?: (chunk: Buffer, program?: string) => void } | undefined;
+  /** The request the helper is working on, for cancel(). */
+  private inFlight: number | undefined;
 
   private onData(b: Buffer): void {
     let pos = 0;
     while (pos < b.length) {
       if (this.raw) {
         const take = Math.min(this.raw.remaining, b.length - pos);
-        this.raw.onLog?.(b.subarray(pos, pos + take));
+        this.raw.onLog?.(b.subarray(pos, pos + take), this.raw.program);
         this.raw.remaining -= take;
         pos += take;
         if (this.raw.remaining === 0) this.raw = undefined;
@@ -142,7 +150,7 @@ export class HelperClient implements Loader {
   }
 
   private onLine(line: Buffer): void {
-    let msg: { id?: number; logBytes?: number; result?: unknown; error?: HelperErrorBody };
+    let msg: { id?: number; logBytes?: number; program?: string; result?: unknown; error?: HelperErrorBody };
     try {
       msg = JSON.parse(line.toString('utf8'));
     } catch {
@@ -151,7 +159,7 @@ export class HelperClient implements Loader {
     }
     const p = msg.id !== undefined ? this.pending.get(msg.id) : undefined;
     if (msg.logBytes !== undefined) {
-      if (msg.logBytes > 0) this.raw = { remaining: msg.logBytes, onLog: p?.onLog };
+      if (msg.logBytes > 0) this.raw = { remaining: msg.logBytes, program: msg.program, onLog: p?.onLog };
       return;
     }
     if (!p) return;
@@ -160,15 +168,17 @@ export class HelperClient implements Loader {
     else p.resolve(msg.result);
   }
 
-  private send<T>(child: ChildProcessWithoutNullStreams, method: HelperMethod, params: unknown, onLog?: (chunk: Buffer) => void): Promise<T> {
+  private send<T>(child: ChildProcessWithoutNullStreams, method: HelperMethod, params: unknown, onLog?: (chunk: Buffer, program?: string) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onLog });
+      const done = () => { if (this.inFlight === id) this.inFlight = undefined; };
+      this.pending.set(id, { resolve: (v) => { done(); resolve(v as T); }, reject: (e) => { done(); reject(e); }, onLog, child });
+      if (method !== 'cancel') this.inFlight = id;
       child.stdin.write(JSON.stringify({ id, method, params }) + '\n');
     });
   }
 
-  private request<T>(method: HelperMethod, params: unknown, onLog?: (chunk: Buffer) => void): Promise<T> {
+  private request<T>(method: HelperMethod, params: unknown, onLog?: (chunk: Buffer, program?: string) => void): Promise<T> {
     const run = async () => this.send<T>(await this.ensureStarted(), method, params, onLog);
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
@@ -190,6 +200,36 @@ export class HelperClient implements Loader {
       onLog?.(chunk);
     });
     return { ...result, log };
+  }
+
+  /** Verify every program of the object, one at a time; log chunks come tagged with their program. */
+  async verifyAll(objectPath: string, logLevel: number, onLog?: (program: string, chunk: Buffer) => void): Promise<VerifyResult[]> {
+    const { results } = await this.request<{ results: VerifyResult[] }>('verifyAll', { path: objectPath, logLevel },
+      (chunk, program) => onLog?.(program ?? '', chunk));
+    return results;
+  }
+
+  /**
+   * Cancel the request in flight: a verifyAll stops between programs. One program's load cannot be interrupted
+   * inside the kernel, so if the helper has not answered within `graceMs` it is killed (the kernel frees what it held)
+   * and the request fails with 'cancelled'; the next request starts a new helper.
+   */
+  async cancel(graceMs = 1000): Promise<void> {
+    const child = this.child;
+    const id = this.inFlight;
+    if (!child || id === undefined) return;
+    child.stdin.write(JSON.stringify({ id: this.nextId++, method: 'cancel', params: { id } }) + '\n');
+    const settled = new Promise<boolean>((r) => {
+      const t = setInterval(() => { if (!this.pending.has(id)) { clearInterval(t); r(true); } }, 10);
+      setTimeout(() => { clearInterval(t); r(!this.pending.has(id)); }, graceMs);
+    });
+    if (await settled) return;
+    if (this.child === child) { // the next request starts a new helper
+      this.child = undefined;
+      this.starting = undefined;
+    }
+    child.kill('SIGKILL');
+    this.failAll(new EbpfError('cancelled', 'Cancelled: the helper was stopped in the middle of a load.'), child);
   }
 
   async close(): Promise<void> {

@@ -50,7 +50,17 @@ export interface VerifyResult {
   logTruncated?: boolean;
 }
 
-export type HelperMethod = 'hello' | 'list' | 'verify';
+/** `verifyAll`: every program of the object, one at a time; the result is `{ results: VerifyResult[] }`. */
+export interface VerifyAllParams {
+  path: string;
+  logLevel: number;
+  logSize?: number;
+}
+
+/** `cancel`: stop request `id` (a verifyAll stops between programs). */
+export interface CancelParams { id: number }
+
+export type HelperMethod = 'hello' | 'list' | 'verify' | 'verifyAll' | 'cancel';
 
 export interface HelperRequest { id: number; method: HelperMethod; params?: unknown }
 
@@ -58,6 +68,6 @@ export interface HelperRequest { id: number; method: HelperMethod; params?: unkn
 export interface HelperErrorBody { code: string; message: string; hint?: string }
 
 export type HelperReply =
-  | { id: number; logBytes: number }
+  | { id: number; logBytes: number; program?: string }
   | { id: number; result: unknown }
   | { id: number; error: HelperErrorBody };

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
-import type { HelloResult, HelperErrorBody, HelperRequest, ListResult, VerifyParams, VerifyResult } from '../../core/loader/protocol';
+import type { CancelParams, HelloResult, HelperErrorBody, HelperRequest, ListResult, VerifyAllParams, VerifyParams, VerifyResult } from '../../core/loader/protocol';
 import { Btf } from '../../core/btf/btf-reader';
 import { EM_BPF, ElfFile } from '../../core/elf/elf-reader';
 import { CAPABILITY_SETS, LOADER_CAPABILITIES, isCapabilitySet } from '../../core/loader/capabilities';
@@ -154,10 +154,10 @@ function list(params: { path?: unknown }): ListResult {
  * is made of the log (logs can outgrow V8's string limit). Writes to a pipe are synchronous on Linux, so the reused
  * buffer is not touched again before the bytes are out.
  */
-function streamLog(id: number, buf: Buffer, length: number): void {
+function streamLog(id: number, buf: Buffer, length: number, program?: string): void {
   for (let start = 0; start < length; start += CHUNK) {
     const end = Math.min(length, start + CHUNK);
-    process.stdout.write(JSON.stringify({ id, logBytes: end - start }) + '\n');
+    process.stdout.write(JSON.stringify({ id, logBytes: end - start, ...(program ? { program } : {}) }) + '\n');
     process.stdout.write(buf.subarray(start, end));
   }
 }
@@ -182,7 +182,7 @@ function loadOnce(id: number, path: string, program: string | undefined, level: 
     const loadUs = Number((process.hrtime.bigint() - t0) / 1000n);
     let length = buf.indexOf(0);
     if (length < 0) length = buf.length;
-    if (stream) streamLog(id, buf, length);
+    if (stream) streamLog(id, buf, length, program);
     return { target, errno, loadUs, length };
   } finally {
     l.close(obj);
@@ -208,7 +208,7 @@ function verify(id: number, params: Partial<VerifyParams>): VerifyResult {
     if (errno === ENOSPC && (level & 3) !== 0) {
       // ENOSPC hides the verdict (the kernel reports it even for a valid program): level 4 alone prints only the
       // error and the stats, which always fit, so this load's errno is the real one
-      if (first.length > 0 && buf[first.length - 1] !== 10) streamLog(id, Buffer.from('\n'), 1); // a head-kept log ends mid-line
+      if (first.length > 0 && buf[first.length - 1] !== 10) streamLog(id, Buffer.from('\n'), 1, params.program); // a head-kept log ends mid-line
       const retry = loadOnce(id, path, params.program, 4, Buffer.allocUnsafe(64 * 1024), true);
       errno = retry.errno;
       logBytes += retry.length;
@@ -218,7 +218,21 @@ function verify(id: number, params: Partial<VerifyParams>): VerifyResult {
   });
 }
 
-function handle(req: HelperRequest): void {
+const cancelled = new Set<number>();
+
+/** Every program of the object, one at a time, yielding between them so a `cancel` can arrive. */
+async function verifyAll(id: number, params: Partial<VerifyAllParams>): Promise<{ results: VerifyResult[] }> {
+  const { programs } = list({ path: params.path });
+  const results: VerifyResult[] = [];
+  for (const p of programs) {
+    await new Promise((r) => setImmediate(r));
+    if (cancelled.has(id)) throw new HelperError('cancelled', `Cancelled after ${results.length} of ${programs.length} programs.`);
+    results.push(verify(id, { path: params.path, program: p.name, logLevel: params.logLevel, logSize: params.logSize }));
+  }
+  return { results };
+}
+
+async function handle(req: HelperRequest): Promise<void> {
   try {
     if (capabilityProblem) throw capabilityProblem;
     let result: unknown;
@@ -226,6 +240,7 @@ function handle(req: HelperRequest): void {
       case 'hello': result = hello(); break;
       case 'list': result = list((req.params ?? {}) as { path?: unknown }); break;
       case 'verify': result = verify(req.id, (req.params ?? {}) as Partial<VerifyParams>); break;
+      case 'verifyAll': result = await verifyAll(req.id, (req.params ?? {}) as Partial<VerifyAllParams>); break;
       default: throw new HelperError('usage', `Unknown method '${String(req.method)}'.`);
     }
     send({ id: req.id, result });
@@ -234,7 +249,21 @@ function handle(req: HelperRequest): void {
       ? { code: e.code, message: e.message, hint: e.hint }
       : { code: 'helper-failed', message: `Internal error in the loader helper: ${(e as Error).stack ?? String(e)}` };
     send({ id: req.id, error });
+  } finally {
+    cancelled.delete(req.id);
   }
+}
+
+/** Requests run one at a time, in order; `cancel` is acted on at once. */
+let queue: Promise<void> = Promise.resolve();
+function dispatch(req: HelperRequest): void {
+  if (req.method === 'cancel') {
+    const target = Number((req.params as Partial<CancelParams> | undefined)?.id);
+    cancelled.add(target);
+    send({ id: req.id, result: { cancelled: target } });
+    return;
+  }
+  queue = queue.then(() => handle(req));
 }
 
 /** The user sudo or pkexec started us for, if we run as root on someone's behalf. */
@@ -279,6 +308,6 @@ rl.on('line', (line) => {
     send({ id: -1, error: { code: 'usage', message: 'Request is not JSON.' } });
     return;
   }
-  handle(req);
+  dispatch(req);
 });
 rl.on('close', () => process.exit(0));
