@@ -17,7 +17,7 @@ import { DapErrorId } from './errors';
 import { ReplayLoader } from './kernel/replay-loader';
 import { runBuildCommand } from './build-command';
 import { ProgramTrace } from './runtime/program-trace';
-import { variablesOf, type VarNode } from './variables';
+import { describeValue, variablesOf, type VarNode } from './variables';
 
 type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & EbpfLaunchArguments;
 type StopReason = 'exception' | 'breakpoint' | 'step' | 'entry' | 'instruction breakpoint';
@@ -225,7 +225,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     const slot = m && st && m[2] ? st.stack.get(Number(m[2].slice(2))) : undefined;
     if (reg || slot) {
       const node: VarNode = reg ? { kind: 'reg', value: reg.value } : { kind: 'slot', slot: slot! };
-      const value = reg ? variablesOf({ kind: 'registers', state: { ...st!, regs: new Map([[reg.reg, reg]]) } }, () => 0)[0].value : slot!.raw;
+      const value = reg ? describeValue(reg.value) : slot!.raw;
       response.body = { result: value, variablesReference: this.vars.create(node) };
     } else {
       response.body = { result: st ? `not a register or stack slot at insn ${t!.insns[t!.cursor]}` : 'not stopped', variablesReference: 0 };
