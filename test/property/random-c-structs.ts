@@ -1,0 +1,44 @@
+import { rng } from '../fuzz/log-mutator';
+
+const SCALARS = ['char', 'unsigned char', 'short', 'unsigned short', 'int', 'unsigned int', 'long', 'unsigned long',
+  'long long', '__u8', '__u16', '__u32', '__u64', '__s8', '__s16', '__s32', '__s64', '_Bool', 'float', 'double', '__int128'];
+const BITFIELD_TYPES: [string, number][] = [['unsigned int', 32], ['int', 32], ['__u8', 8], ['__u16', 16], ['__u64', 64], ['unsigned long long', 64]];
+
+/** C source with `count` random structs and unions (each may nest earlier ones), plus a variable of each so BTF keeps it. */
+export function randomCStructs(count: number, seed: number): { source: string; names: string[] } {
+  const r = rng(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const lines = ['typedef unsigned char __u8; typedef unsigned short __u16; typedef unsigned int __u32; typedef unsigned long long __u64;',
+    'typedef signed char __s8; typedef short __s16; typedef int __s32; typedef long long __s64;'];
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const tag = r() < 0.15 ? 'union' : 'struct';
+    const name = `t${i}`;
+    const fields: string[] = [];
+    const n = 1 + Math.floor(r() * 7);
+    for (let f = 0; f < n; f++) {
+      const roll = r();
+      if (roll < 0.15) {
+        const [t, bits] = pick(BITFIELD_TYPES);
+        fields.push(`${t} f${f} : ${1 + Math.floor(r() * bits)};`);
+      } else if (roll < 0.3 && names.length > 0) {
+        const inner = pick(names);
+        fields.push(`${inner.startsWith('u') ? 'union' : 'struct'} ${inner} f${f}${r() < 0.3 ? `[${1 + Math.floor(r() * 3)}]` : ''};`);
+      } else if (roll < 0.4) {
+        fields.push(`${pick(SCALARS)} *f${f};`);
+      } else if (roll < 0.55) {
+        fields.push(`${pick(SCALARS)} f${f}[${1 + Math.floor(r() * 5)}]${r() < 0.3 ? `[${1 + Math.floor(r() * 3)}]` : ''};`);
+      } else if (roll < 0.62) {
+        fields.push(`${pick(['__u32', '__u64', 'char'])} f${f} __attribute__((aligned(${pick([4, 8, 16])})));`);
+      } else {
+        fields.push(`${pick(SCALARS)} f${f};`);
+      }
+    }
+    const attrs = r() < 0.15 ? ' __attribute__((packed))' : r() < 0.1 ? ` __attribute__((aligned(${pick([8, 16, 32])})))` : '';
+    const id = tag === 'union' ? `u${i}` : name;
+    lines.push(`${tag} ${id} { ${fields.join(' ')} }${attrs};`);
+    lines.push(`${tag} ${id} v_${id};`);
+    names.push(id);
+  }
+  return { source: lines.join('\n') + '\n', names };
+}

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { Btf } from '../../core/btf/btf-reader';
+import { ElfFile } from '../../core/elf/elf-reader';
+import { CLayoutEngine } from '../../core/layout/c-layout';
+import { cModel } from '../support/c-model';
+import { randomCStructs } from '../property/random-c-structs';
+
+const COUNT = Number(process.env.LAYOUT_PROPERTY_COUNT ?? 1000);
+
+describe('C layout engine vs clang for the BPF target (property test)', () => {
+  it(`${COUNT} random structs and unions: every size, offset and bitfield offset matches clang's BTF`, { timeout: 300_000 }, async () => {
+    const { source, names } = randomCStructs(COUNT, 20261125);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-layout-prop-'));
+    writeFileSync(path.join(dir, 'structs.c'), source);
+    execFileSync('clang', ['-g', '-O0', '-target', 'bpf', '-c', path.join(dir, 'structs.c'), '-o', path.join(dir, 'structs.o')]);
+    const elf = new ElfFile(readFileSync(path.join(dir, 'structs.o')));
+    const btf = new Btf(elf.data(elf.section('.BTF')!));
+    const byName = new Map(btf.types.filter((t) => t.kind === 'STRUCT' || t.kind === 'UNION').map((t) => [t.name, t]));
+    const model = await cModel(source);
+    const engine = new CLayoutEngine(model);
+    let fields = 0;
+    for (const name of names) {
+      const rec = model.records.find((x) => x.name === name)!;
+      const mine = engine.structLayout(rec);
+      assert.ok(mine.ok, `${name}: ${mine.ok ? '' : mine.reason}`);
+      const theirs = byName.get(name)!;
+      assert.equal(mine.value.size, theirs.sizeOrType, `size of ${name}: ${source.split('\n').find((l) => l.includes(` ${name} {`))}`);
+      const want = theirs.members!.map((m) => (m.bitSize ? `${m.name}@bit${m.bitOffset}:${m.bitSize}` : `${m.name}@${m.bitOffset / 8}`));
+      const got = mine.value.fields.map((f) => (f.bitSize !== undefined ? `${f.name}@bit${f.bitOffset}:${f.bitSize}` : `${f.name}@${f.offset}`));
+      assert.deepEqual(got, want, `fields of ${name}: ${source.split('\n').find((l) => l.includes(` ${name} {`))}`);
+      fields += want.length;
+    }
+    console.log(`layout property: ${names.length} records, ${fields} fields, all equal to clang's BTF`);
+  });
+});
