@@ -2,6 +2,7 @@
 /** ebpf-debugger: the CLI over the same core and loader as the editor. Exit 0 ok, 1 rejected, 2 usage/environment. */
 import { UsageError } from './args';
 import { runLayout } from './layout-command';
+import { runLint } from './lint-command';
 import { runLog } from './log-command';
 import { runSetupPrivileges } from './setup-command';
 import { runVerify } from './verify-command';
@@ -22,9 +23,11 @@ Commands:
       --symbol-tag TAG  attach only <TAG>_SYM: lines (repeatable; default all)
       --object X.o      map the reject through the object's BTF.ext line_info (exact line and column)
       --program NAME    the program the log belongs to (default: the one libbpf's wrapper names, or the only one)
-  layout --btf <object.o>                           Struct and union layouts from the object's BTF, with holes
+  layout <source.c> | --btf <object.o>              Struct and union layouts (from the source for the BPF target, or
+                                                    from the object's BTF), with holes
       --struct NAME     only this one
       --json            { structs: [{ name, language, size, align, fields, holes }] }
+  lint <files...> [--json | --sarif]                The language server's rules (map key padding, ...) for CI
   setup-privileges [--user NAME] [--install | --remove]
                                                     Let a user verify without root: a root-owned helper wrapper plus a
                                                     sudoers rule for exactly it (prints the script; --install runs it as root)
@@ -40,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       return runLog(rest);
     case 'layout':
       return runLayout(rest);
+    case 'lint':
+      return runLint(rest);
     case 'setup-privileges':
       return runSetupPrivileges(rest);
     case undefined:

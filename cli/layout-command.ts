@@ -1,8 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BtfLayouts } from '../core/btf/btf-layout';
 import type { StructLayout } from '../core/layout/types';
 import { loadObjectSourceMap } from '../core/source-map/object-source-map';
+import { CLayoutEngine } from '../core/layout/c-layout';
+import { extractCModel } from '../core/source/c-extract';
+import { createParser } from '../core/source/tree-sitter';
+import { languageOfFile } from './lint-command';
 import { UsageError, parseCommandArgs } from './args';
 
 function formatLayout(s: StructLayout): string {
@@ -23,13 +27,44 @@ function formatLayout(s: StructLayout): string {
 
 /** `ebpf-debugger layout --btf X.o [--struct NAME] [--json]`: struct layouts as the compiler laid them out. */
 export async function runLayout(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { btf: { type: 'string' }, struct: { type: 'string' }, json: { type: 'boolean', default: false } });
-  const object = values.btf ?? positionals[0];
-  if (!object || (values.btf && positionals.length > 0)) throw new UsageError('name a compiled object: layout --btf prog.bpf.o');
+  const { values, positionals } = parseCommandArgs(argv, {
+    btf: { type: 'string' }, struct: { type: 'string' }, json: { type: 'boolean', default: false }, target: { type: 'string' },
+  });
+  if (!values.btf && positionals.length === 1 && languageOfFile(positionals[0]) === 'c') return sourceLayouts(positionals[0], values);
+  if (!values.btf && positionals.length === 1 && languageOfFile(positionals[0]) === 'go') {
+    throw new UsageError('Go struct layouts are not available yet; `layout --btf X.o` and C sources are.');
+  }
+  const object = values.btf;
+  if (!object || positionals.length > 0) throw new UsageError('name a C source (layout prog.bpf.c) or a compiled object (layout --btf prog.bpf.o).');
   if (!existsSync(object)) throw new UsageError(`${path.resolve(object)}: no such file.`);
   const { obj, problem } = loadObjectSourceMap(object);
   if (!obj?.btf) throw new UsageError(`${path.resolve(object)}: ${problem ?? 'no BTF'}`);
-  let structs = new BtfLayouts(obj.btf).all();
+  return printLayouts(new BtfLayouts(obj.btf).all(), object, values);
+}
+
+/** Layouts of a C source's structs for the BPF target, as the tree-sitter engine computes them. */
+async function sourceLayouts(file: string, values: { struct?: string; json?: boolean; target?: string }): Promise<number> {
+  if (values.target && values.target !== 'bpf') throw new UsageError(`C sources are laid out for the BPF target; --target ${values.target} is for Go.`);
+  if (!existsSync(file)) throw new UsageError(`${path.resolve(file)}: no such file.`);
+  const parser = await createParser('c');
+  const tree = parser.parse(readFileSync(file, 'utf8'));
+  if (!tree) throw new UsageError(`${file}: tree-sitter could not parse it.`);
+  const model = extractCModel(tree);
+  tree.delete();
+  const engine = new CLayoutEngine(model);
+  const structs: StructLayout[] = [];
+  for (const rec of model.records) {
+    if (!rec.name && !rec.typedefName) continue;
+    const out = engine.structLayout(rec);
+    if (out.ok) structs.push(out.value);
+    else process.stderr.write(`ebpf-debugger layout: ${rec.name ?? rec.typedefName}: not laid out, ${out.reason} (build the object and use --btf)\n`);
+  }
+  return printLayouts(structs, file, values);
+}
+
+function printLayouts(all: StructLayout[], where: string, values: { struct?: string; json?: boolean }): number {
+  let structs = all;
+  const object = where;
   if (values.struct) {
     const want = values.struct.replace(/^(struct|union) /, '');
     structs = structs.filter((s) => s.name.replace(/^(struct|union) /, '') === want);

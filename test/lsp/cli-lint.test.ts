@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { EXAMPLES } from '../support/paths';
+import { runCli } from '../support/run-cli';
+
+describe('ebpf-debugger lint and layout <source>', () => {
+  it('lint --json prints the issue\'s findings shape, 1-based, and exits 1 on a warning', () => {
+    const r = runCli(['lint', path.join(EXAMPLES, 'padded_key.bpf.c'), path.join(EXAMPLES, 'count_ok.bpf.c'), '--json']);
+    assert.equal(r.code, 1, r.stderr);
+    const { findings } = JSON.parse(r.stdout);
+    assert.equal(findings.length, 1);
+    const f = findings[0];
+    assert.deepEqual(Object.keys(f).sort(), ['column', 'endColumn', 'endLine', 'file', 'line', 'message', 'rule', 'severity']);
+    assert.deepEqual([f.rule, f.severity, f.file, f.line, f.column], ['c-map-key-padding', 'warning', path.join(EXAMPLES, 'padded_key.bpf.c'), 6, 8]);
+  });
+
+  it('lint exits 0 on clean sources; --sarif is SARIF 2.1.0; bad arguments are usage errors', () => {
+    assert.equal(runCli(['lint', path.join(EXAMPLES, 'count_ok.bpf.c')]).code, 0);
+    const sarif = JSON.parse(runCli(['lint', path.join(EXAMPLES, 'padded_key.bpf.c'), '--sarif']).stdout);
+    assert.equal(sarif.version, '2.1.0');
+    assert.equal(sarif.runs[0].results[0].ruleId, 'c-map-key-padding');
+    assert.equal(runCli(['lint']).code, 2);
+    assert.equal(runCli(['lint', 'notes.txt']).code, 2);
+  });
+
+  it('layout <file.c> --json lays out the source\'s structs for the BPF target, and says which it cannot', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-layout-src-'));
+    const src = path.join(dir, 'k.bpf.c');
+    writeFileSync(src, 'struct k { __u8 a; __u64 b; };\nstruct uses_kernel { struct task_struct t; };\n');
+    const r = runCli(['layout', src, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const { structs } = JSON.parse(r.stdout);
+    assert.deepEqual(structs.map((s: { name: string; size: number; holes: unknown[] }) => [s.name, s.size, s.holes]), [['struct k', 16, [{ offset: 1, size: 7 }]]]);
+    assert.match(r.stderr, /uses_kernel: not laid out, struct task_struct is not defined in this file/);
+    assert.equal(runCli(['layout', src, '--target', 'amd64']).code, 2);
+  });
+});
