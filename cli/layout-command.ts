@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BtfLayouts } from '../core/btf/btf-layout';
+import { formatLayout } from '../core/layout/format';
 import type { StructLayout } from '../core/layout/types';
 import { loadObjectSourceMap } from '../core/source-map/object-source-map';
 import { CLayoutEngine } from '../core/layout/c-layout';
@@ -8,22 +9,6 @@ import { extractCModel } from '../core/source/c-extract';
 import { createParser } from '../core/source/tree-sitter';
 import { languageOfFile } from './lint-command';
 import { UsageError, parseCommandArgs } from './args';
-
-function formatLayout(s: StructLayout): string {
-  const lines = [`${s.name} {  /* size ${s.size}, align ${s.align} */`];
-  const holes = [...s.holes];
-  for (const f of s.fields) {
-    while (holes.length > 0 && holes[0].offset < f.offset && !holes[0].trailing) {
-      const h = holes.shift()!;
-      lines.push(`    /* XXX ${h.size} byte hole at ${h.offset} */`);
-    }
-    const bits = f.bitSize !== undefined ? `:${f.bitSize}  /* bit ${f.bitOffset} */` : '';
-    lines.push(`    ${`${f.type} ${f.name}${bits};`.padEnd(40)} /* ${String(f.offset).padStart(4)} ${String(f.size).padStart(4)} */`);
-  }
-  for (const h of holes) lines.push(`    /* XXX ${h.size} byte${h.trailing ? 's of trailing padding' : ' hole'} at ${h.offset} */`);
-  lines.push('};');
-  return lines.join('\n');
-}
 
 /** `ebpf-debugger layout --btf X.o [--struct NAME] [--json]`: struct layouts as the compiler laid them out. */
 export async function runLayout(argv: string[]): Promise<number> {

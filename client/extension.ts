@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerDebugging } from './debug';
 import { startLanguageClient } from './language-client';
 import { registerSetupPrivilegesCommand } from './setup-privileges-command';
+import { registerStructLayoutCommand } from './struct-layout-command';
 import { registerVerifyCommand } from './verify-command';
 
 let client: LanguageClient | undefined;
@@ -13,6 +14,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerVerifyCommand(context, verifierDiagnostics);
   registerDebugging(context, verifierDiagnostics);
   registerSetupPrivilegesCommand(context);
+  registerStructLayoutCommand(context, () => client);
   client = await startLanguageClient(context);
 }
 

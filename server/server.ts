@@ -3,12 +3,17 @@ import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
 import type { SourceLanguage } from '../core/source/tree-sitter';
+import { STRUCT_LAYOUT_REQUEST, type StructLayoutParams, type StructLayoutResult } from '../core/lsp-ext';
+import type { CFileModel } from '../core/source/c-model';
 import { toDiagnostic } from './diagnostics';
+import { layoutHover, layoutLenses, structLayoutOf } from './layout-features';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const analyzer = new SourceAnalyzer();
 const pending = new Map<string, NodeJS.Timeout>();
+/** The latest C model of each open document, for hovers, lenses and the layout request. */
+const models = new Map<string, CFileModel>();
 const DEBOUNCE_MS = 150;
 
 function languageOf(doc: TextDocument): SourceLanguage | undefined {
@@ -25,6 +30,7 @@ async function validate(doc: TextDocument): Promise<void> {
     const analysis = await analyzer.analyze(lang, doc.getText());
     analysis.tree.delete(); // the WASM heap is ours to free
     if (documents.get(doc.uri)?.version !== version) return; // a newer edit is on its way
+    if (analysis.cModel) models.set(doc.uri, analysis.cModel);
     await connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: analysis.findings.map((f) => toDiagnostic(f, doc.uri)) });
   } catch (e) {
     connection.console.error(`eBPF: analysing ${doc.uri} failed: ${(e as Error).stack ?? String(e)}`);
@@ -40,14 +46,39 @@ function schedule(doc: TextDocument): void {
 }
 
 connection.onInitialize(() => ({
-  capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
+  capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, codeLensProvider: { resolveProvider: false } },
   serverInfo: { name: 'ebpf-debugger' },
 }));
+
+/** The document's model once its pending analysis is done (a hover can come right after an edit). */
+async function modelOf(uri: string): Promise<CFileModel | undefined> {
+  const doc = documents.get(uri);
+  if (doc && (pending.has(uri) || !models.has(uri))) {
+    clearTimeout(pending.get(uri));
+    pending.delete(uri);
+    await validate(doc);
+  }
+  return models.get(uri);
+}
+
+connection.onHover(async (p) => {
+  const model = await modelOf(p.textDocument.uri);
+  return model ? layoutHover(model, p.position) : null;
+});
+connection.onCodeLens(async (p) => {
+  const model = await modelOf(p.textDocument.uri);
+  return model ? layoutLenses(model) : [];
+});
+connection.onRequest(STRUCT_LAYOUT_REQUEST, async (p: StructLayoutParams): Promise<StructLayoutResult> => {
+  const model = await modelOf(p.uri);
+  return model ? structLayoutOf(model, p.name) : { error: `${p.uri} is not an open C document` };
+});
 
 documents.onDidOpen((e) => void validate(e.document));
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
+  models.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

@@ -62,6 +62,17 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await row.first().waitFor();
     assert.match(await row.first().innerText(), /3 bytes at offset 1, 6 bytes at offset 10/);
     await shot('01-padding-warning');
+
+    // the layout of the struct under the cursor, from the language server's ebpf/structLayout request
+    const structLine = readFileSync(path.join(EXAMPLES, 'padded_key.bpf.c'), 'utf8').split('\n').findIndex((l) => l.startsWith('struct flow_key {')) + 1;
+    await page.locator('.tabs-container .tab.active', { hasText: 'padded_key.bpf.c' }).click(); // focus the editor
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input.input').fill(`:${structLine}:10`);
+    await page.keyboard.press('Enter');
+    await waitForCursorLine(page, structLine);
+    await runCommand(page, 'eBPF: Show Struct Layout');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'XXX 3 byte hole at 1' }).first().waitFor();
+    await shot('01b-struct-layout');
   });
 
   it('stops a debug session on the reject line, shows registers, and steps back along the path', async () => {

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { DIST, EXAMPLES } from '../support/paths';
+import { STRUCT_LAYOUT_REQUEST } from '../../core/lsp-ext';
 
 /** The bundled language server (dist/server.js) over stdio, as the client runs it. */
 describe('language server (dist/server.js over LSP)', () => {
@@ -64,6 +65,26 @@ describe('language server (dist/server.js over LSP)', () => {
       contentChanges: [{ range: { start: { line: 0, character: 11 }, end: { line: 0, character: 19 } }, text: '__u32 a;' }],
     });
     assert.deepEqual((await second).diagnostics, []);
+  });
+
+  it('hover on a struct or a member shows the layout with its holes; a code lens sums it up; ebpf/structLayout returns it', async () => {
+    const file = path.join(EXAMPLES, 'padded_key.bpf.c');
+    const uri = pathToFileURL(file).href;
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    const structLine = lines.findIndex((l) => l.startsWith('struct flow_key {'));
+    const hover = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: structLine, character: 10 } }) as { contents: { value: string } };
+    assert.match(hover.contents.value, /24 bytes, align 8, 9 bytes padding/);
+    assert.match(hover.contents.value, /XXX 3 byte hole at 1/);
+    const memberLine = lines.findIndex((l) => l.includes('__u32 saddr;'));
+    const onMember = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: memberLine, character: 8 } }) as { contents: { value: string } };
+    assert.match(onMember.contents.value, /__u32 saddr;\s+\/\*\s+4\s+4 \*\//);
+    const lenses = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as { range: { start: { line: number } }; command: { title: string } }[];
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command.title]), [[structLine, "24 bytes, align 8, 9 bytes padding — key of map 'flows'"]]);
+    const layout = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'flow_key' }) as { layout: { size: number; holes: unknown[] } };
+    assert.deepEqual([layout.layout.size, layout.layout.holes.length], [24, 2]);
+    const missing = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'nope' }) as { error: string };
+    assert.match(missing.error, /no struct or union named 'nope'/);
   });
 
   it('survives half-typed C and Go without publishing nonsense', async () => {

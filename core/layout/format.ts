@@ -1,0 +1,24 @@
+import type { StructLayout } from './types';
+
+/** A pahole-style listing: each member with offset and size, each hole where it is. */
+export function formatLayout(s: StructLayout): string {
+  const lines = [`${s.name} {  /* size ${s.size}, align ${s.align} */`];
+  const holes = [...s.holes];
+  for (const f of s.fields) {
+    while (holes.length > 0 && holes[0].offset < f.offset && !holes[0].trailing) {
+      const h = holes.shift()!;
+      lines.push(`    /* XXX ${h.size} byte hole at ${h.offset} */`);
+    }
+    const bits = f.bitSize !== undefined ? `:${f.bitSize}  /* bit ${f.bitOffset} */` : '';
+    lines.push(`    ${`${f.type} ${f.name}${bits};`.padEnd(40)} /* ${String(f.offset).padStart(4)} ${String(f.size).padStart(4)} */`);
+  }
+  for (const h of holes) lines.push(`    /* XXX ${h.size} byte${h.trailing ? 's of trailing padding' : ' hole'} at ${h.offset} */`);
+  lines.push('};');
+  return lines.join('\n');
+}
+
+/** `24 bytes, align 8, 9 bytes padding`: the one-line summary a code lens shows. */
+export function layoutSummary(s: StructLayout): string {
+  const padding = s.holes.reduce((n, h) => n + h.size, 0);
+  return `${s.size} bytes, align ${s.align}, ${padding === 0 ? 'no padding' : `${padding} byte${padding === 1 ? '' : 's'} padding`}`;
+}

@@ -1,0 +1,15 @@
+/**
+ * The eBPF language server's own requests, declared once for the client and the server (no LSP import here).
+ */
+import type { StructLayout } from './layout/types';
+
+/** `ebpf/structLayout`: the layout of a struct of a document, by name (`flow_key` or `struct flow_key`). */
+export const STRUCT_LAYOUT_REQUEST = 'ebpf/structLayout';
+
+export interface StructLayoutParams {
+  uri: string;
+  name: string;
+}
+
+/** The layout, or why there is none. */
+export type StructLayoutResult = { layout: StructLayout } | { error: string };
