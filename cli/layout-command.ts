@@ -5,6 +5,8 @@ import { formatLayout } from '../core/layout/format';
 import type { StructLayout } from '../core/layout/types';
 import { loadObjectSourceMap } from '../core/source-map/object-source-map';
 import { CLayoutEngine } from '../core/layout/c-layout';
+import { GoLayoutEngine } from '../core/layout/go-layout';
+import { extractGoModel } from '../core/source/go-extract';
 import { extractCModel } from '../core/source/c-extract';
 import { createParser } from '../core/source/tree-sitter';
 import { languageOfFile } from './lint-command';
@@ -16,9 +18,7 @@ export async function runLayout(argv: string[]): Promise<number> {
     btf: { type: 'string' }, struct: { type: 'string' }, json: { type: 'boolean', default: false }, target: { type: 'string' },
   });
   if (!values.btf && positionals.length === 1 && languageOfFile(positionals[0]) === 'c') return sourceLayouts(positionals[0], values);
-  if (!values.btf && positionals.length === 1 && languageOfFile(positionals[0]) === 'go') {
-    throw new UsageError('Go struct layouts are not available yet; `layout --btf X.o` and C sources are.');
-  }
+  if (!values.btf && positionals.length === 1 && languageOfFile(positionals[0]) === 'go') return goLayouts(positionals[0], values);
   const object = values.btf;
   if (!object || positionals.length > 0) throw new UsageError('name a C source (layout prog.bpf.c) or a compiled object (layout --btf prog.bpf.o).');
   if (!existsSync(object)) throw new UsageError(`${path.resolve(object)}: no such file.`);
@@ -29,7 +29,7 @@ export async function runLayout(argv: string[]): Promise<number> {
 
 /** Layouts of a C source's structs for the BPF target, as the tree-sitter engine computes them. */
 async function sourceLayouts(file: string, values: { struct?: string; json?: boolean; target?: string }): Promise<number> {
-  if (values.target && values.target !== 'bpf') throw new UsageError(`C sources are laid out for the BPF target; --target ${values.target} is for Go.`);
+  if (values.target && values.target !== 'bpf') throw new UsageError(`C sources are laid out for the BPF target; --target ${values.target} is for Go sources.`);
   if (!existsSync(file)) throw new UsageError(`${path.resolve(file)}: no such file.`);
   const parser = await createParser('c');
   const tree = parser.parse(readFileSync(file, 'utf8'));
@@ -43,6 +43,26 @@ async function sourceLayouts(file: string, values: { struct?: string; json?: boo
     const out = engine.structLayout(rec);
     if (out.ok) structs.push(out.value);
     else process.stderr.write(`ebpf-debugger layout: ${rec.name ?? rec.typedefName}: not laid out, ${out.reason} (build the object and use --btf)\n`);
+  }
+  return printLayouts(structs, file, values);
+}
+
+/** Layouts of a Go file's structs for amd64 or arm64, with encoding/binary's size. */
+async function goLayouts(file: string, values: { struct?: string; json?: boolean; target?: string }): Promise<number> {
+  const arch = values.target ?? 'amd64';
+  if (arch !== 'amd64' && arch !== 'arm64') throw new UsageError(`Go layouts are for --target amd64 or arm64, not ${arch}.`);
+  if (!existsSync(file)) throw new UsageError(`${path.resolve(file)}: no such file.`);
+  const parser = await createParser('go');
+  const tree = parser.parse(readFileSync(file, 'utf8'));
+  if (!tree) throw new UsageError(`${file}: tree-sitter could not parse it.`);
+  const model = extractGoModel(tree);
+  tree.delete();
+  const engine = new GoLayoutEngine(model, arch);
+  const structs: StructLayout[] = [];
+  for (const s of model.structs) {
+    const out = engine.structLayout(s);
+    if (out.ok) structs.push(out.value);
+    else process.stderr.write(`ebpf-debugger layout: ${s.name}: not laid out, ${out.reason}\n`);
   }
   return printLayouts(structs, file, values);
 }

@@ -14,6 +14,10 @@ export function formatLayout(s: StructLayout): string {
   }
   for (const h of holes) lines.push(`    /* XXX ${h.size} byte${h.trailing ? 's of trailing padding' : ' hole'} at ${h.offset} */`);
   lines.push('};');
+  const bin = s as StructLayout & { binarySize?: number | null; binarySizeReason?: string };
+  if (bin.binarySize !== undefined) {
+    lines.push(bin.binarySize === null ? `// encoding/binary: no fixed size (${bin.binarySizeReason})` : `// encoding/binary.Size: ${bin.binarySize} bytes${bin.binarySize !== s.size ? ` (memory: ${s.size}; the padding is dropped)` : ''}`);
+  }
   return lines.join('\n');
 }
 

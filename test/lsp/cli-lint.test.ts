@@ -37,4 +37,20 @@ describe('ebpf-debugger lint and layout <source>', () => {
     assert.match(r.stderr, /uses_kernel: not laid out, struct task_struct is not defined in this file/);
     assert.equal(runCli(['layout', src, '--target', 'amd64']).code, 2);
   });
+
+  it('layout <file.go> --json: Go layouts for amd64/arm64 with encoding/binary\'s size, or why it has none', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-layout-go-'));
+    const src = path.join(dir, 'events.go');
+    writeFileSync(src, 'package main\n\ntype Event struct {\n\tPid uint32\n\tTs uint64\n\tComm [16]byte\n}\n\ntype Bad struct {\n\tN int\n}\n');
+    for (const target of ['amd64', 'arm64']) {
+      const r = runCli(['layout', src, '--json', '--target', target]);
+      assert.equal(r.code, 0, r.stderr);
+      const [ev, bad] = JSON.parse(r.stdout).structs;
+      assert.deepEqual([ev.name, ev.language, ev.size, ev.align, ev.binarySize, ev.holes], ['Event', 'go', 32, 8, 28, [{ offset: 4, size: 4 }]]);
+      assert.deepEqual(ev.fields.map((f: { name: string; offset: number }) => [f.name, f.offset]), [['Pid', 0], ['Ts', 8], ['Comm', 16]]);
+      assert.equal(bad.binarySize, null);
+    }
+    assert.match(runCli(['layout', src]).stdout, /encoding\/binary.Size: 28 bytes \(memory: 32; the padding is dropped\)/);
+    assert.equal(runCli(['layout', src, '--target', 'riscv64']).code, 2);
+  });
 });

@@ -1,0 +1,82 @@
+import type { Node, Tree } from 'web-tree-sitter';
+import type { GoFieldDecl, GoFileModel, GoTypeRef } from './go-model';
+import { rangeOf } from './range';
+
+class GoExtractor {
+  readonly model: GoFileModel = { pkg: '', structs: [], defined: new Map(), constants: new Map() };
+
+  length(text: string): number | null {
+    if (/^\d+$/.test(text)) return Number(text);
+    if (/^0x[0-9a-f]+$/i.test(text)) return Number.parseInt(text, 16);
+    return this.model.constants.get(text) ?? null;
+  }
+
+  type(node: Node): GoTypeRef {
+    switch (node.type) {
+      case 'type_identifier': return { kind: 'named', name: node.text };
+      case 'qualified_type': return { kind: 'named', pkg: node.childForFieldName('package')?.text, name: node.childForFieldName('name')?.text ?? node.text };
+      case 'pointer_type': return { kind: 'pointer' };
+      case 'slice_type': return { kind: 'slice' };
+      case 'map_type': return { kind: 'map' };
+      case 'channel_type': return { kind: 'chan' };
+      case 'function_type': return { kind: 'func' };
+      case 'interface_type': return { kind: 'interface' };
+      case 'array_type': {
+        const len = node.childForFieldName('length')?.text ?? '';
+        const el = node.childForFieldName('element');
+        return { kind: 'array', of: el ? this.type(el) : { kind: 'named', name: '?' }, length: this.length(len), lengthText: len };
+      }
+      case 'struct_type': return { kind: 'struct', fields: this.fields(node) };
+      case 'parenthesized_type': return node.namedChildren[0] ? this.type(node.namedChildren[0]) : { kind: 'named', name: '?' };
+      default: return { kind: 'named', name: node.text }; // generics and the like: unknown to the layout engine
+    }
+  }
+
+  fields(structType: Node): GoFieldDecl[] {
+    const list = structType.namedChildren.find((c) => c?.type === 'field_declaration_list');
+    const out: GoFieldDecl[] = [];
+    for (const fd of list?.namedChildren ?? []) {
+      if (!fd || fd.type !== 'field_declaration') continue;
+      const typeNode = fd.childForFieldName('type');
+      if (!typeNode) continue;
+      const type = this.type(typeNode);
+      const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
+      if (names.length === 0) { // embedded: `Inner`, `*Inner`, `pkg.Type`
+        const name = typeNode.text.replace(/^\*/, '').split('.').pop() ?? typeNode.text;
+        out.push({ name, embedded: true, type, typeText: typeNode.text, range: rangeOf(fd) });
+      }
+      for (const n of names) out.push({ name: n.text, embedded: false, type, typeText: typeNode.text, range: rangeOf(n) });
+    }
+    return out;
+  }
+
+  walk(node: Node): void {
+    if (node.type === 'package_clause') this.model.pkg = node.namedChildren.find((c) => c?.type === 'package_identifier')?.text ?? '';
+    if (node.type === 'const_spec') {
+      const name = node.childForFieldName('name')?.text;
+      const value = node.childForFieldName('value')?.text;
+      const n = value !== undefined ? this.length(value.trim()) : null;
+      if (name && n !== null) this.model.constants.set(name, n);
+    }
+    if (node.type === 'type_spec') {
+      const name = node.childForFieldName('name');
+      const typeNode = node.childForFieldName('type');
+      if (name && typeNode) {
+        if (typeNode.type === 'struct_type') {
+          this.model.structs.push({ name: name.text, fields: this.fields(typeNode), nameRange: rangeOf(name), range: rangeOf(node) });
+        } else {
+          this.model.defined.set(name.text, this.type(typeNode));
+        }
+      }
+      return;
+    }
+    for (const c of node.namedChildren) if (c) this.walk(c);
+  }
+}
+
+/** Struct and type declarations of one Go file. */
+export function extractGoModel(tree: Tree): GoFileModel {
+  const ex = new GoExtractor();
+  ex.walk(tree.rootNode);
+  return ex.model;
+}
