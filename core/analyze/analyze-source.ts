@@ -4,11 +4,16 @@ import type { Finding } from '../rules/finding';
 import { extractCModel } from '../source/c-extract';
 import type { CFileModel } from '../source/c-model';
 import { createParser, type SourceLanguage } from '../source/tree-sitter';
+import { extractGoModel } from '../source/go-extract';
+import type { GoFileModel } from '../source/go-model';
+import { goStructUses } from '../source/go-usage';
+import { checkGoStructs } from '../rules/go-struct-rules';
 
 export interface SourceAnalysis {
   language: SourceLanguage;
   tree: Tree;
   cModel?: CFileModel;
+  goModel?: GoFileModel;
   findings: Finding[];
 }
 
@@ -33,6 +38,7 @@ export class SourceAnalyzer {
       const cModel = extractCModel(tree);
       return { language, tree, cModel, findings: lintCModel(cModel) };
     }
-    return { language, tree, findings: [] }; // Go rules arrive with the Go layout engine
+    const goModel = extractGoModel(tree);
+    return { language, tree, goModel, findings: checkGoStructs(goModel, goStructUses(tree, goModel)) };
   }
 }
