@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkMapKeyPadding } from '../../core/rules/c-map-key-padding';
+import { checkMapValuePadding } from '../../core/rules/c-map-value-padding';
 import { cModel } from '../support/c-model';
 import { EXAMPLES } from '../support/paths';
 
@@ -40,5 +41,16 @@ describe('c-map-key-padding', () => {
 
   it('says nothing about a key struct this file does not define (no guessing)', async () => {
     assert.deepEqual(checkMapKeyPadding(await cModel(mapWith('BPF_MAP_TYPE_HASH', 'struct elsewhere'))), []);
+  });
+});
+
+describe('c-map-value-padding', () => {
+  it('is an info finding at a padded value struct, silent for a packed-tight one', async () => {
+    const src = 'struct v { __u64 ts; __u32 pid; };\nstruct {\n\t__uint(type, BPF_MAP_TYPE_ARRAY);\n\t__type(key, __u32);\n\t__type(value, struct v);\n} vals SEC(".maps");\n';
+    const [f, ...rest] = checkMapValuePadding(await cModel(src));
+    assert.deepEqual(rest, []);
+    assert.deepEqual([f.rule, f.severity, f.range.start.line], ['c-map-value-padding', 'info', 0]);
+    assert.match(f.message, /value of map 'vals' and has padding \(4 bytes at offset 12 \(trailing\)\)/);
+    assert.deepEqual(checkMapValuePadding(await cModel(src.replace('__u32 pid;', '__u32 pid; __u32 tid;'))), []);
   });
 });
