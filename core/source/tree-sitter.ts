@@ -12,7 +12,7 @@ const WASM: Record<SourceLanguage | 'runtime', string> = {
 
 /** The WASM files sit next to the bundles in dist/; from sources (tests) they are found in dist/ too. */
 function locate(file: string): string {
-  for (const dir of [__dirname, path.resolve(__dirname, '..', '..', 'dist')]) {
+  for (const dir of [__dirname, path.resolve(__dirname, '..', '..', 'dist'), path.resolve(__dirname, '..', 'dist')]) { // bundles, sources, out/
     const p = path.join(dir, file);
     if (existsSync(p)) return p;
   }
