@@ -27,6 +27,15 @@ export function languageOfFile(file: string): SourceLanguage | null {
 export async function lintFiles(files: string[]): Promise<FileFinding[]> {
   const analyzer = new SourceAnalyzer();
   const out: FileFinding[] = [];
+  // the C structs of the C files linted together are what Go types are compared with
+  for (const file of files) {
+    if (languageOfFile(file) !== 'c') continue;
+    try {
+      await analyzer.learnC(readFileSync(file, 'utf8'));
+    } catch {
+      // unreadable: reported with its reason below
+    }
+  }
   for (const file of files) {
     const lang = languageOfFile(file);
     if (!lang) throw new UsageError(`${file}: lint reads C (.c, .h) and Go (.go) sources.`);

@@ -1,11 +1,14 @@
 /** The eBPF language server: tree-sitter parsing of open C and Go documents, layout rules as diagnostics. */
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
 import type { SourceLanguage } from '../core/source/tree-sitter';
 import { STRUCT_LAYOUT_REQUEST, type StructLayoutParams, type StructLayoutResult } from '../core/lsp-ext';
 import type { CFileModel } from '../core/source/c-model';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { toDiagnostic } from './diagnostics';
+import { findCSources } from './workspace-files';
 import { layoutHover, layoutLenses, structLayoutOf } from './layout-features';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -30,7 +33,10 @@ async function validate(doc: TextDocument): Promise<void> {
     const analysis = await analyzer.analyze(lang, doc.getText());
     analysis.tree.delete(); // the WASM heap is ours to free
     if (documents.get(doc.uri)?.version !== version) return; // a newer edit is on its way
-    if (analysis.cModel) models.set(doc.uri, analysis.cModel);
+    if (analysis.cModel) {
+      models.set(doc.uri, analysis.cModel);
+      await analyzer.learnC(doc.getText()); // an edited C struct changes what Go types are compared with
+    }
     await connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: analysis.findings.map((f) => toDiagnostic(f, doc.uri)) });
   } catch (e) {
     connection.console.error(`eBPF: analysing ${doc.uri} failed: ${(e as Error).stack ?? String(e)}`);
@@ -45,10 +51,34 @@ function schedule(doc: TextDocument): void {
   }, DEBOUNCE_MS));
 }
 
-connection.onInitialize(() => ({
+/** C sources of the workspace, so Go types can be compared with the C structs they mirror (go-c-mismatch). */
+async function learnWorkspaceC(roots: string[]): Promise<void> {
+  const files = findCSources(roots, 2000);
+  for (const f of files) {
+    try {
+      await analyzer.learnC(readFileSync(f, 'utf8'));
+    } catch (e) {
+      connection.console.warn(`eBPF: skipped ${f}: ${(e as Error).message}`);
+    }
+  }
+  for (const doc of documents.all()) if (languageOf(doc) === 'go') void validate(doc);
+}
+
+connection.onInitialized(() => void learnWorkspaceC(workspaceRoots));
+
+let workspaceRoots: string[] = [];
+const initializeResult: InitializeResult = {
   capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, codeLensProvider: { resolveProvider: false } },
   serverInfo: { name: 'ebpf-debugger' },
-}));
+};
+
+connection.onInitialize((params) => {
+  const local = (uri: string) => (uri.startsWith('file:') ? [fileURLToPath(uri)] : []);
+  workspaceRoots = (params.workspaceFolders ?? []).flatMap((f) => local(f.uri));
+  if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = local(params.rootUri);
+  return initializeResult;
+});
+
 
 /** The document's model once its pending analysis is done (a hover can come right after an edit). */
 async function modelOf(uri: string): Promise<CFileModel | undefined> {

@@ -8,6 +8,9 @@ import { extractGoModel } from '../source/go-extract';
 import type { GoFileModel } from '../source/go-model';
 import { goStructUses } from '../source/go-usage';
 import { checkGoStructs } from '../rules/go-struct-rules';
+import { checkGoCMismatch } from '../rules/go-c-mismatch';
+import { CLayoutEngine } from '../layout/c-layout';
+import type { StructLayout } from '../layout/types';
 
 export interface SourceAnalysis {
   language: SourceLanguage;
@@ -30,6 +33,24 @@ export class SourceAnalyzer {
     return p;
   }
 
+  /** C struct layouts the Go rules compare against (from the workspace's C sources), by struct name. */
+  cStructs = new Map<string, StructLayout>();
+
+  /** Learn the layouts of a C source's structs, for go-c-mismatch. */
+  async learnC(text: string): Promise<void> {
+    const parser = await this.parser('c');
+    const tree = parser.parse(text);
+    if (!tree) return;
+    const model = extractCModel(tree);
+    tree.delete();
+    const engine = new CLayoutEngine(model);
+    for (const rec of model.records) {
+      if (!rec.name) continue;
+      const out = engine.structLayout(rec);
+      if (out.ok) this.cStructs.set(rec.name, out.value);
+    }
+  }
+
   async analyze(language: SourceLanguage, text: string): Promise<SourceAnalysis> {
     const parser = await this.parser(language);
     const tree = parser.parse(text);
@@ -39,6 +60,7 @@ export class SourceAnalyzer {
       return { language, tree, cModel, findings: lintCModel(cModel) };
     }
     const goModel = extractGoModel(tree);
-    return { language, tree, goModel, findings: checkGoStructs(goModel, goStructUses(tree, goModel)) };
+    const uses = goStructUses(tree, goModel);
+    return { language, tree, goModel, findings: [...checkGoStructs(goModel, uses), ...checkGoCMismatch(goModel, uses, this.cStructs)] };
   }
 }

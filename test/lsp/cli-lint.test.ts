@@ -17,6 +17,16 @@ describe('ebpf-debugger lint and layout <source>', () => {
     assert.deepEqual([f.rule, f.severity, f.file, f.line, f.column], ['c-map-key-padding', 'warning', path.join(EXAMPLES, 'padded_key.bpf.c'), 6, 8]);
   });
 
+  it('lint compares Go types with the C structs of the C files linted with them (go-c-mismatch)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lint-go-'));
+    writeFileSync(path.join(dir, 'prog.bpf.c'), 'struct event {\n\t__u32 pid;\n\t__u64 ts;\n};\n');
+    writeFileSync(path.join(dir, 'main.go'), 'package main\n\n//ebpf:struct event\ntype Event struct {\n\tPid uint32\n\tTs  uint32\n}\n');
+    const r = runCli(['lint', path.join(dir, 'prog.bpf.c'), path.join(dir, 'main.go'), '--json']);
+    assert.equal(r.code, 1, r.stderr);
+    const rules = JSON.parse(r.stdout).findings.map((f: { rule: string; line: number }) => [f.rule, f.line]);
+    assert.deepEqual(rules, [['go-c-mismatch', 4]]);
+  });
+
   it('lint exits 0 on clean sources; --sarif is SARIF 2.1.0; bad arguments are usage errors', () => {
     assert.equal(runCli(['lint', path.join(EXAMPLES, 'count_ok.bpf.c')]).code, 0);
     const sarif = JSON.parse(runCli(['lint', path.join(EXAMPLES, 'padded_key.bpf.c'), '--sarif']).stdout);

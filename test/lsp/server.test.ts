@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +13,7 @@ import { STRUCT_LAYOUT_REQUEST } from '../../core/lsp-ext';
 /** The bundled language server (dist/server.js) over stdio, as the client runs it. */
 describe('language server (dist/server.js over LSP)', () => {
   let child: ChildProcess;
+  let workspace: string;
   let conn: MessageConnection;
   const diagnostics = new Map<string, (p: PublishDiagnosticsParams) => void>();
 
@@ -22,11 +24,14 @@ describe('language server (dist/server.js over LSP)', () => {
   });
 
   before(async () => {
+    workspace = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lsp-ws-'));
+    mkdirSync(path.join(workspace, 'bpf'));
+    writeFileSync(path.join(workspace, 'bpf', 'prog.bpf.c'), 'struct event {\n\t__u32 pid;\n\t__u64 ts;\n};\n');
     child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => diagnostics.get(p.uri)?.(p));
     conn.listen();
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(workspace).href, capabilities: {} });
     await conn.sendNotification('initialized', {});
   });
   after(async () => {
@@ -85,6 +90,22 @@ describe('language server (dist/server.js over LSP)', () => {
     assert.deepEqual([layout.layout.size, layout.layout.holes.length], [24, 2]);
     const missing = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'nope' }) as { error: string };
     assert.match(missing.error, /no struct or union named 'nope'/);
+  });
+
+  it('compares an open Go type with the workspace\'s C struct it mirrors (go-c-mismatch), learned at start', async () => {
+    const uri = pathToFileURL(path.join(workspace, 'main.go')).href;
+    let got = nextDiagnostics(uri);
+    await open(uri, 'package main\n\n//ebpf:struct event\ntype Event struct {\n\tPid uint32\n\tTs  uint32\n}\n', 'go');
+    let diags = (await got).diagnostics;
+    // the workspace scan runs after initialize: the Go document is analysed again when it is done
+    if (!diags.some((d) => d.code === 'go-c-mismatch')) {
+      got = nextDiagnostics(uri);
+      diags = (await got).diagnostics;
+    }
+    const mismatch = diags.find((d) => d.code === 'go-c-mismatch');
+    assert.ok(mismatch, JSON.stringify(diags));
+    assert.equal(mismatch.severity, 1);
+    assert.match(mismatch.message, /Event\.Ts \(offset 4, 4 bytes\) vs event\.ts \(offset 8, 8 bytes\)/);
   });
 
   it('survives half-typed C and Go without publishing nonsense', async () => {
