@@ -10,6 +10,7 @@ import { extractGoModel } from '../core/source/go-extract';
 import { extractCModel } from '../core/source/c-extract';
 import { createParser } from '../core/source/tree-sitter';
 import { languageOfFile } from './lint-command';
+import type { Tree } from 'web-tree-sitter';
 import { UsageError, parseCommandArgs } from './args';
 
 /** `ebpf-debugger layout --btf X.o [--struct NAME] [--json]`: struct layouts as the compiler laid them out. */
@@ -27,15 +28,22 @@ export async function runLayout(argv: string[]): Promise<number> {
   return printLayouts(new BtfLayouts(obj.btf).all(), object, values);
 }
 
+/** Read and parse a source, handing the tree to `extract` (the tree is freed afterwards). */
+async function parseSource<M>(file: string, lang: 'c' | 'go', extract: (tree: Tree) => M): Promise<M> {
+  if (!existsSync(file)) throw new UsageError(`${path.resolve(file)}: no such file.`);
+  const tree = (await createParser(lang)).parse(readFileSync(file, 'utf8'));
+  if (!tree) throw new UsageError(`${file}: tree-sitter could not parse it.`);
+  try {
+    return extract(tree);
+  } finally {
+    tree.delete();
+  }
+}
+
 /** Layouts of a C source's structs for the BPF target, as the tree-sitter engine computes them. */
 async function sourceLayouts(file: string, values: { struct?: string; json?: boolean; target?: string }): Promise<number> {
   if (values.target && values.target !== 'bpf') throw new UsageError(`C sources are laid out for the BPF target; --target ${values.target} is for Go sources.`);
-  if (!existsSync(file)) throw new UsageError(`${path.resolve(file)}: no such file.`);
-  const parser = await createParser('c');
-  const tree = parser.parse(readFileSync(file, 'utf8'));
-  if (!tree) throw new UsageError(`${file}: tree-sitter could not parse it.`);
-  const model = extractCModel(tree);
-  tree.delete();
+  const model = await parseSource(file, 'c', extractCModel);
   const engine = new CLayoutEngine(model);
   const structs: StructLayout[] = [];
   for (const rec of model.records) {
@@ -51,12 +59,7 @@ async function sourceLayouts(file: string, values: { struct?: string; json?: boo
 async function goLayouts(file: string, values: { struct?: string; json?: boolean; target?: string }): Promise<number> {
   const arch = values.target ?? 'amd64';
   if (arch !== 'amd64' && arch !== 'arm64') throw new UsageError(`Go layouts are for --target amd64 or arm64, not ${arch}.`);
-  if (!existsSync(file)) throw new UsageError(`${path.resolve(file)}: no such file.`);
-  const parser = await createParser('go');
-  const tree = parser.parse(readFileSync(file, 'utf8'));
-  if (!tree) throw new UsageError(`${file}: tree-sitter could not parse it.`);
-  const model = extractGoModel(tree);
-  tree.delete();
+  const model = await parseSource(file, 'go', extractGoModel);
   const engine = new GoLayoutEngine(model, arch);
   const structs: StructLayout[] = [];
   for (const s of model.structs) {
@@ -69,11 +72,10 @@ async function goLayouts(file: string, values: { struct?: string; json?: boolean
 
 function printLayouts(all: StructLayout[], where: string, values: { struct?: string; json?: boolean }): number {
   let structs = all;
-  const object = where;
   if (values.struct) {
     const want = values.struct.replace(/^(struct|union) /, '');
     structs = structs.filter((s) => s.name.replace(/^(struct|union) /, '') === want);
-    if (structs.length === 0) throw new UsageError(`${object} has no struct or union named '${values.struct}'.`);
+    if (structs.length === 0) throw new UsageError(`${where} has no struct or union named '${values.struct}'.`);
   }
   if (values.json) {
     const strip = (s: StructLayout) => ({ ...s, holes: s.holes.map(({ offset, size }) => ({ offset, size })) });
