@@ -41,7 +41,7 @@ export function parseSourceLine(text: string): SourceAnnotation {
 const hex = (c: number) => (c <= 57 ? c - 48 : (c | 32) - 87);
 
 /** Opcode of an instruction line, read from the bytes: `N: (xx) …`. */
-function opcodeAt(buf: Buffer, start: number): number {
+export function opcodeAt(buf: Buffer, start: number): number {
   let p = start;
   while (isDigit(buf[p])) p++;
   if (buf[p + 2] !== 40) return -1; // `N: <invalid …>`: poisoned by libbpf, no opcode
@@ -49,7 +49,7 @@ function opcodeAt(buf: Buffer, start: number): number {
 }
 
 /** The callee entry of a `N: (85) call pc+K` line, or -1 for helper and kfunc calls. */
-function callTargetAt(buf: Buffer, start: number): number {
+export function callTargetAt(buf: Buffer, start: number): number {
   let p = start;
   let insn = 0;
   while (isDigit(buf[p])) insn = insn * 10 + (buf[p++] - 48);

@@ -4,7 +4,8 @@ import { buildBpfSource, isBpfSource, type BuildOptions } from '../build/clang';
 import { EbpfError } from '../errors';
 import type { Loader } from '../loader/loader';
 import type { VerifyResult } from '../loader/protocol';
-import { summarizeLog } from '../verifier-log/parse';
+import type { LogIndex } from '../verifier-log/log-index';
+import { analyzeLog } from '../verifier-log/parse';
 import type { RejectSummary } from '../verifier-log/summary';
 import type { BpfObject } from '../source-map/bpf-object';
 import { loadObjectSourceMap, programMap } from '../source-map/object-source-map';
@@ -28,6 +29,8 @@ export interface VerifyOptions {
 export interface VerifiedProgram {
   report: ProgramReport;
   summary: RejectSummary;
+  /** The log's line index: the debugger walks it again, so it is built once. */
+  index: LogIndex;
   log: Buffer[];
 }
 
@@ -39,7 +42,7 @@ export interface VerifyRun {
 const ENOSPC = 28;
 
 export function programReport(result: VerifyResult, log: Buffer[], roots: string[], obj: BpfObject | null = null): VerifiedProgram {
-  const summary = summarizeLog(log);
+  const { index, summary } = analyzeLog(log);
   const rejected = result.errno !== 0 && (summary.messageLines.length > 0 || summary.prose !== null);
   const verdict = result.errno === 0 ? 'accepted' : rejected ? 'rejected' : 'error';
   const report = buildProgramReport(summary, {
@@ -55,7 +58,7 @@ export function programReport(result: VerifyResult, log: Buffer[], roots: string
     obj,
     map: programMap(obj, result.program),
   });
-  return { report, summary, log };
+  return { report, summary, index, log };
 }
 
 /** Resolve the input: build a C source, or take an object as it is. */

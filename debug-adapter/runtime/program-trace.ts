@@ -1,11 +1,10 @@
 import path from 'node:path';
 import type { ProgramSourceMap } from '../../core/source-map/insn-to-source';
 import type { VerifiedProgram } from '../../core/verify/verify-object';
-import { parseInsnLine } from '../../core/verifier-log/insn-line';
+import { OPCODE_CALL, OPCODE_EXIT, parseInsnLine } from '../../core/verifier-log/insn-line';
 import { LineKind } from '../../core/verifier-log/line-kind';
 import type { LogIndex } from '../../core/verifier-log/log-index';
-import { analyzeLog } from '../../core/verifier-log/parse';
-import { parseSourceLine, walkPathBack } from '../../core/verifier-log/path';
+import { callTargetAt, opcodeAt, parseSourceLine, walkPathBack } from '../../core/verifier-log/path';
 import { stateAt, type StateAt } from '../../core/verifier-log/state-at';
 import { resolveSourceFile } from '../../core/verify/resolve-source';
 
@@ -26,8 +25,6 @@ export interface TraceFrame {
   name: string;
 }
 
-const OPCODE_CALL = 0x85;
-const OPCODE_EXIT = 0x95;
 
 /**
  * One program's walk through the verifier's log: the instructions a user can step through (the path to the
@@ -43,7 +40,7 @@ export class ProgramTrace {
   private readonly textCache = new Map<number, string>();
 
   constructor(readonly program: VerifiedProgram, readonly map: ProgramSourceMap | null, private readonly roots: string[]) {
-    this.index = analyzeLog(program.log).index;
+    this.index = program.index;
     const { summary } = program;
     if (program.report.verdict === 'rejected' && summary.insnLogLine !== null) {
       const walk = walkPathBack(this.index, summary.insnLogLine);
@@ -92,16 +89,13 @@ export class ProgramTrace {
   }
 
   private opcode(step: number): number {
-    const text = this.index.text(this.lines[step]);
-    const m = /^\d+: \(([0-9a-f]{2})\)/.exec(text);
-    return m ? parseInt(m[1], 16) : -1;
+    return opcodeAt(this.index.buf, this.index.lineStart[this.lines[step]]);
   }
 
   /** `call pc+K` reaching the next step's instruction: a bpf-to-bpf call taken on this path. */
   private enters(step: number): boolean {
     if (step + 1 >= this.length || this.opcode(step) !== OPCODE_CALL) return false;
-    const m = /^call pc([+-]\d+)$/.exec(this.insnText(step));
-    return m !== null && this.insns[step] + Number(m[1]) + 1 === this.insns[step + 1];
+    return callTargetAt(this.index.buf, this.index.lineStart[this.lines[step]]) === this.insns[step + 1];
   }
 
   private depths: Int32Array | undefined;
