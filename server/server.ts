@@ -35,7 +35,7 @@ async function validate(doc: TextDocument): Promise<void> {
     if (documents.get(doc.uri)?.version !== version) return; // a newer edit is on its way
     if (analysis.cModel) {
       models.set(doc.uri, analysis.cModel);
-      await analyzer.learnC(doc.getText()); // an edited C struct changes what Go types are compared with
+      analyzer.learnCModel(analysis.cModel); // an edited C struct changes what Go types are compared with
     }
     await connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: analysis.findings.map((f) => toDiagnostic(f, doc.uri)) });
   } catch (e) {

@@ -43,6 +43,11 @@ export class SourceAnalyzer {
     if (!tree) return;
     const model = extractCModel(tree);
     tree.delete();
+    this.learnCModel(model);
+  }
+
+  /** The same, from a model already extracted (the language server's, after `analyze`). */
+  learnCModel(model: CFileModel): void {
     const engine = new CLayoutEngine(model);
     for (const rec of model.records) {
       if (!rec.name) continue;
