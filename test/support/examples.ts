@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EXAMPLES } from './paths';
+import { rejectMarker } from './programs';
 
 /** What each bundled example must do on this kernel. The reject line is the one marked `BUG:` in the source. */
 export const EXAMPLE_VERDICTS: Record<string, { verdict: 'accepted' | 'rejected'; errnoName?: string; message?: RegExp }> = {
@@ -17,8 +17,7 @@ export function examplePath(name: string): string {
 
 /** 1-based line of the `BUG:` marker, the line the verifier must reject. */
 export function bugLine(name: string): number {
-  const lines = readFileSync(examplePath(name), 'utf8').split('\n');
-  const idx = lines.findIndex((l) => l.includes('BUG:'));
-  if (idx < 0) throw new Error(`${name} has no BUG: marker`);
-  return idx + 1;
+  const marker = rejectMarker(examplePath(name), name);
+  if (!marker) throw new Error(`${name} has no BUG: marker`);
+  return marker.line;
 }
