@@ -3,6 +3,7 @@ import path from 'node:path';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
 import type { Finding } from '../core/rules/finding';
 import type { SourceLanguage } from '../core/source/tree-sitter';
+import { sarifLog } from '../core/verify/sarif';
 import { UsageError, parseCommandArgs } from './args';
 import { TOOL_VERSION } from './version';
 
@@ -57,17 +58,11 @@ export async function lintFiles(files: string[]): Promise<FileFinding[]> {
 
 function sarif(findings: FileFinding[]): object {
   const rules = [...new Set(findings.map((f) => f.rule))].map((id) => ({ id }));
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0',
-    runs: [{
-      tool: { driver: { name: 'ebpf-debugger', version: TOOL_VERSION, rules } },
-      results: findings.map((f) => ({
-        ruleId: f.rule, level: f.severity === 'info' ? 'note' : f.severity, message: { text: f.message },
-        locations: [{ physicalLocation: { artifactLocation: { uri: path.relative(process.cwd(), f.file).split(path.sep).join('/') },
-          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
-      })),
-    }],
-  };
+  return sarifLog(TOOL_VERSION, rules, findings.map((f) => ({
+    ruleId: f.rule, level: f.severity === 'info' ? 'note' : f.severity, message: { text: f.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri: path.relative(process.cwd(), f.file).split(path.sep).join('/') },
+      region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
+  })));
 }
 
 /** `ebpf-debugger lint <files...> [--json | --sarif]`: the language server's rules, for CI. Exit 1 on any warning or error. */

@@ -35,6 +35,11 @@ export function toSarif(reports: ObjectReport[], toolVersion: string, baseDir = 
     { id: 'verifier/reject', shortDescription: { text: 'Verifier reject (message without an explanation yet)' } },
     { id: 'loader/error', shortDescription: { text: 'The program could not be loaded (libbpf or privileges), before or instead of verification' } },
   ];
+  return sarifLog(toolVersion, rules, results);
+}
+
+/** The SARIF 2.1.0 document around one run of ebpf-debugger. */
+export function sarifLog(toolVersion: string, rules: object[], results: object[]): object {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
