@@ -25,10 +25,11 @@ export function registerStructLayoutCommand(context: vscode.ExtensionContext, cl
       void vscode.window.showWarningMessage(`eBPF: ${result.error}`);
       return undefined;
     }
-    const uri = vscode.Uri.from({ scheme: LAYOUT_SCHEME, path: `/${result.layout.name.replace(/\W+/g, '_')}.layout.c`, query: editor.document.uri.toString() });
+    const lang = result.layout.language;
+    const uri = vscode.Uri.from({ scheme: LAYOUT_SCHEME, path: `/${result.layout.name.replace(/\W+/g, '_')}.layout.${lang}`, query: editor.document.uri.toString() });
     contents.set(uri.toString(), formatLayout(result.layout) + '\n');
     const doc = await vscode.workspace.openTextDocument(uri);
-    await vscode.languages.setTextDocumentLanguage(doc, 'c');
+    await vscode.languages.setTextDocumentLanguage(doc, lang);
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
     return result.layout;
   }));

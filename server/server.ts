@@ -1,22 +1,22 @@
 /** The eBPF language server: tree-sitter parsing of open C and Go documents, layout rules as diagnostics. */
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
 import type { SourceLanguage } from '../core/source/tree-sitter';
 import { STRUCT_LAYOUT_REQUEST, type StructLayoutParams, type StructLayoutResult } from '../core/lsp-ext';
-import type { CFileModel } from '../core/source/c-model';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { toDiagnostic } from './diagnostics';
 import { findCSources } from './workspace-files';
-import { layoutHover, layoutLenses, structLayoutOf } from './layout-features';
+import { layoutHover, layoutLenses, structLayoutOf, type DocumentAnalysis } from './layout-features';
+import { quickFixes } from './code-actions';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const analyzer = new SourceAnalyzer();
 const pending = new Map<string, NodeJS.Timeout>();
-/** The latest C model of each open document, for hovers, lenses and the layout request. */
-const models = new Map<string, CFileModel>();
+/** The latest analysis of each open document, for hovers, lenses, quick fixes and the layout request. */
+const analyses = new Map<string, DocumentAnalysis>();
 const DEBOUNCE_MS = 150;
 
 function languageOf(doc: TextDocument): SourceLanguage | undefined {
@@ -30,13 +30,11 @@ async function validate(doc: TextDocument): Promise<void> {
   if (!lang) return;
   const version = doc.version;
   try {
-    const analysis = await analyzer.analyze(lang, doc.getText());
-    analysis.tree.delete(); // the WASM heap is ours to free
+    const { tree, ...analysis } = await analyzer.analyze(lang, doc.getText());
+    tree.delete(); // the WASM heap is ours to free
     if (documents.get(doc.uri)?.version !== version) return; // a newer edit is on its way
-    if (analysis.cModel) {
-      models.set(doc.uri, analysis.cModel);
-      analyzer.learnCModel(analysis.cModel); // an edited C struct changes what Go types are compared with
-    }
+    analyses.set(doc.uri, analysis);
+    if (analysis.cModel) analyzer.learnCModel(analysis.cModel); // an edited C struct changes what Go types are compared with
     await connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: analysis.findings.map((f) => toDiagnostic(f, doc.uri)) });
   } catch (e) {
     connection.console.error(`eBPF: analysing ${doc.uri} failed: ${(e as Error).stack ?? String(e)}`);
@@ -68,7 +66,10 @@ connection.onInitialized(() => void learnWorkspaceC(workspaceRoots));
 
 let workspaceRoots: string[] = [];
 const initializeResult: InitializeResult = {
-  capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, codeLensProvider: { resolveProvider: false } },
+  capabilities: {
+    textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, codeLensProvider: { resolveProvider: false },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+  },
   serverInfo: { name: 'ebpf-debugger' },
 };
 
@@ -80,35 +81,39 @@ connection.onInitialize((params) => {
 });
 
 
-/** The document's model once its pending analysis is done (a hover can come right after an edit). */
-async function modelOf(uri: string): Promise<CFileModel | undefined> {
+/** The document's analysis once its pending one is done (a hover can come right after an edit). */
+async function analysisOf(uri: string): Promise<DocumentAnalysis | undefined> {
   const doc = documents.get(uri);
-  if (doc && (pending.has(uri) || !models.has(uri))) {
+  if (doc && (pending.has(uri) || !analyses.has(uri))) {
     clearTimeout(pending.get(uri));
     pending.delete(uri);
     await validate(doc);
   }
-  return models.get(uri);
+  return analyses.get(uri);
 }
 
 connection.onHover(async (p) => {
-  const model = await modelOf(p.textDocument.uri);
-  return model ? layoutHover(model, p.position) : null;
+  const a = await analysisOf(p.textDocument.uri);
+  return a ? layoutHover(a, p.position) : null;
 });
 connection.onCodeLens(async (p) => {
-  const model = await modelOf(p.textDocument.uri);
-  return model ? layoutLenses(model) : [];
+  const a = await analysisOf(p.textDocument.uri);
+  return a ? layoutLenses(a) : [];
+});
+connection.onCodeAction(async (p) => {
+  const a = await analysisOf(p.textDocument.uri);
+  return a ? quickFixes(p.textDocument.uri, a, p) : [];
 });
 connection.onRequest(STRUCT_LAYOUT_REQUEST, async (p: StructLayoutParams): Promise<StructLayoutResult> => {
-  const model = await modelOf(p.uri);
-  return model ? structLayoutOf(model, p.name) : { error: `${p.uri} is not an open C document` };
+  const a = await analysisOf(p.uri);
+  return a ? structLayoutOf(a, p.name) : { error: `${p.uri} is not an open C or Go document` };
 });
 
 documents.onDidOpen((e) => void validate(e.document));
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
-  models.delete(e.document.uri);
+  analyses.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

@@ -6,7 +6,7 @@ import type { CFileModel } from '../source/c-model';
 import { createParser, type SourceLanguage } from '../source/tree-sitter';
 import { extractGoModel } from '../source/go-extract';
 import type { GoFileModel } from '../source/go-model';
-import { goStructUses } from '../source/go-usage';
+import { goStructUses, type GoStructUse } from '../source/go-usage';
 import { checkGoStructs } from '../rules/go-struct-rules';
 import { checkGoCMismatch } from '../rules/go-c-mismatch';
 import { CLayoutEngine } from '../layout/c-layout';
@@ -17,6 +17,8 @@ export interface SourceAnalysis {
   tree: Tree;
   cModel?: CFileModel;
   goModel?: GoFileModel;
+  /** The Go structs that cross into the kernel, and why. */
+  goUses?: Map<string, GoStructUse>;
   findings: Finding[];
 }
 
@@ -66,6 +68,6 @@ export class SourceAnalyzer {
     }
     const goModel = extractGoModel(tree);
     const uses = goStructUses(tree, goModel);
-    return { language, tree, goModel, findings: [...checkGoStructs(goModel, uses), ...checkGoCMismatch(goModel, uses, this.cStructs)] };
+    return { language, tree, goModel, goUses: uses, findings: [...checkGoStructs(goModel, uses, this.cStructs), ...checkGoCMismatch(goModel, uses, this.cStructs)] };
   }
 }

@@ -2,7 +2,8 @@ import type { StructLayout } from './types';
 
 /** A pahole-style listing: each member with offset and size, each hole where it is. */
 export function formatLayout(s: StructLayout): string {
-  const lines = [`${s.name} {  /* size ${s.size}, align ${s.align} */`];
+  const go = s.language === 'go';
+  const lines = [go ? `type ${s.name} struct {  /* size ${s.size}, align ${s.align} */` : `${s.name} {  /* size ${s.size}, align ${s.align} */`];
   const holes = [...s.holes];
   for (const f of s.fields) {
     while (holes.length > 0 && holes[0].offset < f.offset && !holes[0].trailing) {
@@ -10,10 +11,11 @@ export function formatLayout(s: StructLayout): string {
       lines.push(`    /* XXX ${h.size} byte hole at ${h.offset} */`);
     }
     const bits = f.bitSize !== undefined ? `:${f.bitSize}  /* bit ${f.bitOffset} */` : '';
-    lines.push(`    ${`${f.type} ${f.name}${bits};`.padEnd(40)} /* ${String(f.offset).padStart(4)} ${String(f.size).padStart(4)} */`);
+    const member = go ? `${f.name} ${f.type}` : `${f.type} ${f.name}${bits};`;
+    lines.push(`    ${member.padEnd(40)} /* ${String(f.offset).padStart(4)} ${String(f.size).padStart(4)} */`);
   }
   for (const h of holes) lines.push(`    /* XXX ${h.size} byte${h.trailing ? 's of trailing padding' : ' hole'} at ${h.offset} */`);
-  lines.push('};');
+  lines.push(go ? '}' : '};');
   const bin = s as StructLayout & { binarySize?: number | null; binarySizeReason?: string };
   if (bin.binarySize !== undefined) {
     lines.push(bin.binarySize === null ? `// encoding/binary: no fixed size (${bin.binarySizeReason})` : `// encoding/binary.Size: ${bin.binarySize} bytes${bin.binarySize !== s.size ? ` (memory: ${s.size}; the padding is dropped)` : ''}`);

@@ -1,6 +1,7 @@
+import { cStructFixes } from '../fixes/c-fixes';
 import { CLayoutEngine } from '../layout/c-layout';
 import type { Hole } from '../layout/types';
-import type { CFileModel } from '../source/c-model';
+import type { CFileModel, CMapDecl, CRecordDecl } from '../source/c-model';
 import type { Finding } from './finding';
 
 export const RULE_ID = 'c-map-key-padding';
@@ -21,25 +22,32 @@ export function describeHoles(holes: Hole[]): string {
  */
 export function checkMapKeyPadding(model: CFileModel): Finding[] {
   const engine = new CLayoutEngine(model);
-  const findings: Finding[] = [];
+  // one finding per struct, naming every hash map it keys
+  const keyed = new Map<CRecordDecl, CMapDecl[]>();
   for (const map of model.maps) {
     if (!map.key || !map.mapType || !HASHED_KEY_MAPS.has(map.mapType)) continue;
     const rec = engine.resolveRecord(map.key);
-    if (!rec) continue;
+    if (rec) keyed.set(rec, [...(keyed.get(rec) ?? []), map]);
+  }
+  const findings: Finding[] = [];
+  for (const [rec, maps] of keyed) {
     const layout = engine.structLayout(rec);
     if (!layout.ok || layout.value.holes.length === 0) continue;
-    const { name, size, holes } = layout.value;
+    const structLayout = layout.value;
+    const { name, size, holes } = structLayout;
     const padding = holes.reduce((n, h) => n + h.size, 0);
     const definedHere = rec.name !== null || rec.typedefName !== undefined;
+    const names = maps.map((m) => `'${m.name}'`);
     findings.push({
       rule: RULE_ID,
       severity: 'warning',
-      range: definedHere ? rec.nameRange : map.keyRange ?? map.range,
-      message: `${name} is the key of hash map '${map.name}' but has ${padding} padding byte${padding === 1 ? '' : 's'} `
+      range: definedHere ? rec.nameRange : maps[0].keyRange ?? maps[0].range,
+      message: `${name} is the key of hash map${maps.length > 1 ? 's' : ''} ${names.join(', ')} but has ${padding} padding byte${padding === 1 ? '' : 's'} `
         + `in ${holes.length} hole${holes.length === 1 ? '' : 's'}: ${describeHoles(holes)} (size ${size}). `
         + 'The kernel hashes every key byte, so garbage in the padding makes lookups miss. '
         + 'Reorder the fields, add explicit padding members, or zero the key with __builtin_memset before filling it.',
-      related: map.keyRange ? [{ message: `used as the key of '${map.name}' (${map.mapType})`, range: map.keyRange }] : undefined,
+      related: maps.filter((m) => m.keyRange).map((m) => ({ message: `used as the key of '${m.name}' (${m.mapType})`, range: m.keyRange! })),
+      fixes: () => cStructFixes(model, rec, structLayout),
     });
   }
   return findings;

@@ -1,3 +1,4 @@
+import type { Fix } from '../fixes/text-edit';
 import type { Range } from '../source/range';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -10,4 +11,6 @@ export interface Finding {
   range: Range;
   /** Other places that explain the finding (e.g. the map that uses the struct). */
   related?: { message: string; range: Range }[];
+  /** Quick fixes, computed when asked for (a light bulb, `lint --fix`), not for every finding of every edit. */
+  fixes?: () => Fix[];
 }

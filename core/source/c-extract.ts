@@ -1,7 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
-import { MAX_ALIGN } from '../layout/c-primitives';
-import type { CFieldDecl, CFileModel, CMapDecl, CRecordDecl, CTypeRef } from './c-model';
-import { rangeOf } from './range';
+import { BPF_SCALARS, MAX_ALIGN } from '../layout/c-primitives';
+import type { CFieldDecl, CFileModel, CMapDecl, CMapRole, CRecordDecl, CTypeRef } from './c-model';
+import { positionAt, rangeOf } from './range';
 
 /** Normalise `unsigned`, `long int`, `signed char`... to the spelling the primitive table uses. */
 function sizedTypeName(node: Node): string {
@@ -49,8 +49,35 @@ export function parseTypeText(text: string): CTypeRef {
   return type;
 }
 
+/** Helpers that send a struct to user space, and which arguments carry its data and its size. */
+const OUTPUT_HELPERS: Record<string, { data?: number; size: number }> = {
+  bpf_ringbuf_output: { data: 1, size: 2 },
+  bpf_ringbuf_reserve: { size: 1 },
+  bpf_perf_event_output: { data: 3, size: 4 },
+};
+
+/** Legacy map definitions (`struct bpf_map_def SEC("maps") m = { .key_size = sizeof(struct k) }`): their size fields. */
+const LEGACY_MAP_STRUCTS: Record<string, Record<string, CMapRole | 'type'>> = {
+  bpf_map_def: { type: 'type', key_size: 'key', value_size: 'value' },
+  bpf_elf_map: { type: 'type', size_key: 'key', size_value: 'value' },
+};
+
+/** A type as C spells it, for parseTypeText: `struct event`, `__u32`. */
+function typeText(t: CTypeRef): string | null {
+  if (t.kind === 'named') return t.name;
+  if (t.kind === 'record' && t.name) return `${t.tag} ${t.name}`;
+  if (t.kind === 'enum' && t.name) return `enum ${t.name}`;
+  return null;
+}
+
 class Extractor {
-  readonly model: CFileModel = { records: [], typedefs: new Map(), constants: new Map(), maps: [] };
+  readonly model: CFileModel;
+  /** Variables of the function being walked (and globals), for `sizeof(*e)` and `&e` in output helper calls. */
+  private vars = new Map<string, CTypeRef>();
+
+  constructor(source: string) {
+    this.model = { source, events: [], records: [], typedefs: new Map(), constants: new Map(), maps: [] };
+  }
 
   typeOfSpecifier(node: Node, displayName?: string): CTypeRef {
     switch (node.type) {
@@ -131,16 +158,16 @@ class Extractor {
       if (declarators.length === 0) {
         // an anonymous struct/union member, or an unnamed bitfield
         const bit = bitClauses[0];
-        fields.push({ name: null, type: base, typeText, range: rangeOf(fd),
+        fields.push({ name: null, type: base, typeText, range: rangeOf(fd), declRange: rangeOf(fd),
           ...(bit ? { bitWidth: Number(bit.namedChildren[0]?.text ?? 0) } : {}), ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}) });
         continue;
       }
       declarators.forEach((d, i) => {
         const { name, type } = this.declare(d, base);
         // bitfield clauses follow their declarator in order
-        const bit = bitClauses.find((b) => b.startIndex > d.endIndex && (declarators[i + 1] === undefined || b.endIndex <= declarators[i + 1].startIndex));
+        const bit = bitClauses.find((b) => b.startIndex >= d.endIndex && (declarators[i + 1] === undefined || b.endIndex <= declarators[i + 1].startIndex));
         const width = bit ? this.constant(bit.namedChildren[0]?.text ?? '') : undefined;
-        fields.push({ name, type, typeText, range: rangeOf(d),
+        fields.push({ name, type, typeText, range: rangeOf(d), declRange: rangeOf(fd),
           ...(bit ? { bitWidth: width ?? -1 } : {}), ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}) });
       });
     }
@@ -164,18 +191,93 @@ class Extractor {
     if (!name) return false;
     const map: CMapDecl = { name, mapType: null, key: null, keyText: null, keyRange: null, value: null, valueText: null, valueRange: null, range: rangeOf(decl) };
     for (const m of macros) {
-      const call = /^(__\w+)\s*\(\s*(\w+)\s*,\s*([\s\S]*)\)$/.exec(m.text);
+      // `__uint(key_size, sizeof(struct k))` parses with its last `)` in an ERROR node: the closing paren is optional
+      const call = /^(__\w+)\s*\(\s*(\w+)\s*,\s*([\s\S]*?)\)?$/.exec(m.text);
       if (!call) continue;
       const [, macro, field, arg] = call;
       if (macro === '__uint' && field === 'type') map.mapType = arg.trim();
-      if (macro === '__type' && (field === 'key' || field === 'value')) {
-        map[field] = parseTypeText(arg);
-        map[`${field}Text`] = arg.trim();
-        map[`${field}Range`] = rangeOf(m);
-      }
+      if (macro === '__type' && (field === 'key' || field === 'value')) this.setMapType(map, field, arg.trim(), m);
+      const sized = /^(key|value)_size$/.exec(field);
+      const of = macro === '__uint' && sized ? this.sizeofType(arg.trim()) : null;
+      if (sized && of && !map[sized[1] as CMapRole]) this.setMapType(map, sized[1] as CMapRole, of, m);
     }
     this.model.maps.push(map);
     return true;
+  }
+
+  private setMapType(map: CMapDecl, role: CMapRole, text: string, node: Node): void {
+    map[role] = parseTypeText(text);
+    map[`${role}Text`] = text;
+    map[`${role}Range`] = rangeOf(node);
+  }
+
+  /** The type a `sizeof(...)` names: `sizeof(struct k)`, `sizeof(key_t)`, `sizeof(*e)` or `sizeof(e)` for a variable. */
+  sizeofType(expr: string): string | null {
+    const m = /^sizeof\s*\(\s*([\s\S]+?)\s*\)?$/.exec(expr) ?? /^sizeof\s+(\*?\s*\w+)$/.exec(expr);
+    if (!m) return null;
+    const arg = m[1];
+    const v = /^(\*?)\s*(\w+)$/.exec(arg);
+    const known = v ? this.vars.get(v[2]) : undefined;
+    if (v && known) {
+      const t = v[1] && known.kind === 'pointer' ? known.to : known;
+      return typeText(t);
+    }
+    const t = parseTypeText(arg);
+    if (t.kind === 'record' || (t.kind === 'named' && (this.model.typedefs.has(t.name) || BPF_SCALARS.has(t.name)))) return arg;
+    return null;
+  }
+
+  /**
+   * Legacy definitions, `struct bpf_map_def SEC("maps") name = { .type = ..., .key_size = sizeof(struct k) };`. tree-sitter
+   * cannot parse them (SEC is a macro it does not expand), so they are read from the text.
+   */
+  legacyMaps(): void {
+    const src = this.model.source;
+    const def = /\bstruct\s+(bpf_map_def|bpf_elf_map)\s+(?:SEC\s*\(\s*"[^"]*"\s*\)\s*)?(\w+)\s*(?:SEC\s*\(\s*"[^"]*"\s*\)\s*)?=\s*\{([^}]*)\}/g;
+    for (const m of src.matchAll(def)) {
+      const fields = LEGACY_MAP_STRUCTS[m[1]];
+      const at = (offset: number) => positionAt(src, offset);
+      const map: CMapDecl = { name: m[2], mapType: null, key: null, keyText: null, keyRange: null, value: null, valueText: null, valueRange: null,
+        range: { start: at(m.index), end: at(m.index + m[0].length) } };
+      const bodyAt = m.index + m[0].indexOf('{') + 1;
+      for (const pair of m[3].matchAll(/\.(\w+)\s*=\s*([^,]+)/g)) {
+        const role = fields[pair[1]];
+        const value = pair[2].trim();
+        if (role === 'type') map.mapType = value;
+        const of = role && role !== 'type' ? this.sizeofType(value) : null;
+        if (role && role !== 'type' && of) {
+          const from = bodyAt + pair.index;
+          map[role] = parseTypeText(of);
+          map[`${role}Text`] = of;
+          map[`${role}Range`] = { start: at(from), end: at(from + pair[0].trimEnd().length) };
+        }
+      }
+      this.model.maps.push(map);
+    }
+  }
+
+  /** Remember declared variables: `struct event *e = ...`, `struct key k = {}`. */
+  variables(decl: Node, base: CTypeRef): void {
+    for (const d of decl.childrenForFieldName('declarator')) {
+      if (!d) continue;
+      const { name, type } = this.declare(d.type === 'init_declarator' ? d.childForFieldName('declarator') : d, base);
+      if (name) this.vars.set(name, type);
+    }
+  }
+
+  /** A ring buffer / perf buffer output call: the struct its data or size argument names. */
+  outputCall(call: Node): void {
+    const helper = OUTPUT_HELPERS[call.childForFieldName('function')?.text ?? ''];
+    if (!helper) return;
+    const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+    let text = args[helper.size] ? this.sizeofType(args[helper.size].text.trim()) : null;
+    const data = helper.data !== undefined ? /^&?\s*(\w+)$/.exec(args[helper.data]?.text.trim() ?? '') : null;
+    if (!text && data) {
+      const t = this.vars.get(data[1]);
+      const pointee = t && (args[helper.data!].text.trim().startsWith('&') ? t : t.kind === 'pointer' ? t.to : null);
+      text = pointee ? typeText(pointee) : null;
+    }
+    if (text) this.model.events.push({ type: parseTypeText(text), helper: call.text.replace(/\s+/g, ' '), range: rangeOf(call) });
   }
 
   walk(node: Node): void {
@@ -201,15 +303,26 @@ class Extractor {
         }
         return; // the struct body (if any) was extracted by typeOfSpecifier
       }
+      case 'function_definition': {
+        const outer = this.vars;
+        this.vars = new Map(outer); // parameters and locals shadow globals until the function ends
+        for (const c of node.namedChildren) if (c) this.walk(c);
+        this.vars = outer;
+        return;
+      }
+      case 'parameter_declaration':
       case 'declaration': {
         const typeNode = node.childForFieldName('type');
-        if (typeNode && typeNode.type === 'struct_specifier') {
-          const isMap = !typeNode.childForFieldName('name') && this.mapDecl(node, typeNode);
-          if (!isMap && typeNode.childForFieldName('body')) this.typeOfSpecifier(typeNode);
-          return;
-        }
-        break;
+        if (!typeNode) break;
+        if (typeNode.type === 'struct_specifier' && node.type === 'declaration' && !typeNode.childForFieldName('name') && this.mapDecl(node, typeNode)) return;
+        this.variables(node, this.typeOfSpecifier(typeNode)); // extracts an inline struct/union body too
+        // initialisers may call output helpers: `struct event *e = bpf_ringbuf_reserve(...)`
+        for (const d of node.childrenForFieldName('declarator')) if (d) this.walk(d);
+        return;
       }
+      case 'call_expression':
+        this.outputCall(node);
+        break;
       case 'struct_specifier':
       case 'union_specifier':
         if (node.childForFieldName('body')) {
@@ -224,7 +337,8 @@ class Extractor {
 
 /** Everything the layout rules need from one C file: records, typedefs, constants and map definitions. */
 export function extractCModel(tree: Tree): CFileModel {
-  const ex = new Extractor();
+  const ex = new Extractor(tree.rootNode.text);
   ex.walk(tree.rootNode);
+  ex.legacyMaps();
   return ex.model;
 }

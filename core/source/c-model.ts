@@ -15,7 +15,10 @@ export interface CFieldDecl {
   bitWidth?: number;
   /** __attribute__((aligned(N))) on the member. */
   alignAttr?: number;
+  /** The declarator (the member's name), where diagnostics point. */
   range: Range;
+  /** The whole member declaration, `;` included (shared by `__u32 a, b;`), where fixes edit. */
+  declRange: Range;
 }
 
 export interface CRecordDecl {
@@ -31,6 +34,9 @@ export interface CRecordDecl {
   range: Range;
 }
 
+/** How a map names its key or value: a type (`__type`), or only a size (`__uint(key_size, sizeof(struct k))`, `bpf_map_def`). */
+export type CMapRole = 'key' | 'value';
+
 /** A BTF-style map definition: `struct { __uint(type, ...); __type(key, ...); ... } name SEC(".maps");` */
 export interface CMapDecl {
   name: string;
@@ -44,7 +50,19 @@ export interface CMapDecl {
   range: Range;
 }
 
+/** A struct whose bytes go to user space through a ring buffer or perf buffer helper. */
+export interface CEventUse {
+  type: CTypeRef;
+  /** The helper call, `bpf_ringbuf_reserve(&events, sizeof(*e), 0)`. */
+  helper: string;
+  range: Range;
+}
+
 export interface CFileModel {
+  /** The text the model was extracted from; fixes read indentation and comments from it. */
+  source: string;
+  /** Structs sent to user space by bpf_ringbuf_output/reserve and bpf_perf_event_output. */
+  events: CEventUse[];
   records: CRecordDecl[];
   typedefs: Map<string, CTypeRef>;
   /** `#define NAME <integer>` constants, for array sizes. */

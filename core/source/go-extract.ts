@@ -3,7 +3,11 @@ import type { GoFieldDecl, GoFileModel, GoTypeRef } from './go-model';
 import { rangeOf } from './range';
 
 class GoExtractor {
-  readonly model: GoFileModel = { pkg: '', structs: [], defined: new Map(), constants: new Map() };
+  readonly model: GoFileModel;
+
+  constructor(source: string) {
+    this.model = { source, pkg: '', imports: [], importAnchor: { style: 'none', at: { line: 0, character: 0 } }, structs: [], defined: new Map(), constants: new Map() };
+  }
 
   length(text: string): number | null {
     if (/^\d+$/.test(text)) return Number(text);
@@ -43,15 +47,30 @@ class GoExtractor {
       const names = fd.childrenForFieldName('name').filter((n): n is Node => n !== null);
       if (names.length === 0) { // embedded: `Inner`, `*Inner`, `pkg.Type`
         const name = typeNode.text.replace(/^\*/, '').split('.').pop() ?? typeNode.text;
-        out.push({ name, embedded: true, type, typeText: typeNode.text, range: rangeOf(fd) });
+        out.push({ name, embedded: true, type, typeText: typeNode.text, range: rangeOf(fd), typeRange: rangeOf(typeNode), declRange: rangeOf(fd) });
       }
-      for (const n of names) out.push({ name: n.text, embedded: false, type, typeText: typeNode.text, range: rangeOf(n) });
+      for (const n of names) out.push({ name: n.text, embedded: false, type, typeText: typeNode.text, range: rangeOf(n), typeRange: rangeOf(typeNode), declRange: rangeOf(fd) });
     }
     return out;
   }
 
   walk(node: Node): void {
-    if (node.type === 'package_clause') this.model.pkg = node.namedChildren.find((c) => c?.type === 'package_identifier')?.text ?? '';
+    if (node.type === 'package_clause') {
+      this.model.pkg = node.namedChildren.find((c) => c?.type === 'package_identifier')?.text ?? '';
+      this.model.importAnchor = { style: 'none', at: rangeOf(node).end };
+    }
+    if (node.type === 'import_declaration') {
+      const group = node.namedChildren.find((c) => c?.type === 'import_spec_list');
+      const paren = group?.children.find((c) => c?.type === '(');
+      if (this.model.importAnchor.style !== 'group') {
+        this.model.importAnchor = paren ? { style: 'group', at: rangeOf(paren).end } : { style: 'single', at: rangeOf(node).end };
+      }
+      for (const spec of node.descendantsOfType('import_spec')) {
+        const p = spec?.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '');
+        if (p) this.model.imports.push(p);
+      }
+      return;
+    }
     if (node.type === 'const_spec') {
       const name = node.childForFieldName('name')?.text;
       const value = node.childForFieldName('value')?.text;
@@ -63,7 +82,9 @@ class GoExtractor {
       const typeNode = node.childForFieldName('type');
       if (name && typeNode) {
         if (typeNode.type === 'struct_type') {
-          this.model.structs.push({ name: name.text, fields: this.fields(typeNode), nameRange: rangeOf(name), range: rangeOf(node) });
+          const list = typeNode.namedChildren.find((c) => c?.type === 'field_declaration_list');
+          this.model.structs.push({ name: name.text, fields: this.fields(typeNode), nameRange: rangeOf(name), range: rangeOf(node),
+            bodyStart: rangeOf(list?.child(0) ?? typeNode) });
         } else {
           this.model.defined.set(name.text, this.type(typeNode));
         }
@@ -76,7 +97,7 @@ class GoExtractor {
 
 /** Struct and type declarations of one Go file. */
 export function extractGoModel(tree: Tree): GoFileModel {
-  const ex = new GoExtractor();
+  const ex = new GoExtractor(tree.rootNode.text);
   ex.walk(tree.rootNode);
   return ex.model;
 }

@@ -13,7 +13,12 @@ export interface GoFieldDecl {
   embedded: boolean;
   type: GoTypeRef;
   typeText: string;
+  /** The field's name (or the embedded type), where diagnostics point. */
   range: Range;
+  /** The type as written, where a type fix edits. */
+  typeRange: Range;
+  /** The whole field declaration (shared by `A, B uint32`), where fixes insert and move. */
+  declRange: Range;
 }
 
 export interface GoStructDecl {
@@ -21,10 +26,24 @@ export interface GoStructDecl {
   fields: GoFieldDecl[];
   nameRange: Range;
   range: Range;
+  /** The `{` that opens the field list. */
+  bodyStart: Range;
+}
+
+/** Where a new import goes: into the `import (...)` group, after a single import, or after the package clause. */
+export interface GoImportAnchor {
+  style: 'group' | 'single' | 'none';
+  /** The `(` of the group, the end of the single import declaration, or the end of the package clause. */
+  at: Range['end'];
 }
 
 export interface GoFileModel {
+  /** The text the model was extracted from; fixes read indentation and comments from it. */
+  source: string;
   pkg: string;
+  /** Import paths, unquoted. */
+  imports: string[];
+  importAnchor: GoImportAnchor;
   structs: GoStructDecl[];
   /** `type X uint32` and other non-struct type declarations, by name. */
   defined: Map<string, GoTypeRef>;

@@ -85,7 +85,7 @@ describe('language server (dist/server.js over LSP)', () => {
     const onMember = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: memberLine, character: 8 } }) as { contents: { value: string } };
     assert.match(onMember.contents.value, /__u32 saddr;\s+\/\*\s+4\s+4 \*\//);
     const lenses = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as { range: { start: { line: number } }; command: { title: string } }[];
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command.title]), [[structLine, "24 bytes, align 8, 9 bytes padding — key of map 'flows'"]]);
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command.title]), [[structLine, "24 bytes, align 8, 9 bytes padding — key of map 'flows' (BPF_MAP_TYPE_HASH)"]]);
     const layout = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'flow_key' }) as { layout: { size: number; holes: unknown[] } };
     assert.deepEqual([layout.layout.size, layout.layout.holes.length], [24, 2]);
     const missing = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'nope' }) as { error: string };
@@ -106,6 +106,41 @@ describe('language server (dist/server.js over LSP)', () => {
     assert.ok(mismatch, JSON.stringify(diags));
     assert.equal(mismatch.severity, 1);
     assert.match(mismatch.message, /Event\.Ts \(offset 4, 4 bytes\) vs event\.ts \(offset 8, 8 bytes\)/);
+  });
+
+  it('quick fixes: explicit padding (preferred) and a reorder for the padded key; applying one clears the warning', async () => {
+    const uri = 'file:///tmp/fix-me.bpf.c';
+    const map = 'struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__type(key, struct k);\n\t__type(value, __u64);\n} m SEC(".maps");\n';
+    const first = nextDiagnostics(uri);
+    await open(uri, `struct k {\n\t__u8 a;\n\t__u64 b;\n\t__u8 c;\n};\n${map}`);
+    const [diag] = (await first).diagnostics;
+    assert.equal(diag.code, 'c-map-key-padding');
+    type Action = { title: string; kind: string; isPreferred?: boolean; diagnostics: { code: string }[]; edit: { changes: Record<string, { range: unknown; newText: string }[]> } };
+    const actions = await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } }) as Action[];
+    assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred ?? false]), [
+      ['Insert explicit padding (__pad0[7], __pad1[7])', 'quickfix', true],
+      ['Reorder fields by alignment (size 24 → 16, 6 bytes of padding)', 'quickfix', false],
+    ]);
+    assert.deepEqual(actions[0].diagnostics.map((d) => d.code), ['c-map-key-padding']);
+    const onlyRefactors = await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['refactor'] } }) as Action[];
+    assert.deepEqual(onlyRefactors, []);
+    const second = nextDiagnostics(uri);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: actions[0].edit.changes[uri].map((e) => ({ range: e.range, text: e.newText })).reverse() });
+    assert.deepEqual((await second).diagnostics, []);
+  });
+
+  it('Go: hover shows the layout and the encoding/binary size; a code lens on a struct handed to the kernel; ebpf/structLayout', async () => {
+    const uri = 'file:///tmp/lens.go';
+    const got = nextDiagnostics(uri);
+    await open(uri, 'package main\n\nimport "encoding/binary"\n\ntype Value struct {\n\tPid uint32\n\tTs  uint64\n}\n\nfunc f() { _ = binary.Write(nil, binary.LittleEndian, &Value{}) }\n', 'go');
+    assert.deepEqual((await got).diagnostics.map((d) => d.code), ['go-implicit-padding']);
+    const hover = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 2 } }) as { contents: { value: string } };
+    assert.match(hover.contents.value, /^16 bytes, align 8, 4 bytes padding \(amd64 and arm64\); encoding\/binary packs it to 12/);
+    assert.match(hover.contents.value, /type Value struct \{.*\n\s+Pid uint32\s+\/\*\s+0\s+4 \*\/\n\s+\/\* XXX 4 byte hole at 4 \*\//);
+    const lenses = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as { command: { title: string } }[];
+    assert.deepEqual(lenses.map((l) => l.command.title), ['16 bytes, align 8, 4 bytes padding; encoding/binary packs it to 12 — passed to binary.Write']);
+    const layout = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'Value' }) as { layout: { language: string; size: number; binarySize: number } };
+    assert.deepEqual([layout.layout.language, layout.layout.size, layout.layout.binarySize], ['go', 16, 12]);
   });
 
   it('survives half-typed C and Go without publishing nonsense', async () => {
