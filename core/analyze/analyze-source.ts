@@ -7,6 +7,7 @@ import { createParser, type SourceLanguage } from '../source/tree-sitter';
 import { extractGoModel } from '../source/go-extract';
 import type { GoFileModel } from '../source/go-model';
 import { goStructUses, type GoStructUse } from '../source/go-usage';
+import { checkReflectDecode } from '../rules/go-reflect-decode';
 import { checkGoStructs } from '../rules/go-struct-rules';
 import { checkGoCMismatch } from '../rules/go-c-mismatch';
 import { CLayoutEngine } from '../layout/c-layout';
@@ -67,7 +68,8 @@ export class SourceAnalyzer {
       return { language, tree, cModel, findings: lintCModel(cModel) };
     }
     const goModel = extractGoModel(tree);
-    const uses = goStructUses(tree, goModel);
-    return { language, tree, goModel, goUses: uses, findings: [...checkGoStructs(goModel, uses, this.cStructs), ...checkGoCMismatch(goModel, uses, this.cStructs)] };
+    const { uses, sites } = goStructUses(tree, goModel);
+    return { language, tree, goModel, goUses: uses, findings: [...checkGoStructs(goModel, uses, this.cStructs), ...checkGoCMismatch(goModel, uses, this.cStructs),
+      ...checkReflectDecode(goModel, sites)] };
   }
 }
