@@ -6,11 +6,8 @@ import type { StructLayout } from '../core/layout/types';
 import { loadObjectSourceMap } from '../core/source-map/object-source-map';
 import { CLayoutEngine } from '../core/layout/c-layout';
 import { GoLayoutEngine } from '../core/layout/go-layout';
-import { extractGoModel } from '../core/source/go-extract';
-import { extractCModel } from '../core/source/c-extract';
-import { createParser } from '../core/source/tree-sitter';
+import { SourceAnalyzer } from '../core/analyze/analyze-source';
 import { languageOfFile } from './lint-command';
-import type { Tree } from 'web-tree-sitter';
 import { UsageError, parseCommandArgs } from './args';
 
 /** `ebpf-debugger layout --btf X.o [--struct NAME] [--json]`: struct layouts as the compiler laid them out. */
@@ -28,22 +25,16 @@ export async function runLayout(argv: string[]): Promise<number> {
   return printLayouts(new BtfLayouts(obj.btf).all(), object, values);
 }
 
-/** Read and parse a source, handing the tree to `extract` (the tree is freed afterwards). */
-async function parseSource<M>(file: string, lang: 'c' | 'go', extract: (tree: Tree) => M): Promise<M> {
+/** A source's model, with the types its headers, package or compiled object supply. */
+async function analyzeSource(file: string, lang: 'c' | 'go') {
   if (!existsSync(file)) throw new UsageError(`${path.resolve(file)}: no such file.`);
-  const tree = (await createParser(lang)).parse(readFileSync(file, 'utf8'));
-  if (!tree) throw new UsageError(`${file}: tree-sitter could not parse it.`);
-  try {
-    return extract(tree);
-  } finally {
-    tree.delete();
-  }
+  return new SourceAnalyzer().analyze(lang, readFileSync(file, 'utf8'), { file });
 }
 
 /** Layouts of a C source's structs for the BPF target, as the tree-sitter engine computes them. */
 async function sourceLayouts(file: string, values: { struct?: string; json?: boolean; target?: string }): Promise<number> {
   if (values.target && values.target !== 'bpf') throw new UsageError(`C sources are laid out for the BPF target; --target ${values.target} is for Go sources.`);
-  const model = await parseSource(file, 'c', extractCModel);
+  const model = (await analyzeSource(file, 'c')).cModel!;
   const engine = new CLayoutEngine(model);
   const structs: StructLayout[] = [];
   for (const rec of model.records) {
@@ -59,7 +50,7 @@ async function sourceLayouts(file: string, values: { struct?: string; json?: boo
 async function goLayouts(file: string, values: { struct?: string; json?: boolean; target?: string }): Promise<number> {
   const arch = values.target ?? 'amd64';
   if (arch !== 'amd64' && arch !== 'arm64') throw new UsageError(`Go layouts are for --target amd64 or arm64, not ${arch}.`);
-  const model = await parseSource(file, 'go', extractGoModel);
+  const model = (await analyzeSource(file, 'go')).goModel!;
   const engine = new GoLayoutEngine(model, arch);
   const structs: StructLayout[] = [];
   for (const s of model.structs) {

@@ -32,7 +32,7 @@ export async function lintFiles(files: string[]): Promise<FileFinding[]> {
   for (const file of files) {
     if (languageOfFile(file) !== 'c') continue;
     try {
-      await analyzer.learnC(readFileSync(file, 'utf8'));
+      await analyzer.learnC(readFileSync(file, 'utf8'), file);
     } catch {
       // unreadable: reported with its reason below
     }
@@ -46,8 +46,7 @@ export async function lintFiles(files: string[]): Promise<FileFinding[]> {
     } catch (e) {
       throw new UsageError(`${file}: ${(e as Error).message}`);
     }
-    const analysis = await analyzer.analyze(lang, text);
-    analysis.tree.delete();
+    const analysis = await analyzer.analyze(lang, text, { file });
     for (const f of analysis.findings) {
       out.push({ rule: f.rule, severity: f.severity, file: path.resolve(file), line: f.range.start.line + 1, column: f.range.start.character + 1,
         endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1, message: f.message });

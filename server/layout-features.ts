@@ -9,8 +9,8 @@ import type { CRecordDecl } from '../core/source/c-model';
 import { cStructUses } from '../core/source/c-usage';
 import type { Range } from '../core/source/range';
 
-/** What the server keeps of a document's last analysis (the tree is freed). */
-export type DocumentAnalysis = Omit<SourceAnalysis, 'tree'>;
+/** What the server keeps of a document's last analysis. */
+export type DocumentAnalysis = SourceAnalysis;
 
 const inside = (r: Range, p: Position) =>
   (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character))
@@ -54,7 +54,7 @@ export function layoutLenses(a: DocumentAnalysis): CodeLens[] {
     const seen = new Set<CRecordDecl>();
     for (const use of cStructUses(a.cModel)) {
       const rec = engine.resolveRecord(use.type);
-      if (!rec || seen.has(rec)) continue;
+      if (!rec || seen.has(rec) || !a.cModel.records.includes(rec)) continue; // a header's struct gets its lens in the header
       seen.add(rec);
       const out = engine.structLayout(rec);
       if (out.ok) lenses.push({ range: rec.nameRange, command: { title: `${layoutSummary(out.value)} — ${use.why}`, command: '' } });

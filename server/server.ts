@@ -30,8 +30,8 @@ async function validate(doc: TextDocument): Promise<void> {
   if (!lang) return;
   const version = doc.version;
   try {
-    const { tree, ...analysis } = await analyzer.analyze(lang, doc.getText());
-    tree.delete(); // the WASM heap is ours to free
+    const file = doc.uri.startsWith('file:') ? fileURLToPath(doc.uri) : undefined;
+    const analysis = await analyzer.analyze(lang, doc.getText(), { file, document: doc.uri });
     if (documents.get(doc.uri)?.version !== version) return; // a newer edit is on its way
     analyses.set(doc.uri, analysis);
     if (analysis.cModel) analyzer.learnCModel(analysis.cModel); // an edited C struct changes what Go types are compared with
@@ -54,7 +54,7 @@ async function learnWorkspaceC(roots: string[]): Promise<void> {
   const files = findCSources(roots, 2000);
   for (const f of files) {
     try {
-      await analyzer.learnC(readFileSync(f, 'utf8'));
+      await analyzer.learnC(readFileSync(f, 'utf8'), f);
     } catch (e) {
       connection.console.warn(`eBPF: skipped ${f}: ${(e as Error).message}`);
     }
@@ -114,6 +114,7 @@ documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
   analyses.delete(e.document.uri);
+  analyzer.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

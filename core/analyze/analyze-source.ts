@@ -1,21 +1,23 @@
 import type { Parser, Tree } from 'web-tree-sitter';
-import { lintCModel } from '../rules/lint-c';
+import { CLayoutEngine } from '../layout/c-layout';
+import type { StructLayout } from '../layout/types';
 import type { Finding } from '../rules/finding';
+import { checkGoCMismatch } from '../rules/go-c-mismatch';
+import { checkReflectDecode } from '../rules/go-reflect-decode';
+import { checkGoStructs } from '../rules/go-struct-rules';
+import { lintCModel } from '../rules/lint-c';
 import { extractCModel } from '../source/c-extract';
 import type { CFileModel } from '../source/c-model';
-import { createParser, type SourceLanguage } from '../source/tree-sitter';
 import { extractGoModel } from '../source/go-extract';
 import type { GoFileModel } from '../source/go-model';
 import { goStructUses, type GoStructUse } from '../source/go-usage';
-import { checkReflectDecode } from '../rules/go-reflect-decode';
-import { checkGoStructs } from '../rules/go-struct-rules';
-import { checkGoCMismatch } from '../rules/go-c-mismatch';
-import { CLayoutEngine } from '../layout/c-layout';
-import type { StructLayout } from '../layout/types';
+import { createParser, type SourceLanguage } from '../source/tree-sitter';
+import { CTypeSources } from './c-includes';
+import { GoPackageSources } from './go-packages';
+import { incrementalEdit } from './incremental-edit';
 
 export interface SourceAnalysis {
   language: SourceLanguage;
-  tree: Tree;
   cModel?: CFileModel;
   goModel?: GoFileModel;
   /** The Go structs that cross into the kernel, and why. */
@@ -23,9 +25,22 @@ export interface SourceAnalysis {
   findings: Finding[];
 }
 
+export interface AnalyzeOptions {
+  /** The file on disk: its headers, package and compiled object supply the types it does not define. */
+  file?: string;
+  /** A document identity (the editor's URI): its previous tree is kept and reparsed incrementally after an edit. */
+  document?: string;
+}
+
 /** Parses documents with tree-sitter and runs the rules of their language; shared by the language server and the CLI. */
 export class SourceAnalyzer {
-  private parsers = new Map<SourceLanguage, Promise<Parser>>();
+  private readonly parsers = new Map<SourceLanguage, Promise<Parser>>();
+  private readonly documents = new Map<string, { language: SourceLanguage; text: string; tree: Tree }>();
+  private readonly cTypes = new CTypeSources((text) => this.extract('c', text, extractCModel));
+  private readonly goPackages = new GoPackageSources((text) => this.extract('go', text, extractGoModel));
+
+  /** C struct layouts the Go rules compare against (from the workspace's C sources), by struct name. */
+  readonly cStructs = new Map<string, StructLayout>();
 
   private parser(lang: SourceLanguage): Promise<Parser> {
     let p = this.parsers.get(lang);
@@ -36,16 +51,21 @@ export class SourceAnalyzer {
     return p;
   }
 
-  /** C struct layouts the Go rules compare against (from the workspace's C sources), by struct name. */
-  cStructs = new Map<string, StructLayout>();
+  private async extract<M>(lang: SourceLanguage, text: string, from: (tree: Tree) => M): Promise<M | null> {
+    const tree = (await this.parser(lang)).parse(text);
+    if (!tree) return null;
+    try {
+      return from(tree);
+    } finally {
+      tree.delete();
+    }
+  }
 
   /** Learn the layouts of a C source's structs, for go-c-mismatch. */
-  async learnC(text: string): Promise<void> {
-    const parser = await this.parser('c');
-    const tree = parser.parse(text);
-    if (!tree) return;
-    const model = extractCModel(tree);
-    tree.delete();
+  async learnC(text: string, file?: string): Promise<void> {
+    const model = await this.extract('c', text, extractCModel);
+    if (!model) return;
+    if (file) await this.resolveC(file, model);
     this.learnCModel(model);
   }
 
@@ -59,17 +79,49 @@ export class SourceAnalyzer {
     }
   }
 
-  async analyze(language: SourceLanguage, text: string): Promise<SourceAnalysis> {
+  private async resolveC(file: string, model: CFileModel): Promise<void> {
+    model.headers = await this.cTypes.includedHeaders(file, model);
+    model.btf = this.cTypes.btfFor(file, model);
+  }
+
+  /** Parse (incrementally for a known document), run the whole tree through `use`, and keep or free the tree. */
+  private async withTree<T>(language: SourceLanguage, text: string, document: string | undefined, use: (tree: Tree) => T): Promise<T> {
     const parser = await this.parser(language);
-    const tree = parser.parse(text);
-    if (!tree) throw new Error(`tree-sitter could not parse this ${language} document`);
-    if (language === 'c') {
-      const cModel = extractCModel(tree);
-      return { language, tree, cModel, findings: lintCModel(cModel) };
+    const prev = document ? this.documents.get(document) : undefined;
+    let old: Tree | undefined;
+    if (prev && prev.language === language) {
+      old = prev.tree;
+      old.edit(incrementalEdit(prev.text, text));
     }
-    const goModel = extractGoModel(tree);
-    const { uses, sites } = goStructUses(tree, goModel);
-    return { language, tree, goModel, goUses: uses, findings: [...checkGoStructs(goModel, uses, this.cStructs), ...checkGoCMismatch(goModel, uses, this.cStructs),
+    const tree = parser.parse(text, old);
+    if (!tree) throw new Error(`tree-sitter could not parse this ${language} document`);
+    prev?.tree.delete();
+    if (document) this.documents.set(document, { language, text, tree });
+    try {
+      return use(tree);
+    } finally {
+      if (!document) tree.delete();
+    }
+  }
+
+  /** Free what is kept for a closed document. */
+  forget(document: string): void {
+    this.documents.get(document)?.tree.delete();
+    this.documents.delete(document);
+  }
+
+  async analyze(language: SourceLanguage, text: string, opts: AnalyzeOptions = {}): Promise<SourceAnalysis> {
+    if (language === 'c') {
+      const cModel = await this.withTree('c', text, opts.document, extractCModel);
+      if (opts.file) await this.resolveC(opts.file, cModel);
+      return { language, cModel, findings: lintCModel(cModel) };
+    }
+    const { goModel, uses, sites } = await this.withTree('go', text, opts.document, (tree) => {
+      const model = extractGoModel(tree);
+      return { goModel: model, ...goStructUses(tree, model) };
+    });
+    if (opts.file) await this.goPackages.resolve(opts.file, goModel);
+    return { language, goModel, goUses: uses, findings: [...checkGoStructs(goModel, uses, this.cStructs), ...checkGoCMismatch(goModel, uses, this.cStructs),
       ...checkReflectDecode(goModel, sites)] };
   }
 }

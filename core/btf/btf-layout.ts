@@ -1,5 +1,5 @@
 import { gaps, mergeRanges, shift } from '../layout/byte-ranges';
-import type { FieldLayout, StructLayout } from '../layout/types';
+import type { FieldLayout, StructLayout, TypeLayout } from '../layout/types';
 import type { Btf, BtfType } from './btf-reader';
 
 const MODIFIERS = new Set(['TYPEDEF', 'VOLATILE', 'CONST', 'RESTRICT', 'TYPE_TAG']);
@@ -115,6 +115,26 @@ export class BtfLayouts {
     const size = t.sizeOrType;
     const holes = gaps(this.coveredOf(t.id), size).map(([a, b]) => ({ offset: a, size: b - a, trailing: b === size && a > 0 }));
     return { name: this.typeName(t.id), language: 'c', size, align: this.alignOf(t.id), fields, holes };
+  }
+
+  private byName?: Map<string, BtfType>;
+
+  /**
+   * The layout of a named struct, union or typedef (`struct:name`, `union:name`, `typedef:name`), for types a source
+   * uses but does not define. Undefined when the BTF has no such type.
+   */
+  layoutByName(kind: 'struct' | 'union' | 'typedef', name: string): TypeLayout | undefined {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const t of this.btf.types) {
+        if (!t.name || !['STRUCT', 'UNION', 'TYPEDEF'].includes(t.kind)) continue;
+        const key = `${t.kind.toLowerCase()}:${t.name}`;
+        if (!this.byName.has(key)) this.byName.set(key, t);
+      }
+    }
+    const t = this.byName.get(`${kind}:${name}`);
+    if (!t) return undefined;
+    return { size: this.sizeOf(t.id), align: this.alignOf(t.id), covered: this.coveredOf(t.id) };
   }
 
   /** Every struct and union of the object, named ones first. */

@@ -53,6 +53,13 @@ export function isBpfSource(file: string): boolean {
   return file.endsWith('.c');
 }
 
+/** Where buildBpfSource puts the object of a source by default: a cache directory keyed by the source's path. */
+export function cachedObjectPath(source: string): string {
+  const abs = path.resolve(source);
+  const key = createHash('sha256').update(abs).digest('hex').slice(0, 12);
+  return path.join(buildCacheDir(), 'build', key, path.basename(abs).replace(/\.c$/, '') + '.o');
+}
+
 /**
  * Compile one eBPF C source with `clang -g -O2 -target bpf`. The object lands in a cache directory keyed by
  * the source path, so sources are never polluted and repeated builds overwrite the same file.
@@ -61,10 +68,8 @@ export async function buildBpfSource(source: string, opts: BuildOptions = {}): P
   const abs = path.resolve(source);
   if (!existsSync(abs)) throw new EbpfError('file-not-found', `${abs}: no such file.`);
   if (!statSync(abs).isFile()) throw new EbpfError('usage', `${abs} is not a file.`);
-  const key = createHash('sha256').update(abs).digest('hex').slice(0, 12);
-  const outDir = path.resolve(opts.outDir ?? path.join(buildCacheDir(), 'build', key)); // clang runs in the source's directory
-  mkdirSync(outDir, { recursive: true });
-  const object = path.join(outDir, path.basename(abs).replace(/\.c$/, '') + '.o');
+  const object = opts.outDir ? path.join(path.resolve(opts.outDir), path.basename(abs).replace(/\.c$/, '') + '.o') : cachedObjectPath(abs);
+  mkdirSync(path.dirname(object), { recursive: true });
 
   const includes = ['-I', path.dirname(abs), ...multiarchIncludes()];
   if (includesVmlinuxHeader(readFileSync(abs, 'utf8')) && !existsSync(path.join(path.dirname(abs), 'vmlinux.h'))) {

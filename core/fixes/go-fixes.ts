@@ -62,7 +62,7 @@ export function goHostLayoutFix(model: GoFileModel, s: GoStructDecl): Fix | null
     const indent = first ? src.indentOf(first.declRange.start.line) : `${src.indentOf(s.range.start.line)}\t`;
     edits.push({ range: { start: at, end: at }, newText: `\n${indent}_ structs.HostLayout` });
   }
-  if (!model.imports.includes('structs')) {
+  if (!model.imports.some((i) => i.path === 'structs')) {
     const a = model.importAnchor;
     const text = a.style === 'group' ? '\n\t"structs"' : a.style === 'single' ? '\nimport "structs"' : '\n\nimport "structs"';
     edits.push({ range: { start: a.at, end: a.at }, newText: text });

@@ -16,14 +16,54 @@ export class CLayoutEngine {
   constructor(private readonly model: CFileModel) {}
 
   findRecord(tag: 'struct' | 'union', name: string): CRecordDecl | undefined {
-    return this.model.records.find((r) => r.tag === tag && (r.name === name || r.typedefName === name));
+    const match = (r: CRecordDecl) => r.tag === tag && (r.name === name || r.typedefName === name);
+    for (const m of this.scope) {
+      const rec = m.records.find(match);
+      if (rec) return rec;
+    }
+    return undefined;
+  }
+
+  /** The file, then the headers it includes: one translation unit, one namespace. */
+  private get scope(): CFileModel[] {
+    return [this.model, ...(this.model.headers ?? [])];
+  }
+
+  private typedef(name: string): CTypeRef | undefined {
+    for (const m of this.scope) {
+      const t = m.typedefs.get(name);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  private constant(name: string): number | null {
+    for (const m of this.scope) {
+      const n = m.constants.get(name);
+      if (n !== undefined) return n;
+    }
+    return null;
+  }
+
+  /** A layout from BTF, for a type no source defines. */
+  private external(kind: 'struct' | 'union' | 'typedef', name: string): TypeLayout | undefined {
+    for (const b of this.model.btf ?? []) {
+      const l = b.layout(kind, name);
+      if (l) return l;
+    }
+    return undefined;
+  }
+
+  private get where(): string {
+    const btf = (this.model.btf ?? []).map((b) => b.origin);
+    return `this file${this.model.headers?.length ? ', the headers it includes' : ''}${btf.length ? ` or ${btf.join(', ')}` : ''}`;
   }
 
   /** Resolve a `struct k` / typedef reference to its definition in this file. */
   resolveRecord(type: CTypeRef): CRecordDecl | undefined {
     if (type.kind === 'record') return type.def ?? (type.name ? this.findRecord(type.tag, type.name) : undefined);
     if (type.kind === 'named') {
-      const td = this.model.typedefs.get(type.name);
+      const td = this.typedef(type.name);
       return td ? this.resolveRecord(td) : undefined;
     }
     return undefined;
@@ -36,26 +76,31 @@ export class CLayoutEngine {
       case 'enum':
         return { ...ENUM, covered: [[0, ENUM.size]] };
       case 'array': {
-        if (type.length === null) throw new Unresolved(`array size '${type.lengthText || '(flexible)'}' is not a constant this file defines`);
+        const length = type.length ?? this.constant(type.lengthText);
+        if (length === null) throw new Unresolved(`array size '${type.lengthText || '(flexible)'}' is not a constant ${this.where} defines`);
         const el = this.typeLayout(type.of, seen);
-        const size = el.size * type.length;
+        const size = el.size * length;
         const full = el.covered.length === 1 && el.covered[0][0] === 0 && el.covered[0][1] === el.size;
         const covered: [number, number][] = [];
         if (full || size > MAX_ARRAY_PATTERN) covered.push([0, size]);
-        else for (let i = 0; i < type.length; i++) covered.push(...shift(el.covered, i * el.size));
+        else for (let i = 0; i < length; i++) covered.push(...shift(el.covered, i * el.size));
         return { size, align: el.align, covered: mergeRanges(covered) };
       }
       case 'record': {
         const rec = this.resolveRecord(type);
-        if (!rec) throw new Unresolved(`${type.tag} ${type.name ?? '(anonymous)'} is not defined in this file`);
-        return this.recordLayout(rec).layout;
+        if (rec) return this.recordLayout(rec).layout;
+        const btf = type.name ? this.external(type.tag, type.name) : undefined;
+        if (btf) return btf;
+        throw new Unresolved(`${type.tag} ${type.name ?? '(anonymous)'} is not defined in ${this.where}`);
       }
       case 'named': {
         const scalar = BPF_SCALARS.get(type.name);
         if (scalar) return { ...scalar, covered: [[0, scalar.size]] };
-        const td = this.model.typedefs.get(type.name);
+        const td = this.typedef(type.name);
         if (td && !seen.has(type.name)) return this.typeLayout(td, new Set(seen).add(type.name));
-        throw new Unresolved(`type '${type.name}' is not defined in this file`);
+        const btf = this.external('typedef', type.name);
+        if (btf) return btf;
+        throw new Unresolved(`type '${type.name}' is not defined in ${this.where}`);
       }
     }
   }

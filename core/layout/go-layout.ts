@@ -37,11 +37,37 @@ export class GoLayoutEngine {
 
   constructor(private readonly model: GoFileModel, readonly arch: GoArch = 'amd64') {}
 
-  private named(name: string, pkg?: string): GoTypeRef | GoStructDecl | null {
-    if (pkg) return null;
-    const s = this.model.structs.find((x) => x.name === name);
-    if (s) return s;
-    return this.model.defined.get(name) ?? null;
+  /** This file and the other files of its package: one namespace. */
+  private get scope(): GoFileModel[] {
+    return [this.model, ...(this.model.siblings ?? [])];
+  }
+
+  private named(name: string): GoTypeRef | GoStructDecl | null {
+    for (const m of this.scope) {
+      const s = m.structs.find((x) => x.name === name);
+      if (s) return s;
+      const d = m.defined.get(name);
+      if (d) return d;
+    }
+    return null;
+  }
+
+  private constant(name: string): number | null {
+    for (const m of this.scope) {
+      const n = m.constants.get(name);
+      if (n !== undefined) return n;
+    }
+    return null;
+  }
+
+  /** An engine for an imported package of the module, which lays out its own types. */
+  private foreign(pkg: string): GoLayoutEngine | null {
+    const files = this.model.packages?.get(pkg);
+    return files && files.length > 0 ? new GoLayoutEngine({ ...files[0], siblings: files.slice(1), packages: undefined }, this.arch) : null;
+  }
+
+  private get where(): string {
+    return this.model.siblings?.length ? 'this package' : 'this file';
   }
 
   typeLayout(t: GoTypeRef): TypeLayout {
@@ -51,19 +77,25 @@ export class GoLayoutEngine {
         if (t.pkg === 'unsafe' && t.name === 'Pointer') return { ...REFERENCE.pointer, covered: [[0, 8]] };
         const scalar = !t.pkg ? SCALARS[t.name] : undefined;
         if (scalar) return { ...scalar, covered: [[0, scalar.size]] };
-        const decl = this.named(t.name, t.pkg);
-        if (!decl) throw new Unresolved(`type ${t.pkg ? `${t.pkg}.` : ''}${t.name} is not declared in this file`);
+        if (t.pkg) {
+          const other = this.foreign(t.pkg);
+          if (!other) throw new Unresolved(`type ${t.pkg}.${t.name} is from a package outside this module (or not found)`);
+          return other.typeLayout({ kind: 'named', name: t.name });
+        }
+        const decl = this.named(t.name);
+        if (!decl) throw new Unresolved(`type ${t.name} is not declared in ${this.where}`);
         if ('fields' in decl && 'nameRange' in decl) return this.structLayoutOf(decl.name, decl.fields).layout;
         if (this.active.has(t.name)) throw new Unresolved(`type ${t.name} refers to itself`);
         this.active.add(t.name);
         try { return this.typeLayout(decl as GoTypeRef); } finally { this.active.delete(t.name); }
       }
       case 'array': {
-        if (t.length === null) throw new Unresolved(`array length ${t.lengthText} is not a constant of this file`);
+        const length = t.length ?? this.constant(t.lengthText);
+        if (length === null) throw new Unresolved(`array length ${t.lengthText} is not a constant of ${this.where}`);
         const el = this.typeLayout(t.of);
         const covered: [number, number][] = [];
-        for (let i = 0; i < Math.min(t.length, 4096); i++) covered.push(...shift(el.covered, i * el.size));
-        return { size: el.size * t.length, align: el.align, covered: t.length > 4096 ? [[0, el.size * t.length]] : mergeRanges(covered) };
+        for (let i = 0; i < Math.min(length, 4096); i++) covered.push(...shift(el.covered, i * el.size));
+        return { size: el.size * length, align: el.align, covered: length > 4096 ? [[0, el.size * length]] : mergeRanges(covered) };
       }
       case 'struct': return this.structLayoutOf('struct{…}', t.fields).layout;
       default: {
@@ -107,15 +139,20 @@ export class GoLayoutEngine {
         if (t.pkg === 'structs' && t.name === 'HostLayout') return { size: 0 };
         if (!t.pkg && BINARY_FIXED.has(t.name)) return { size: SCALARS[t.name].size };
         if (!t.pkg && SCALARS[t.name]) return { reason: `${path || 'it'} is ${t.name}, whose size encoding/binary cannot know` };
-        const decl = this.named(t.name, t.pkg);
-        if (!decl) return { reason: `${path || 'it'} has type ${t.name}, not declared in this file` };
+        if (t.pkg) {
+          const other = this.foreign(t.pkg);
+          return other ? other.binarySize({ kind: 'named', name: t.name }, path) : { reason: `${path || 'it'} has type ${t.pkg}.${t.name}, from a package outside this module` };
+        }
+        const decl = this.named(t.name);
+        if (!decl) return { reason: `${path || 'it'} has type ${t.name}, not declared in ${this.where}` };
         if ('fields' in decl && 'nameRange' in decl) return this.binarySize({ kind: 'struct', fields: decl.fields }, path);
         return this.binarySize(decl as GoTypeRef, path);
       }
       case 'array': {
-        if (t.length === null) return { reason: `${path} has a non-constant length` };
+        const length = t.length ?? this.constant(t.lengthText);
+        if (length === null) return { reason: `${path} has a non-constant length` };
         const el = this.binarySize(t.of, `${path}[i]`);
-        return 'size' in el ? { size: el.size * t.length } : el;
+        return 'size' in el ? { size: el.size * length } : el;
       }
       case 'struct': {
         let total = 0;

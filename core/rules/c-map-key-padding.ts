@@ -12,6 +12,12 @@ const HASHED_KEY_MAPS = new Set([
   'BPF_MAP_TYPE_HASH_OF_MAPS',
 ]);
 
+/** ` (defined in common.h)` for a struct from an included header: the finding sits at its use in this file. */
+export function headerNote(model: CFileModel, rec: CRecordDecl): string {
+  const header = model.headers?.find((h) => h.records.includes(rec));
+  return header?.file ? ` (defined in ${header.file.split('/').pop()})` : '';
+}
+
 export function describeHoles(holes: Hole[]): string {
   return holes.map((h) => `${h.size} byte${h.size === 1 ? '' : 's'} at offset ${h.offset}${h.trailing ? ' (trailing)' : ''}`).join(', ');
 }
@@ -36,18 +42,18 @@ export function checkMapKeyPadding(model: CFileModel): Finding[] {
     const structLayout = layout.value;
     const { name, size, holes } = structLayout;
     const padding = holes.reduce((n, h) => n + h.size, 0);
-    const definedHere = rec.name !== null || rec.typedefName !== undefined;
+    const definedHere = (rec.name !== null || rec.typedefName !== undefined) && model.records.includes(rec);
     const names = maps.map((m) => `'${m.name}'`);
     findings.push({
       rule: RULE_ID,
       severity: 'warning',
       range: definedHere ? rec.nameRange : maps[0].keyRange ?? maps[0].range,
-      message: `${name} is the key of hash map${maps.length > 1 ? 's' : ''} ${names.join(', ')} but has ${padding} padding byte${padding === 1 ? '' : 's'} `
+      message: `${name}${headerNote(model, rec)} is the key of hash map${maps.length > 1 ? 's' : ''} ${names.join(', ')} but has ${padding} padding byte${padding === 1 ? '' : 's'} `
         + `in ${holes.length} hole${holes.length === 1 ? '' : 's'}: ${describeHoles(holes)} (size ${size}). `
         + 'The kernel hashes every key byte, so garbage in the padding makes lookups miss. '
         + 'Reorder the fields, add explicit padding members, or zero the key with __builtin_memset before filling it.',
       related: maps.filter((m) => m.keyRange).map((m) => ({ message: `used as the key of '${m.name}' (${m.mapType})`, range: m.keyRange! })),
-      fixes: () => cStructFixes(model, rec, structLayout),
+      fixes: definedHere ? () => cStructFixes(model, rec, structLayout) : undefined,
     });
   }
   return findings;

@@ -2,7 +2,7 @@ import { cStructFixes } from '../fixes/c-fixes';
 import { CLayoutEngine } from '../layout/c-layout';
 import type { CFileModel, CRecordDecl } from '../source/c-model';
 import { cStructUses } from '../source/c-usage';
-import { describeHoles } from './c-map-key-padding';
+import { describeHoles, headerNote } from './c-map-key-padding';
 import type { Finding } from './finding';
 
 export const RULE_ID = 'c-map-value-padding';
@@ -23,15 +23,16 @@ export function checkMapValuePadding(model: CFileModel): Finding[] {
     const layout = engine.structLayout(rec);
     if (!layout.ok || layout.value.holes.length === 0) continue;
     const value = layout.value;
+    const definedHere = (rec.name !== null || rec.typedefName !== undefined) && model.records.includes(rec);
     const what = use.role === 'event' ? `is ${use.why}` : `is the value of map '${use.mapName}'`;
     findings.push({
       rule: RULE_ID,
       severity: 'info',
-      range: rec.name !== null || rec.typedefName !== undefined ? rec.nameRange : use.range,
-      message: `${value.name} ${what} and has padding (${describeHoles(value.holes)}): user space reads those bytes too, `
+      range: definedHere ? rec.nameRange : use.range,
+      message: `${value.name}${headerNote(model, rec)} ${what} and has padding (${describeHoles(value.holes)}): user space reads those bytes too, `
         + 'so zero it before filling it (or add explicit padding members), and give the Go type the same holes as `_ [N]byte` fields.',
       related: [{ message: use.role === 'event' ? use.why : `used as the value of '${use.mapName}'`, range: use.range }],
-      fixes: () => cStructFixes(model, rec, value),
+      fixes: definedHere ? () => cStructFixes(model, rec, value) : undefined,
     });
   }
   return findings;

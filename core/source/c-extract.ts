@@ -1,7 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { BPF_SCALARS, MAX_ALIGN } from '../layout/c-primitives';
 import type { CFieldDecl, CFileModel, CMapDecl, CMapRole, CRecordDecl, CTypeRef } from './c-model';
-import { positionAt, rangeOf } from './range';
+import { positionAt, rangeOf, type Range } from './range';
 
 /** Normalise `unsigned`, `long int`, `signed char`... to the spelling the primitive table uses. */
 function sizedTypeName(node: Node): string {
@@ -14,6 +14,7 @@ function sizedTypeName(node: Node): string {
 function attributeValues(node: Node): { packed: boolean; aligned?: number } {
   let packed = false;
   let aligned: number | undefined;
+  if (!node.text.includes('__attribute__')) return { packed }; // the common case, without walking the children
   for (const attr of node.children.filter((c): c is Node => c !== null && c.type === 'attribute_specifier')) {
     const text = attr.text;
     if (/\b__packed__\b|\bpacked\b/.test(text)) packed = true;
@@ -76,7 +77,7 @@ class Extractor {
   private vars = new Map<string, CTypeRef>();
 
   constructor(source: string) {
-    this.model = { source, events: [], records: [], typedefs: new Map(), constants: new Map(), maps: [] };
+    this.model = { source, events: [], records: [], typedefs: new Map(), constants: new Map(), maps: [], includes: [] };
   }
 
   typeOfSpecifier(node: Node, displayName?: string): CTypeRef {
@@ -154,7 +155,7 @@ class Extractor {
       const typeText = specifierText(typeNode);
       const fattrs = attributeValues(fd);
       const declarators = fd.childrenForFieldName('declarator').filter((d): d is Node => d !== null);
-      const bitClauses = fd.children.filter((c): c is Node => c !== null && c.type === 'bitfield_clause');
+      const bitClauses = fd.text.includes(':') ? fd.children.filter((c): c is Node => c !== null && c.type === 'bitfield_clause') : [];
       if (declarators.length === 0) {
         // an anonymous struct/union member, or an unnamed bitfield
         const bit = bitClauses[0];
@@ -180,35 +181,42 @@ class Extractor {
     return rec;
   }
 
-  /** Record a BTF map definition; false when the anonymous struct is not one. */
+  /**
+   * Record a BTF map definition; false when the anonymous struct is not one. The macros are read from the body's text:
+   * tree-sitter cannot parse some of them (`sizeof(...)` arguments end in ERROR nodes), and text is faster to scan.
+   */
   mapDecl(decl: Node, spec: Node): boolean {
     const body = spec.childForFieldName('body');
-    if (!body) return false;
-    const macros = body.descendantsOfType('macro_type_specifier').filter((m): m is Node => m !== null);
-    if (!macros.some((m) => /^__(uint|type|array|ulong)\b/.test(m.text))) return false;
+    const text = body?.text ?? '';
+    if (!body || !/__(uint|type|array|ulong)\s*\(/.test(text)) return false;
     const declarator = decl.childForFieldName('declarator');
     const name = declarator ? this.declare(declarator, { kind: 'named', name: 'map' }).name : null;
     if (!name) return false;
     const map: CMapDecl = { name, mapType: null, key: null, keyText: null, keyRange: null, value: null, valueText: null, valueRange: null, range: rangeOf(decl) };
-    for (const m of macros) {
-      // `__uint(key_size, sizeof(struct k))` parses with its last `)` in an ERROR node: the closing paren is optional
-      const call = /^(__\w+)\s*\(\s*(\w+)\s*,\s*([\s\S]*?)\)?$/.exec(m.text);
-      if (!call) continue;
-      const [, macro, field, arg] = call;
-      if (macro === '__uint' && field === 'type') map.mapType = arg.trim();
-      if (macro === '__type' && (field === 'key' || field === 'value')) this.setMapType(map, field, arg.trim(), m);
+    const at = (offset: number) => {
+      const before = text.slice(0, offset);
+      const lines = before.split('\n');
+      const start = body.startPosition;
+      return lines.length === 1 ? { line: start.row, character: start.column + offset } : { line: start.row + lines.length - 1, character: lines[lines.length - 1].length };
+    };
+    for (const m of text.matchAll(/__(uint|type)\s*\(\s*(\w+)\s*,\s*([^;]*?)\)\s*;/g)) {
+      const [, macro, field, rawArg] = m;
+      const arg = rawArg.trim();
+      const range = { start: at(m.index), end: at(m.index + m[0].replace(/\s*;$/, '').length) };
+      if (macro === 'uint' && field === 'type') map.mapType = arg;
+      if (macro === 'type' && (field === 'key' || field === 'value')) this.setMapType(map, field, arg, range);
       const sized = /^(key|value)_size$/.exec(field);
-      const of = macro === '__uint' && sized ? this.sizeofType(arg.trim()) : null;
-      if (sized && of && !map[sized[1] as CMapRole]) this.setMapType(map, sized[1] as CMapRole, of, m);
+      const of = macro === 'uint' && sized ? this.sizeofType(arg) : null;
+      if (sized && of && !map[sized[1] as CMapRole]) this.setMapType(map, sized[1] as CMapRole, of, range);
     }
     this.model.maps.push(map);
     return true;
   }
 
-  private setMapType(map: CMapDecl, role: CMapRole, text: string, node: Node): void {
+  private setMapType(map: CMapDecl, role: CMapRole, text: string, range: Range): void {
     map[role] = parseTypeText(text);
     map[`${role}Text`] = text;
-    map[`${role}Range`] = rangeOf(node);
+    map[`${role}Range`] = range;
   }
 
   /** The type a `sizeof(...)` names: `sizeof(struct k)`, `sizeof(key_t)`, `sizeof(*e)` or `sizeof(e)` for a variable. */
@@ -282,6 +290,11 @@ class Extractor {
 
   walk(node: Node): void {
     switch (node.type) {
+      case 'preproc_include': {
+        const p = node.childForFieldName('path');
+        if (p) this.model.includes.push({ path: p.text.slice(1, -1), system: p.type === 'system_lib_string' });
+        break;
+      }
       case 'preproc_def': {
         const value = node.childForFieldName('value')?.text.trim();
         const name = node.childForFieldName('name')?.text;

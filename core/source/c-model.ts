@@ -58,7 +58,16 @@ export interface CEventUse {
   range: Range;
 }
 
+/** Layouts of types a file uses but does not define, read from BTF (the file's compiled object, the kernel's). */
+export interface ExternalLayouts {
+  /** Where the layouts come from, for messages: `examples/x.bpf.o`, `the kernel's BTF`. */
+  origin: string;
+  layout(kind: 'struct' | 'union' | 'typedef', name: string): { size: number; align: number; covered: [number, number][] } | undefined;
+}
+
 export interface CFileModel {
+  /** The file on disk, when known (headers always have one). */
+  file?: string;
   /** The text the model was extracted from; fixes read indentation and comments from it. */
   source: string;
   /** Structs sent to user space by bpf_ringbuf_output/reserve and bpf_perf_event_output. */
@@ -68,4 +77,10 @@ export interface CFileModel {
   /** `#define NAME <integer>` constants, for array sizes. */
   constants: Map<string, number>;
   maps: CMapDecl[];
+  /** `#include "x.h"` (quoted) and `#include <x.h>` (system), in order. */
+  includes: { path: string; system: boolean }[];
+  /** Headers this file includes (transitively) that were found and parsed: their types are this file's too. */
+  headers?: CFileModel[];
+  /** BTF to resolve what neither the file nor its headers define. */
+  btf?: ExternalLayouts[];
 }

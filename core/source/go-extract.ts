@@ -67,7 +67,8 @@ class GoExtractor {
       }
       for (const spec of node.descendantsOfType('import_spec')) {
         const p = spec?.childForFieldName('path')?.text.replace(/^["`]|["`]$/g, '');
-        if (p) this.model.imports.push(p);
+        const alias = spec?.childForFieldName('name')?.text;
+        if (p) this.model.imports.push({ path: p, name: alias ?? p.split('/').pop()! });
       }
       return;
     }

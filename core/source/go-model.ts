@@ -41,12 +41,16 @@ export interface GoFileModel {
   /** The text the model was extracted from; fixes read indentation and comments from it. */
   source: string;
   pkg: string;
-  /** Import paths, unquoted. */
-  imports: string[];
+  /** Imports: the path unquoted, and the name the file uses for the package (the alias, or the path's last element). */
+  imports: { name: string; path: string }[];
   importAnchor: GoImportAnchor;
   structs: GoStructDecl[];
   /** `type X uint32` and other non-struct type declarations, by name. */
   defined: Map<string, GoTypeRef>;
   /** Integer constants, for array lengths. */
   constants: Map<string, number>;
+  /** The package's other files (same directory and package clause): their types are this file's too. */
+  siblings?: GoFileModel[];
+  /** Imported packages of the module (by the name this file uses), for `pkg.Type` fields. */
+  packages?: Map<string, GoFileModel[]>;
 }

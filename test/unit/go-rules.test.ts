@@ -6,7 +6,6 @@ import { applyEdits } from '../../core/fixes/text-edit';
 const analyzer = new SourceAnalyzer();
 async function findings(src: string) {
   const a = await analyzer.analyze('go', src);
-  a.tree.delete();
   return a.findings.map((f) => ({ rule: f.rule, line: f.range.start.line, message: f.message }));
 }
 
@@ -50,7 +49,6 @@ describe('go-c-mismatch', () => {
     const a = new SourceAnalyzer();
     await a.learnC(C);
     const r = await a.analyze('go', go);
-    r.tree.delete();
     return r.findings.filter((f) => f.rule === 'go-c-mismatch');
   }
 
@@ -75,7 +73,6 @@ describe('go-reflect-decode', () => {
   const RB = 'package main\n\nimport (\n\t"bytes"\n\t"encoding/binary"\n\t"encoding/json"\n\n\t"github.com/cilium/ebpf"\n\t"github.com/cilium/ebpf/ringbuf"\n)\n\n';
   const decode = async (src: string) => {
     const a = await analyzer.analyze('go', src);
-    a.tree.delete();
     return a.findings.filter((f) => f.rule === 'go-reflect-decode');
   };
 

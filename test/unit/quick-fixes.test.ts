@@ -103,7 +103,6 @@ async function fixesOf(c: Case) {
   const analyzer = new SourceAnalyzer();
   if (c.learnC) await analyzer.learnC(c.learnC);
   const a = await analyzer.analyze(c.lang, c.src);
-  a.tree.delete();
   return { analyzer, findings: a.findings.filter((f) => f.rule === c.rule) };
 }
 
@@ -119,7 +118,6 @@ describe('quick fixes (table)', () => {
       const fixed = applyEdits(c.src, fix.edits);
       assert.equal(fixed, c.want);
       const again = await analyzer.analyze(c.lang, fixed);
-      again.tree.delete();
       assert.equal(again.findings.some((f) => f.rule === c.rule), !c.resolves, `${c.rule} after the fix`);
     });
   }
@@ -149,7 +147,6 @@ describe('quick fixes (table)', () => {
       let t = btf.type(btf.types.find((x) => x.kind === 'VAR' && x.name === 'fixed_case')!.sizeOrType)!;
       while (t.kind === 'TYPEDEF') t = btf.type(t.sizeOrType)!;
       const ours = (await new SourceAnalyzer().analyze('c', c.want));
-      ours.tree.delete();
       const rec = ours.cModel!.records.find((r) => type === `struct ${r.name}` || r.typedefName === type)!;
       const mine = new CLayoutEngine(ours.cModel!).structLayout(rec);
       assert.ok(mine.ok);

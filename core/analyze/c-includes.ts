@@ -1,0 +1,121 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Btf } from '../btf/btf-reader';
+import { BtfLayouts } from '../btf/btf-layout';
+import { cachedObjectPath } from '../build/clang';
+import { ElfFile } from '../elf/elf-reader';
+import type { CFileModel, ExternalLayouts } from '../source/c-model';
+
+const MAX_DEPTH = 16;
+/** Larger headers (vmlinux.h is tens of megabytes) are not parsed: their types come from BTF. */
+const MAX_HEADER_BYTES = 2_000_000;
+const KERNEL_BTF = '/sys/kernel/btf/vmlinux';
+
+interface Cached<T> { mtimeMs: number; size: number; value: T }
+
+/**
+ * Where a C file's foreign types come from: the headers it includes (parsed, transitively, cached by mtime), the BTF
+ * of its compiled object (next to it, or where `verify` builds it), and the kernel's BTF when it includes vmlinux.h.
+ */
+export class CTypeSources {
+  private readonly headers = new Map<string, Cached<CFileModel | null>>();
+  private readonly objects = new Map<string, Cached<ExternalLayouts | null>>();
+
+  constructor(private readonly parse: (text: string) => Promise<CFileModel | null>) {}
+
+  private fresh<T>(cache: Map<string, Cached<T>>, file: string): Cached<T> | undefined {
+    try {
+      const st = statSync(file);
+      const hit = cache.get(file);
+      return hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size ? hit : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async header(file: string): Promise<CFileModel | null> {
+    const hit = this.fresh(this.headers, file);
+    if (hit) return hit.value;
+    let model: CFileModel | null = null;
+    try {
+      const st = statSync(file);
+      if (st.isFile() && st.size <= MAX_HEADER_BYTES) model = await this.parse(readFileSync(file, 'utf8'));
+      if (model) model.file = file;
+      this.headers.set(file, { mtimeMs: st.mtimeMs, size: st.size, value: model });
+    } catch {
+      // unreadable: its types stay unknown, and the layout says which
+    }
+    return model;
+  }
+
+  /** Quoted includes, found next to the including file: its headers, and theirs, once each. */
+  async includedHeaders(file: string, model: CFileModel): Promise<CFileModel[]> {
+    const out: CFileModel[] = [];
+    const seen = new Set<string>([path.resolve(file)]);
+    const visit = async (from: string, m: CFileModel, depth: number) => {
+      if (depth > MAX_DEPTH) return;
+      for (const inc of m.includes) {
+        if (inc.system || path.basename(inc.path) === 'vmlinux.h') continue;
+        const target = path.resolve(path.dirname(from), inc.path);
+        if (seen.has(target) || !existsSync(target)) continue;
+        seen.add(target);
+        const h = await this.header(target);
+        if (!h) continue;
+        out.push(h);
+        await visit(target, h, depth + 1);
+      }
+    };
+    await visit(file, model, 0);
+    return out;
+  }
+
+  private btfOf(file: string, origin: string): ExternalLayouts | null {
+    const hit = this.fresh(this.objects, file);
+    if (hit) return hit.value;
+    let value: ExternalLayouts | null = null;
+    try {
+      const st = statSync(file);
+      const data = readFileSync(file);
+      let btf: Btf;
+      if (file === KERNEL_BTF) btf = new Btf(data);
+      else {
+        const elf = new ElfFile(data);
+        const section = elf.section('.BTF');
+        if (!section) throw new Error('no .BTF');
+        btf = new Btf(elf.data(section));
+      }
+      const layouts = new BtfLayouts(btf);
+      value = { origin, layout: (kind, name) => layouts.layoutByName(kind, name) };
+      this.objects.set(file, { mtimeMs: st.mtimeMs, size: st.size, value });
+    } catch {
+      // no object, or one without BTF: nothing to resolve from
+    }
+    return value;
+  }
+
+  /** BTF for the file: its object built no earlier than the source was changed, then the kernel's for vmlinux.h users. */
+  btfFor(file: string, model: CFileModel): ExternalLayouts[] {
+    const out: ExternalLayouts[] = [];
+    const abs = path.resolve(file);
+    let sourceTime = 0;
+    try { sourceTime = statSync(abs).mtimeMs; } catch { /* an unsaved document: any object will do */ }
+    const base = abs.replace(/\.c$/, '');
+    for (const candidate of [`${base}.o`, `${base}.bpf.o`, cachedObjectPath(abs)]) {
+      try {
+        if (statSync(candidate).mtimeMs < sourceTime) continue; // older than the source: its types may be stale
+      } catch {
+        continue;
+      }
+      const b = this.btfOf(candidate, `the BTF of ${path.basename(candidate)}`);
+      if (b) {
+        out.push(b);
+        break;
+      }
+    }
+    if (model.includes.some((i) => path.basename(i.path) === 'vmlinux.h') && existsSync(KERNEL_BTF)) {
+      const k = this.btfOf(KERNEL_BTF, "the kernel's BTF");
+      if (k) out.push(k);
+    }
+    return out;
+  }
+}
