@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
+import { applyEdits, SourceText, type TextEdit } from '../core/fixes/text-edit';
 import type { Finding } from '../core/rules/finding';
+import type { Range } from '../core/source/range';
 import type { SourceLanguage } from '../core/source/tree-sitter';
 import { sarifLog } from '../core/verify/sarif';
 import { UsageError, parseCommandArgs } from './args';
@@ -25,9 +27,15 @@ export function languageOfFile(file: string): SourceLanguage | null {
   return null;
 }
 
-export async function lintFiles(files: string[]): Promise<FileFinding[]> {
+/** One linted source: its text and its findings (with their fixes). */
+export interface LintedFile {
+  file: string;
+  text: string;
+  findings: Finding[];
+}
+
+export async function lintSources(files: string[]): Promise<LintedFile[]> {
   const analyzer = new SourceAnalyzer();
-  const out: FileFinding[] = [];
   // the C structs of the C files linted together are what Go types are compared with
   for (const file of files) {
     if (languageOfFile(file) !== 'c') continue;
@@ -37,6 +45,7 @@ export async function lintFiles(files: string[]): Promise<FileFinding[]> {
       // unreadable: reported with its reason below
     }
   }
+  const out: LintedFile[] = [];
   for (const file of files) {
     const lang = languageOfFile(file);
     if (!lang) throw new UsageError(`${file}: lint reads C (.c, .h) and Go (.go) sources.`);
@@ -46,32 +55,65 @@ export async function lintFiles(files: string[]): Promise<FileFinding[]> {
     } catch (e) {
       throw new UsageError(`${file}: ${(e as Error).message}`);
     }
-    const analysis = await analyzer.analyze(lang, text, { file });
-    for (const f of analysis.findings) {
-      out.push({ rule: f.rule, severity: f.severity, file: path.resolve(file), line: f.range.start.line + 1, column: f.range.start.character + 1,
-        endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1, message: f.message });
-    }
+    out.push({ file: path.resolve(file), text, findings: (await analyzer.analyze(lang, text, { file })).findings });
   }
   return out;
 }
 
-function sarif(findings: FileFinding[]): object {
-  const rules = [...new Set(findings.map((f) => f.rule))].map((id) => ({ id }));
-  return sarifLog(TOOL_VERSION, rules, findings.map((f) => ({
-    ruleId: f.rule, level: f.severity === 'info' ? 'note' : f.severity, message: { text: f.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: path.relative(process.cwd(), f.file).split(path.sep).join('/') },
-      region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } }],
+const fileFinding = (file: string, f: Finding): FileFinding => ({ rule: f.rule, severity: f.severity, file, line: f.range.start.line + 1,
+  column: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1, message: f.message });
+
+const region = (r: Range) => ({ startLine: r.start.line + 1, startColumn: r.start.character + 1, endLine: r.end.line + 1, endColumn: r.end.character + 1 });
+const relative = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/');
+
+function sarif(linted: LintedFile[]): object {
+  const rules = [...new Set(linted.flatMap((l) => l.findings.map((f) => f.rule)))].map((id) => ({ id }));
+  return sarifLog(TOOL_VERSION, rules, linted.flatMap((l) => l.findings.map((f) => {
+    const fixes = f.fixes?.() ?? [];
+    return {
+      ruleId: f.rule, level: f.severity === 'info' ? 'note' : f.severity, message: { text: f.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: relative(l.file) }, region: region(f.range) } }],
+      ...(fixes.length > 0 ? { fixes: fixes.map((x) => ({ description: { text: x.title }, artifactChanges: [{ artifactLocation: { uri: relative(l.file) },
+        replacements: x.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.newText } })) }] })) } : {}),
+    };
   })));
 }
 
-/** `ebpf-debugger lint <files...> [--json | --sarif]`: the language server's rules, for CI. Exit 1 on any warning or error. */
+/** Apply each finding's preferred fix (the first when none is preferred), skipping fixes that overlap one already taken. */
+function fixFile(l: LintedFile): string[] {
+  const src = new SourceText(l.text);
+  const taken: [number, number][] = [];
+  const edits: TextEdit[] = [];
+  const titles: string[] = [];
+  for (const f of l.findings) {
+    const fixes = f.fixes?.() ?? [];
+    const fix = fixes.find((x) => x.preferred) ?? fixes[0];
+    if (!fix) continue;
+    const spans = fix.edits.map((e): [number, number] => [src.offsetAt(e.range.start), src.offsetAt(e.range.end)]);
+    if (spans.some(([a, b]) => taken.some(([c, d]) => a <= d && c <= b))) continue;
+    taken.push(...spans);
+    edits.push(...fix.edits);
+    titles.push(`${relative(l.file)}:${f.range.start.line + 1}: ${fix.title} [${f.rule}]`);
+  }
+  if (edits.length > 0) writeFileSync(l.file, applyEdits(l.text, edits));
+  return titles;
+}
+
+/** `ebpf-debugger lint <files...> [--json | --sarif] [--fix]`: the language server's rules, for CI. Exit 1 on any warning or error. */
 export async function runLint(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean', default: false }, sarif: { type: 'boolean', default: false } });
+  const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean', default: false }, sarif: { type: 'boolean', default: false },
+    fix: { type: 'boolean', default: false } });
   if (positionals.length === 0) throw new UsageError('name the sources to lint.');
   if (values.json && values.sarif) throw new UsageError('choose one of --json and --sarif.');
-  const findings = await lintFiles(positionals);
+  let linted = await lintSources(positionals);
+  if (values.fix) {
+    const fixed = linted.flatMap(fixFile);
+    for (const line of fixed) process.stderr.write(`fixed ${line}\n`);
+    if (fixed.length > 0) linted = await lintSources(positionals); // report what is left
+  }
+  const findings = linted.flatMap((l) => l.findings.map((f) => fileFinding(l.file, f)));
   if (values.json) process.stdout.write(JSON.stringify({ findings }, null, 2) + '\n');
-  else if (values.sarif) process.stdout.write(JSON.stringify(sarif(findings), null, 2) + '\n');
-  else for (const f of findings) process.stdout.write(`${path.relative(process.cwd(), f.file)}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.rule}]\n`);
+  else if (values.sarif) process.stdout.write(JSON.stringify(sarif(linted), null, 2) + '\n');
+  else for (const f of findings) process.stdout.write(`${relative(f.file)}:${f.line}:${f.column}: ${f.severity}: ${f.message} [${f.rule}]\n`);
   return findings.some((f) => f.severity !== 'info') ? 1 : 0;
 }

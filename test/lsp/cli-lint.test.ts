@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -34,6 +34,29 @@ describe('ebpf-debugger lint and layout <source>', () => {
     assert.equal(sarif.runs[0].results[0].ruleId, 'c-map-key-padding');
     assert.equal(runCli(['lint']).code, 2);
     assert.equal(runCli(['lint', 'notes.txt']).code, 2);
+  });
+
+  it('lint --fix applies the preferred fixes in place and reports what is left; --sarif carries the fixes', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lint-fix-'));
+    const c = path.join(dir, 'prog.bpf.c');
+    const go = path.join(dir, 'main.go');
+    writeFileSync(c, 'struct k {\n\t__u8 a;\n\t__u32 b;\n};\nstruct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__type(key, struct k);\n\t__type(value, __u64);\n} m SEC(".maps");\n');
+    writeFileSync(go, 'package main\n\n//ebpf:struct value\ntype Value struct {\n\tPid uint32\n\tTs  uint64\n\tN   int\n}\n');
+    const sarif = JSON.parse(runCli(['lint', c, '--sarif']).stdout);
+    const [fix] = sarif.runs[0].results[0].fixes;
+    assert.equal(fix.description.text, 'Insert explicit padding (__pad0[3])');
+    assert.deepEqual(fix.artifactChanges[0].replacements[0], { deletedRegion: { startLine: 2, startColumn: 9, endLine: 2, endColumn: 9 }, insertedContent: { text: '\n\t__u8 __pad0[3];' } });
+    const r = runCli(['lint', c, go, '--fix', '--json']);
+    assert.match(r.stderr, /fixed .*prog\.bpf\.c:1: Insert explicit padding \(__pad0\[3\]\) \[c-map-key-padding\]/);
+    assert.match(r.stderr, /fixed .*main\.go:7: Change N to int64 \[go-not-fixed-size\]/);
+    assert.equal(readFileSync(c, 'utf8').split('\n').slice(0, 5).join('\n'), 'struct k {\n\t__u8 a;\n\t__u8 __pad0[3];\n\t__u32 b;\n};');
+    // Go: int64 first (the go-implicit-padding fix needed a fixed-size struct to be offered); a second run pads it
+    assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { rule: string }) => f.rule), ['go-implicit-padding']);
+    assert.equal(r.code, 1);
+    const again = runCli(['lint', c, go, '--fix', '--json']);
+    assert.deepEqual(JSON.parse(again.stdout).findings, []);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(readFileSync(go, 'utf8'), /\tPid uint32\n\t_ \[4\]byte\n\tTs  uint64\n\tN   int64\n/);
   });
 
   it('layout <file.c> --json lays out the source\'s structs for the BPF target, and says which it cannot', () => {
