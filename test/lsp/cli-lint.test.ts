@@ -56,7 +56,7 @@ describe('ebpf-debugger lint and layout <source>', () => {
     const again = runCli(['lint', c, go, '--fix', '--json']);
     assert.deepEqual(JSON.parse(again.stdout).findings, []);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(readFileSync(go, 'utf8'), /\tPid uint32\n\t_ \[4\]byte\n\tTs  uint64\n\tN   int64\n/);
+    assert.match(readFileSync(go, 'utf8'), /\tPid uint32\n\t_ \[4\]byte\n\tTs {2}uint64\n\tN {3}int64\n/);
   });
 
   it('layout <file.c> --json lays out the source\'s structs for the BPF target, and says which it cannot', () => {
