@@ -1,14 +1,10 @@
 import type { Edit, Point } from 'web-tree-sitter';
+import { positionAt } from '../source/range';
 
-/** Row and column (UTF-16 code units, as web-tree-sitter counts them for string input) of an offset. */
+/** Row and column of an offset (UTF-16 code units, as web-tree-sitter counts them for string input). */
 function pointAt(text: string, offset: number): Point {
-  let row = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart };
+  const p = positionAt(text, offset);
+  return { row: p.line, column: p.character };
 }
 
 /**
