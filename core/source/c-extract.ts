@@ -1,7 +1,9 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { BPF_SCALARS, MAX_ALIGN } from '../layout/c-primitives';
 import type { CFieldDecl, CFileModel, CMapDecl, CMapRole, CRecordDecl, CTypeRef } from './c-model';
-import { positionAt, rangeOf, type Range } from './range';
+import { readLegacyMaps } from './c-legacy-maps';
+import { parseTypeText } from './c-type-text';
+import { rangeOf, type Range } from './range';
 
 /** Normalise `unsigned`, `long int`, `signed char`... to the spelling the primitive table uses. */
 function sizedTypeName(node: Node): string {
@@ -33,22 +35,6 @@ function specifierText(node: Node): string {
   return node.text.replace(/\s+/g, ' ');
 }
 
-/** Parse a type as written inside `__type(key, ...)`: `struct k`, `__u32`, `unsigned long long`, `T *`. */
-export function parseTypeText(text: string): CTypeRef {
-  let t = text.replace(/\b(const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim();
-  let pointers = 0;
-  while (t.endsWith('*')) {
-    pointers++;
-    t = t.slice(0, -1).trim();
-  }
-  const rec = /^(struct|union|enum)\s+(\w+)$/.exec(t);
-  let type: CTypeRef = rec
-    ? rec[1] === 'enum' ? { kind: 'enum', name: rec[2] } : { kind: 'record', tag: rec[1] as 'struct' | 'union', name: rec[2] }
-    : { kind: 'named', name: t.replace(/\bint\b/g, '').replace(/\s+/g, ' ').trim() || 'int' };
-  if (type.kind === 'named' && (type.name === 'unsigned' || type.name === 'signed')) type = { kind: 'named', name: `${type.name} int` };
-  for (let i = 0; i < pointers; i++) type = { kind: 'pointer', to: type };
-  return type;
-}
 
 /** Helpers that send a struct to user space, and which arguments carry its data and its size. */
 const OUTPUT_HELPERS: Record<string, { data?: number; size: number }> = {
@@ -57,11 +43,6 @@ const OUTPUT_HELPERS: Record<string, { data?: number; size: number }> = {
   bpf_perf_event_output: { data: 3, size: 4 },
 };
 
-/** Legacy map definitions (`struct bpf_map_def SEC("maps") m = { .key_size = sizeof(struct k) }`): their size fields. */
-const LEGACY_MAP_STRUCTS: Record<string, Record<string, CMapRole | 'type'>> = {
-  bpf_map_def: { type: 'type', key_size: 'key', value_size: 'value' },
-  bpf_elf_map: { type: 'type', size_key: 'key', size_value: 'value' },
-};
 
 /** A type as C spells it, for parseTypeText: `struct event`, `__u32`. */
 function typeText(t: CTypeRef): string | null {
@@ -235,35 +216,6 @@ class Extractor {
     return null;
   }
 
-  /**
-   * Legacy definitions, `struct bpf_map_def SEC("maps") name = { .type = ..., .key_size = sizeof(struct k) };`. tree-sitter
-   * cannot parse them (SEC is a macro it does not expand), so they are read from the text.
-   */
-  legacyMaps(): void {
-    const src = this.model.source;
-    const def = /\bstruct\s+(bpf_map_def|bpf_elf_map)\s+(?:SEC\s*\(\s*"[^"]*"\s*\)\s*)?(\w+)\s*(?:SEC\s*\(\s*"[^"]*"\s*\)\s*)?=\s*\{([^}]*)\}/g;
-    for (const m of src.matchAll(def)) {
-      const fields = LEGACY_MAP_STRUCTS[m[1]];
-      const at = (offset: number) => positionAt(src, offset);
-      const map: CMapDecl = { name: m[2], mapType: null, key: null, keyText: null, keyRange: null, value: null, valueText: null, valueRange: null,
-        range: { start: at(m.index), end: at(m.index + m[0].length) } };
-      const bodyAt = m.index + m[0].indexOf('{') + 1;
-      for (const pair of m[3].matchAll(/\.(\w+)\s*=\s*([^,]+)/g)) {
-        const role = fields[pair[1]];
-        const value = pair[2].trim();
-        if (role === 'type') map.mapType = value;
-        const of = role && role !== 'type' ? this.sizeofType(value) : null;
-        if (role && role !== 'type' && of) {
-          const from = bodyAt + pair.index;
-          map[role] = parseTypeText(of);
-          map[`${role}Text`] = of;
-          map[`${role}Range`] = { start: at(from), end: at(from + pair[0].trimEnd().length) };
-        }
-      }
-      this.model.maps.push(map);
-    }
-  }
-
   /** Remember declared variables: `struct event *e = ...`, `struct key k = {}`. */
   variables(decl: Node, base: CTypeRef): void {
     for (const d of decl.childrenForFieldName('declarator')) {
@@ -352,6 +304,6 @@ class Extractor {
 export function extractCModel(tree: Tree): CFileModel {
   const ex = new Extractor(tree.rootNode.text);
   ex.walk(tree.rootNode);
-  ex.legacyMaps();
+  readLegacyMaps(ex.model, (expr) => ex.sizeofType(expr));
   return ex.model;
 }

@@ -1,0 +1,18 @@
+import type { CTypeRef } from './c-model';
+
+/** Parse a type as written inside `__type(key, ...)`: `struct k`, `__u32`, `unsigned long long`, `T *`. */
+export function parseTypeText(text: string): CTypeRef {
+  let t = text.replace(/\b(const|volatile)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  let pointers = 0;
+  while (t.endsWith('*')) {
+    pointers++;
+    t = t.slice(0, -1).trim();
+  }
+  const rec = /^(struct|union|enum)\s+(\w+)$/.exec(t);
+  let type: CTypeRef = rec
+    ? rec[1] === 'enum' ? { kind: 'enum', name: rec[2] } : { kind: 'record', tag: rec[1] as 'struct' | 'union', name: rec[2] }
+    : { kind: 'named', name: t.replace(/\bint\b/g, '').replace(/\s+/g, ' ').trim() || 'int' };
+  if (type.kind === 'named' && (type.name === 'unsigned' || type.name === 'signed')) type = { kind: 'named', name: `${type.name} int` };
+  for (let i = 0; i < pointers; i++) type = { kind: 'pointer', to: type };
+  return type;
+}
