@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BtfLayouts } from '../core/btf/btf-layout';
 import { formatLayout } from '../core/layout/format';
-import type { StructLayout } from '../core/layout/types';
+import type { LayoutOutcome, StructLayout } from '../core/layout/types';
 import { loadObjectSourceMap } from '../core/source-map/object-source-map';
 import { CLayoutEngine } from '../core/layout/c-layout';
 import { GoLayoutEngine } from '../core/layout/go-layout';
@@ -31,19 +31,16 @@ async function analyzeSource(file: string, lang: 'c' | 'go') {
   return new SourceAnalyzer().analyze(lang, readFileSync(file, 'utf8'), { file });
 }
 
+/** One struct of a source: its layout, or why this tool cannot compute it. */
+type NamedOutcome = { name: string; out: LayoutOutcome<StructLayout> };
+
 /** Layouts of a C source's structs for the BPF target, as the tree-sitter engine computes them. */
 async function sourceLayouts(file: string, values: { struct?: string; json?: boolean; target?: string }): Promise<number> {
   if (values.target && values.target !== 'bpf') throw new UsageError(`C sources are laid out for the BPF target; --target ${values.target} is for Go sources.`);
   const model = (await analyzeSource(file, 'c')).cModel!;
   const engine = new CLayoutEngine(model);
-  const structs: StructLayout[] = [];
-  for (const rec of model.records) {
-    if (!rec.name && !rec.typedefName) continue;
-    const out = engine.structLayout(rec);
-    if (out.ok) structs.push(out.value);
-    else process.stderr.write(`ebpf-debugger layout: ${rec.name ?? rec.typedefName}: not laid out, ${out.reason} (build the object and use --btf)\n`);
-  }
-  return printLayouts(structs, file, values);
+  const named = model.records.filter((rec) => rec.name || rec.typedefName);
+  return printOutcomes(named.map((rec) => ({ name: rec.name ?? rec.typedefName!, out: engine.structLayout(rec) })), file, values, ' (build the object and use --btf)');
 }
 
 /** Layouts of a Go file's structs for amd64 or arm64, with encoding/binary's size. */
@@ -52,20 +49,25 @@ async function goLayouts(file: string, values: { struct?: string; json?: boolean
   if (arch !== 'amd64' && arch !== 'arm64') throw new UsageError(`Go layouts are for --target amd64 or arm64, not ${arch}.`);
   const model = (await analyzeSource(file, 'go')).goModel!;
   const engine = new GoLayoutEngine(model, arch);
-  const structs: StructLayout[] = [];
-  for (const s of model.structs) {
-    const out = engine.structLayout(s);
-    if (out.ok) structs.push(out.value);
-    else process.stderr.write(`ebpf-debugger layout: ${s.name}: not laid out, ${out.reason}\n`);
-  }
-  return printLayouts(structs, file, values);
+  return printOutcomes(model.structs.map((s) => ({ name: s.name, out: engine.structLayout(s) })), file, values, '');
 }
+
+/** Print the laid-out structs (only --struct's, when given) and say on stderr which could not be laid out and why. */
+function printOutcomes(all: NamedOutcome[], file: string, values: { struct?: string; json?: boolean }, hint: string): number {
+  const wanted = values.struct ? all.filter((o) => o.name === bareName(values.struct!)) : all;
+  for (const { name, out } of wanted) if (!out.ok) process.stderr.write(`ebpf-debugger layout: ${name}: not laid out, ${out.reason}${hint}\n`);
+  const laidOut = wanted.flatMap((o) => (o.out.ok ? [o.out.value] : []));
+  if (values.struct && wanted.length > 0 && laidOut.length === 0) return 2; // the one asked for was explained above
+  return printLayouts(laidOut, file, values);
+}
+
+const bareName = (name: string) => name.replace(/^(struct|union) /, '');
 
 function printLayouts(all: StructLayout[], where: string, values: { struct?: string; json?: boolean }): number {
   let structs = all;
   if (values.struct) {
-    const want = values.struct.replace(/^(struct|union) /, '');
-    structs = structs.filter((s) => s.name.replace(/^(struct|union) /, '') === want);
+    const want = bareName(values.struct);
+    structs = structs.filter((s) => bareName(s.name) === want);
     if (structs.length === 0) throw new UsageError(`${where} has no struct or union named '${values.struct}'.`);
   }
   if (values.json) {

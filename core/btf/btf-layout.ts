@@ -120,15 +120,15 @@ export class BtfLayouts {
   private byName?: Map<string, BtfType>;
 
   /**
-   * The layout of a named struct, union or typedef (`struct:name`, `union:name`, `typedef:name`), for types a source
+   * The layout of a named struct, union, enum or typedef (`struct:name`, `union:name`, `enum:name`, `typedef:name`), for types a source
    * uses but does not define. Undefined when the BTF has no such type.
    */
-  layoutByName(kind: 'struct' | 'union' | 'typedef', name: string): TypeLayout | undefined {
+  layoutByName(kind: 'struct' | 'union' | 'enum' | 'typedef', name: string): TypeLayout | undefined {
     if (!this.byName) {
       this.byName = new Map();
       for (const t of this.btf.types) {
-        if (!t.name || !['STRUCT', 'UNION', 'TYPEDEF'].includes(t.kind)) continue;
-        const key = `${t.kind.toLowerCase()}:${t.name}`;
+        if (!t.name || !['STRUCT', 'UNION', 'ENUM', 'ENUM64', 'TYPEDEF'].includes(t.kind)) continue;
+        const key = `${t.kind.replace('64', '').toLowerCase()}:${t.name}`;
         if (!this.byName.has(key)) this.byName.set(key, t);
       }
     }

@@ -1,6 +1,6 @@
-import type { CFileModel, CRecordDecl, CTypeRef } from '../source/c-model';
+import type { CEnumDecl, CFileModel, CRecordDecl, CTypeRef } from '../source/c-model';
 import { gaps, mergeRanges, shift } from './byte-ranges';
-import { BPF_SCALARS, ENUM, POINTER } from './c-primitives';
+import { BPF_SCALARS, enumSize, POINTER } from './c-primitives';
 import type { FieldLayout, LayoutOutcome, StructLayout, TypeLayout } from './types';
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
@@ -37,6 +37,14 @@ export class CLayoutEngine {
     return undefined;
   }
 
+  private enumDef(name: string): CEnumDecl | undefined {
+    for (const m of this.scope) {
+      const e = m.enums.get(name);
+      if (e) return e;
+    }
+    return undefined;
+  }
+
   private constant(name: string): number | null {
     for (const m of this.scope) {
       const n = m.constants.get(name);
@@ -46,7 +54,7 @@ export class CLayoutEngine {
   }
 
   /** A layout from BTF, for a type no source defines. */
-  private external(kind: 'struct' | 'union' | 'typedef', name: string): TypeLayout | undefined {
+  private external(kind: 'struct' | 'union' | 'enum' | 'typedef', name: string): TypeLayout | undefined {
     for (const b of this.model.btf ?? []) {
       const l = b.layout(kind, name);
       if (l) return l;
@@ -73,8 +81,13 @@ export class CLayoutEngine {
     switch (type.kind) {
       case 'pointer':
         return { ...POINTER, covered: [[0, POINTER.size]] };
-      case 'enum':
-        return { ...ENUM, covered: [[0, ENUM.size]] };
+      case 'enum': {
+        const def = type.def ?? (type.name ? this.enumDef(type.name) : undefined);
+        if (def) return this.enumLayout(def, seen);
+        const btf = type.name ? this.external('enum', type.name) : undefined;
+        if (btf) return btf;
+        throw new Unresolved(`enum ${type.name ?? '(anonymous)'} is not defined in ${this.where}`);
+      }
       case 'array': {
         const length = type.length ?? this.constant(type.lengthText);
         if (length === null) throw new Unresolved(`array size '${type.lengthText || '(flexible)'}' is not a constant ${this.where} defines`);
@@ -88,7 +101,7 @@ export class CLayoutEngine {
       }
       case 'record': {
         const rec = this.resolveRecord(type);
-        if (rec) return this.recordLayout(rec).layout;
+        if (rec) return this.cache.get(rec) ?? this.recordLayout(rec).layout;
         const btf = type.name ? this.external(type.tag, type.name) : undefined;
         if (btf) return btf;
         throw new Unresolved(`${type.tag} ${type.name ?? '(anonymous)'} is not defined in ${this.where}`);
@@ -103,6 +116,15 @@ export class CLayoutEngine {
         throw new Unresolved(`type '${type.name}' is not defined in ${this.where}`);
       }
     }
+  }
+
+  private enumLayout(def: CEnumDecl, seen: Set<string>): TypeLayout {
+    if (def.underlying) return this.typeLayout(def.underlying, seen);
+    const size = enumSize(def.packed, def.min, def.max);
+    if (size === null) {
+      throw new Unresolved(`enum ${def.name ?? '(anonymous)'} is packed, so its size depends on its values, and ${def.unknownValue} is not a constant ${this.where} defines`);
+    }
+    return { size, align: size, covered: [[0, size]] };
   }
 
   recordLayout(rec: CRecordDecl): { layout: TypeLayout; fields: FieldLayout[] } {

@@ -25,7 +25,20 @@ export const BPF_SCALARS: ReadonlyMap<string, ScalarLayout> = new Map<string, Sc
 ]);
 
 export const POINTER: ScalarLayout = s(8);
-/** Plain enums are int-sized on this target (no enumerator exceeds int in BPF headers we know). */
-export const ENUM: ScalarLayout = s(4);
+/**
+ * The size clang gives an enum without a fixed underlying type, from the range of its values: packed, the smallest
+ * integer that holds them; otherwise int (or unsigned int), and 8 bytes when a value does not fit in 32 bits (a clang
+ * extension before C23). Unknown values (null): a plain enum stays int-sized, since ISO C before C23 requires every
+ * enumerator to fit in an int; a packed one has no answer.
+ */
+export function enumSize(packed: boolean, min: bigint | null, max: bigint | null): number | null {
+  if (min === null || max === null) return packed ? null : 4;
+  const fits = (bytes: number) => {
+    const bits = BigInt(bytes * 8);
+    return min < 0n ? min >= -(1n << (bits - 1n)) && max < 1n << (bits - 1n) : max < 1n << bits;
+  };
+  for (const bytes of packed ? [1, 2, 4, 8] : [4, 8]) if (fits(bytes)) return bytes;
+  return 16; // beyond 64 bits: clang picks __int128
+}
 /** The BPF target's largest fundamental alignment (`__attribute__((aligned))` without N). */
 export const MAX_ALIGN = 8;

@@ -10,9 +10,11 @@ export function formatLayout(s: StructLayout): string {
       const h = holes.shift()!;
       lines.push(`    /* XXX ${h.size} byte hole at ${h.offset} */`);
     }
-    const bits = f.bitSize !== undefined ? `:${f.bitSize}  /* bit ${f.bitOffset} */` : '';
-    const member = go ? `${f.name} ${f.type}` : `${f.type} ${f.name}${bits};`;
-    lines.push(`    ${member.padEnd(40)} /* ${String(f.offset).padStart(4)} ${String(f.size).padStart(4)} */`);
+    const bitfield = f.bitSize !== undefined && f.bitOffset !== undefined;
+    const member = go ? `${f.name} ${f.type}` : `${cDeclaration(f.type, f.name)}${bitfield ? `:${f.bitSize}` : ''};`;
+    // pahole's columns: offset (with the bit inside the storage unit, for a bitfield) and size
+    const at = bitfield ? `${f.offset}:${f.bitOffset! - f.offset * 8}` : String(f.offset);
+    lines.push(`    ${member.padEnd(40)} /* ${at.padStart(4)} ${String(f.size).padStart(4)} */`);
   }
   for (const h of holes) lines.push(`    /* XXX ${h.size} byte${h.trailing ? 's of trailing padding' : ' hole'} at ${h.offset} */`);
   lines.push(go ? '}' : '};');
@@ -21,6 +23,13 @@ export function formatLayout(s: StructLayout): string {
     lines.push(bin.binarySize === null ? `// encoding/binary: no fixed size (${bin.binarySizeReason})` : `// encoding/binary.Size: ${bin.binarySize} bytes${bin.binarySize !== s.size ? ` (memory: ${s.size}; the padding is dropped)` : ''}`);
   }
   return lines.join('\n');
+}
+
+/** A member as C declares it: `__u8 data[16]`, `struct sock *sk` (types arrive as `__u8[16]`, `struct sock *`). */
+export function cDeclaration(type: string, name: string): string {
+  const array = /^(.*?)((?:\[[^\]]*\])+)$/.exec(type);
+  if (array) return `${cDeclaration(array[1], name)}${array[2]}`;
+  return type.endsWith('*') ? `${type}${name}` : `${type} ${name}`;
 }
 
 /** `24 bytes, align 8, 9 bytes padding`: the one-line summary a code lens shows. */

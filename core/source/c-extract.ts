@@ -1,6 +1,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { BPF_SCALARS, MAX_ALIGN } from '../layout/c-primitives';
-import type { CFieldDecl, CFileModel, CMapDecl, CMapRole, CRecordDecl, CTypeRef } from './c-model';
+import { evalConstExpr } from './c-const-expr';
+import type { CEnumDecl, CFieldDecl, CFileModel, CMapDecl, CMapRole, CRecordDecl, CTypeRef } from './c-model';
 import { readLegacyMaps } from './c-legacy-maps';
 import { parseTypeText } from './c-type-text';
 import { rangeOf, type Range } from './range';
@@ -58,7 +59,7 @@ class Extractor {
   private vars = new Map<string, CTypeRef>();
 
   constructor(source: string) {
-    this.model = { source, events: [], records: [], typedefs: new Map(), constants: new Map(), maps: [], includes: [] };
+    this.model = { source, events: [], records: [], typedefs: new Map(), enums: new Map(), constants: new Map(), maps: [], includes: [] };
   }
 
   typeOfSpecifier(node: Node, displayName?: string): CTypeRef {
@@ -75,8 +76,10 @@ class Extractor {
         const body = node.childForFieldName('body');
         return { kind: 'record', tag, name, def: body ? this.record(node, displayName) : undefined };
       }
-      case 'enum_specifier':
-        return { kind: 'enum', name: node.childForFieldName('name')?.text ?? null };
+      case 'enum_specifier': {
+        const name = node.childForFieldName('name')?.text ?? null;
+        return { kind: 'enum', name, def: node.childForFieldName('body') ? this.enumDecl(node) : undefined };
+      }
       default:
         return { kind: 'named', name: node.text }; // macro types and the like: unknown to the layout engine
     }
@@ -160,6 +163,43 @@ class Extractor {
     if (displayName && !rec.name) rec.typedefName = displayName;
     this.model.records.push(rec);
     return rec;
+  }
+
+  /** An enum definition: its underlying type or packed attribute, and the range of its values. */
+  enumDecl(node: Node): CEnumDecl {
+    const name = node.childForFieldName('name')?.text ?? null;
+    // `enum e : __u8 { ... }` (C23, a clang extension before): tree-sitter-c has no rule for it, so read the text
+    const fixed = /^enum\s*(?:\w+\s*)?:\s*([^{]+?)\s*\{/.exec(node.text);
+    // the range starts as [0, 0]: a 0 in it never changes the size or signedness the values pick
+    const decl: CEnumDecl = { name, packed: attributeValues(node).packed, min: 0n, max: 0n, ...(fixed ? { underlying: parseTypeText(fixed[1]) } : {}) };
+    let next = 0n;
+    let known = true;
+    const lookup = (n: string) => {
+      const v = this.model.constants.get(n);
+      return v === undefined ? null : BigInt(v);
+    };
+    for (const e of node.childForFieldName('body')?.namedChildren ?? []) {
+      if (!e || e.type !== 'enumerator') continue;
+      const valueNode = e.childForFieldName('value');
+      const value = valueNode ? evalConstExpr(valueNode, lookup) : known ? next : null;
+      const ename = e.childForFieldName('name')?.text ?? '';
+      if (value === null) {
+        known = false;
+        decl.unknownValue ??= `${ename} = ${valueNode?.text ?? '?'}`;
+        continue;
+      }
+      // enumerators are constants too: array sizes may name them
+      if (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) this.model.constants.set(ename, Number(value));
+      if (decl.min !== null && value < decl.min) decl.min = value;
+      if (decl.max !== null && value > decl.max) decl.max = value;
+      next = value + 1n;
+    }
+    if (!known) {
+      decl.min = null;
+      decl.max = null;
+    }
+    if (name) this.model.enums.set(name, decl);
+    return decl;
   }
 
   /**
@@ -293,6 +333,12 @@ class Extractor {
         if (node.childForFieldName('body')) {
           this.record(node);
           return; // nested definitions are reached through the fields
+        }
+        break;
+      case 'enum_specifier':
+        if (node.childForFieldName('body')) {
+          this.enumDecl(node);
+          return;
         }
         break;
     }

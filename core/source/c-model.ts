@@ -4,9 +4,24 @@ import type { Range } from './range';
 export type CTypeRef =
   | { kind: 'named'; name: string }                                   // primitive or typedef name
   | { kind: 'record'; tag: 'struct' | 'union'; name: string | null; def?: CRecordDecl }
-  | { kind: 'enum'; name: string | null }
+  | { kind: 'enum'; name: string | null; def?: CEnumDecl }
   | { kind: 'pointer'; to: CTypeRef }
   | { kind: 'array'; of: CTypeRef; length: number | null; lengthText: string }; // null length: flexible or unresolved
+
+/**
+ * An enum definition, with what decides its size: a fixed underlying type (`enum e : __u8`), the packed attribute
+ * (smallest integer that holds every value), or the range of its values (int, unless one does not fit).
+ */
+export interface CEnumDecl {
+  name: string | null;
+  underlying?: CTypeRef;
+  packed: boolean;
+  /** Smallest and largest enumerator value; null when a value is not a constant this file defines. */
+  min: bigint | null;
+  max: bigint | null;
+  /** The first enumerator whose value could not be evaluated, for messages. */
+  unknownValue?: string;
+}
 
 export interface CFieldDecl {
   name: string | null;
@@ -62,7 +77,7 @@ export interface CEventUse {
 export interface ExternalLayouts {
   /** Where the layouts come from, for messages: `examples/x.bpf.o`, `the kernel's BTF`. */
   origin: string;
-  layout(kind: 'struct' | 'union' | 'typedef', name: string): { size: number; align: number; covered: [number, number][] } | undefined;
+  layout(kind: 'struct' | 'union' | 'enum' | 'typedef', name: string): { size: number; align: number; covered: [number, number][] } | undefined;
 }
 
 export interface CFileModel {
@@ -74,6 +89,8 @@ export interface CFileModel {
   events: CEventUse[];
   records: CRecordDecl[];
   typedefs: Map<string, CTypeRef>;
+  /** Named enum definitions (`enum name { ... }`). */
+  enums: Map<string, CEnumDecl>;
   /** `#define NAME <integer>` constants, for array sizes. */
   constants: Map<string, number>;
   maps: CMapDecl[];

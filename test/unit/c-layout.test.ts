@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CLayoutEngine } from '../../core/layout/c-layout';
+import { formatLayout } from '../../core/layout/format';
 import type { StructLayout } from '../../core/layout/types';
 import { cModel } from '../support/c-model';
 
@@ -49,6 +50,17 @@ describe('C layout for the BPF target', () => {
       want: { size: 24, align: 8, offsets: [['u', 0, 8], ['p', 8, 8], ['v', 16, 4]], holes: [[20, 4]] },
     },
     {
+      name: 'enum sizes follow their values, packed attribute and fixed underlying type',
+      src: `enum small : __u8 { S };\nenum big { B = 1ULL << 32 };\nenum pk { P = 300 } __attribute__((packed));\nenum neg { N = -1 } __attribute__((packed));
+struct k { enum small a; enum pk b; enum big c; enum neg d; enum { IA = 2 } e; };`, struct: 'k',
+      want: { size: 24, align: 8, offsets: [['a', 0, 1], ['b', 2, 2], ['c', 8, 8], ['d', 16, 1], ['e', 20, 4]], holes: [[1, 1], [4, 4], [17, 3]] },
+    },
+    {
+      name: 'enumerators size arrays; a flexible array member adds no bytes',
+      src: 'enum { LEN = 3 + 2 }; struct k { __u32 n; __u8 name[LEN]; __u64 data[]; };', struct: 'k',
+      want: { size: 16, align: 8, offsets: [['n', 0, 4], ['name', 4, 5], ['data', 16, 0]], holes: [[9, 7]] },
+    },
+    {
       name: '__int128 aligns to 16 on BPF',
       src: 'struct k { char c; __int128 x; };', struct: 'k',
       want: { size: 32, align: 16, offsets: [['c', 0, 1], ['x', 16, 16]], holes: [[1, 15]] },
@@ -63,6 +75,30 @@ describe('C layout for the BPF target', () => {
     const out = new CLayoutEngine(model).structLayout(model.records[0]);
     assert.equal(out.ok, false);
     assert.match(out.ok ? '' : out.reason, /struct task_struct is not defined in this file/);
+  });
+
+  it('reports an enum it cannot see, and a packed enum whose values it cannot evaluate', async () => {
+    const model = await cModel('enum p { A = SOME_MACRO(1) } __attribute__((packed));\nstruct k { enum state s; }; struct j { enum p x; };');
+    const engine = new CLayoutEngine(model);
+    const [k, j] = model.records.map((r) => engine.structLayout(r));
+    assert.match(k.ok ? '' : k.reason, /enum state is not defined in this file/);
+    assert.match(j.ok ? '' : j.reason, /enum p is packed, so its size depends on its values, and A = SOME_MACRO\(1\) is not a constant/);
+  });
+
+  it('prints members the way C declares them, pahole-style', async () => {
+    const text = formatLayout(await layoutOf('struct k { unsigned int a:3, b:7; char *p; struct k *q[2]; char n[2][3]; __u8 d[]; };', 'k'));
+    assert.deepEqual(text.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()), [
+      'struct k { /* size 40, align 8 */',
+      'unsigned int a:3; /* 0:0 4 */',
+      'unsigned int b:7; /* 0:3 4 */',
+      '/* XXX 6 byte hole at 2 */',
+      'char *p; /* 8 8 */',
+      'struct k *q[2]; /* 16 16 */',
+      'char n[2][3]; /* 32 6 */',
+      '__u8 d[]; /* 38 0 */',
+      '/* XXX 2 bytes of trailing padding at 38 */',
+      '};',
+    ]);
   });
 
   it('survives half-typed code', async () => {
