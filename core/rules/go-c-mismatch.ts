@@ -1,5 +1,5 @@
 import { GoLayoutEngine } from '../layout/go-layout';
-import type { StructLayout } from '../layout/types';
+import type { FieldLayout, StructLayout } from '../layout/types';
 import type { GoFileModel } from '../source/go-model';
 import type { GoStructUse } from '../source/go-usage';
 import type { Finding } from './finding';
@@ -33,17 +33,10 @@ export function checkGoCMismatch(model: GoFileModel, uses: Map<string, GoStructU
     const out = engine.structLayout(s);
     if (!out.ok) continue;
     const go = out.value;
-    const goFields = go.fields.filter((f) => f.name !== '_' && f.size > 0);
-    const problems: string[] = [];
-    if (go.size !== c.size) problems.push(`size ${go.size} in Go, ${c.size} in C`);
-    if (goFields.length !== c.fields.length) problems.push(`${goFields.length} fields in Go, ${c.fields.length} in C`);
-    for (let i = 0; i < Math.min(goFields.length, c.fields.length); i++) {
-      const g = goFields[i];
-      const cf = c.fields[i];
-      if (g.offset !== cf.offset || g.size !== cf.size) {
-        problems.push(`${s.name}.${g.name} (offset ${g.offset}, ${g.size} bytes) vs ${cName}.${cf.name} (offset ${cf.offset}, ${cf.size} bytes)`);
-      }
-    }
+    const problems = [
+      ...(go.size !== c.size ? [`size ${go.size} in Go, ${c.size} in C`] : []),
+      ...fieldDifferences(s.name, go.fields, cName!, c.fields),
+    ];
     if (problems.length === 0) continue;
     findings.push({
       rule: 'go-c-mismatch', severity: 'error', range: s.nameRange,
@@ -53,3 +46,45 @@ export function checkGoCMismatch(model: GoFileModel, uses: Map<string, GoStructU
   }
   return findings;
 }
+
+const bare = (name: string) => name.replace(/_/g, '').toLowerCase();
+const describe = (owner: string, f: FieldLayout) => `${owner}.${f.name} (offset ${f.offset}, ${f.size} byte${f.size === 1 ? '' : 's'})`;
+
+/**
+ * Pair the fields by name first (bpf2go's `Saddr` for `saddr`), then the rest by offset (a renamed field), and say
+ * what differs: a field at another offset or of another size, a field with no counterpart. Swapped fields of equal
+ * size keep the struct's size and offsets, so only the names reveal them. C bitfields have no Go counterpart (bpf2go
+ * writes their storage as a blank array), so they are left out.
+ */
+function fieldDifferences(goName: string, goAll: FieldLayout[], cName: string, cAll: FieldLayout[]): string[] {
+  const goFields = goAll.filter((f) => f.name !== '_' && f.size > 0);
+  const cFields = cAll.filter((f) => f.bitSize === undefined && f.size > 0);
+  const out: string[] = [];
+  const hasBitfields = cFields.length !== cAll.filter((f) => f.size > 0).length;
+  if (!hasBitfields && goFields.length !== cFields.length) out.push(`${goFields.length} fields in Go, ${cFields.length} in C`);
+  const pairs = new Map<FieldLayout, FieldLayout>(); // C field -> Go field
+  const used = new Set<FieldLayout>();
+  for (const cf of cFields) {
+    const g = goFields.find((x) => !used.has(x) && bare(x.name) === bare(cf.name));
+    if (g) { pairs.set(cf, g); used.add(g); }
+  }
+  for (const cf of cFields) {
+    if (pairs.has(cf)) continue;
+    const g = goFields.find((x) => !used.has(x) && x.offset === cf.offset);
+    if (g) { pairs.set(cf, g); used.add(g); }
+  }
+  let moved = 0;
+  for (const cf of cFields) {
+    const g = pairs.get(cf);
+    if (!g) out.push(`${describe(cName, cf)} has no Go field`);
+    else if (g.offset !== cf.offset || g.size !== cf.size) {
+      out.push(`${describe(goName, g)} vs ${describe(cName, cf)}`);
+      if (g.size === cf.size) moved++;
+    }
+  }
+  for (const g of goFields) if (!used.has(g)) out.push(`${describe(goName, g)} has no C field`);
+  if (moved >= 2 && goFields.length === cFields.length && totalSize(goFields) === totalSize(cFields)) out.push('the same fields in another order');
+  return out;
+}
+
+const totalSize = (fs: FieldLayout[]) => fs.reduce((n, f) => n + f.size, 0);
