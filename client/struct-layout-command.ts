@@ -1,32 +1,39 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { formatLayout } from '../core/layout/format';
-import { STRUCT_LAYOUT_REQUEST, type StructLayoutParams, type StructLayoutResult } from '../core/lsp-ext';
+import { SHOW_STRUCT_LAYOUT_COMMAND, STRUCT_LAYOUT_REQUEST, type StructLayoutParams, type StructLayoutResult } from '../core/lsp-ext';
 
 const LAYOUT_SCHEME = 'ebpf-layout';
 
-/** "eBPF: Show Struct Layout": the layout of the struct named under the cursor, asked of the language server. */
+/**
+ * "eBPF: Show Struct Layout": the layout of the struct named under the cursor, asked of the language server. A code
+ * lens passes the document and the struct's name instead.
+ */
 export function registerStructLayoutCommand(context: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
   // layouts open as read-only documents of their own scheme: nothing to save, nothing to prompt about
   const contents = new Map<string, string>();
   context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(LAYOUT_SCHEME, { provideTextDocumentContent: (uri) => contents.get(uri.toString()) ?? '' }));
-  context.subscriptions.push(vscode.commands.registerCommand('ebpf.showStructLayout', async () => {
-    const editor = vscode.window.activeTextEditor;
+  context.subscriptions.push(vscode.commands.registerCommand(SHOW_STRUCT_LAYOUT_COMMAND, async (fromUri?: string, fromName?: string) => {
     const lc = client();
-    if (!editor || !lc) return undefined;
-    const word = editor.document.getWordRangeAtPosition(editor.selection.active, /[A-Za-z_]\w*/);
-    if (!word) {
-      void vscode.window.showInformationMessage('eBPF: put the cursor on a struct name.');
-      return undefined;
+    if (!lc) return undefined;
+    let params: StructLayoutParams;
+    if (typeof fromUri === 'string' && typeof fromName === 'string') params = { uri: fromUri, name: fromName };
+    else {
+      const editor = vscode.window.activeTextEditor;
+      const word = editor?.document.getWordRangeAtPosition(editor.selection.active, /[A-Za-z_]\w*/);
+      if (!editor || !word) {
+        void vscode.window.showInformationMessage('eBPF: put the cursor on a struct name.');
+        return undefined;
+      }
+      params = { uri: editor.document.uri.toString(), name: editor.document.getText(word) };
     }
-    const params: StructLayoutParams = { uri: editor.document.uri.toString(), name: editor.document.getText(word) };
     const result = await lc.sendRequest<StructLayoutResult>(STRUCT_LAYOUT_REQUEST, params);
     if ('error' in result) {
       void vscode.window.showWarningMessage(`eBPF: ${result.error}`);
       return undefined;
     }
     const lang = result.layout.language;
-    const uri = vscode.Uri.from({ scheme: LAYOUT_SCHEME, path: `/${result.layout.name.replace(/\W+/g, '_')}.layout.${lang}`, query: editor.document.uri.toString() });
+    const uri = vscode.Uri.from({ scheme: LAYOUT_SCHEME, path: `/${result.layout.name.replace(/\W+/g, '_')}.layout.${lang}`, query: params.uri });
     contents.set(uri.toString(), formatLayout(result.layout) + '\n');
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(doc, lang);

@@ -13,3 +13,6 @@ export interface StructLayoutParams {
 
 /** The layout, or why there is none. */
 export type StructLayoutResult = { layout: StructLayout } | { error: string };
+
+/** The client command that opens a struct's layout beside the source; code lenses call it with `[uri, name]`. */
+export const SHOW_STRUCT_LAYOUT_COMMAND = 'ebpf.showStructLayout';

@@ -4,7 +4,7 @@ import { CLayoutEngine } from '../core/layout/c-layout';
 import { formatLayout, layoutSummary } from '../core/layout/format';
 import { GoLayoutEngine, type GoStructLayout } from '../core/layout/go-layout';
 import type { LayoutOutcome, StructLayout } from '../core/layout/types';
-import type { StructLayoutResult } from '../core/lsp-ext';
+import { SHOW_STRUCT_LAYOUT_COMMAND, type StructLayoutResult } from '../core/lsp-ext';
 import type { CRecordDecl } from '../core/source/c-model';
 import { cStructUses } from '../core/source/c-usage';
 import type { Range } from '../core/source/range';
@@ -30,24 +30,52 @@ function binaryNote(s: StructLayout): string {
   return bin === null ? '; encoding/binary cannot size it' : bin === s.size ? `; encoding/binary ${bin}` : `; encoding/binary packs it to ${bin}`;
 }
 
-/** Hover on a struct's name or on one of its members: the struct's layout, pahole-style. */
+/** What a hover on one member adds: where it sits and the padding on either side of it. */
+function memberNote(layout: StructLayout, name: string): string {
+  const f = layout.fields.find((x) => x.name === name);
+  if (!f) return '';
+  const plural = (n: number) => `${n} byte${n === 1 ? '' : 's'}`;
+  const at = f.bitSize !== undefined ? `bits ${f.bitOffset}..${f.bitOffset! + f.bitSize - 1} (storage unit at offset ${f.offset})` : `offset ${f.offset}`;
+  const end = f.offset + f.size;
+  const before = f.bitSize === undefined ? layout.holes.find((h) => h.offset + h.size === f.offset) : undefined;
+  const after = f.bitSize === undefined ? layout.holes.find((h) => h.offset === end) : undefined;
+  const around = [
+    before ? `after a ${before.size}-byte hole` : '',
+    after ? (after.trailing ? `followed by ${plural(after.size)} of trailing padding` : `followed by a ${after.size}-byte hole`) : '',
+  ].filter(Boolean).join(', ');
+  return `**${name}**: ${at}, size ${f.size}, align ${f.align}${around ? `; ${around}` : ''}\n\n`;
+}
+
+function hover(out: LayoutOutcome<StructLayout>, name: string, target: string, fence: string, member: string | undefined, range: Range): Hover {
+  const note = out.ok && member ? memberNote(out.value, member) : '';
+  return { contents: { kind: 'markdown', value: note + hoverBody(out, name, target, fence) }, range };
+}
+
+/** Hover on a struct's name, or on one of its members (where that member sits, then the whole layout), pahole-style. */
 export function layoutHover(a: DocumentAnalysis, pos: Position): Hover | null {
   if (a.cModel) {
     const model = a.cModel;
-    const rec = model.records.find((r) => inside(r.nameRange, pos) || (r.name !== null && r.fields.some((f) => inside(f.range, pos))));
-    if (!rec) return null;
-    return { contents: { kind: 'markdown', value: hoverBody(new CLayoutEngine(model).structLayout(rec), displayName(rec), 'BPF target', 'c') }, range: rec.nameRange };
+    for (const rec of model.records) {
+      const member = rec.name !== null || rec.typedefName ? rec.fields.find((f) => inside(f.range, pos)) : undefined;
+      if (!member && !inside(rec.nameRange, pos)) continue;
+      return hover(new CLayoutEngine(model).structLayout(rec), displayName(rec), 'BPF target', 'c', member?.name ?? undefined, member?.range ?? rec.nameRange);
+    }
+    return null;
   }
   if (a.goModel) {
-    const s = a.goModel.structs.find((x) => inside(x.nameRange, pos) || x.fields.some((f) => inside(f.range, pos)));
-    if (!s) return null;
-    return { contents: { kind: 'markdown', value: hoverBody(new GoLayoutEngine(a.goModel).structLayout(s), s.name, 'amd64 and arm64', 'go') }, range: s.nameRange };
+    for (const s of a.goModel.structs) {
+      const member = s.fields.find((f) => inside(f.range, pos));
+      if (!member && !inside(s.nameRange, pos)) continue;
+      return hover(new GoLayoutEngine(a.goModel).structLayout(s), s.name, 'amd64 and arm64', 'go', member?.name, member?.range ?? s.nameRange);
+    }
   }
   return null;
 }
 
 /** A code lens on each struct a map uses as key or value, an output helper sends, or Go hands to the kernel. */
-export function layoutLenses(a: DocumentAnalysis): CodeLens[] {
+export function layoutLenses(a: DocumentAnalysis, uri: string): CodeLens[] {
+  // a click opens the full layout beside the source ("eBPF: Show Struct Layout" for that struct)
+  const open = (title: string, name: string) => ({ title, command: SHOW_STRUCT_LAYOUT_COMMAND, arguments: [uri, name] });
   const lenses: CodeLens[] = [];
   if (a.cModel) {
     const engine = new CLayoutEngine(a.cModel);
@@ -57,7 +85,7 @@ export function layoutLenses(a: DocumentAnalysis): CodeLens[] {
       if (!rec || seen.has(rec) || !a.cModel.records.includes(rec)) continue; // a header's struct gets its lens in the header
       seen.add(rec);
       const out = engine.structLayout(rec);
-      if (out.ok) lenses.push({ range: rec.nameRange, command: { title: `${layoutSummary(out.value)} — ${use.why}`, command: '' } });
+      if (out.ok) lenses.push({ range: rec.nameRange, command: open(`${layoutSummary(out.value)} — ${use.why}`, displayName(rec)) });
     }
   }
   if (a.goModel && a.goUses) {
@@ -65,7 +93,7 @@ export function layoutLenses(a: DocumentAnalysis): CodeLens[] {
     for (const s of a.goModel.structs) {
       const use = a.goUses.get(s.name);
       const out = use ? engine.structLayout(s) : undefined;
-      if (use && out?.ok) lenses.push({ range: s.nameRange, command: { title: `${layoutSummary(out.value)}${binaryNote(out.value)} — ${use.why}`, command: '' } });
+      if (use && out?.ok) lenses.push({ range: s.nameRange, command: open(`${layoutSummary(out.value)}${binaryNote(out.value)} — ${use.why}`, s.name) });
     }
   }
   return lenses;

@@ -98,7 +98,7 @@ connection.onHover(async (p) => {
 });
 connection.onCodeLens(async (p) => {
   const a = await analysisOf(p.textDocument.uri);
-  return a ? layoutLenses(a) : [];
+  return a ? layoutLenses(a, p.textDocument.uri) : [];
 });
 connection.onCodeAction(async (p) => {
   const a = await analysisOf(p.textDocument.uri);

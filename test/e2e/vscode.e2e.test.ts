@@ -63,6 +63,13 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     assert.match(await row.first().innerText(), /3 bytes at offset 1, 6 bytes at offset 10/);
     await shot('01-padding-warning');
 
+    // a click on the key's code lens opens its layout beside the source
+    await page.locator('.monaco-editor .codelens-decoration a', { hasText: '24 bytes, align 8, 9 bytes padding' }).first().click();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'XXX 3 byte hole at 1' }).first().waitFor();
+    await shot('01a-lens-layout');
+    await runCommand(page, 'View: Close All Editor Groups');
+    await openFile(page, 'padded_key.bpf.c');
+
     // the layout of the struct under the cursor, from the language server's ebpf/structLayout request
     const structLine = readFileSync(path.join(EXAMPLES, 'padded_key.bpf.c'), 'utf8').split('\n').findIndex((l) => l.startsWith('struct flow_key {')) + 1;
     await page.locator('.tabs-container .tab.active', { hasText: 'padded_key.bpf.c' }).click(); // focus the editor

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { DIST, EXAMPLES } from '../support/paths';
-import { STRUCT_LAYOUT_REQUEST } from '../../core/lsp-ext';
+import { SHOW_STRUCT_LAYOUT_COMMAND, STRUCT_LAYOUT_REQUEST } from '../../core/lsp-ext';
 
 /** The bundled language server (dist/server.js) over stdio, as the client runs it. */
 describe('language server (dist/server.js over LSP)', () => {
@@ -83,9 +83,12 @@ describe('language server (dist/server.js over LSP)', () => {
     assert.match(hover.contents.value, /XXX 3 byte hole at 1/);
     const memberLine = lines.findIndex((l) => l.includes('__u32 saddr;'));
     const onMember = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: memberLine, character: 8 } }) as { contents: { value: string } };
+    assert.match(onMember.contents.value, /^\*\*saddr\*\*: offset 4, size 4, align 4; after a 3-byte hole\n/);
     assert.match(onMember.contents.value, /__u32 saddr;\s+\/\*\s+4\s+4 \*\//);
-    const lenses = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as { range: { start: { line: number } }; command: { title: string } }[];
+    const lenses = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as { range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }[];
     assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command.title]), [[structLine, "24 bytes, align 8, 9 bytes padding — key of map 'flows' (BPF_MAP_TYPE_HASH)"]]);
+    // a click on the lens opens the layout: the client command gets the document and the struct's name
+    assert.deepEqual([lenses[0].command.command, ...lenses[0].command.arguments], [SHOW_STRUCT_LAYOUT_COMMAND, uri, 'struct flow_key']);
     const layout = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'flow_key' }) as { layout: { size: number; holes: unknown[] } };
     assert.deepEqual([layout.layout.size, layout.layout.holes.length], [24, 2]);
     const missing = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'nope' }) as { error: string };
@@ -135,7 +138,7 @@ describe('language server (dist/server.js over LSP)', () => {
     await open(uri, 'package main\n\nimport "encoding/binary"\n\ntype Value struct {\n\tPid uint32\n\tTs  uint64\n}\n\nfunc f() { _ = binary.Write(nil, binary.LittleEndian, &Value{}) }\n', 'go');
     assert.deepEqual((await got).diagnostics.map((d) => d.code), ['go-implicit-padding']);
     const hover = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 2 } }) as { contents: { value: string } };
-    assert.match(hover.contents.value, /^16 bytes, align 8, 4 bytes padding \(amd64 and arm64\); encoding\/binary packs it to 12/);
+    assert.match(hover.contents.value, /^\*\*Pid\*\*: offset 0, size 4, align 4; followed by a 4-byte hole\n\n16 bytes, align 8, 4 bytes padding \(amd64 and arm64\); encoding\/binary packs it to 12/);
     assert.match(hover.contents.value, /type Value struct \{.*\n\s+Pid uint32\s+\/\*\s+0\s+4 \*\/\n\s+\/\* XXX 4 byte hole at 4 \*\//);
     const lenses = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as { command: { title: string } }[];
     assert.deepEqual(lenses.map((l) => l.command.title), ['16 bytes, align 8, 4 bytes padding; encoding/binary packs it to 12 — passed to binary.Write']);
