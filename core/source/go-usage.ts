@@ -46,19 +46,26 @@ export function goStructUses(tree: Tree, model: GoFileModel): { uses: Map<string
       }
     }
   }
-  // variables of each struct type: `var k Key`, `k := Key{...}`, `k := &Key{...}`
+  // variables of each struct type (or slices and arrays of it, for the batch methods): `var k Key`, `var ks []Key`,
+  // `k := Key{...}`, `k := &Key{...}`, `k := new(Key)`, `ks := make([]Key, n)`, and parameters `func f(k *Key)`
   const varType = new Map<string, string>();
+  const element = (typeText: string | undefined) => {
+    const t = typeText?.replace(/^(?:\*|\[\w*\])+/, '');
+    return t && names.has(t) ? t : undefined;
+  };
   const visit = (n: Node) => {
-    if (n.type === 'var_spec') {
-      const t = n.childForFieldName('type')?.text.replace(/^\*/, '');
-      for (const id of n.childrenForFieldName('name')) if (id && t && names.has(t)) varType.set(id.text, t);
+    if (n.type === 'var_spec' || n.type === 'parameter_declaration') {
+      const t = element(n.childForFieldName('type')?.text);
+      for (const id of n.childrenForFieldName('name')) if (id && t) varType.set(id.text, t);
     }
     if (n.type === 'short_var_declaration') {
       const left = n.childForFieldName('left')?.namedChildren ?? [];
       const right = n.childForFieldName('right')?.namedChildren ?? [];
       left.forEach((id, i) => {
-        const lit = /^&?(\w+)\s*\{/.exec(right[i]?.text ?? '');
-        if (id && lit && names.has(lit[1])) varType.set(id.text, lit[1]);
+        const value = right[i]?.text ?? '';
+        const made = /^(?:new|make)\(\s*([^,)]+)/.exec(value);
+        const t = made ? element(made[1].trim()) : element(/^&?((?:\[\w*\])*\w+)\s*\{/.exec(value)?.[1]);
+        if (id && t) varType.set(id.text, t);
       });
     }
     for (const c of n.namedChildren) if (c) visit(c);
@@ -77,7 +84,7 @@ export function goStructUses(tree: Tree, model: GoFileModel): { uses: Map<string
         for (const arg of n.childForFieldName('arguments')?.namedChildren ?? []) {
           const a = arg?.text ?? '';
           const lit = /^&?(\w+)\s*\{/.exec(a);
-          const type = lit && names.has(lit[1]) ? lit[1] : varType.get(a.replace(/^&/, ''));
+          const type = lit && names.has(lit[1]) ? lit[1] : varType.get(a.replace(/^&/, '').replace(/\[[^\]]*\]$/, '')); // `vals[:]`, `&keys[0]`
           if (!type) continue;
           const call = `${recv}.${method}`;
           sites.push({ type, call, via, inLoop: loops > 0, range: rangeOf(n) });
