@@ -6,12 +6,12 @@ import { checkGoCMismatch } from '../rules/go-c-mismatch';
 import { checkReflectDecode } from '../rules/go-reflect-decode';
 import { checkGoStructs } from '../rules/go-struct-rules';
 import { lintCModel } from '../rules/lint-c';
-import { extractCModel } from '../source/c-extract';
+import { CModelCache, extractCModel } from '../source/c-model-builder';
 import type { CFileModel } from '../source/c-model';
 import { extractGoModel } from '../source/go-extract';
 import type { GoFileModel } from '../source/go-model';
 import { goStructUses, type GoStructUse } from '../source/go-usage';
-import { createParser, type SourceLanguage } from '../source/tree-sitter';
+import { createParser, parsedText, parseSource, type SourceLanguage } from '../source/tree-sitter';
 import { CTypeSources } from './c-includes';
 import { GoPackageSources } from './go-packages';
 import { incrementalEdit } from './incremental-edit';
@@ -35,8 +35,8 @@ export interface AnalyzeOptions {
 /** Parses documents with tree-sitter and runs the rules of their language; shared by the language server and the CLI. */
 export class SourceAnalyzer {
   private readonly parsers = new Map<SourceLanguage, Promise<Parser>>();
-  private readonly documents = new Map<string, { language: SourceLanguage; text: string; tree: Tree }>();
-  private readonly cTypes = new CTypeSources((text) => this.extract('c', text, extractCModel));
+  private readonly documents = new Map<string, { language: SourceLanguage; text: string; tree: Tree; cModels: CModelCache }>();
+  private readonly cTypes = new CTypeSources((text) => this.extract('c', text, (tree) => extractCModel(tree, text)));
   private readonly goPackages = new GoPackageSources((text) => this.extract('go', text, extractGoModel));
 
   /** C struct layouts the Go rules compare against (from the workspace's C sources), by struct name. */
@@ -52,7 +52,7 @@ export class SourceAnalyzer {
   }
 
   private async extract<M>(lang: SourceLanguage, text: string, from: (tree: Tree) => M): Promise<M | null> {
-    const tree = (await this.parser(lang)).parse(text);
+    const tree = parseSource(await this.parser(lang), lang, text);
     if (!tree) return null;
     try {
       return from(tree);
@@ -63,7 +63,7 @@ export class SourceAnalyzer {
 
   /** Learn the layouts of a C source's structs, for go-c-mismatch. */
   async learnC(text: string, file?: string): Promise<void> {
-    const model = await this.extract('c', text, extractCModel);
+    const model = await this.extract('c', text, (tree) => extractCModel(tree, text));
     if (!model) return;
     if (file) await this.resolveC(file, model);
     this.learnCModel(model);
@@ -85,20 +85,24 @@ export class SourceAnalyzer {
   }
 
   /** Parse (incrementally for a known document), run the whole tree through `use`, and keep or free the tree. */
-  private async withTree<T>(language: SourceLanguage, text: string, document: string | undefined, use: (tree: Tree) => T): Promise<T> {
+  private async withTree<T>(language: SourceLanguage, text: string, document: string | undefined, use: (tree: Tree, cModels?: CModelCache) => T): Promise<T> {
     const parser = await this.parser(language);
     const prev = document ? this.documents.get(document) : undefined;
+    // the edit is computed on the parsed texts: masking can change more than the typed span (c-macro-mask.ts)
+    const parsed = parsedText(language, text);
     let old: Tree | undefined;
     if (prev && prev.language === language) {
       old = prev.tree;
-      old.edit(incrementalEdit(prev.text, text));
+      old.edit(incrementalEdit(prev.text, parsed));
     }
-    const tree = parser.parse(text, old);
+    const tree = parser.parse(parsed, old);
     if (!tree) throw new Error(`tree-sitter could not parse this ${language} document`);
     prev?.tree.delete();
-    if (document) this.documents.set(document, { language, text, tree });
+    // a document keeps its extracted C fragments too, unless it changed language
+    const cModels = prev && prev.language === language ? prev.cModels : new CModelCache();
+    if (document) this.documents.set(document, { language, text: parsed, tree, cModels });
     try {
-      return use(tree);
+      return use(tree, document ? cModels : undefined);
     } finally {
       if (!document) tree.delete();
     }
@@ -112,7 +116,7 @@ export class SourceAnalyzer {
 
   async analyze(language: SourceLanguage, text: string, opts: AnalyzeOptions = {}): Promise<SourceAnalysis> {
     if (language === 'c') {
-      const cModel = await this.withTree('c', text, opts.document, extractCModel);
+      const cModel = await this.withTree('c', text, opts.document, (tree, cModels) => extractCModel(tree, text, cModels));
       if (opts.file) await this.resolveC(opts.file, cModel);
       return { language, cModel, findings: lintCModel(cModel) };
     }

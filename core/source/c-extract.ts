@@ -1,8 +1,7 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import { BPF_SCALARS, MAX_ALIGN } from '../layout/c-primitives';
 import { evalConstExpr } from './c-const-expr';
 import type { CEnumDecl, CFieldDecl, CFileModel, CMapDecl, CMapRole, CRecordDecl, CTypeRef } from './c-model';
-import { readLegacyMaps } from './c-legacy-maps';
 import { parseTypeText } from './c-type-text';
 import { rangeOf, type Range } from './range';
 
@@ -53,13 +52,64 @@ function typeText(t: CTypeRef): string | null {
   return null;
 }
 
-class Extractor {
-  readonly model: CFileModel;
-  /** Variables of the function being walked (and globals), for `sizeof(*e)` and `&e` in output helper calls. */
-  private vars = new Map<string, CTypeRef>();
+/** What the declarations before a fragment define: the constants, typedefs and global variables it may read. */
+export interface ExtractionContext {
+  constants: Map<string, number>;
+  typedefs: Map<string, CTypeRef>;
+  globals: Map<string, CTypeRef>;
+}
 
-  constructor(source: string) {
+/** A compact, comparable spelling of a type (no definitions), for recording what a fragment read. */
+export function typeKey(t: CTypeRef | undefined): string {
+  if (!t) return '-';
+  switch (t.kind) {
+    case 'named': return t.name;
+    case 'record': return `${t.tag} ${t.name ?? '{}'}`;
+    case 'enum': return `enum ${t.name ?? '{}'}`;
+    case 'pointer': return `${typeKey(t.to)}*`;
+    case 'array': return `${typeKey(t.of)}[${t.lengthText}]`;
+  }
+}
+
+/**
+ * Extracts the model of one fragment of a file (a top-level declaration, or the whole file) given what the code
+ * before it defines. Every answer it takes from that context is recorded in `reads`, so a cached fragment can be
+ * reused exactly when those answers are unchanged.
+ */
+export class Extractor {
+  readonly model: CFileModel;
+  /** Global variables this fragment declares. */
+  readonly globals = new Map<string, CTypeRef>();
+  /** `c:NAME`, `t:NAME`, `v:NAME` -> the answer the context gave. */
+  readonly reads = new Map<string, string>();
+  /** Parameters and locals of the function being walked, for `sizeof(*e)` and `&e` in output helper calls. */
+  private locals: Map<string, CTypeRef> | null = null;
+
+  constructor(source: string, private readonly context: ExtractionContext = { constants: new Map(), typedefs: new Map(), globals: new Map() }) {
     this.model = { source, events: [], records: [], typedefs: new Map(), enums: new Map(), constants: new Map(), maps: [], includes: [] };
+  }
+
+  private lookupConstant(name: string): number | undefined {
+    const own = this.model.constants.get(name);
+    if (own !== undefined) return own;
+    const v = this.context.constants.get(name);
+    this.reads.set(`c:${name}`, String(v));
+    return v;
+  }
+
+  private hasTypedef(name: string): boolean {
+    if (this.model.typedefs.has(name)) return true;
+    const has = this.context.typedefs.has(name);
+    this.reads.set(`t:${name}`, String(has));
+    return has;
+  }
+
+  private lookupVar(name: string): CTypeRef | undefined {
+    const own = this.locals?.get(name) ?? this.globals.get(name);
+    if (own) return own;
+    const v = this.context.globals.get(name);
+    this.reads.set(`v:${name}`, typeKey(v));
+    return v;
   }
 
   typeOfSpecifier(node: Node, displayName?: string): CTypeRef {
@@ -122,7 +172,7 @@ class Extractor {
   constant(text: string): number | null {
     if (text === '') return null;
     if (/^(0x[0-9a-f]+|\d+)[uUlL]*$/i.test(text)) return Number.parseInt(text.replace(/[uUlL]+$/, ''), /^0x/i.test(text) ? 16 : 10);
-    return this.model.constants.get(text) ?? null;
+    return this.lookupConstant(text) ?? null;
   }
 
   record(node: Node, displayName?: string): CRecordDecl {
@@ -175,7 +225,7 @@ class Extractor {
     let next = 0n;
     let known = true;
     const lookup = (n: string) => {
-      const v = this.model.constants.get(n);
+      const v = this.lookupConstant(n);
       return v === undefined ? null : BigInt(v);
     };
     for (const e of node.childForFieldName('body')?.namedChildren ?? []) {
@@ -208,7 +258,8 @@ class Extractor {
    */
   mapDecl(decl: Node, spec: Node): boolean {
     const body = spec.childForFieldName('body');
-    const text = body?.text ?? '';
+    // the original text: the parsed one has its map member macros masked (c-macro-mask.ts)
+    const text = body ? this.model.source.slice(body.startIndex, body.endIndex) : '';
     if (!body || !/__(uint|type|array|ulong)\s*\(/.test(text)) return false;
     const declarator = decl.childForFieldName('declarator');
     const name = declarator ? this.declare(declarator, { kind: 'named', name: 'map' }).name : null;
@@ -246,13 +297,13 @@ class Extractor {
     if (!m) return null;
     const arg = m[1];
     const v = /^(\*?)\s*(\w+)$/.exec(arg);
-    const known = v ? this.vars.get(v[2]) : undefined;
+    const known = v ? this.lookupVar(v[2]) : undefined;
     if (v && known) {
       const t = v[1] && known.kind === 'pointer' ? known.to : known;
       return typeText(t);
     }
     const t = parseTypeText(arg);
-    if (t.kind === 'record' || (t.kind === 'named' && (this.model.typedefs.has(t.name) || BPF_SCALARS.has(t.name)))) return arg;
+    if (t.kind === 'record' || (t.kind === 'named' && (BPF_SCALARS.has(t.name) || this.hasTypedef(t.name)))) return arg;
     return null;
   }
 
@@ -261,7 +312,7 @@ class Extractor {
     for (const d of decl.childrenForFieldName('declarator')) {
       if (!d) continue;
       const { name, type } = this.declare(d.type === 'init_declarator' ? d.childForFieldName('declarator') : d, base);
-      if (name) this.vars.set(name, type);
+      if (name) (this.locals ?? this.globals).set(name, type);
     }
   }
 
@@ -273,7 +324,7 @@ class Extractor {
     let text = args[helper.size] ? this.sizeofType(args[helper.size].text.trim()) : null;
     const data = helper.data !== undefined ? /^&?\s*(\w+)$/.exec(args[helper.data]?.text.trim() ?? '') : null;
     if (!text && data) {
-      const t = this.vars.get(data[1]);
+      const t = this.lookupVar(data[1]);
       const pointee = t && (args[helper.data!].text.trim().startsWith('&') ? t : t.kind === 'pointer' ? t.to : null);
       text = pointee ? typeText(pointee) : null;
     }
@@ -309,10 +360,10 @@ class Extractor {
         return; // the struct body (if any) was extracted by typeOfSpecifier
       }
       case 'function_definition': {
-        const outer = this.vars;
-        this.vars = new Map(outer); // parameters and locals shadow globals until the function ends
+        const outer = this.locals;
+        this.locals = new Map(outer ?? []); // parameters and locals shadow globals until the function ends
         for (const c of node.namedChildren) if (c) this.walk(c);
-        this.vars = outer;
+        this.locals = outer;
         return;
       }
       case 'parameter_declaration':
@@ -344,12 +395,4 @@ class Extractor {
     }
     for (const child of node.namedChildren) if (child) this.walk(child);
   }
-}
-
-/** Everything the layout rules need from one C file: records, typedefs, constants and map definitions. */
-export function extractCModel(tree: Tree): CFileModel {
-  const ex = new Extractor(tree.rootNode.text);
-  ex.walk(tree.rootNode);
-  readLegacyMaps(ex.model, (expr) => ex.sizeofType(expr));
-  return ex.model;
 }

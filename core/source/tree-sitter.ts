@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { maskBpfMacros } from './c-macro-mask';
 
 export type SourceLanguage = 'c' | 'go';
 
@@ -34,4 +35,14 @@ export async function createParser(lang: SourceLanguage): Promise<Parser> {
   const parser = new Parser();
   parser.setLanguage(await language);
   return parser;
+}
+
+/** The text tree-sitter is given for a source: C with libbpf's macros masked (same offsets), Go as it is. */
+export function parsedText(lang: SourceLanguage, text: string): string {
+  return lang === 'c' ? maskBpfMacros(text) : text;
+}
+
+/** Parse a source (from scratch, or reusing `old`, which must have been edited to match `parsedText(text)`). */
+export function parseSource(parser: Parser, lang: SourceLanguage, text: string, old?: Tree): Tree | null {
+  return parser.parse(parsedText(lang, text), old);
 }

@@ -1,12 +1,12 @@
-import { extractCModel } from '../../core/source/c-extract';
+import { extractCModel } from '../../core/source/c-model-builder';
 import type { CFileModel } from '../../core/source/c-model';
-import { createParser } from '../../core/source/tree-sitter';
+import { createParser, parseSource } from '../../core/source/tree-sitter';
 
 export async function cModel(text: string): Promise<CFileModel> {
   const parser = await createParser('c');
-  const tree = parser.parse(text);
+  const tree = parseSource(parser, 'c', text);
   if (!tree) throw new Error('parse failed');
-  const model = extractCModel(tree);
+  const model = extractCModel(tree, text);
   tree.delete();
   return model;
 }

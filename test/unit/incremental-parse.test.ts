@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SourceAnalyzer } from '../../core/analyze/analyze-source';
 import { incrementalEdit } from '../../core/analyze/incremental-edit';
-import { createParser } from '../../core/source/tree-sitter';
+import { maskBpfMacros } from '../../core/source/c-macro-mask';
+import { createParser, parseSource } from '../../core/source/tree-sitter';
 import { EXAMPLES } from '../support/paths';
 
 /** A deterministic generator, so a failure replays. */
@@ -64,5 +65,46 @@ describe('incremental reparsing after an edit', () => {
       assert.deepEqual(a.findings.map((f) => [f.rule, f.range, f.message]), b.findings.map((f) => [f.rule, f.range, f.message]));
     }
     keyed.forget('file:///doc.c');
+  });
+});
+
+describe('libbpf macros masked before parsing', () => {
+  const MAPS = 'struct k { __u8 a; __u32 b; };\nstruct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__type(key, struct k);\n'
+    + '\t__array(values, struct { __uint(type, BPF_MAP_TYPE_ARRAY); });\n} m SEC(".maps");\n\nSEC("xdp")\nint prog(struct xdp_md *ctx) { return 2; }\n';
+
+  it('keeps every offset, line and column, and leaves tree-sitter nothing to recover from', async () => {
+    const masked = maskBpfMacros(MAPS);
+    assert.equal(masked.length, MAPS.length);
+    assert.deepEqual([...masked.matchAll(/\n/g)].map((m) => m.index), [...MAPS.matchAll(/\n/g)].map((m) => m.index));
+    assert.doesNotMatch(masked, /SEC|__uint|__type|__array/);
+    const tree = parseSource(await createParser('c'), 'c', MAPS)!;
+    assert.equal(tree.rootNode.hasError, false, tree.rootNode.toString());
+    assert.deepEqual(tree.rootNode.namedChildren.map((n) => n!.type), ['struct_specifier', 'declaration', 'function_definition']);
+    tree.delete();
+  });
+
+  it('leaves half-typed macros, macro definitions and other text alone', () => {
+    for (const text of ['struct {\n\t__uint(type, BPF_MAP_TYPE_HASH;\n\t__uint(max_entries', '#define SEC(name) __attribute__((section(name), used))\n',
+      '#define __uint(name, val) int (*name)[val]\n', 'int x = f(__type);\n']) {
+      assert.equal(maskBpfMacros(text), text);
+    }
+  });
+
+  it('typing a map definition character by character: the kept tree gives the findings of a fresh analysis', async () => {
+    const keyed = new SourceAnalyzer();
+    const fresh = new SourceAnalyzer();
+    const full = MAPS.replace('\t__type(key, struct k);\n', '\t__type(key, struct k);\n\t__type(value, struct k);\n');
+    const at = full.indexOf('\t__type(value');
+    const typed = full.slice(at, full.indexOf('\n', at) + 1);
+    let findings = 0;
+    for (let n = 0; n <= typed.length; n++) {
+      const v = full.slice(0, at) + typed.slice(0, n) + full.slice(at + typed.length);
+      const a = await keyed.analyze('c', v, { document: 'file:///typing.c' });
+      const b = await fresh.analyze('c', v);
+      assert.deepEqual(a.findings.map((f) => [f.rule, f.range, f.message]), b.findings.map((f) => [f.rule, f.range, f.message]), `after ${n} characters`);
+      findings += a.findings.length;
+    }
+    assert.ok(findings > 0, 'the padded key is found along the way');
+    keyed.forget('file:///typing.c');
   });
 });

@@ -1,0 +1,57 @@
+/**
+ * tree-sitter parses C without a preprocessor, so libbpf's macros trip it: `SEC("xdp")` before a function or after a
+ * map's name, and `__uint(type, ...)`/`__type(key, ...)` members of a map definition, all end in ERROR nodes. Error
+ * recovery is slow, and the subtrees it builds cannot be reused, so every edit re-parsed every map of a file.
+ *
+ * This masks them before parsing, keeping every character's offset, line and column: `SEC("...")` becomes spaces and
+ * a map member macro becomes `int _` followed by spaces (newlines stay). The model reads map members from the
+ * original text at the same offsets.
+ */
+export function maskBpfMacros(text: string): string {
+  if (!text.includes('SEC') && !text.includes('__section') && !/__(?:uint|type|array|ulong)\b/.test(text)) return text;
+  let out = text.replace(SECTION, (m) => blank(m));
+  MAP_MEMBER.lastIndex = 0;
+  const parts: string[] = [];
+  let last = 0;
+  for (let m = MAP_MEMBER.exec(out); m; m = MAP_MEMBER.exec(out)) {
+    const start = m.index + m[1].length;
+    const end = closingParen(out, start + m[2].length - 1);
+    if (end < 0) continue; // half-typed: leave it to tree-sitter's error recovery
+    parts.push(out.slice(last, start), 'int _', blank(out.slice(start + 5, end + 1)));
+    last = end + 1;
+    MAP_MEMBER.lastIndex = last;
+  }
+  if (parts.length > 0) out = parts.join('') + out.slice(last);
+  return out;
+}
+
+/** `SEC("...")` and `__section("...")`: a string argument only, so `#define SEC(name) ...` is left alone. */
+const SECTION = /\b(?:SEC|__section)\s*\(\s*"[^"\n]*"\s*\)/g;
+/** A map member macro where a member starts: after a line start, `{` or `;`. Group 2 ends at its `(`. */
+const MAP_MEMBER = /((?:^|[{;])[ \t]*)(__(?:uint|type|array|ulong)\s*\()/gm;
+
+const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+
+/** The index of the `)` that closes the `(` at `open`, or -1 (within 4 KiB: a map member is never longer). */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  const stop = Math.min(text.length, open + 4096);
+  for (let i = open; i < stop; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 40) depth++;
+    else if (c === 41 && --depth === 0) return i;
+    else if (c === 59 && depth > 0 && !inNestedBraces(text, open, i)) return -1; // a `;` before the `)`: unbalanced
+  }
+  return -1;
+}
+
+/** `__array(values, struct { __uint(...); })` holds `;` inside braces; any other `;` inside the parens means a typo. */
+function inNestedBraces(text: string, open: number, at: number): boolean {
+  let braces = 0;
+  for (let i = open; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123) braces++;
+    else if (c === 125) braces--;
+  }
+  return braces > 0;
+}

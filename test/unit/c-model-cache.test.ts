@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { incrementalEdit } from '../../core/analyze/incremental-edit';
+import type { CFileModel } from '../../core/source/c-model';
+import { CModelCache, extractCModel } from '../../core/source/c-model-builder';
+import { createParser, parsedText } from '../../core/source/tree-sitter';
+import { rng } from '../fuzz/log-mutator';
+
+/** A model as comparable JSON: Maps as entry lists, bigints as strings. */
+const plain = (m: CFileModel) => JSON.stringify({ ...m, headers: undefined, btf: undefined },
+  (_k, v) => (v instanceof Map ? [...v.entries()] : typeof v === 'bigint' ? `${v}n` : v));
+
+const BASE = [
+  '#include <bpf/bpf_helpers.h>',
+  '#define LEN 4',
+  'enum color { RED, GREEN = LEN * 2 };',
+  'typedef __u32 ifindex_t;',
+  'struct k { __u8 a; __u32 b[LEN]; enum color c; };',
+  'struct ev { __u64 ts; ifindex_t ifindex; };',
+  'struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__type(key, struct k);\n\t__type(value, __u64);\n} m SEC(".maps");',
+  'struct {\n\t__uint(type, BPF_MAP_TYPE_RINGBUF);\n} rb SEC(".maps");',
+  'struct ev *global_ev;',
+  'SEC("xdp")\nint prog(void *ctx)\n{\n\tstruct ev *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (e)\n\t\tbpf_ringbuf_output(&rb, global_ev, sizeof(*global_ev), 0);\n\treturn 2;\n}',
+].join('\n') + '\n';
+
+/** Edits that move lines, change what later declarations read (a #define, a typedef, a global) or retype members. */
+const EDITS: ((text: string, pick: <T>(xs: T[]) => T) => string)[] = [
+  (t) => `// a comment\n${t}`,
+  (t, pick) => t.replace(/#define LEN \d+/, `#define LEN ${pick([1, 2, 3, 4, 5, 6, 7, 8])}`),
+  (t) => t.replace('#define LEN', '#define LEN_OLD'),
+  (t) => t.replace('#define LEN_OLD', '#define LEN'),
+  (t) => t.replace('typedef __u32 ifindex_t;', 'typedef __u64 ifindex_t;'),
+  (t) => t.replace('typedef __u64 ifindex_t;', 'typedef __u32 ifindex_t;'),
+  (t) => t.replace('struct ev *global_ev;', 'struct k *global_ev;'),
+  (t) => t.replace('struct k *global_ev;', 'struct ev *global_ev;'),
+  (t, pick) => t.replace(/__u8 a;|__u16 a;|__u64 a;/, pick(['__u8 a;', '__u16 a;', '__u64 a;'])),
+  (t) => t.replace('\n\n', '\n'),
+  (t) => t.replace('struct ev {', '\nstruct ev {'),
+  (t) => t.replace('BPF_MAP_TYPE_HASH', 'BPF_MAP_TYPE_LRU_HASH'),
+  (t) => t.replace('BPF_MAP_TYPE_LRU_HASH', 'BPF_MAP_TYPE_HASH'),
+  (t) => t.replace('RED, GREEN', 'RED = -1, GREEN'),
+];
+
+describe('C model extraction reuses the declarations an edit left alone', () => {
+  it('400 random edits: the cached extraction equals a fresh one, ranges included', async () => {
+    const parser = await createParser('c');
+    const rnd = rng(11);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+    const cache = new CModelCache();
+    let text = BASE;
+    let parsed = parsedText('c', text);
+    let tree = parser.parse(parsed)!;
+    extractCModel(tree, text, cache);
+    let reused = 0;
+    for (let i = 0; i < 400; i++) {
+      const next = pick(EDITS)(text, pick);
+      const nextParsed = parsedText('c', next);
+      tree.edit(incrementalEdit(parsed, nextParsed));
+      const edited = parser.parse(nextParsed, tree)!;
+      tree.delete();
+      tree = edited;
+      const cached = extractCModel(tree, next, cache);
+      const fresh = extractCModel(tree, next);
+      assert.equal(plain(cached), plain(fresh), `edit ${i}`);
+      reused += cache.fragments.size - cache.lastExtracted;
+      text = next;
+      parsed = nextParsed;
+    }
+    tree.delete();
+    assert.ok(reused > 400 * 5, `most declarations are reused (${reused})`);
+  });
+
+  it('re-extracts only the changed declaration, and what reads a changed #define', async () => {
+    const parser = await createParser('c');
+    const cache = new CModelCache();
+    const run = (t: string) => {
+      const tree = parser.parse(parsedText('c', t))!;
+      const m = extractCModel(tree, t, cache);
+      tree.delete();
+      return m;
+    };
+    run(BASE);
+    run(BASE.replace('__u8 a;', '__u16 a;'));
+    assert.equal(cache.lastExtracted, 1);
+    const m = run(BASE.replace('#define LEN 4', '#define LEN 6'));
+    // the #define itself, the enum and the struct that read LEN (and struct k, whose text changed back)
+    assert.equal(cache.lastExtracted, 3);
+    assert.equal(m.enums.get('color')?.max, 12n);
+  });
+});
