@@ -8,9 +8,9 @@ import { checkGoStructs } from '../rules/go-struct-rules';
 import { lintCModel } from '../rules/lint-c';
 import { CModelCache, extractCModel } from '../source/c-model-builder';
 import type { CFileModel } from '../source/c-model';
-import { extractGoModel } from '../source/go-extract';
+import { extractGoModel, GoModelCache } from '../source/go-model-builder';
 import type { GoFileModel } from '../source/go-model';
-import { goStructUses, type GoStructUse } from '../source/go-usage';
+import type { GoStructUse } from '../source/go-usage';
 import { createParser, parsedText, parseSource, type SourceLanguage } from '../source/tree-sitter';
 import { CTypeSources } from './c-includes';
 import { GoPackageSources } from './go-packages';
@@ -32,12 +32,15 @@ export interface AnalyzeOptions {
   document?: string;
 }
 
+/** A document's declarations extracted at its last analysis, reused after an edit. */
+interface FragmentCaches { c: CModelCache; go: GoModelCache }
+
 /** Parses documents with tree-sitter and runs the rules of their language; shared by the language server and the CLI. */
 export class SourceAnalyzer {
   private readonly parsers = new Map<SourceLanguage, Promise<Parser>>();
-  private readonly documents = new Map<string, { language: SourceLanguage; text: string; tree: Tree; cModels: CModelCache }>();
+  private readonly documents = new Map<string, { language: SourceLanguage; text: string; tree: Tree; caches: FragmentCaches }>();
   private readonly cTypes = new CTypeSources((text) => this.extract('c', text, (tree) => extractCModel(tree, text)));
-  private readonly goPackages = new GoPackageSources((text) => this.extract('go', text, extractGoModel));
+  private readonly goPackages = new GoPackageSources((text) => this.extract('go', text, (tree) => extractGoModel(tree).model));
 
   /** C struct layouts the Go rules compare against (from the workspace's C sources), by struct name. */
   readonly cStructs = new Map<string, StructLayout>();
@@ -85,7 +88,7 @@ export class SourceAnalyzer {
   }
 
   /** Parse (incrementally for a known document), run the whole tree through `use`, and keep or free the tree. */
-  private async withTree<T>(language: SourceLanguage, text: string, document: string | undefined, use: (tree: Tree, cModels?: CModelCache) => T): Promise<T> {
+  private async withTree<T>(language: SourceLanguage, text: string, document: string | undefined, use: (tree: Tree, caches?: FragmentCaches) => T): Promise<T> {
     const parser = await this.parser(language);
     const prev = document ? this.documents.get(document) : undefined;
     // the edit is computed on the parsed texts: masking can change more than the typed span (c-macro-mask.ts)
@@ -98,11 +101,11 @@ export class SourceAnalyzer {
     const tree = parser.parse(parsed, old);
     if (!tree) throw new Error(`tree-sitter could not parse this ${language} document`);
     prev?.tree.delete();
-    // a document keeps its extracted C fragments too, unless it changed language
-    const cModels = prev && prev.language === language ? prev.cModels : new CModelCache();
-    if (document) this.documents.set(document, { language, text: parsed, tree, cModels });
+    // a document keeps its extracted declarations too, unless it changed language
+    const caches = prev && prev.language === language ? prev.caches : { c: new CModelCache(), go: new GoModelCache() };
+    if (document) this.documents.set(document, { language, text: parsed, tree, caches });
     try {
-      return use(tree, document ? cModels : undefined);
+      return use(tree, document ? caches : undefined);
     } finally {
       if (!document) tree.delete();
     }
@@ -116,14 +119,11 @@ export class SourceAnalyzer {
 
   async analyze(language: SourceLanguage, text: string, opts: AnalyzeOptions = {}): Promise<SourceAnalysis> {
     if (language === 'c') {
-      const cModel = await this.withTree('c', text, opts.document, (tree, cModels) => extractCModel(tree, text, cModels));
+      const cModel = await this.withTree('c', text, opts.document, (tree, caches) => extractCModel(tree, text, caches?.c));
       if (opts.file) await this.resolveC(opts.file, cModel);
       return { language, cModel, findings: lintCModel(cModel) };
     }
-    const { goModel, uses, sites } = await this.withTree('go', text, opts.document, (tree) => {
-      const model = extractGoModel(tree);
-      return { goModel: model, ...goStructUses(tree, model) };
-    });
+    const { model: goModel, uses, sites } = await this.withTree('go', text, opts.document, (tree, caches) => extractGoModel(tree, caches?.go));
     if (opts.file) await this.goPackages.resolve(opts.file, goModel);
     return { language, goModel, goUses: uses, findings: [...checkGoStructs(goModel, uses, this.cStructs), ...checkGoCMismatch(goModel, uses, this.cStructs),
       ...checkReflectDecode(goModel, sites)] };

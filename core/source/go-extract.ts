@@ -1,18 +1,28 @@
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { GoFieldDecl, GoFileModel, GoTypeRef } from './go-model';
 import { rangeOf } from './range';
 
-class GoExtractor {
+/**
+ * Extracts the model of one Go declaration (or a whole file) given the constants declared before it. The answers it
+ * takes from them are recorded in `reads`, so a cached declaration is reused exactly when they are unchanged.
+ */
+export class GoExtractor {
   readonly model: GoFileModel;
+  /** `c:NAME` -> the constant's value then. */
+  readonly reads = new Map<string, string>();
 
-  constructor(source: string) {
+  constructor(source: string, private readonly context = new Map<string, number>()) {
     this.model = { source, pkg: '', imports: [], importAnchor: { style: 'none', at: { line: 0, character: 0 } }, structs: [], defined: new Map(), constants: new Map() };
   }
 
   length(text: string): number | null {
     if (/^\d+$/.test(text)) return Number(text);
     if (/^0x[0-9a-f]+$/i.test(text)) return Number.parseInt(text, 16);
-    return this.model.constants.get(text) ?? null;
+    const own = this.model.constants.get(text);
+    if (own !== undefined) return own;
+    const v = this.context.get(text);
+    this.reads.set(`c:${text}`, String(v));
+    return v ?? null;
   }
 
   type(node: Node): GoTypeRef {
@@ -94,11 +104,4 @@ class GoExtractor {
     }
     for (const c of node.namedChildren) if (c) this.walk(c);
   }
-}
-
-/** Struct and type declarations of one Go file. */
-export function extractGoModel(tree: Tree): GoFileModel {
-  const ex = new GoExtractor(tree.rootNode.text);
-  ex.walk(tree.rootNode);
-  return ex.model;
 }

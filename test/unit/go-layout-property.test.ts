@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { GoLayoutEngine, type GoStructLayout } from '../../core/layout/go-layout';
-import { extractGoModel } from '../../core/source/go-extract';
+import { extractGoModel } from '../../core/source/go-model-builder';
 import { createParser } from '../../core/source/tree-sitter';
 import { randomGoStructs } from '../property/random-go-structs';
 
@@ -21,7 +21,7 @@ describe('Go layout engine vs the Go toolchain (property test)', () => {
     const { types, names, fields } = randomGoStructs(COUNT, 20261125);
     const parser = await createParser('go');
     const tree = parser.parse(`package main\n\n${types}\n`)!;
-    const model = extractGoModel(tree);
+    const { model } = extractGoModel(tree);
     tree.delete();
     const engine = new GoLayoutEngine(model);
     const layouts = new Map<string, GoStructLayout>();

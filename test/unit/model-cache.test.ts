@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { incrementalEdit } from '../../core/analyze/incremental-edit';
 import type { CFileModel } from '../../core/source/c-model';
 import { CModelCache, extractCModel } from '../../core/source/c-model-builder';
+import { extractGoModel, GoModelCache } from '../../core/source/go-model-builder';
 import { createParser, parsedText } from '../../core/source/tree-sitter';
 import { rng } from '../fuzz/log-mutator';
 
@@ -86,5 +87,54 @@ describe('C model extraction reuses the declarations an edit left alone', () => 
     // the #define itself, the enum and the struct that read LEN (and struct k, whose text changed back)
     assert.equal(cache.lastExtracted, 3);
     assert.equal(m.enums.get('color')?.max, 12n);
+  });
+});
+
+const GO_BASE = [
+  'package main', '', 'import (\n\t"encoding/binary"\n\n\t"github.com/cilium/ebpf"\n)', '',
+  'const N = 4', '',
+  '//ebpf:struct key', 'type Key struct {\n\tProto uint8\n\tAddr  [N]uint32\n}', '',
+  'type Value struct {\n\tPid uint32\n\tTs  uint64\n}', '',
+  'func read(m *ebpf.Map, keys []Key) {\n\tvar v Value\n\tfor i := range keys {\n\t\t_ = m.Lookup(&keys[i], &v)\n\t}\n\t_ = binary.Read(nil, binary.LittleEndian, &v)\n}', '',
+].join('\n');
+
+const GO_EDITS: ((text: string, pick: <T>(xs: T[]) => T) => string)[] = [
+  (t) => t.replace('package main\n', 'package main\n\n// moved\n'),
+  (t) => t.replace('\n\n// moved\n', '\n'),
+  (t, pick) => t.replace(/const N = \d+/, `const N = ${pick([1, 2, 3, 4, 8])}`),
+  (t) => t.replace('const N', 'const M'),
+  (t) => t.replace('const M', 'const N'),
+  (t, pick) => t.replace(/Pid uint(32|64)|Pid int/, pick(['Pid uint32', 'Pid uint64', 'Pid int'])),
+  (t) => t.replace('//ebpf:struct key\n', ''),
+  (t) => t.replace('type Key struct', '//ebpf:struct key\ntype Key struct').replace('//ebpf:struct key\n//ebpf:struct key', '//ebpf:struct key'),
+  (t) => t.replace('var v Value', 'var v Key'),
+  (t) => t.replace('var v Key', 'var v Value'),
+  (t) => t.replace('\n\t"encoding/binary"\n', '\n'),
+  (t) => t.replace('import (\n', 'import (\n\t"encoding/binary"\n'),
+];
+
+describe('Go model extraction reuses the declarations an edit left alone', () => {
+  it('300 random edits: the cached model, struct uses and codec sites equal a fresh extraction', async () => {
+    const parser = await createParser('go');
+    const rnd = rng(13);
+    const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+    const cache = new GoModelCache();
+    const json = (a: ReturnType<typeof extractGoModel>) => JSON.stringify({ ...a, uses: [...a.uses], model: { ...a.model, defined: [...a.model.defined], constants: [...a.model.constants] } });
+    let text = GO_BASE;
+    let tree = parser.parse(text)!;
+    extractGoModel(tree, cache);
+    let reused = 0;
+    for (let i = 0; i < 300; i++) {
+      const next = pick(GO_EDITS)(text, pick);
+      tree.edit(incrementalEdit(text, next));
+      const edited = parser.parse(next, tree)!;
+      tree.delete();
+      tree = edited;
+      assert.equal(json(extractGoModel(tree, cache)), json(extractGoModel(tree)), `edit ${i}`);
+      reused += cache.fragments.size - cache.lastExtracted;
+      text = next;
+    }
+    tree.delete();
+    assert.ok(reused > 300 * 3, `most declarations are reused (${reused})`);
   });
 });
