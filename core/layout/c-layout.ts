@@ -15,13 +15,19 @@ export class CLayoutEngine {
 
   constructor(private readonly model: CFileModel) {}
 
+  /** `struct name` / `union name` (and an anonymous record's typedef name) -> the first such record in scope. */
+  private index?: Map<string, CRecordDecl>;
+
   findRecord(tag: 'struct' | 'union', name: string): CRecordDecl | undefined {
-    const match = (r: CRecordDecl) => r.tag === tag && (r.name === name || r.typedefName === name);
-    for (const m of this.scope) {
-      const rec = m.records.find(match);
-      if (rec) return rec;
+    if (!this.index) {
+      this.index = new Map();
+      for (const m of this.scope) {
+        for (const r of m.records) {
+          for (const n of [r.name, r.typedefName]) if (n && !this.index.has(`${r.tag} ${n}`)) this.index.set(`${r.tag} ${n}`, r);
+        }
+      }
     }
-    return undefined;
+    return this.index.get(`${tag} ${name}`);
   }
 
   /** The file, then the headers it includes: one translation unit, one namespace. */

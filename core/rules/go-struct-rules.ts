@@ -26,10 +26,11 @@ const FIXED_FOR: Record<string, string> = { int: 'int64 (or int32, matching the 
 export function checkGoStructs(model: GoFileModel, uses: Map<string, GoStructUse>, cStructs = new Map<string, StructLayout>()): Finding[] {
   const engine = new GoLayoutEngine(model);
   const findings: Finding[] = [];
+  const cNames = new Set(cStructs.keys());
   for (const s of model.structs) {
     const use = uses.get(s.name);
     if (!use) continue;
-    const cName = pairedCName(s.name, use, new Set(cStructs.keys()));
+    const cName = pairedCName(s.name, use, cNames);
     const c = cName ? cStructs.get(cName) : undefined;
     const named = s.fields.filter((f) => f.name !== '_');
     s.fields.forEach((f) => {

@@ -30,7 +30,7 @@ const SECTION = /\b(?:SEC|__section)\s*\(\s*"[^"\n]*"\s*\)/g;
 /** A map member macro where a member starts: after a line start, `{` or `;`. Group 2 ends at its `(`. */
 const MAP_MEMBER = /((?:^|[{;])[ \t]*)(__(?:uint|type|array|ulong)\s*\()/gm;
 
-const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+const blank = (s: string) => (s.includes('\n') ? s.replace(/[^\n]/g, ' ') : ' '.repeat(s.length));
 
 /** The index of the `)` that closes the `(` at `open`, or -1 (within 4 KiB: a map member is never longer). */
 function closingParen(text: string, open: number): number {

@@ -61,27 +61,39 @@ export function eachFragment<F extends Fragment>(
 
 /**
  * A fragment at another line: a copy with every position moved (the cached one may still be read through the
- * previous model). Positions are the `{ line, character }` objects of its ranges, each moved once.
+ * previous model). One pass copies and moves; shared objects stay shared in the copy, so each position moves once.
  */
 function movedCopy<F extends Fragment>(f: F, row: number): F {
   const delta = row - f.row;
-  const copy = structuredClone(f);
-  const seen = new Set<object>();
-  const visit = (v: unknown): void => {
-    if (typeof v !== 'object' || v === null || seen.has(v)) return;
-    seen.add(v);
+  const copies = new Map<object, unknown>();
+  const copy = (v: unknown): unknown => {
+    if (typeof v !== 'object' || v === null) return v;
+    const done = copies.get(v);
+    if (done !== undefined) return done;
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      copies.set(v, out);
+      for (const x of v) out.push(copy(x));
+      return out;
+    }
     if (v instanceof Map) {
-      for (const x of v.values()) visit(x);
-      return;
+      const out = new Map<unknown, unknown>();
+      copies.set(v, out);
+      for (const [k, x] of v) out.set(k, copy(x));
+      return out;
     }
     const o = v as Record<string, unknown>;
     if (typeof o.line === 'number' && typeof o.character === 'number') {
-      o.line += delta;
-      return;
+      const p = { line: o.line + delta, character: o.character };
+      copies.set(v, p);
+      return p;
     }
-    for (const x of Object.values(o)) visit(x);
+    const out: Record<string, unknown> = {};
+    copies.set(v, out);
+    for (const k of Object.keys(o)) out[k] = copy(o[k]);
+    return out;
   };
-  visit(copy);
-  copy.row = row;
-  return copy;
+  const moved = copy(f) as F;
+  moved.row = row;
+  return moved;
 }
