@@ -23,11 +23,19 @@ Commands:
       --symbol-tag TAG  attach only <TAG>_SYM: lines (repeatable; default all)
       --object X.o      map the reject through the object's BTF.ext line_info (exact line and column)
       --program NAME    the program the log belongs to (default: the one libbpf's wrapper names, or the only one)
-  layout <source.c> | --btf <object.o>              Struct and union layouts (from the source for the BPF target, or
-                                                    from the object's BTF), with holes
+  layout <source.c | file.go> | --btf <object.o>    Struct and union layouts, pahole-style with holes: a C source for the BPF
+                                                    target, a Go file for amd64/arm64 (with encoding/binary's size), or an
+                                                    object's BTF
       --struct NAME     only this one
-      --json            { structs: [{ name, language, size, align, fields, holes }] }
-  lint <files...> [--json | --sarif]                The language server's rules (map key padding, ...) for CI
+      --target T        bpf (C), amd64 or arm64 (Go; default amd64)
+      -I DIR            look for quoted includes here too (repeatable; then the headers under the current directory)
+      --json            { structs: [{ name, language, size, align, fields, holes, binarySize? }] }
+  lint <files...>                                   The language server's rules (map key/value padding, Go/C mismatches,
+                                                    Go fields without a fixed size...) for CI; exit 1 on a warning
+      --json            { findings: [{ rule, severity, file, line, column, endLine, endColumn, message }] }
+      --sarif           SARIF 2.1.0, with each finding's fixes
+      --fix             apply each finding's preferred fix in place, then report what is left
+      -I DIR            as for layout
   setup-privileges [--user NAME] [--install | --remove]
                                                     Let a user verify without root: a root-owned helper wrapper plus a
                                                     sudoers rule for exactly it (prints the script; --install runs it as root)

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
+import { findCSources } from '../core/analyze/workspace-files';
 import { applyEdits, SourceText, type TextEdit } from '../core/fixes/text-edit';
 import type { Finding } from '../core/rules/finding';
 import type { Range } from '../core/source/range';
@@ -34,8 +35,21 @@ export interface LintedFile {
   findings: Finding[];
 }
 
-export async function lintSources(files: string[]): Promise<LintedFile[]> {
+/**
+ * An analyzer for the CLI: quoted includes are looked for beside the including file, in the `-I` directories, then
+ * among the headers under the current directory (as the editor looks in the workspace).
+ */
+export function cliAnalyzer(includeDirs: string[] = []): SourceAnalyzer {
   const analyzer = new SourceAnalyzer();
+  analyzer.setIncludeSearch({ includeDirs, workspaceHeaders: findCSources([process.cwd()], 2000).filter((f) => f.endsWith('.h')) });
+  return analyzer;
+}
+
+/** `-I DIR` / `--include-dir DIR`, as clang takes them (repeatable). */
+export const INCLUDE_DIR_OPTION = { 'include-dir': { type: 'string', short: 'I', multiple: true } } as const;
+
+export async function lintSources(files: string[], includeDirs: string[] = []): Promise<LintedFile[]> {
+  const analyzer = cliAnalyzer(includeDirs);
   // the C structs of the C files linted together are what Go types are compared with
   for (const file of files) {
     if (languageOfFile(file) !== 'c') continue;
@@ -102,14 +116,15 @@ function fixFile(l: LintedFile): string[] {
 /** `ebpf-debugger lint <files...> [--json | --sarif] [--fix]`: the language server's rules, for CI. Exit 1 on any warning or error. */
 export async function runLint(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean', default: false }, sarif: { type: 'boolean', default: false },
-    fix: { type: 'boolean', default: false } });
+    fix: { type: 'boolean', default: false }, ...INCLUDE_DIR_OPTION });
+  const includeDirs = values['include-dir'] ?? [];
   if (positionals.length === 0) throw new UsageError('name the sources to lint.');
   if (values.json && values.sarif) throw new UsageError('choose one of --json and --sarif.');
-  let linted = await lintSources(positionals);
+  let linted = await lintSources(positionals, includeDirs);
   if (values.fix) {
     const fixed = linted.flatMap(fixFile);
     for (const line of fixed) process.stderr.write(`fixed ${line}\n`);
-    if (fixed.length > 0) linted = await lintSources(positionals); // report what is left
+    if (fixed.length > 0) linted = await lintSources(positionals, includeDirs); // report what is left
   }
   const findings = linted.flatMap((l) => l.findings.map((f) => fileFinding(l.file, f)));
   if (values.json) process.stdout.write(JSON.stringify({ findings }, null, 2) + '\n');

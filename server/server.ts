@@ -7,7 +7,7 @@ import { STRUCT_LAYOUT_REQUEST, type StructLayoutParams, type StructLayoutResult
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { toDiagnostic } from './diagnostics';
-import { findCSources } from './workspace-files';
+import { findCSources } from '../core/analyze/workspace-files';
 import { layoutHover, layoutLenses, structLayoutOf, type DocumentAnalysis } from './layout-features';
 import { quickFixes } from './code-actions';
 
@@ -52,6 +52,7 @@ function schedule(doc: TextDocument): void {
 /** C sources of the workspace, so Go types can be compared with the C structs they mirror (go-c-mismatch). */
 async function learnWorkspaceC(roots: string[]): Promise<void> {
   const files = findCSources(roots, 2000);
+  analyzer.setIncludeSearch({ workspaceHeaders: files.filter((f) => f.endsWith('.h')) });
   for (const f of files) {
     try {
       await analyzer.learnC(readFileSync(f, 'utf8'), f);
@@ -59,7 +60,8 @@ async function learnWorkspaceC(roots: string[]): Promise<void> {
       connection.console.warn(`eBPF: skipped ${f}: ${(e as Error).message}`);
     }
   }
-  for (const doc of documents.all()) if (languageOf(doc) === 'go') void validate(doc);
+  // Go types are compared with the C structs just learned; C documents may include the headers just found
+  for (const doc of documents.all()) void validate(doc);
 }
 
 connection.onInitialized(() => void learnWorkspaceC(workspaceRoots));

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
 import { CLayoutEngine } from '../layout/c-layout';
 import type { StructLayout } from '../layout/types';
@@ -41,6 +42,12 @@ export class SourceAnalyzer {
   private readonly documents = new Map<string, { language: SourceLanguage; text: string; tree: Tree; caches: FragmentCaches }>();
   private readonly cTypes = new CTypeSources((text) => this.extract('c', text, (tree) => extractCModel(tree, text)));
   private readonly goPackages = new GoPackageSources((text) => this.extract('go', text, (tree) => extractGoModel(tree).model));
+
+  /** Where quoted includes are looked for after the including file's directory: `-I` directories, then the workspace. */
+  setIncludeSearch(search: { includeDirs?: string[]; workspaceHeaders?: string[] }): void {
+    if (search.includeDirs) this.cTypes.includeDirs = search.includeDirs.map((d) => path.resolve(d));
+    if (search.workspaceHeaders) this.cTypes.workspaceHeaders = search.workspaceHeaders.map((h) => path.resolve(h));
+  }
 
   /** C struct layouts the Go rules compare against (from the workspace's C sources), by struct name. */
   readonly cStructs = new Map<string, StructLayout>();

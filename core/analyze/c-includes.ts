@@ -21,7 +21,35 @@ export class CTypeSources {
   private readonly headers = new Map<string, Cached<CFileModel | null>>();
   private readonly objects = new Map<string, Cached<ExternalLayouts | null>>();
 
+  /** `-I` directories, searched after the including file's own directory. */
+  includeDirs: string[] = [];
+  /** The workspace's headers: an include found nowhere else is the one of these whose path ends the same way. */
+  workspaceHeaders: string[] = [];
+
   constructor(private readonly parse: (text: string) => Promise<CFileModel | null>) {}
+
+  /**
+   * Where `#include "inc"` in a file of `fromDir` leads: beside it, in an `-I` directory, or else the workspace header
+   * whose path ends in `/inc` nearest to `fromDir` (build systems pass `-I../headers`; an editor does not know that).
+   */
+  resolveInclude(fromDir: string, inc: string): string | null {
+    for (const dir of [fromDir, ...this.includeDirs]) {
+      const p = path.resolve(dir, inc);
+      if (existsSync(p)) return p;
+    }
+    const suffix = `${path.sep}${path.normalize(inc)}`;
+    let best: string | null = null;
+    let bestShared = -1;
+    for (const h of this.workspaceHeaders) {
+      if (!h.endsWith(suffix)) continue;
+      const shared = sharedPrefixDirs(fromDir, path.dirname(h));
+      if (shared > bestShared || (shared === bestShared && best !== null && h.length < best.length)) {
+        best = h;
+        bestShared = shared;
+      }
+    }
+    return best;
+  }
 
   private fresh<T>(cache: Map<string, Cached<T>>, file: string): Cached<T> | undefined {
     try {
@@ -48,7 +76,7 @@ export class CTypeSources {
     return model;
   }
 
-  /** Quoted includes, found next to the including file: its headers, and theirs, once each. */
+  /** Quoted includes (see resolveInclude): the file's headers, and theirs, once each. */
   async includedHeaders(file: string, model: CFileModel): Promise<CFileModel[]> {
     const out: CFileModel[] = [];
     const seen = new Set<string>([path.resolve(file)]);
@@ -56,8 +84,8 @@ export class CTypeSources {
       if (depth > MAX_DEPTH) return;
       for (const inc of m.includes) {
         if (inc.system || path.basename(inc.path) === 'vmlinux.h') continue;
-        const target = path.resolve(path.dirname(from), inc.path);
-        if (seen.has(target) || !existsSync(target)) continue;
+        const target = this.resolveInclude(path.dirname(from), inc.path);
+        if (!target || seen.has(target)) continue;
         seen.add(target);
         const h = await this.header(target);
         if (!h) continue;
@@ -118,4 +146,13 @@ export class CTypeSources {
     }
     return out;
   }
+}
+
+/** How many leading directories two paths share. */
+function sharedPrefixDirs(a: string, b: string): number {
+  const x = path.resolve(a).split(path.sep);
+  const y = path.resolve(b).split(path.sep);
+  let n = 0;
+  while (n < x.length && n < y.length && x[n] === y[n]) n++;
+  return n;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -85,5 +85,26 @@ describe('ebpf-debugger lint and layout <source>', () => {
     }
     assert.match(runCli(['layout', src]).stdout, /encoding\/binary.Size: 28 bytes \(memory: 32; the padding is dropped\)/);
     assert.equal(runCli(['layout', src, '--target', 'riscv64']).code, 2);
+  });
+
+  it('quoted includes: -I directories, then the headers under the current directory; --struct names only its own trouble', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-include-'));
+    mkdirSync(path.join(dir, 'headers'));
+    mkdirSync(path.join(dir, 'bpf'));
+    writeFileSync(path.join(dir, 'headers', 'common.h'), '#define ADDR_WORDS 4\nstruct key { __u8 proto; __u32 addr[ADDR_WORDS]; };\n');
+    writeFileSync(path.join(dir, 'bpf', 'prog.bpf.c'), '#include "common.h"\nstruct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__type(key, struct key);\n\t__type(value, __u64);\n} m SEC(".maps");\n'
+      + 'struct uses_kernel { struct task_struct t; };\nstruct wrap { struct key k; };\n');
+    // from another directory, -I finds it (it is searched before the headers under the current directory)
+    const fromElsewhere = runCli(['lint', path.join(dir, 'bpf', 'prog.bpf.c'), '-I', path.join(dir, 'headers'), '--json'], process.env, os.homedir());
+    assert.deepEqual(JSON.parse(fromElsewhere.stdout).findings.map((f: { rule: string; line: number }) => [f.rule, f.line]), [['c-map-key-padding', 4]]);
+    const fromProject = runCli(['lint', 'bpf/prog.bpf.c', '--json'], process.env, dir);
+    assert.deepEqual(JSON.parse(fromProject.stdout).findings.map((f: { rule: string }) => f.rule), ['c-map-key-padding']);
+    const layout = runCli(['layout', 'bpf/prog.bpf.c', '--struct', 'wrap'], process.env, dir);
+    assert.equal(layout.code, 0, layout.stderr);
+    assert.match(layout.stdout, /struct key k; +\/\* +0 +20 \*\//);
+    assert.equal(layout.stderr, ''); // uses_kernel is not asked for: no word about it
+    const unknown = runCli(['layout', 'bpf/prog.bpf.c', '--struct', 'uses_kernel'], process.env, dir);
+    assert.deepEqual([unknown.code, unknown.stdout], [2, '']);
+    assert.match(unknown.stderr, /uses_kernel: not laid out, struct task_struct is not defined in this file, the headers it includes/);
   });
 });

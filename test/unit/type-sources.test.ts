@@ -40,6 +40,21 @@ describe('types a file does not define', () => {
     assert.deepEqual(without.findings, []); // no file, no headers: unknown, not guessed
   });
 
+  it('C: an include found neither beside the file nor in -I is the nearest workspace header ending the same way', async () => {
+    const padded = 'struct key { __u8 proto; __u32 addr; };\n';
+    const dir = tmp({ 'headers/common.h': padded, 'other/headers/common.h': 'struct key { __u32 addr; };\n', 'bpf/prog.bpf.c': '', 'other/bpf/x.bpf.c': '' });
+    const src = `#include "common.h"\n${hashMap('struct key')}`;
+    const lint = (a: SourceAnalyzer, file: string) => a.analyze('c', src, { file: path.join(dir, file) }).then((r) => r.findings.map((f) => f.rule));
+    const analyzer = new SourceAnalyzer();
+    assert.deepEqual(await lint(analyzer, 'bpf/prog.bpf.c'), []); // not beside it, no search path: unknown, not guessed
+    analyzer.setIncludeSearch({ workspaceHeaders: [path.join(dir, 'other/headers/common.h'), path.join(dir, 'headers/common.h')] });
+    assert.deepEqual(await lint(analyzer, 'bpf/prog.bpf.c'), ['c-map-key-padding']); // headers/common.h: as near, and shorter
+    assert.deepEqual(await lint(analyzer, 'other/bpf/x.bpf.c'), []); // other/headers/common.h shares more of its path
+    const withI = new SourceAnalyzer();
+    withI.setIncludeSearch({ includeDirs: [path.join(dir, 'other/headers')], workspaceHeaders: [path.join(dir, 'headers/common.h')] });
+    assert.deepEqual(await lint(withI, 'bpf/prog.bpf.c'), []); // -I comes before the workspace
+  });
+
   it("C: the kernel's BTF for a vmlinux.h user, and the compiled object's BTF for the rest", async () => {
     if (!existsSync('/sys/kernel/btf/vmlinux')) assert.fail('this test needs a kernel with BTF (/sys/kernel/btf/vmlinux)');
     const kernelUser = tmp({ 'k.bpf.c': '' });
