@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { BPF_SCALARS, MAX_ALIGN } from '../layout/c-primitives';
-import { evalConstExpr } from './c-const-expr';
+import { evalConstExpr, parseIntegerLiteral } from './c-const-expr';
 import type { CEnumDecl, CFieldDecl, CFileModel, CMapDecl, CMapRole, CRecordDecl, CTypeRef } from './c-model';
 import { parseTypeText } from './c-type-text';
 import { rangeOf, type Range } from './range';
@@ -43,6 +43,9 @@ const OUTPUT_HELPERS: Record<string, { data?: number; size: number }> = {
   bpf_perf_event_output: { data: 3, size: 4 },
 };
 
+
+/** A constant small enough to be a size; null past 2^53 (no array or bitfield is that large). */
+const toNumber = (v: bigint): number | null => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : null);
 
 /** A type as C spells it, for parseTypeText: `struct event`, `__u32`. */
 function typeText(t: CTypeRef): string | null {
@@ -153,7 +156,7 @@ export class Extractor {
           const size = node.childForFieldName('size');
           const lengthText = size?.text ?? '';
           // no size: a flexible array member, which occupies no bytes
-          type = { kind: 'array', of: type, length: size ? this.constant(lengthText) : 0, lengthText };
+          type = { kind: 'array', of: type, length: size ? this.constExpr(size) : 0, lengthText };
           node = node.childForFieldName('declarator');
           break;
         }
@@ -169,10 +172,20 @@ export class Extractor {
     return { name: null, type };
   }
 
+  /** A `#define`'s value: an integer literal or the name of another constant (its text is not parsed as C). */
   constant(text: string): number | null {
     if (text === '') return null;
-    if (/^(0x[0-9a-f]+|\d+)[uUlL]*$/i.test(text)) return Number.parseInt(text.replace(/[uUlL]+$/, ''), /^0x/i.test(text) ? 16 : 10);
-    return this.lookupConstant(text) ?? null;
+    const literal = parseIntegerLiteral(text);
+    return literal !== null ? toNumber(literal) : this.lookupConstant(text) ?? null;
+  }
+
+  /** An array size or bitfield width: any integer constant expression of literals, constants and enumerators. */
+  constExpr(node: Node): number | null {
+    const v = evalConstExpr(node, (n) => {
+      const c = this.lookupConstant(n);
+      return c === undefined ? null : BigInt(c);
+    });
+    return v === null ? null : toNumber(v);
   }
 
   record(node: Node, displayName?: string): CRecordDecl {
@@ -194,14 +207,15 @@ export class Extractor {
         // an anonymous struct/union member, or an unnamed bitfield
         const bit = bitClauses[0];
         fields.push({ name: null, type: base, typeText, range: rangeOf(fd), declRange: rangeOf(fd),
-          ...(bit ? { bitWidth: Number(bit.namedChildren[0]?.text ?? 0) } : {}), ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}) });
+          ...(bit ? { bitWidth: (bit.namedChildren[0] ? this.constExpr(bit.namedChildren[0]) : null) ?? -1 } : {}), ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}) });
         continue;
       }
       declarators.forEach((d, i) => {
         const { name, type } = this.declare(d, base);
         // bitfield clauses follow their declarator in order
         const bit = bitClauses.find((b) => b.startIndex >= d.endIndex && (declarators[i + 1] === undefined || b.endIndex <= declarators[i + 1].startIndex));
-        const width = bit ? this.constant(bit.namedChildren[0]?.text ?? '') : undefined;
+        const widthNode = bit?.namedChildren[0];
+        const width = widthNode ? this.constExpr(widthNode) : undefined;
         fields.push({ name, type, typeText, range: rangeOf(d), declRange: rangeOf(fd),
           ...(bit ? { bitWidth: width ?? -1 } : {}), ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}) });
       });
@@ -239,7 +253,8 @@ export class Extractor {
         continue;
       }
       // enumerators are constants too: array sizes may name them
-      if (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) this.model.constants.set(ename, Number(value));
+      const asNumber = toNumber(value);
+      if (asNumber !== null) this.model.constants.set(ename, asNumber);
       if (decl.min !== null && value < decl.min) decl.min = value;
       if (decl.max !== null && value > decl.max) decl.max = value;
       next = value + 1n;

@@ -56,9 +56,14 @@ struct k { enum small a; enum pk b; enum big c; enum neg d; enum { IA = 2 } e; }
       want: { size: 24, align: 8, offsets: [['a', 0, 1], ['b', 2, 2], ['c', 8, 8], ['d', 16, 1], ['e', 20, 4]], holes: [[1, 1], [4, 4], [17, 3]] },
     },
     {
-      name: 'enumerators size arrays; a flexible array member adds no bytes',
-      src: 'enum { LEN = 3 + 2 }; struct k { __u32 n; __u8 name[LEN]; __u64 data[]; };', struct: 'k',
-      want: { size: 16, align: 8, offsets: [['n', 0, 4], ['name', 4, 5], ['data', 16, 0]], holes: [[9, 7]] },
+      name: 'enumerators and expressions size arrays; a flexible array member adds no bytes',
+      src: 'enum { LEN = 3 + 2 };\nstruct k { __u32 n; __u8 name[LEN]; __u8 pair[LEN * 2 - 8]; __u64 data[]; };', struct: 'k',
+      want: { size: 16, align: 8, offsets: [['n', 0, 4], ['name', 4, 5], ['pair', 9, 2], ['data', 16, 0]], holes: [[11, 5]] },
+    },
+    {
+      name: 'bitfield widths are constant expressions too',
+      src: '#define W 3\nstruct b { __u8 x : W + 1; __u8 : 0; __u8 y : 1 << 1; };', struct: 'b',
+      want: { size: 2, align: 1, offsets: [['x', 0, 1], ['y', 1, 1]], holes: [] },
     },
     {
       name: '__int128 aligns to 16 on BPF',
