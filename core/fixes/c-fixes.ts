@@ -4,20 +4,28 @@ import type { CFieldDecl, CFileModel, CRecordDecl } from '../source/c-model';
 import { memberGaps, padNames, totalPadding } from './padding-gaps';
 import { byAlignment, declarationExtent, insertionAfter, reorderEdit, SourceText, type Fix } from './text-edit';
 
-/** Structs whose padding a member can fill or a reorder can remove: plain structs, no bitfields, not packed. */
-const fixable = (rec: CRecordDecl) => rec.tag === 'struct' && !rec.packed && rec.fields.length > 0 && rec.fields.every((f) => f.bitWidth === undefined);
+/** Structs whose padding a member can fill: not unions, not packed (a packed struct's holes are in nested records). */
+const paddable = (rec: CRecordDecl) => rec.tag === 'struct' && !rec.packed && rec.fields.length > 0;
+/** Structs a reorder can help: bitfields share storage units, so moving them changes more than the padding. */
+const reorderable = (rec: CRecordDecl) => paddable(rec) && rec.fields.every((f) => f.bitWidth === undefined);
 
 /** Insert `__u8 __padN[size];` members where the struct's own members leave padding, so the bytes exist and get zeroed. */
 export function cPaddingFix(model: CFileModel, rec: CRecordDecl, layout: StructLayout): Fix | null {
-  if (!fixable(rec)) return null;
+  if (!paddable(rec)) return null;
   const gaps = memberGaps(layout.fields, layout.size);
   if (gaps.length === 0) return null;
+  // the layout lists the members that hold data: unnamed bitfields (`__u32 : 3;`, `: 0`) have no entry there
+  const members = rec.fields.filter((f) => !(f.bitWidth !== undefined && f.name === null));
+  // a gap inside one declaration (`__u32 a : 3, b : 30;`) has no place for a new member
+  const sameDecl = (a: CFieldDecl, b: CFieldDecl | undefined) => b !== undefined && a.declRange.start.line === b.declRange.start.line
+    && a.declRange.start.character === b.declRange.start.character;
+  if (gaps.some((g) => sameDecl(members[g.after], members[g.after + 1]))) return null;
   const src = new SourceText(model.source);
   const name = padNames(rec.fields.map((f) => f.name), '__pad');
-  const members = gaps.map((g) => `__u8 ${name()}[${g.size}];`);
+  const pads = gaps.map((g) => `__u8 ${name()}[${g.size}];`);
   return {
-    title: `Insert explicit padding (${members.map((m) => m.replace(/^__u8 |;$/g, '')).join(', ')})`,
-    edits: gaps.map((g, i) => insertionAfter(src, rec.fields[g.after].declRange, members[i])),
+    title: `Insert explicit padding (${pads.map((m) => m.replace(/^__u8 |;$/g, '')).join(', ')})`,
+    edits: gaps.map((g, i) => insertionAfter(src, members[g.after].declRange, pads[i])),
     preferred: true,
   };
 }
@@ -49,7 +57,7 @@ export function reorderFix(source: string, fields: { declRange: CFieldDecl['decl
 }
 
 export function cReorderFix(model: CFileModel, rec: CRecordDecl, layout: StructLayout): Fix | null {
-  if (!fixable(rec)) return null;
+  if (!reorderable(rec)) return null;
   return reorderFix(model.source, rec.fields, layout.fields.map((f) => f.align), (order) => {
     const moved: CRecordDecl = { ...rec, fields: order.map((i) => rec.fields[i]) };
     const after = new CLayoutEngine(model).structLayout(moved);

@@ -9,14 +9,16 @@ export interface MemberGap {
 
 /**
  * The padding a struct's own members leave, member by member. Holes inside nested records are theirs to fix and are
- * not listed; a union or a struct with bitfields has none that an inserted member could fill.
+ * not listed. A bitfield occupies the bytes its bits touch: a byte array after it starts at the next whole byte.
  */
 export function memberGaps(fields: FieldLayout[], size: number): MemberGap[] {
   const gaps: MemberGap[] = [];
   let end = 0;
   fields.forEach((f, i) => {
-    if (f.offset > end && i > 0) gaps.push({ after: i - 1, offset: end, size: f.offset - end });
-    end = Math.max(end, f.offset + f.size);
+    const bits = f.bitSize !== undefined && f.bitOffset !== undefined;
+    const start = bits ? Math.floor(f.bitOffset! / 8) : f.offset;
+    if (start > end && i > 0) gaps.push({ after: i - 1, offset: end, size: start - end });
+    end = Math.max(end, bits ? Math.ceil((f.bitOffset! + f.bitSize!) / 8) : f.offset + f.size);
   });
   if (size > end && fields.length > 0) gaps.push({ after: fields.length - 1, offset: end, size: size - end });
   return gaps;

@@ -204,14 +204,18 @@ export class Extractor {
       const declarators = fd.childrenForFieldName('declarator').filter((d): d is Node => d !== null);
       const bitClauses = fd.text.includes(':') ? fd.children.filter((c): c is Node => c !== null && c.type === 'bitfield_clause') : [];
       if (declarators.length === 0) {
-        // an anonymous struct/union member, or an unnamed bitfield
-        const bit = bitClauses[0];
+        // an anonymous struct/union member, or an unnamed bitfield; tree-sitter-c reads `unsigned long long : 0;`
+        // as the type and an ERROR holding the width
+        const width = bitClauses[0]?.namedChildren[0] ?? (fd.text.includes(':') ? fd.children.find((c) => c?.type === 'ERROR')?.namedChildren[0] : undefined);
+        const bit = bitClauses[0] ?? width;
         fields.push({ name: null, type: base, typeText, range: rangeOf(fd), declRange: rangeOf(fd),
-          ...(bit ? { bitWidth: (bit.namedChildren[0] ? this.constExpr(bit.namedChildren[0]) : null) ?? -1 } : {}), ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}) });
+          ...(bit ? { bitWidth: (width ? this.constExpr(width) : null) ?? -1 } : {}), ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}) });
         continue;
       }
       declarators.forEach((d, i) => {
-        const { name, type } = this.declare(d, base);
+        const declared = this.declare(d, base);
+        const type = declared.type;
+        const name = declared.name || null; // tree-sitter gives `__u32 : 3;` an empty declarator: an unnamed bitfield
         // bitfield clauses follow their declarator in order
         const bit = bitClauses.find((b) => b.startIndex >= d.endIndex && (declarators[i + 1] === undefined || b.endIndex <= declarators[i + 1].startIndex));
         const widthNode = bit?.namedChildren[0];

@@ -39,6 +39,8 @@ export function randomCStructs(count: number, seed: number): { source: string; n
       if (roll < 0.15) {
         const [t, bits] = pick(BITFIELD_TYPES);
         fields.push(`${t} f${f} : ${1 + Math.floor(r() * bits)};`);
+        // unnamed bitfields: padding bits, and `: 0`, which closes the storage unit
+        if (r() < 0.2) fields.push(`${t} : ${r() < 0.4 ? 0 : 1 + Math.floor(r() * bits)};`);
       } else if (roll < 0.3 && nestable.length > 0) {
         const inner = pick(nestable);
         fields.push(`${inner.startsWith('u') ? 'union' : 'struct'} ${inner} f${f}${r() < 0.3 ? `[${1 + Math.floor(r() * 3)}]` : ''};`);

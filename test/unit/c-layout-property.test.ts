@@ -42,7 +42,8 @@ describe('C layout engine vs clang for the BPF target (property test)', () => {
       }
     }
     // the generator's rarer shapes must really occur, or the test says less than it claims
-    assert.ok(kinds.enums > 50 && kinds.anonymous > 50 && kinds.flexible > 20, JSON.stringify(kinds));
-    console.log(`layout property: ${names.length} records, ${fields} fields (${JSON.stringify(kinds)}), all equal to clang's BTF`);
+    const unnamedBitfields = source.match(/(?:int|long|__u\d+) : \d+;/g)?.length ?? 0;
+    assert.ok(kinds.enums > 50 && kinds.anonymous > 50 && kinds.flexible > 20 && unnamedBitfields > 20, JSON.stringify({ ...kinds, unnamedBitfields }));
+    console.log(`layout property: ${names.length} records, ${fields} fields (${JSON.stringify({ ...kinds, unnamedBitfields })}), all equal to clang's BTF`);
   });
 });

@@ -55,6 +55,12 @@ const CASES: Case[] = [
     want: `typedef struct {\n\t__u64 c;\n\t__u16 a, b;\n\t__u16 d, e;\n} key_t;\n${hashMap('key_t')}`,
   },
   {
+    name: 'C key with bitfields: padding starts at the byte after the bits; an unnamed bitfield does not shift the members',
+    lang: 'c', rule: 'c-map-key-padding', title: /^Insert explicit padding \(__pad0\[2\], __pad1\[6\]\)$/, preferred: true, resolves: true,
+    src: `struct bk {\n\t__u8 kind : 3;\n\t__u8 : 0;\n\t__u8 flags : 4;\n\t__u32 addr;\n\t__u16 port;\n\t__u64 ts;\n};\n${hashMap('struct bk')}`,
+    want: `struct bk {\n\t__u8 kind : 3;\n\t__u8 : 0;\n\t__u8 flags : 4;\n\t__u8 __pad0[2];\n\t__u32 addr;\n\t__u16 port;\n\t__u8 __pad1[6];\n\t__u64 ts;\n};\n${hashMap('struct bk')}`,
+  },
+  {
     name: 'C ring buffer event: trailing padding made explicit',
     lang: 'c', rule: 'c-map-value-padding', title: /^Insert explicit padding \(__pad0\[4\]\)$/, preferred: true, resolves: true,
     src: 'struct event {\n\t__u64 ts;\n\t__u32 pid;\n};\nint f(void *ctx) {\n\tstruct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\treturn 0;\n}\n',
@@ -122,8 +128,8 @@ describe('quick fixes (table)', () => {
     });
   }
 
-  it('offers no padding member or reorder where they cannot help: unions, bitfields, packed-tight structs', async () => {
-    for (const key of ['union u { __u8 a; __u32 b; }', 'struct bf { __u8 a: 3; __u32 b; }']) {
+  it('offers no padding member or reorder where they cannot help: unions, a gap inside one bitfield declaration', async () => {
+    for (const key of ['union u { __u8 a; __u32 b; }', 'struct bf { __u32 a : 3, b : 30; __u32 c; }']) {
       const name = key.split(' {')[0];
       const { findings } = await fixesOf({ ...CASES[0], src: `${key};\n${hashMap(name)}` });
       assert.deepEqual(findings.flatMap((f) => f.fixes?.() ?? []), [], key);
@@ -151,7 +157,7 @@ describe('quick fixes (table)', () => {
       const mine = new CLayoutEngine(ours.cModel!).structLayout(rec);
       assert.ok(mine.ok);
       assert.equal(t.sizeOrType, mine.value.size, `case ${i}: size`);
-      assert.deepEqual(t.members!.map((m) => `${m.name}@${m.bitOffset / 8}`), mine.value.fields.map((f) => `${f.name}@${f.offset}`), `case ${i}: offsets`);
+      assert.deepEqual(t.members!.map((m) => `${m.name}@bit${m.bitOffset}`), mine.value.fields.map((f) => `${f.name}@bit${f.bitOffset ?? f.offset * 8}`), `case ${i}: offsets`);
       const promised = /size \d+ → (\d+)/.exec(c.title.source)?.[1];
       if (promised) assert.equal(t.sizeOrType, Number(promised), `case ${i}: the size the reorder's title promises`);
     }
