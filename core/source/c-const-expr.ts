@@ -98,3 +98,6 @@ function charValue(text: string): bigint | null {
   if (m[3]) return ESCAPES[m[3]] === undefined ? null : BigInt(ESCAPES[m[3]]);
   return BigInt(m[4].charCodeAt(0));
 }
+
+/** A constant small enough for a size or an index; null past 2^53 (no array or bitfield is that large). */
+export const toNumber = (v: bigint): number | null => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : null);

@@ -1,9 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import { BPF_SCALARS, MAX_ALIGN } from '../layout/c-primitives';
-import { evalConstExpr, parseIntegerLiteral } from './c-const-expr';
-import type { CEnumDecl, CFieldDecl, CFileModel, CMapDecl, CMapRole, CRecordDecl, CTypeRef } from './c-model';
+import { evalConstExpr, parseIntegerLiteral, toNumber } from './c-const-expr';
+import { readEnum } from './c-enum';
+import { readMapBody } from './c-map-decl';
+import type { CEnumDecl, CFieldDecl, CFileModel, CRecordDecl, CTypeRef } from './c-model';
 import { parseTypeText } from './c-type-text';
-import { rangeOf, type Range } from './range';
+import { rangeOf } from './range';
 
 /** Normalise `unsigned`, `long int`, `signed char`... to the spelling the primitive table uses. */
 function sizedTypeName(node: Node): string {
@@ -44,8 +46,6 @@ const OUTPUT_HELPERS: Record<string, { data?: number; size: number }> = {
 };
 
 
-/** A constant small enough to be a size; null past 2^53 (no array or bitfield is that large). */
-const toNumber = (v: bigint): number | null => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : null);
 
 /** A type as C spells it, for parseTypeText: `struct event`, `__u32`. */
 function typeText(t: CTypeRef): string | null {
@@ -233,81 +233,25 @@ export class Extractor {
     return rec;
   }
 
-  /** An enum definition: its underlying type or packed attribute, and the range of its values. */
+  /** An enum definition (c-enum.ts); its enumerators become constants of the file. */
   enumDecl(node: Node): CEnumDecl {
-    const name = node.childForFieldName('name')?.text ?? null;
-    // `enum e : __u8 { ... }` (C23, a clang extension before): tree-sitter-c has no rule for it, so read the text
-    const fixed = /^enum\s*(?:\w+\s*)?:\s*([^{]+?)\s*\{/.exec(node.text);
-    // the range starts as [0, 0]: a 0 in it never changes the size or signedness the values pick
-    const decl: CEnumDecl = { name, packed: attributeValues(node).packed, min: 0n, max: 0n, ...(fixed ? { underlying: parseTypeText(fixed[1]) } : {}) };
-    let next = 0n;
-    let known = true;
-    const lookup = (n: string) => {
-      const v = this.lookupConstant(n);
-      return v === undefined ? null : BigInt(v);
-    };
-    for (const e of node.childForFieldName('body')?.namedChildren ?? []) {
-      if (!e || e.type !== 'enumerator') continue;
-      const valueNode = e.childForFieldName('value');
-      const value = valueNode ? evalConstExpr(valueNode, lookup) : known ? next : null;
-      const ename = e.childForFieldName('name')?.text ?? '';
-      if (value === null) {
-        known = false;
-        decl.unknownValue ??= `${ename} = ${valueNode?.text ?? '?'}`;
-        continue;
-      }
-      // enumerators are constants too: array sizes may name them
-      const asNumber = toNumber(value);
-      if (asNumber !== null) this.model.constants.set(ename, asNumber);
-      if (decl.min !== null && value < decl.min) decl.min = value;
-      if (decl.max !== null && value > decl.max) decl.max = value;
-      next = value + 1n;
-    }
-    if (!known) {
-      decl.min = null;
-      decl.max = null;
-    }
-    if (name) this.model.enums.set(name, decl);
+    const { decl, enumerators } = readEnum(node, (n) => this.lookupConstant(n), attributeValues(node).packed);
+    for (const [name, value] of enumerators) this.model.constants.set(name, value);
+    if (decl.name) this.model.enums.set(decl.name, decl);
     return decl;
   }
 
-  /**
-   * Record a BTF map definition; false when the anonymous struct is not one. The macros are read from the body's text:
-   * tree-sitter cannot parse some of them (`sizeof(...)` arguments end in ERROR nodes), and text is faster to scan.
-   */
+  /** Record a BTF map definition (c-map-decl.ts); false when the anonymous struct is not one. */
   mapDecl(decl: Node, spec: Node): boolean {
     const body = spec.childForFieldName('body');
-    // the original text: the parsed one has its map member macros masked (c-macro-mask.ts)
-    const text = body ? this.model.source.slice(body.startIndex, body.endIndex) : '';
-    if (!body || !/__(uint|type|array|ulong)\s*\(/.test(text)) return false;
     const declarator = decl.childForFieldName('declarator');
     const name = declarator ? this.declare(declarator, { kind: 'named', name: 'map' }).name : null;
-    if (!name) return false;
-    const map: CMapDecl = { name, mapType: null, key: null, keyText: null, keyRange: null, value: null, valueText: null, valueRange: null, range: rangeOf(decl) };
-    const at = (offset: number) => {
-      const before = text.slice(0, offset);
-      const lines = before.split('\n');
-      const start = body.startPosition;
-      return lines.length === 1 ? { line: start.row, character: start.column + offset } : { line: start.row + lines.length - 1, character: lines[lines.length - 1].length };
-    };
-    for (const m of text.matchAll(/__(uint|type)\s*\(\s*(\w+)\s*,\s*([^;]*?)\)\s*;/g)) {
-      const [, macro, field, rawArg] = m;
-      const arg = rawArg.trim();
-      const range = { start: at(m.index), end: at(m.index + m[0].replace(/\s*;$/, '').length) };
-      if (macro === 'uint' && field === 'type') map.mapType = arg;
-      if (macro === 'type' && (field === 'key' || field === 'value')) this.setMapType(map, field, arg, range);
-      const sized = /^(key|value)_size$/.exec(field);
-      const of = macro === 'uint' && sized ? this.sizeofType(arg) : null;
-      if (sized && of && !map[sized[1] as CMapRole]) this.setMapType(map, sized[1] as CMapRole, of, range);
-    }
-    this.model.maps.push(map);
-    return true;
-  }
-
-  private setMapType(map: CMapDecl, role: CMapRole, text: string, range: Range): void {
-    map[role] = parseTypeText(text);
-    map[`${role}Text`] = text;
-    map[`${role}Range`] = range;
+    if (!body || !name) return false;
+    // the original text: the parsed one has its map member macros masked (c-macro-mask.ts)
+    const text = this.model.source.slice(body.startIndex, body.endIndex);
+    const map = readMapBody(text, body.startPosition, name, rangeOf(decl), (expr) => this.sizeofType(expr));
+    if (map) this.model.maps.push(map);
+    return map !== null;
   }
 
   /** The type a `sizeof(...)` names: `sizeof(struct k)`, `sizeof(key_t)`, `sizeof(*e)` or `sizeof(e)` for a variable. */

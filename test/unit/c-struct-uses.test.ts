@@ -51,4 +51,12 @@ describe('finding the C structs that cross into maps and user space', () => {
     assert.ok(out.ok);
     assert.deepEqual(out.value.fields.map((f) => [f.name, f.bitOffset, f.bitSize]), [['a', 0, 3], ['b', 3, 5], ['c', undefined, undefined]]);
   });
+
+  it("a map of maps: the outer map's type and key, not its inner map's", async () => {
+    const model = await cModel('struct inner_key { __u8 a; __u32 b; };\nstruct {\n\t__uint(type, BPF_MAP_TYPE_HASH_OF_MAPS);\n\t__type(key, __u32);\n'
+      + '\t__array(values, struct {\n\t\t__uint(type, BPF_MAP_TYPE_HASH);\n\t\t__type(key, struct inner_key);\n\t\t__type(value, __u64);\n\t});\n} outer SEC(".maps");\n');
+    assert.deepEqual(model.maps.map((m) => [m.name, m.mapType, m.keyText, m.valueText]), [['outer', 'BPF_MAP_TYPE_HASH_OF_MAPS', '__u32', null]]);
+    assert.deepEqual(model.maps[0].keyRange?.start, { line: 3, character: 1 });
+  });
 });
+
