@@ -9,7 +9,7 @@ export const RULE_ID = 'c-map-key-padding';
 /** Map types whose kernel implementation hashes or compares every byte of the key. */
 const HASHED_KEY_MAPS = new Set([
   'BPF_MAP_TYPE_HASH', 'BPF_MAP_TYPE_LRU_HASH', 'BPF_MAP_TYPE_PERCPU_HASH', 'BPF_MAP_TYPE_LRU_PERCPU_HASH',
-  'BPF_MAP_TYPE_HASH_OF_MAPS',
+  'BPF_MAP_TYPE_HASH_OF_MAPS', 'BPF_MAP_TYPE_LPM_TRIE',
 ]);
 
 /** ` (defined in common.h)` for a struct from an included header: the finding sits at its use in this file. */
@@ -48,9 +48,11 @@ export function checkMapKeyPadding(model: CFileModel): Finding[] {
       rule: RULE_ID,
       severity: 'warning',
       range: definedHere ? rec.nameRange : maps[0].keyRange ?? maps[0].range,
-      message: `${name}${headerNote(model, rec)} is the key of hash map${maps.length > 1 ? 's' : ''} ${names.join(', ')} but has ${padding} padding byte${padding === 1 ? '' : 's'} `
+      message: `${name}${headerNote(model, rec)} is the key of ${maps.every((m) => m.mapType === 'BPF_MAP_TYPE_LPM_TRIE') ? 'LPM trie' : 'hash map'}${maps.length > 1 ? 's' : ''} ${names.join(', ')} but has ${padding} padding byte${padding === 1 ? '' : 's'} `
         + `in ${holes.length} hole${holes.length === 1 ? '' : 's'}: ${describeHoles(holes)} (size ${size}). `
-        + 'The kernel hashes every key byte, so garbage in the padding makes lookups miss. '
+        + (maps.every((m) => m.mapType === 'BPF_MAP_TYPE_LPM_TRIE')
+          ? 'An LPM trie compares the key\'s bytes up to the prefix length, padding included, so garbage in it makes lookups miss. '
+          : 'The kernel hashes every key byte, so garbage in the padding makes lookups miss. ')
         + 'Reorder the fields, add explicit padding members, or zero the key with __builtin_memset before filling it.',
       related: maps.filter((m) => m.keyRange).map((m) => ({ message: `used as the key of '${m.name}' (${m.mapType})`, range: m.keyRange! })),
       fixes: definedHere ? () => cStructFixes(model, rec, structLayout) : undefined,

@@ -39,6 +39,12 @@ describe('c-map-key-padding', () => {
     assert.match(f.message, /7 bytes at offset 9 \(trailing\)/);
   });
 
+  it('covers LPM trie keys, whose bytes are compared up to the prefix length', async () => {
+    const src = 'struct lpm_key { __u32 prefixlen; __u8 proto; __u32 addr; };\n' + mapWith('BPF_MAP_TYPE_LPM_TRIE', 'struct lpm_key');
+    const [f] = checkMapKeyPadding(await cModel(src));
+    assert.match(f.message, /^struct lpm_key is the key of LPM trie 'm' but has 3 padding bytes .* An LPM trie compares the key's bytes up to the prefix length/);
+  });
+
   it('says nothing about a key struct this file does not define (no guessing)', async () => {
     assert.deepEqual(checkMapKeyPadding(await cModel(mapWith('BPF_MAP_TYPE_HASH', 'struct elsewhere'))), []);
   });
