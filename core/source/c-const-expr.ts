@@ -101,3 +101,68 @@ function charValue(text: string): bigint | null {
 
 /** A constant small enough for a size or an index; null past 2^53 (no array or bitfield is that large). */
 export const toNumber = (v: bigint): number | null => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : null);
+
+/** Binary operators by precedence, lowest first, as C binds them. */
+const LEVELS = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+const TOKEN = /\s*(0[xX][0-9a-fA-F']+[uUlL]*|0[bB][01']+[uUlL]*|\d[\d']*[uUlL]*|'(?:\\.[0-9a-fA-F]*|[^\\'])'|[A-Za-z_]\w*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%&|^~!()<>?:])/y;
+
+/**
+ * The same evaluation for a `#define`'s value, which tree-sitter leaves as text: `(1 << 4)`, `MAX_ARG_LEN * 2`,
+ * `(unsigned int)16`. Null for anything it cannot read (a function-like macro, sizeof, a string).
+ */
+export function evalConstText(text: string, lookup: (name: string) => bigint | null): bigint | null {
+  const tokens: string[] = [];
+  TOKEN.lastIndex = 0;
+  let at = 0;
+  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
+    tokens.push(m[1]);
+    at = TOKEN.lastIndex;
+  }
+  if (text.slice(at).trim() !== '' || tokens.length === 0) return null;
+  let i = 0;
+  const CASTS = /^(?:unsigned|signed|int|long|short|char|__[us](?:8|16|32|64)|u(?:8|16|32|64)|s(?:8|16|32|64)|size_t)$/;
+  const primary = (): bigint | null => {
+    const t = tokens[i++];
+    if (t === undefined) return null;
+    if (t === '(') {
+      // a cast, `(unsigned int)16`: the type's words, then `)`
+      let j = i;
+      while (tokens[j] !== undefined && CASTS.test(tokens[j])) j++;
+      if (j > i && tokens[j] === ')') {
+        i = j + 1;
+        return primary();
+      }
+      const v = conditional();
+      return tokens[i++] === ')' ? v : null;
+    }
+    if (t === '-' || t === '+' || t === '~' || t === '!') {
+      const v = primary();
+      if (v === null) return null;
+      return t === '-' ? -v : t === '~' ? ~v : t === '!' ? (v === 0n ? 1n : 0n) : v;
+    }
+    if (/^[A-Za-z_]/.test(t)) return tokens[i] === '(' ? null : lookup(t); // a function-like macro: unknown
+    if (t.startsWith("'")) return charValue(t);
+    return parseIntegerLiteral(t);
+  };
+  const level = (n: number): bigint | null => {
+    if (n === LEVELS.length) return primary();
+    let left = level(n + 1);
+    while (left !== null && LEVELS[n].includes(tokens[i])) {
+      const op = tokens[i++];
+      const right = level(n + 1);
+      left = right === null ? null : binary(op, left, right);
+    }
+    return left;
+  };
+  const conditional = (): bigint | null => {
+    const c = level(0);
+    if (tokens[i] !== '?') return c;
+    i++;
+    const a = conditional();
+    if (tokens[i++] !== ':') return null;
+    const b = conditional();
+    return c === null ? null : c !== 0n ? a : b;
+  };
+  const v = conditional();
+  return i === tokens.length ? v : null;
+}

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { BPF_SCALARS, MAX_ALIGN } from '../layout/c-primitives';
-import { evalConstExpr, parseIntegerLiteral, toNumber } from './c-const-expr';
+import { evalConstExpr, evalConstText, toNumber } from './c-const-expr';
 import { readEnum } from './c-enum';
 import { readMapBody } from './c-map-decl';
 import type { CEnumDecl, CFieldDecl, CFileModel, CRecordDecl, CTypeRef } from './c-model';
@@ -172,11 +172,13 @@ export class Extractor {
     return { name: null, type };
   }
 
-  /** A `#define`'s value: an integer literal or the name of another constant (its text is not parsed as C). */
+  /** A `#define`'s value (text: tree-sitter does not parse it): an integer constant expression. */
   constant(text: string): number | null {
-    if (text === '') return null;
-    const literal = parseIntegerLiteral(text);
-    return literal !== null ? toNumber(literal) : this.lookupConstant(text) ?? null;
+    const v = evalConstText(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''), (n) => { // comments are part of the value's text
+      const c = this.lookupConstant(n);
+      return c === undefined ? null : BigInt(c);
+    });
+    return v === null ? null : toNumber(v);
   }
 
   /** An array size or bitfield width: any integer constant expression of literals, constants and enumerators. */
@@ -305,7 +307,7 @@ export class Extractor {
         const value = node.childForFieldName('value')?.text.trim();
         const name = node.childForFieldName('name')?.text;
         if (name && value) {
-          const n = this.constant(value.replace(/^\((.*)\)$/, '$1'));
+          const n = this.constant(value);
           if (n !== null) this.model.constants.set(name, n);
         }
         break;
