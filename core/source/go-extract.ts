@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { evalConstText, toNumber } from './c-const-expr';
 import type { GoFieldDecl, GoFileModel, GoTypeRef } from './go-model';
 import { rangeOf } from './range';
 
@@ -15,14 +16,17 @@ export class GoExtractor {
     this.model = { source, pkg: '', imports: [], importAnchor: { style: 'none', at: { line: 0, character: 0 } }, structs: [], defined: new Map(), constants: new Map() };
   }
 
+  /** An array length or a constant's value: an integer constant expression (`16`, `1 << 4`, `N * 2`, `0o17`, `1_000`). */
   length(text: string): number | null {
-    if (/^\d+$/.test(text)) return Number(text);
-    if (/^0x[0-9a-f]+$/i.test(text)) return Number.parseInt(text, 16);
-    const own = this.model.constants.get(text);
-    if (own !== undefined) return own;
-    const v = this.context.get(text);
-    this.reads.set(`c:${text}`, String(v));
-    return v ?? null;
+    const goLiterals = text.replace(/(\d)_(?=[\da-fA-F])/g, '$1').replace(/\b0[oO]([0-7])/g, '0$1');
+    const v = evalConstText(goLiterals, (name) => {
+      const own = this.model.constants.get(name);
+      if (own !== undefined) return BigInt(own);
+      const c = this.context.get(name);
+      this.reads.set(`c:${name}`, String(c));
+      return c === undefined ? null : BigInt(c);
+    });
+    return v === null ? null : toNumber(v);
   }
 
   type(node: Node): GoTypeRef {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SourceAnalyzer } from '../../core/analyze/analyze-source';
 import { applyEdits } from '../../core/fixes/text-edit';
+import { GoLayoutEngine } from '../../core/layout/go-layout';
 
 const analyzer = new SourceAnalyzer();
 async function findings(src: string) {
@@ -38,6 +39,13 @@ describe('Go struct rules', () => {
       + '\t_, _ = m.BatchLookup(&cursor, keys, vals[:], nil)\n\t_ = m.Put(p, q)\n}\n';
     const f = await findings(`${HEADER}${types}\n${body}`);
     assert.deepEqual(f.filter((x) => x.rule === 'go-implicit-padding').map((x) => x.message.split(' (')[0]).sort(), ['K', 'P', 'Q', 'V']);
+  });
+
+  it('array lengths are constant expressions (1 << 2, Words * 2, 0o10, 1_000)', async () => {
+    const a = await analyzer.analyze('go', 'package main\n\nconst (\n\tWords = 1 << 2\n\tLen   = Words * 2\n)\n\ntype K struct {\n\tA [Words]uint32\n\tB [Len]byte\n\tC [0o10]byte\n\tD [1_0]byte\n}\n');
+    const out = new GoLayoutEngine(a.goModel!).structLayout(a.goModel!.structs[0]);
+    assert.ok(out.ok, out.ok ? '' : out.reason);
+    assert.deepEqual(out.value.fields.map((f) => [f.name, f.offset, f.size]), [['A', 0, 16], ['B', 16, 8], ['C', 24, 8], ['D', 32, 10]]);
   });
 
   it("bpf2go's generated types are checked too", async () => {
