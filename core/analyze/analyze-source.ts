@@ -83,9 +83,16 @@ export class SourceAnalyzer {
   learnCModel(model: CFileModel): void {
     const engine = new CLayoutEngine(model);
     for (const rec of model.records) {
-      if (!rec.name) continue;
+      const name = rec.name ?? rec.typedefName; // `typedef struct { ... } event_t;` is known as event_t
+      if (!name) continue;
       const out = engine.structLayout(rec);
-      if (out.ok) this.cStructs.set(rec.name, out.value);
+      if (out.ok) this.cStructs.set(name, out.value);
+    }
+    // `typedef struct flow_key flow_key_t;`: a Go type may name either
+    for (const [alias, type] of model.typedefs) {
+      const rec = engine.resolveRecord(type);
+      const out = rec && !this.cStructs.has(alias) ? engine.structLayout(rec) : undefined;
+      if (out?.ok) this.cStructs.set(alias, out.value);
     }
   }
 
