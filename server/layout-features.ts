@@ -55,11 +55,17 @@ function hover(out: LayoutOutcome<StructLayout>, name: string, target: string, f
 export function layoutHover(a: DocumentAnalysis, pos: Position): Hover | null {
   if (a.cModel) {
     const model = a.cModel;
+    const named = (r: CRecordDecl) => r.name !== null || r.typedefName !== undefined;
     for (const rec of model.records) {
-      const member = rec.name !== null || rec.typedefName ? rec.fields.find((f) => inside(f.range, pos)) : undefined;
+      const member = named(rec) ? rec.fields.find((f) => inside(f.range, pos)) : undefined;
       if (!member && !inside(rec.nameRange, pos)) continue;
       return hover(new CLayoutEngine(model).structLayout(rec), displayName(rec), 'BPF target', 'c', member?.name ?? undefined, member?.range ?? rec.nameRange);
     }
+    // a member of an anonymous struct or union: the layout of the innermost named record around it
+    const around = model.records.filter((r) => named(r) && inside(r.range, pos) && r.fields.some((f) => inside(f.declRange, pos)))
+      .sort((x, y) => (y.range.start.line - x.range.start.line) || (y.range.start.character - x.range.start.character))[0];
+    const inner = model.records.filter((r) => !named(r)).flatMap((r) => r.fields).find((f) => inside(f.declRange, pos));
+    if (around && inner) return hover(new CLayoutEngine(model).structLayout(around), displayName(around), 'BPF target', 'c', undefined, inner.declRange);
     return null;
   }
   if (a.goModel) {

@@ -95,6 +95,17 @@ describe('language server (dist/server.js over LSP)', () => {
     assert.match(missing.error, /no struct or union named 'nope'/);
   });
 
+  it('hover on a member of an anonymous union shows the named struct around it', async () => {
+    const uri = 'file:///tmp/anon-member.bpf.c';
+    const got = nextDiagnostics(uri);
+    await open(uri, 'struct k {\n\tunion {\n\t\t__u8 s;\n\t\t__u64 l;\n\t} u;\n\t__u32 n;\n};\n');
+    await got;
+    const hover = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 8 } }) as { contents: { value: string }; range: { start: { line: number } } };
+    assert.match(hover.contents.value, /^16 bytes, align 8, 4 bytes padding \(BPF target\)/);
+    assert.match(hover.contents.value, /union \(anonymous\) u;/);
+    assert.equal(hover.range.start.line, 2);
+  });
+
   it('compares an open Go type with the workspace\'s C struct it mirrors (go-c-mismatch), learned at start', async () => {
     const uri = pathToFileURL(path.join(workspace, 'main.go')).href;
     let got = nextDiagnostics(uri);
