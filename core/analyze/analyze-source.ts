@@ -11,7 +11,7 @@ import { CModelCache, extractCModel } from '../source/c-model-builder';
 import type { CFileModel } from '../source/c-model';
 import { extractGoModel, GoModelCache } from '../source/go-model-builder';
 import type { GoFileModel } from '../source/go-model';
-import type { GoStructUse } from '../source/go-usage';
+import { resolveUses, type GoStructUse } from '../source/go-usage';
 import { createParser, parsedText, parseSource, type SourceLanguage } from '../source/tree-sitter';
 import { CTypeSources } from './c-includes';
 import { GoPackageSources } from './go-packages';
@@ -137,8 +137,14 @@ export class SourceAnalyzer {
       if (opts.file) await this.resolveC(opts.file, cModel);
       return { language, cModel, findings: lintCModel(cModel) };
     }
-    const { model: goModel, uses, sites } = await this.withTree('go', text, opts.document, (tree, caches) => extractGoModel(tree, caches?.go));
-    if (opts.file) await this.goPackages.resolve(opts.file, goModel);
+    const extracted = await this.withTree('go', text, opts.document, (tree, caches) => extractGoModel(tree, caches?.go));
+    const goModel = extracted.model;
+    let { uses, sites } = extracted;
+    if (opts.file) {
+      await this.goPackages.resolve(opts.file, goModel);
+      // the package's other files may declare the types this one uses, or use the ones it declares
+      if (goModel.siblings?.length) ({ uses, sites } = resolveUses(goModel));
+    }
     return { language, goModel, goUses: uses, findings: [...checkGoStructs(goModel, uses, this.cStructs), ...checkGoCMismatch(goModel, uses, this.cStructs),
       ...checkReflectDecode(goModel, sites)] };
   }

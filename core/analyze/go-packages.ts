@@ -33,6 +33,7 @@ export class GoPackageSources {
       const hit = this.files.get(file);
       if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.model;
       const model = await this.parse(readFileSync(file, 'utf8'));
+      if (model) model.file = file;
       this.files.set(file, { mtimeMs: st.mtimeMs, size: st.size, model });
       return model;
     } catch {

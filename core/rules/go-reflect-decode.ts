@@ -17,7 +17,9 @@ export function checkReflectDecode(model: GoFileModel, sites: GoCodecSite[]): Fi
   const findings: Finding[] = [];
   for (const site of sites) {
     if (!site.inLoop || (site.via === 'binary' && site.call === 'binary.Write')) continue;
-    const s = model.structs.find((x) => x.name === site.type);
+    // the type may be declared in another file of the package
+    const own = model.structs.find((x) => x.name === site.type);
+    const s = own ?? model.siblings?.flatMap((m) => m.structs).find((x) => x.name === site.type);
     const out = s ? engine.structLayout(s) : undefined;
     if (!s || !out?.ok) continue;
     const layout = out.value;
@@ -34,13 +36,14 @@ export function checkReflectDecode(model: GoFileModel, sites: GoCodecSite[]): Fi
     } else {
       message = `${site.call} decodes ${s.name} with reflection on every iteration of this loop. `
         + (copyable
-          ? `${s.name} has no padding: hand it to cilium/ebpf directly (Map.Lookup/Iterate into &v copies the bytes without reflection), or decode the raw bytes field by field (binary.LittleEndian.Uint32(b[0:4]) ...).`
+          ? `${s.name} has no padding, so its bytes can be taken as they are: decode the raw bytes field by field (binary.LittleEndian.Uint32(b[0:4]) ...), or, for a map value, let Map.Lookup/Iterate fill &v, which copies without reflection.`
           : `Read the raw bytes (Map.LookupBytes, ringbuf Record.RawSample) and decode the fields by hand (binary.LittleEndian.Uint32(b[0:4]) ...), or give ${s.name} explicit padding so cilium/ebpf can copy it without reflection.`);
     }
     findings.push({
       rule: RULE_ID, severity: 'info', range: site.range, message,
-      related: [{ message: `${s.name} is declared here`, range: s.nameRange }],
-      fixes: padding > 0 ? () => [goPaddingFix(model, s, layout)].filter((f): f is Fix => f !== null) : undefined,
+      // a related location or a fix in another file would need that file's URI: only for this file's types
+      related: own ? [{ message: `${s.name} is declared here`, range: s.nameRange }] : undefined,
+      fixes: own && padding > 0 ? () => [goPaddingFix(model, s, layout)].filter((f): f is Fix => f !== null) : undefined,
     });
   }
   return findings;

@@ -46,7 +46,8 @@ export function extractGoModel(tree: Tree, cache?: GoModelCache): GoAnalysis {
     if (f.anchor && (f.anchor.from === 'package' || model.importAnchor.style !== 'group')) model.importAnchor = f.anchor.value;
     facts.push(f.facts);
   });
-  return { model, ...resolveUses(model, facts) };
+  model.facts = facts;
+  return { model, ...resolveUses(model) };
 }
 
 const NO_CONTAINERS: ReadonlySet<string> = new Set();

@@ -1,3 +1,4 @@
+import type { GoUsageFacts } from './go-usage';
 import type { Range } from './range';
 
 /** A Go type as written, before layout. */
@@ -40,6 +41,10 @@ export interface GoImportAnchor {
 export interface GoFileModel {
   /** The text the model was extracted from; fixes read indentation and comments from it. */
   source: string;
+  /** The file on disk, when known (a sibling's always is). */
+  file?: string;
+  /** What its declarations do with structs (variables, codec calls), in order: see go-usage.ts. */
+  facts?: GoUsageFacts[];
   pkg: string;
   /** Imports: the path unquoted, and the name the file uses for the package (the alias, or the path's last element). */
   imports: { name: string; path: string }[];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -99,4 +99,21 @@ describe('types a file does not define', () => {
     assert.ok(!none.ok);
     assert.match(none.reason, /wire\.Header is from a package outside this module/);
   });
+
+  it('Go: a type declared in one file of the package and handed to the kernel in another is checked in both', async () => {
+    const dir = tmp({
+      'go.mod': 'module example.com/p\n\ngo 1.22\n',
+      'types.go': 'package main\n\ntype Value struct {\n\tPid uint32\n\tTs  uint64\n}\n',
+      'main.go': 'package main\n\nimport "github.com/cilium/ebpf"\n\nfunc dump(m *ebpf.Map) {\n\tvar k uint32\n\tvar v Value\n\titer := m.Iterate()\n\tfor iter.Next(&k, &v) {\n\t}\n}\n',
+    });
+    const analyzer = new SourceAnalyzer();
+    const lint = async (name: string) => (await analyzer.analyze('go', readFileSync(path.join(dir, name), 'utf8'), { file: path.join(dir, name) })).findings;
+    const [decl] = await lint('types.go');
+    assert.equal(decl.rule, 'go-implicit-padding');
+    assert.match(decl.message, /^Value \(passed to iter\.Next in main\.go\) is 16 bytes in memory/);
+    const [use] = await lint('main.go');
+    assert.deepEqual([use.rule, use.range.start.line, use.related, use.fixes], ['go-reflect-decode', 8, undefined, undefined]);
+    assert.deepEqual((await analyzer.analyze('go', readFileSync(path.join(dir, 'types.go'), 'utf8'))).findings, []); // alone: nothing uses it
+  });
 });
+
