@@ -69,7 +69,7 @@ connection.onInitialized(() => void learnWorkspaceC(workspaceRoots));
 let workspaceRoots: string[] = [];
 const initializeResult: InitializeResult = {
   capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental, hoverProvider: true, codeLensProvider: { resolveProvider: false },
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } }, hoverProvider: true, codeLensProvider: { resolveProvider: false },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
   },
   serverInfo: { name: 'ebpf-debugger' },
@@ -113,6 +113,10 @@ connection.onRequest(STRUCT_LAYOUT_REQUEST, async (p: StructLayoutParams): Promi
 
 documents.onDidOpen((e) => void validate(e.document));
 documents.onDidChangeContent((e) => schedule(e.document));
+// a saved file is what the other documents read: a Go file of their package, a header, a C struct Go types mirror
+documents.onDidSave((e) => {
+  for (const doc of documents.all()) if (doc.uri !== e.document.uri && languageOf(doc)) schedule(doc);
+});
 documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
   analyses.delete(e.document.uri);

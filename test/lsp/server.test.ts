@@ -106,6 +106,28 @@ describe('language server (dist/server.js over LSP)', () => {
     assert.equal(hover.range.start.line, 2);
   });
 
+  it('a saved file refreshes the other open documents: a Go type now handed to the kernel in another file of its package', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lsp-pkg-'));
+    writeFileSync(path.join(dir, 'go.mod'), 'module example.com/p\n\ngo 1.22\n');
+    const types = 'package main\n\ntype Value struct {\n\tPid uint32\n\tTs  uint64\n}\n';
+    writeFileSync(path.join(dir, 'types.go'), types);
+    writeFileSync(path.join(dir, 'main.go'), 'package main\n');
+    const typesUri = pathToFileURL(path.join(dir, 'types.go')).href;
+    const mainUri = pathToFileURL(path.join(dir, 'main.go')).href;
+    let got = nextDiagnostics(typesUri);
+    await open(typesUri, types, 'go');
+    assert.deepEqual((await got).diagnostics, []); // nothing hands Value to the kernel yet
+    const main = 'package main\n\nimport "github.com/cilium/ebpf"\n\nfunc f(m *ebpf.Map) {\n\tvar v Value\n\t_ = m.Lookup(uint32(0), &v)\n}\n';
+    await open(mainUri, 'package main\n', 'go');
+    writeFileSync(path.join(dir, 'main.go'), main);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: mainUri, version: 2 }, contentChanges: [{ text: main }] });
+    got = nextDiagnostics(typesUri);
+    await conn.sendNotification('textDocument/didSave', { textDocument: { uri: mainUri } });
+    const [d] = (await got).diagnostics;
+    assert.equal(d.code, 'go-implicit-padding');
+    assert.match(d.message, /^Value \(passed to m\.Lookup in main\.go\)/);
+  });
+
   it('compares an open Go type with the workspace\'s C struct it mirrors (go-c-mismatch), learned at start', async () => {
     const uri = pathToFileURL(path.join(workspace, 'main.go')).href;
     let got = nextDiagnostics(uri);
