@@ -17,9 +17,10 @@ export class GoExtractor {
   }
 
   /** An array length or a constant's value: an integer constant expression (`16`, `1 << 4`, `N * 2`, `0o17`, `1_000`). */
-  length(text: string): number | null {
+  length(text: string, iota?: number): number | null {
     const goLiterals = text.replace(/(\d)_(?=[\da-fA-F])/g, '$1').replace(/\b0[oO]([0-7])/g, '0$1');
     const v = evalConstText(goLiterals, (name) => {
+      if (name === 'iota' && iota !== undefined) return BigInt(iota);
       const own = this.model.constants.get(name);
       if (own !== undefined) return BigInt(own);
       const c = this.context.get(name);
@@ -86,11 +87,23 @@ export class GoExtractor {
       }
       return;
     }
-    if (node.type === 'const_spec') {
-      const name = node.childForFieldName('name')?.text;
-      const value = node.childForFieldName('value')?.text;
-      const n = value !== undefined ? this.length(value.trim()) : null;
-      if (name && n !== null) this.model.constants.set(name, n);
+    if (node.type === 'const_declaration') {
+      // in a group, iota is the spec's index, and a spec without a value repeats the one before it
+      let iota = 0;
+      let last: string | undefined;
+      for (const spec of node.namedChildren) {
+        if (spec?.type !== 'const_spec') continue;
+        const names = spec.childrenForFieldName('name').filter((n): n is NonNullable<typeof n> => n?.type === 'identifier');
+        const value = spec.childForFieldName('value')?.text ?? last;
+        last = value;
+        names.forEach((name, i) => {
+          const expr = value?.split(',')[i]?.trim(); // `A, B = 1, 2`
+          const n = expr !== undefined ? this.length(expr, iota) : null;
+          if (n !== null) this.model.constants.set(name.text, n);
+        });
+        iota++;
+      }
+      return;
     }
     if (node.type === 'type_spec') {
       const name = node.childForFieldName('name');

@@ -41,6 +41,11 @@ describe('Go struct rules', () => {
     assert.deepEqual(f.filter((x) => x.rule === 'go-implicit-padding').map((x) => x.message.split(' (')[0]).sort(), ['K', 'P', 'Q', 'V']);
   });
 
+  it('constants: iota and repeated specs in a group, several names in one spec', async () => {
+    const a = await analyzer.analyze('go', 'package main\n\nconst (\n\tA = iota\n\tB\n\tShift = 1 << iota\n\tD\n)\nconst X, Y = 2, 3\n');
+    assert.deepEqual([...a.goModel!.constants], [['A', 0], ['B', 1], ['Shift', 4], ['D', 8], ['X', 2], ['Y', 3]]);
+  });
+
   it('array lengths are constant expressions (1 << 2, Words * 2, 0o10, 1_000)', async () => {
     const a = await analyzer.analyze('go', 'package main\n\nconst (\n\tWords = 1 << 2\n\tLen   = Words * 2\n)\n\ntype K struct {\n\tA [Words]uint32\n\tB [Len]byte\n\tC [0o10]byte\n\tD [1_0]byte\n}\n');
     const out = new GoLayoutEngine(a.goModel!).structLayout(a.goModel!.structs[0]);
