@@ -237,7 +237,10 @@ export class Extractor {
 
   /** An enum definition (c-enum.ts); its enumerators become constants of the file. */
   enumDecl(node: Node): CEnumDecl {
-    const { decl, enumerators } = readEnum(node, (n) => this.lookupConstant(n), attributeValues(node).packed);
+    // `enum __attribute__((packed)) e {` was masked for tree-sitter (c-macro-mask.ts): the original text still says so
+    const original = this.model.source.slice(node.startIndex, node.endIndex);
+    const packed = attributeValues(node).packed || /^enum\s+__attribute__\s*\(\(\s*(?:__packed__|packed)\b/.test(original);
+    const { decl, enumerators } = readEnum(node, (n) => this.lookupConstant(n), packed);
     for (const [name, value] of enumerators) this.model.constants.set(name, value);
     if (decl.name) this.model.enums.set(decl.name, decl);
     return decl;

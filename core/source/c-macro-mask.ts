@@ -3,13 +3,13 @@
  * map's name, and `__uint(type, ...)`/`__type(key, ...)` members of a map definition, all end in ERROR nodes. Error
  * recovery is slow, and the subtrees it builds cannot be reused, so every edit re-parsed every map of a file.
  *
- * This masks them before parsing, keeping every character's offset, line and column: `SEC("...")` becomes spaces and
- * a map member macro becomes `int _` followed by spaces (newlines stay). The model reads map members from the
- * original text at the same offsets.
+ * This masks them before parsing, keeping every character's offset, line and column: `SEC("...")` becomes spaces, a
+ * map member macro becomes `int _` followed by spaces (newlines stay), and so does an attribute between `enum` and
+ * its name. The model reads map members and enum attributes from the original text at the same offsets.
  */
 export function maskBpfMacros(text: string): string {
-  if (!text.includes('SEC') && !text.includes('__section') && !/__(?:uint|type|array|ulong)\b/.test(text)) return text;
-  let out = text.replace(SECTION, (m) => blank(m));
+  if (!text.includes('SEC') && !text.includes('__section') && !text.includes('enum') && !/__(?:uint|type|array|ulong)\b/.test(text)) return text;
+  let out = text.replace(SECTION, (m) => blank(m)).replace(ENUM_ATTRIBUTE, (m, attr: string) => m.slice(0, m.length - attr.length) + blank(attr));
   MAP_MEMBER.lastIndex = 0;
   const parts: string[] = [];
   let last = 0;
@@ -27,6 +27,8 @@ export function maskBpfMacros(text: string): string {
 
 /** `SEC("...")` and `__section("...")`: a string argument only, so `#define SEC(name) ...` is left alone. */
 const SECTION = /\b(?:SEC|__section)\s*\(\s*"[^"\n]*"\s*\)/g;
+/** `enum __attribute__((packed)) name {`: tree-sitter-c has no rule for an attribute there (the extractor reads it). */
+const ENUM_ATTRIBUTE = /\benum\s+(__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))/g;
 /** A map member macro where a member starts: after a line start, `{` or `;`. Group 2 ends at its `(`. */
 const MAP_MEMBER = /((?:^|[{;])[ \t]*)(__(?:uint|type|array|ulong)\s*\()/gm;
 

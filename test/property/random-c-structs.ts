@@ -16,6 +16,7 @@ const ENUMS = [
   'enum e_packed1 { EP1_A, EP1_B = 255 } __attribute__((packed));',
   'enum e_packed2 { EP2_A = -129, EP2_B } __attribute__((packed));',
   'enum e_packed4 { EP4_A = 70000 } __attribute__((packed));',
+  'enum __attribute__((packed)) e_packed_prefix { EPP_A = 40000 };',
   'enum e_fixed : __u16 { EF_A };',
   'enum e_fixed64 : __s64 { EF64_A };',
 ];

@@ -51,7 +51,7 @@ describe('C layout for the BPF target', () => {
     },
     {
       name: 'enum sizes follow their values, packed attribute and fixed underlying type',
-      src: `enum small : __u8 { S };\nenum big { B = 1ULL << 32 };\nenum pk { P = 300 } __attribute__((packed));\nenum neg { N = -1 } __attribute__((packed));
+      src: `enum small : __u8 { S };\nenum big { B = 1ULL << 32 };\nenum pk { P = 300 } __attribute__((packed));\nenum __attribute__((packed)) neg { N = -1 };
 struct k { enum small a; enum pk b; enum big c; enum neg d; enum { IA = 2 } e; };`, struct: 'k',
       want: { size: 24, align: 8, offsets: [['a', 0, 1], ['b', 2, 2], ['c', 8, 8], ['d', 16, 1], ['e', 20, 4]], holes: [[1, 1], [4, 4], [17, 3]] },
     },
