@@ -27,7 +27,7 @@ export function randomCStructs(count: number, seed: number): { source: string; n
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
   const lines = ['typedef unsigned char __u8; typedef unsigned short __u16; typedef unsigned int __u32; typedef unsigned long long __u64;',
     'typedef signed char __s8; typedef short __s16; typedef int __s32; typedef long long __s64;', ...ENUMS];
-  const enumNames = ENUMS.map((e) => /^enum (\w+)/.exec(e)![1]);
+  const enumNames = ENUMS.map((e) => /^enum (?:__attribute__\(\(\w+\)\) )?(\w+)/.exec(e)![1]);
   const names: string[] = [];
   const nestable: string[] = []; // structs ending in a flexible array are not nested in others
   for (let i = 0; i < count; i++) {
