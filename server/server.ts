@@ -1,5 +1,5 @@
 /** The eBPF language server: tree-sitter parsing of open C and Go documents, layout rules as diagnostics. */
-import { CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
 import type { SourceLanguage } from '../core/source/tree-sitter';
@@ -34,11 +34,26 @@ async function validate(doc: TextDocument): Promise<void> {
     const analysis = await analyzer.analyze(lang, doc.getText(), { file, document: doc.uri });
     if (documents.get(doc.uri)?.version !== version) return; // a newer edit is on its way
     analyses.set(doc.uri, analysis);
+    refreshLensesIfChanged(doc.uri, analysis);
     if (analysis.cModel) analyzer.learnCModel(analysis.cModel); // an edited C struct changes what Go types are compared with
     await connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: analysis.findings.map((f) => toDiagnostic(f, doc.uri)) });
   } catch (e) {
     connection.console.error(`eBPF: analysing ${doc.uri} failed: ${(e as Error).stack ?? String(e)}`);
   }
+}
+
+/**
+ * Ask the editor to fetch code lenses again when a document's lenses changed. It asks on its own when a document
+ * opens or changes, but that request can come before the analysis it needs, or be dropped while the editor is busy:
+ * a lens then stays missing until the next edit.
+ */
+let lensRefreshSupported = false;
+const lastLenses = new Map<string, string>();
+function refreshLensesIfChanged(uri: string, analysis: DocumentAnalysis): void {
+  const summary = JSON.stringify(layoutLenses(analysis, uri).map((l) => [l.range.start, l.command?.title]));
+  if (lastLenses.get(uri) === summary) return;
+  lastLenses.set(uri, summary);
+  if (lensRefreshSupported) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 }
 
 function schedule(doc: TextDocument): void {
@@ -79,6 +94,7 @@ connection.onInitialize((params) => {
   const local = (uri: string) => (uri.startsWith('file:') ? [fileURLToPath(uri)] : []);
   workspaceRoots = (params.workspaceFolders ?? []).flatMap((f) => local(f.uri));
   if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = local(params.rootUri);
+  lensRefreshSupported = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   return initializeResult;
 });
 
@@ -120,6 +136,7 @@ documents.onDidSave((e) => {
 documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
   analyses.delete(e.document.uri);
+  lastLenses.delete(e.document.uri);
   analyzer.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });

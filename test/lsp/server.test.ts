@@ -16,6 +16,7 @@ describe('language server (dist/server.js over LSP)', () => {
   let workspace: string;
   let conn: MessageConnection;
   const diagnostics = new Map<string, (p: PublishDiagnosticsParams) => void>();
+  let lensRefreshes = 0;
 
   /** The next diagnostics published for `uri`; fails (not hangs) when the server publishes none. */
   const nextDiagnostics = (uri: string) => new Promise<PublishDiagnosticsParams>((resolve, reject) => {
@@ -31,7 +32,11 @@ describe('language server (dist/server.js over LSP)', () => {
     conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => diagnostics.get(p.uri)?.(p));
     conn.listen();
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(workspace).href, capabilities: {} });
+    conn.onRequest('workspace/codeLens/refresh', () => {
+      lensRefreshes++;
+      return null;
+    });
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(workspace).href, capabilities: { workspace: { codeLens: { refreshSupport: true } } } });
     await conn.sendNotification('initialized', {});
   });
   after(async () => {
@@ -93,6 +98,27 @@ describe('language server (dist/server.js over LSP)', () => {
     assert.deepEqual([layout.layout.size, layout.layout.holes.length], [24, 2]);
     const missing = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'nope' }) as { error: string };
     assert.match(missing.error, /no struct or union named 'nope'/);
+  });
+
+  it('asks the editor to fetch code lenses again when a document\'s lenses change, not on every analysis', async () => {
+    const uri = 'file:///tmp/lens-refresh.bpf.c';
+    const map = 'struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__type(key, struct k);\n\t__type(value, __u64);\n} m SEC(".maps");\n';
+    const before = lensRefreshes;
+    let got = nextDiagnostics(uri);
+    await open(uri, `struct k { __u8 a; __u32 b; };\n${map}`);
+    await got;
+    await new Promise((r) => setTimeout(r, 200)); // the refresh request follows the diagnostics
+    assert.equal(lensRefreshes, before + 1);
+    got = nextDiagnostics(uri);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `// same lens\nstruct k { __u8 a; __u32 b; };\n${map}` }] });
+    await got;
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(lensRefreshes, before + 2, 'the lens moved a line down'); // its range changed
+    got = nextDiagnostics(uri);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: `// same lens!\nstruct k { __u8 a; __u32 b; };\n${map}` }] });
+    await got;
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(lensRefreshes, before + 2, 'nothing changed for the lens');
   });
 
   it('hover on a member of an anonymous union shows the named struct around it', async () => {
