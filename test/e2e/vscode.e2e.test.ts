@@ -77,8 +77,10 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await lens.click();
     await page.locator('.monaco-editor .view-lines', { hasText: 'XXX 3 byte hole at 1' }).first().waitFor();
     await shot('01a-lens-layout');
-    await runCommand(page, 'View: Close All Editor Groups');
-    await openFile(page, 'padded_key.bpf.c');
+    // close that layout (a middle click on its tab), so the command below has to open it again
+    const layoutTab = page.locator('.tabs-container .tab', { hasText: 'struct_flow_key.layout' });
+    await layoutTab.click({ button: 'middle' });
+    await layoutTab.waitFor({ state: 'detached' });
 
     // the layout of the struct under the cursor, from the language server's ebpf/structLayout request
     const structLine = readFileSync(path.join(EXAMPLES, 'padded_key.bpf.c'), 'utf8').split('\n').findIndex((l) => l.startsWith('struct flow_key {')) + 1;
