@@ -5,6 +5,7 @@ import { BtfLayouts } from '../btf/btf-layout';
 import { cachedObjectPath } from '../build/clang';
 import { ElfFile } from '../elf/elf-reader';
 import type { CFileModel, ExternalLayouts } from '../source/c-model';
+import { CompileCommands } from './compile-commands';
 
 const MAX_DEPTH = 16;
 /** Larger headers (vmlinux.h is tens of megabytes) are not parsed: their types come from BTF. */
@@ -28,12 +29,15 @@ export class CTypeSources {
 
   constructor(private readonly parse: (text: string) => Promise<CFileModel | null>) {}
 
+  private readonly compileCommands = new CompileCommands();
+
   /**
-   * Where `#include "inc"` in a file of `fromDir` leads: beside it, in an `-I` directory, or else the workspace header
-   * whose path ends in `/inc` nearest to `fromDir` (build systems pass `-I../headers`; an editor does not know that).
+   * Where `#include "inc"` in a file of `fromDir` leads: beside it, in an `-I` directory (given, then the build's for
+   * the file being analysed, `unitDirs`, from compile_commands.json), or else the workspace header whose path ends in
+   * `/inc` nearest to `fromDir` (build systems pass `-I../headers`; without a database an editor cannot know that).
    */
-  resolveInclude(fromDir: string, inc: string): string | null {
-    for (const dir of [fromDir, ...this.includeDirs]) {
+  resolveInclude(fromDir: string, inc: string, unitDirs: string[] = []): string | null {
+    for (const dir of [fromDir, ...this.includeDirs, ...unitDirs]) {
       const p = path.resolve(dir, inc);
       if (existsSync(p)) return p;
     }
@@ -80,11 +84,12 @@ export class CTypeSources {
   async includedHeaders(file: string, model: CFileModel): Promise<CFileModel[]> {
     const out: CFileModel[] = [];
     const seen = new Set<string>([path.resolve(file)]);
+    const unitDirs = this.compileCommands.includeDirs(file); // every header of the unit is compiled with its flags
     const visit = async (from: string, m: CFileModel, depth: number) => {
       if (depth > MAX_DEPTH) return;
       for (const inc of m.includes) {
         if (inc.system || path.basename(inc.path) === 'vmlinux.h') continue;
-        const target = this.resolveInclude(path.dirname(from), inc.path);
+        const target = this.resolveInclude(path.dirname(from), inc.path, unitDirs);
         if (!target || seen.has(target)) continue;
         seen.add(target);
         const h = await this.header(target);

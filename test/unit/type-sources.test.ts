@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SourceAnalyzer } from '../../core/analyze/analyze-source';
+import { includeArgs, splitCommand } from '../../core/analyze/compile-commands';
 import { CLayoutEngine } from '../../core/layout/c-layout';
 import { GoLayoutEngine } from '../../core/layout/go-layout';
 
@@ -53,6 +54,29 @@ describe('types a file does not define', () => {
     const withI = new SourceAnalyzer();
     withI.setIncludeSearch({ includeDirs: [path.join(dir, 'other/headers')], workspaceHeaders: [path.join(dir, 'headers/common.h')] });
     assert.deepEqual(await lint(withI, 'bpf/prog.bpf.c'), []); // -I comes before the workspace
+  });
+
+  it('C: the include directories the build gives the file, from the nearest compile_commands.json (command or arguments)', async () => {
+    const padded = 'struct key { __u8 proto; __u32 addr; };\n';
+    const dir = tmp({ 'third_party/inc/common.h': padded, 'src/bpf/prog.bpf.c': '', 'src/bpf/other.bpf.c': '', 'src/bpf/elsewhere.bpf.c': '' });
+    writeFileSync(path.join(dir, 'compile_commands.json'), JSON.stringify([
+      { directory: path.join(dir, 'src'), file: 'bpf/prog.bpf.c', command: 'clang -g -O2 -target bpf "-I../third_party/inc" -c bpf/prog.bpf.c' },
+      { directory: dir, file: 'src/bpf/other.bpf.c', arguments: ['clang', '-iquote', 'third_party/inc', '-c', 'src/bpf/other.bpf.c'] },
+    ]));
+    const src = `#include "common.h"\n${hashMap('struct key')}`;
+    const analyzer = new SourceAnalyzer();
+    for (const f of ['src/bpf/prog.bpf.c', 'src/bpf/other.bpf.c']) {
+      const a = await analyzer.analyze('c', src, { file: path.join(dir, f) });
+      assert.deepEqual(a.findings.map((x) => x.rule), ['c-map-key-padding'], f);
+    }
+    // a file the database does not list gets no include directories from it
+    assert.deepEqual((await analyzer.analyze('c', src, { file: path.join(dir, 'src/bpf/elsewhere.bpf.c') })).findings, []);
+  });
+
+  it('compilation database commands: words as sh splits them, include flags in every spelling', () => {
+    assert.deepEqual(splitCommand(String.raw`clang -DX="a b" 'single quoted' back\ slash "q\"uote" -I dir`),
+      ['clang', '-DX=a b', 'single quoted', 'back slash', 'q"uote', '-I', 'dir']);
+    assert.deepEqual(includeArgs(['-I', 'a', '-Ib', '-iquote', 'c', '-isystemd', '-idirafter', 'e', '-include', 'f.h', '-DI=1']), ['a', 'b', 'c', 'd', 'e']);
   });
 
   it("C: the kernel's BTF for a vmlinux.h user, and the compiled object's BTF for the rest", async () => {

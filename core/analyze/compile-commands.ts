@@ -1,0 +1,104 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+/** One entry of a compilation database (clang's JSON Compilation Database format). */
+interface CompileCommand {
+  directory: string;
+  file: string;
+  arguments?: string[];
+  command?: string;
+}
+
+interface Cached { mtimeMs: number; size: number; dirs: Map<string, string[]> }
+
+const MAX_LEVELS = 32;
+const INCLUDE_FLAGS = ['-I', '-iquote', '-isystem', '-idirafter'];
+
+/**
+ * The include directories a build gives each file, from the nearest `compile_commands.json` above it (or in a
+ * `build/` directory there), as `bear -- make` or CMake write them. Read once per database and cached by mtime.
+ */
+export class CompileCommands {
+  private readonly databases = new Map<string, Cached>();
+
+  includeDirs(file: string): string[] {
+    const abs = path.resolve(file);
+    for (let dir = path.dirname(abs), n = 0; n < MAX_LEVELS; dir = path.dirname(dir), n++) {
+      for (const db of [path.join(dir, 'compile_commands.json'), path.join(dir, 'build', 'compile_commands.json')]) {
+        const dirs = this.database(db)?.get(abs);
+        if (dirs) return dirs;
+      }
+      if (path.dirname(dir) === dir) break;
+    }
+    return [];
+  }
+
+  /** file -> its include directories; null when there is no readable database there. */
+  private database(db: string): Map<string, string[]> | null {
+    let st;
+    try {
+      st = statSync(db);
+    } catch {
+      return null;
+    }
+    const hit = this.databases.get(db);
+    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.dirs;
+    const dirs = new Map<string, string[]>();
+    try {
+      const entries = JSON.parse(readFileSync(db, 'utf8')) as CompileCommand[];
+      for (const e of Array.isArray(entries) ? entries : []) {
+        if (typeof e?.directory !== 'string' || typeof e.file !== 'string') continue;
+        const args = Array.isArray(e.arguments) ? e.arguments : splitCommand(e.command ?? '');
+        dirs.set(path.resolve(e.directory, e.file), includeArgs(args).map((d) => path.resolve(e.directory, d)));
+      }
+    } catch {
+      // not JSON, or not a compilation database: as if there were none
+    }
+    this.databases.set(db, { mtimeMs: st.mtimeMs, size: st.size, dirs });
+    return dirs;
+  }
+}
+
+/** `-I dir`, `-Idir`, `-iquote dir`, `-isystem dir`, `-idirafter dir`, in order. */
+export function includeArgs(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const flag = INCLUDE_FLAGS.find((f) => a === f || a.startsWith(f));
+    if (!flag) continue;
+    const value = a === flag ? args[++i] : a.slice(flag.length);
+    if (value) out.push(value);
+  }
+  return out;
+}
+
+/** A shell command line split into words: quotes and backslashes as sh reads them, no expansions. */
+export function splitCommand(command: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let started = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      else if (c === '\\' && quote === '"' && i + 1 < command.length) word += command[++i];
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      started = true;
+    } else if (c === '\\' && i + 1 < command.length) {
+      word += command[++i];
+      started = true;
+    } else if (/\s/.test(c)) {
+      if (started) words.push(word);
+      word = '';
+      started = false;
+    } else {
+      word += c;
+      started = true;
+    }
+  }
+  if (started) words.push(word);
+  return words;
+}
