@@ -1,5 +1,5 @@
 /** The eBPF language server: tree-sitter parsing of open C and Go documents, layout rules as diagnostics. */
-import { CodeActionKind, CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type CodeLens, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
 import type { SourceLanguage } from '../core/source/tree-sitter';
@@ -34,7 +34,7 @@ async function validate(doc: TextDocument): Promise<void> {
     const analysis = await analyzer.analyze(lang, doc.getText(), { file, document: doc.uri });
     if (documents.get(doc.uri)?.version !== version) return; // a newer edit is on its way
     analyses.set(doc.uri, analysis);
-    refreshLensesIfChanged(doc.uri, analysis);
+    updateLenses(doc.uri, analysis);
     if (analysis.cModel) analyzer.learnCModel(analysis.cModel); // an edited C struct changes what Go types are compared with
     await connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: analysis.findings.map((f) => toDiagnostic(f, doc.uri)) });
   } catch (e) {
@@ -43,17 +43,18 @@ async function validate(doc: TextDocument): Promise<void> {
 }
 
 /**
- * Ask the editor to fetch code lenses again when a document's lenses changed. It asks on its own when a document
- * opens or changes, but that request can come before the analysis it needs, or be dropped while the editor is busy:
- * a lens then stays missing until the next edit.
+ * Each document's code lenses, computed once per analysis: the lens request answers with them. When they changed,
+ * ask the editor to fetch them again. It asks on its own when a document opens or changes, but that request can come
+ * before the analysis it needs, or be dropped while the editor is busy: a lens then stays missing until the next edit.
  */
 let lensRefreshSupported = false;
-const lastLenses = new Map<string, string>();
-function refreshLensesIfChanged(uri: string, analysis: DocumentAnalysis): void {
-  const summary = JSON.stringify(layoutLenses(analysis, uri).map((l) => [l.range.start, l.command?.title]));
-  if (lastLenses.get(uri) === summary) return;
-  lastLenses.set(uri, summary);
-  if (lensRefreshSupported) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+const lenses = new Map<string, { summary: string; lenses: CodeLens[] }>();
+function updateLenses(uri: string, analysis: DocumentAnalysis): void {
+  const now = layoutLenses(analysis, uri);
+  const summary = JSON.stringify(now.map((l) => [l.range.start, l.command?.title]));
+  const changed = lenses.get(uri)?.summary !== summary;
+  lenses.set(uri, { summary, lenses: now });
+  if (changed && lensRefreshSupported) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
 }
 
 function schedule(doc: TextDocument): void {
@@ -115,8 +116,8 @@ connection.onHover(async (p) => {
   return a ? layoutHover(a, p.position) : null;
 });
 connection.onCodeLens(async (p) => {
-  const a = await analysisOf(p.textDocument.uri);
-  return a ? layoutLenses(a, p.textDocument.uri) : [];
+  await analysisOf(p.textDocument.uri);
+  return lenses.get(p.textDocument.uri)?.lenses ?? [];
 });
 connection.onCodeAction(async (p) => {
   const a = await analysisOf(p.textDocument.uri);
@@ -136,7 +137,7 @@ documents.onDidSave((e) => {
 documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
   analyses.delete(e.document.uri);
-  lastLenses.delete(e.document.uri);
+  lenses.delete(e.document.uri);
   analyzer.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
