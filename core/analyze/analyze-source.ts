@@ -8,7 +8,7 @@ import { checkReflectDecode } from '../rules/go-reflect-decode';
 import { checkGoStructs } from '../rules/go-struct-rules';
 import { lintCModel } from '../rules/lint-c';
 import { CModelCache, extractCModel } from '../source/c-model-builder';
-import type { CFileModel } from '../source/c-model';
+import type { CFileModel, CRecordDecl } from '../source/c-model';
 import { extractGoModel, GoModelCache } from '../source/go-model-builder';
 import type { GoFileModel } from '../source/go-model';
 import { resolveUses, type GoStructUse } from '../source/go-usage';
@@ -82,17 +82,25 @@ export class SourceAnalyzer {
   /** The same, from a model already extracted (the language server's, after `analyze`). */
   learnCModel(model: CFileModel): void {
     const engine = new CLayoutEngine(model);
+    // each record laid out once, whether named by its tag or by a typedef (which may point into a header)
+    const laidOut = new Map<CRecordDecl, StructLayout | null>();
+    const layoutOf = (rec: CRecordDecl) => {
+      if (!laidOut.has(rec)) {
+        const out = engine.structLayout(rec);
+        laidOut.set(rec, out.ok ? out.value : null);
+      }
+      return laidOut.get(rec);
+    };
     for (const rec of model.records) {
       const name = rec.name ?? rec.typedefName; // `typedef struct { ... } event_t;` is known as event_t
-      if (!name) continue;
-      const out = engine.structLayout(rec);
-      if (out.ok) this.cStructs.set(name, out.value);
+      const layout = name ? layoutOf(rec) : null;
+      if (name && layout) this.cStructs.set(name, layout);
     }
     // `typedef struct flow_key flow_key_t;`: a Go type may name either
     for (const [alias, type] of model.typedefs) {
-      const rec = engine.resolveRecord(type);
-      const out = rec && !this.cStructs.has(alias) ? engine.structLayout(rec) : undefined;
-      if (out?.ok) this.cStructs.set(alias, out.value);
+      const rec = this.cStructs.has(alias) ? undefined : engine.resolveRecord(type);
+      const layout = rec ? layoutOf(rec) : null;
+      if (layout) this.cStructs.set(alias, layout);
     }
   }
 
