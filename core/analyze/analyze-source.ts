@@ -41,7 +41,7 @@ export class SourceAnalyzer {
   private readonly parsers = new Map<SourceLanguage, Promise<Parser>>();
   private readonly documents = new Map<string, { language: SourceLanguage; text: string; tree: Tree; caches: FragmentCaches }>();
   private readonly cTypes = new CTypeSources((text) => this.extract('c', text, (tree) => extractCModel(tree, text)));
-  private readonly goPackages = new GoPackageSources((text) => this.extract('go', text, (tree) => extractGoModel(tree).model));
+  private readonly goPackages = new GoPackageSources((text) => this.extract('go', text, (tree) => extractGoModel(tree)));
 
   /** Where quoted includes are looked for after the including file's directory: `-I` directories, then the workspace. */
   setIncludeSearch(search: { includeDirs?: string[]; workspaceHeaders?: string[] }): void {
@@ -145,14 +145,10 @@ export class SourceAnalyzer {
       if (opts.file) await this.resolveC(opts.file, cModel);
       return { language, cModel, findings: lintCModel(cModel) };
     }
-    const extracted = await this.withTree('go', text, opts.document, (tree, caches) => extractGoModel(tree, caches?.go));
-    const goModel = extracted.model;
-    let { uses, sites } = extracted;
-    if (opts.file) {
-      await this.goPackages.resolve(opts.file, goModel);
-      // the package's other files may declare the types this one uses, or use the ones it declares
-      if (goModel.siblings?.length) ({ uses, sites } = resolveUses(goModel));
-    }
+    const goModel = await this.withTree('go', text, opts.document, (tree, caches) => extractGoModel(tree, caches?.go));
+    // the package's other files may declare the types this one uses, or use the ones it declares
+    if (opts.file) await this.goPackages.resolve(opts.file, goModel);
+    const { uses, sites } = resolveUses(goModel);
     return { language, goModel, goUses: uses, findings: [...checkGoStructs(goModel, uses, this.cStructs), ...checkGoCMismatch(goModel, uses, this.cStructs),
       ...checkReflectDecode(goModel, sites)] };
   }

@@ -2,7 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { eachFragment, FragmentCache, type Fragment } from './fragment-cache';
 import { GoExtractor } from './go-extract';
 import type { GoFileModel } from './go-model';
-import { collectUsageFacts, resolveUses, type GoCodecSite, type GoStructUse, type GoUsageFacts } from './go-usage';
+import { collectUsageFacts, type GoUsageFacts } from './go-usage';
 
 /** One top-level Go declaration's share of the model and of the usage facts. */
 interface GoFragment extends Fragment {
@@ -15,15 +15,11 @@ interface GoFragment extends Fragment {
 /** A document's extracted Go declarations, kept between edits. */
 export class GoModelCache extends FragmentCache<GoFragment> {}
 
-export interface GoAnalysis {
-  model: GoFileModel;
-  /** The structs that cross into the kernel, and why. */
-  uses: Map<string, GoStructUse>;
-  sites: GoCodecSite[];
-}
-
-/** Struct and type declarations of one Go file, and which structs cross into the kernel. */
-export function extractGoModel(tree: Tree, cache?: GoModelCache): GoAnalysis {
+/**
+ * Struct and type declarations of one Go file, with the usage facts of its declarations (`model.facts`): which of
+ * its structs cross into the kernel is resolved from them by go-usage.ts resolveUses, once the package is known.
+ */
+export function extractGoModel(tree: Tree, cache?: GoModelCache): GoFileModel {
   const source = tree.rootNode.text;
   const model: GoFileModel = { source, pkg: '', imports: [], importAnchor: { style: 'none', at: { line: 0, character: 0 } }, structs: [], defined: new Map(), constants: new Map() };
   const facts: GoUsageFacts[] = [];
@@ -47,7 +43,7 @@ export function extractGoModel(tree: Tree, cache?: GoModelCache): GoAnalysis {
     facts.push(f.facts);
   });
   model.facts = facts;
-  return { model, ...resolveUses(model) };
+  return model;
 }
 
 const NO_CONTAINERS: ReadonlySet<string> = new Set();

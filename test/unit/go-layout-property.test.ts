@@ -21,7 +21,7 @@ describe('Go layout engine vs the Go toolchain (property test)', () => {
     const { types, names, fields } = randomGoStructs(COUNT, 20261125);
     const parser = await createParser('go');
     const tree = parser.parse(`package main\n\n${types}\n`)!;
-    const { model } = extractGoModel(tree);
+    const model = extractGoModel(tree);
     tree.delete();
     const engine = new GoLayoutEngine(model);
     const layouts = new Map<string, GoStructLayout>();

@@ -4,6 +4,8 @@ import { incrementalEdit } from '../../core/analyze/incremental-edit';
 import type { CFileModel } from '../../core/source/c-model';
 import { CModelCache, extractCModel } from '../../core/source/c-model-builder';
 import { extractGoModel, GoModelCache } from '../../core/source/go-model-builder';
+import type { GoFileModel } from '../../core/source/go-model';
+import { resolveUses } from '../../core/source/go-usage';
 import { createParser, parsedText } from '../../core/source/tree-sitter';
 import { rng } from '../fuzz/log-mutator';
 
@@ -119,7 +121,10 @@ describe('Go model extraction reuses the declarations an edit left alone', () =>
     const rnd = rng(13);
     const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
     const cache = new GoModelCache();
-    const json = (a: ReturnType<typeof extractGoModel>) => JSON.stringify({ ...a, uses: [...a.uses], model: { ...a.model, defined: [...a.model.defined], constants: [...a.model.constants] } });
+    const json = (model: GoFileModel) => {
+      const { uses, sites } = resolveUses(model);
+      return JSON.stringify({ sites, uses: [...uses], model: { ...model, defined: [...model.defined], constants: [...model.constants] } });
+    };
     let text = GO_BASE;
     let tree = parser.parse(text)!;
     extractGoModel(tree, cache);
