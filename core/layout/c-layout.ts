@@ -35,28 +35,25 @@ export class CLayoutEngine {
     return [this.model, ...(this.model.headers ?? [])];
   }
 
-  private typedef(name: string): CTypeRef | undefined {
+  /** The first file of the scope that defines `name` in the table `pick` chooses (typedefs, enums, constants). */
+  private lookup<T>(pick: (m: CFileModel) => Map<string, T>, name: string): T | undefined {
     for (const m of this.scope) {
-      const t = m.typedefs.get(name);
-      if (t) return t;
+      const v = pick(m).get(name);
+      if (v !== undefined) return v;
     }
     return undefined;
+  }
+
+  private typedef(name: string): CTypeRef | undefined {
+    return this.lookup((m) => m.typedefs, name);
   }
 
   private enumDef(name: string): CEnumDecl | undefined {
-    for (const m of this.scope) {
-      const e = m.enums.get(name);
-      if (e) return e;
-    }
-    return undefined;
+    return this.lookup((m) => m.enums, name);
   }
 
   private constant(name: string): number | null {
-    for (const m of this.scope) {
-      const n = m.constants.get(name);
-      if (n !== undefined) return n;
-    }
-    return null;
+    return this.lookup((m) => m.constants, name) ?? null;
   }
 
   /** A layout from BTF, for a type no source defines. */

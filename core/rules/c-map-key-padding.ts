@@ -44,13 +44,14 @@ export function checkMapKeyPadding(model: CFileModel): Finding[] {
     const padding = holes.reduce((n, h) => n + h.size, 0);
     const definedHere = (rec.name !== null || rec.typedefName !== undefined) && model.records.includes(rec);
     const names = maps.map((m) => `'${m.name}'`);
+    const trie = maps.every((m) => m.mapType === 'BPF_MAP_TYPE_LPM_TRIE'); // compared byte by byte, not hashed
     findings.push({
       rule: RULE_ID,
       severity: 'warning',
       range: definedHere ? rec.nameRange : maps[0].keyRange ?? maps[0].range,
-      message: `${name}${headerNote(model, rec)} is the key of ${maps.every((m) => m.mapType === 'BPF_MAP_TYPE_LPM_TRIE') ? 'LPM trie' : 'hash map'}${maps.length > 1 ? 's' : ''} ${names.join(', ')} but has ${padding} padding byte${padding === 1 ? '' : 's'} `
+      message: `${name}${headerNote(model, rec)} is the key of ${trie ? 'LPM trie' : 'hash map'}${maps.length > 1 ? 's' : ''} ${names.join(', ')} but has ${padding} padding byte${padding === 1 ? '' : 's'} `
         + `in ${holes.length} hole${holes.length === 1 ? '' : 's'}: ${describeHoles(holes)} (size ${size}). `
-        + (maps.every((m) => m.mapType === 'BPF_MAP_TYPE_LPM_TRIE')
+        + (trie
           ? 'An LPM trie compares the key\'s bytes up to the prefix length, padding included, so garbage in it makes lookups miss. '
           : 'The kernel hashes every key byte, so garbage in the padding makes lookups miss. ')
         + 'Reorder the fields, add explicit padding members, or zero the key with __builtin_memset before filling it.',

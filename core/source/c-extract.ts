@@ -46,7 +46,6 @@ const OUTPUT_HELPERS: Record<string, { data?: number; size: number }> = {
 };
 
 
-
 /** A type as C spells it, for parseTypeText: `struct event`, `__u32`. */
 function typeText(t: CTypeRef): string | null {
   if (t.kind === 'named') return t.name;
@@ -172,21 +171,22 @@ export class Extractor {
     return { name: null, type };
   }
 
+  /** A constant's value for the expression evaluators (c-const-expr.ts), which count in bigint. */
+  private readonly constantValue = (name: string): bigint | null => {
+    const c = this.lookupConstant(name);
+    return c === undefined ? null : BigInt(c);
+  };
+
   /** A `#define`'s value (text: tree-sitter does not parse it): an integer constant expression. */
   constant(text: string): number | null {
-    const v = evalConstText(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''), (n) => { // comments are part of the value's text
-      const c = this.lookupConstant(n);
-      return c === undefined ? null : BigInt(c);
-    });
+    // comments are part of the value's text
+    const v = evalConstText(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''), this.constantValue);
     return v === null ? null : toNumber(v);
   }
 
   /** An array size or bitfield width: any integer constant expression of literals, constants and enumerators. */
   constExpr(node: Node): number | null {
-    const v = evalConstExpr(node, (n) => {
-      const c = this.lookupConstant(n);
-      return c === undefined ? null : BigInt(c);
-    });
+    const v = evalConstExpr(node, this.constantValue);
     return v === null ? null : toNumber(v);
   }
 
