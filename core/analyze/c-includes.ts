@@ -5,6 +5,7 @@ import { BtfLayouts } from '../btf/btf-layout';
 import { cachedObjectPath } from '../build/clang';
 import { ElfFile } from '../elf/elf-reader';
 import type { CFileModel, ExternalLayouts } from '../source/c-model';
+import { FileStampCache, statOrNull } from '../util/file-stamp-cache';
 import { CompileCommands } from './compile-commands';
 
 const MAX_DEPTH = 16;
@@ -12,15 +13,13 @@ const MAX_DEPTH = 16;
 const MAX_HEADER_BYTES = 2_000_000;
 const KERNEL_BTF = '/sys/kernel/btf/vmlinux';
 
-interface Cached<T> { mtimeMs: number; size: number; value: T }
-
 /**
  * Where a C file's foreign types come from: the headers it includes (parsed, transitively, cached by mtime), the BTF
  * of its compiled object (next to it, or where `verify` builds it), and the kernel's BTF when it includes vmlinux.h.
  */
 export class CTypeSources {
-  private readonly headers = new Map<string, Cached<CFileModel | null>>();
-  private readonly objects = new Map<string, Cached<ExternalLayouts | null>>();
+  private readonly headers = new FileStampCache<CFileModel | null>();
+  private readonly objects = new FileStampCache<ExternalLayouts | null>();
 
   /** `-I` directories, searched after the including file's own directory. */
   includeDirs: string[] = [];
@@ -55,25 +54,16 @@ export class CTypeSources {
     return best;
   }
 
-  private fresh<T>(cache: Map<string, Cached<T>>, file: string): Cached<T> | undefined {
-    try {
-      const st = statSync(file);
-      const hit = cache.get(file);
-      return hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size ? hit : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
   private async header(file: string): Promise<CFileModel | null> {
-    const hit = this.fresh(this.headers, file);
+    const st = statOrNull(file);
+    if (!st) return null;
+    const hit = this.headers.get(file, st);
     if (hit) return hit.value;
     let model: CFileModel | null = null;
     try {
-      const st = statSync(file);
       if (st.isFile() && st.size <= MAX_HEADER_BYTES) model = await this.parse(readFileSync(file, 'utf8'));
       if (model) model.file = file;
-      this.headers.set(file, { mtimeMs: st.mtimeMs, size: st.size, value: model });
+      this.headers.set(file, st, model);
     } catch {
       // unreadable: its types stay unknown, and the layout says which
     }
@@ -103,11 +93,12 @@ export class CTypeSources {
   }
 
   private btfOf(file: string, origin: string): ExternalLayouts | null {
-    const hit = this.fresh(this.objects, file);
+    const st = statOrNull(file);
+    if (!st) return null;
+    const hit = this.objects.get(file, st);
     if (hit) return hit.value;
     let value: ExternalLayouts | null = null;
     try {
-      const st = statSync(file);
       const data = readFileSync(file);
       let btf: Btf;
       if (file === KERNEL_BTF) btf = new Btf(data);
@@ -119,7 +110,7 @@ export class CTypeSources {
       }
       const layouts = new BtfLayouts(btf);
       value = { origin, layout: (kind, name) => layouts.layoutByName(kind, name) };
-      this.objects.set(file, { mtimeMs: st.mtimeMs, size: st.size, value });
+      this.objects.set(file, st, value);
     } catch {
       // no object, or one without BTF: nothing to resolve from
     }

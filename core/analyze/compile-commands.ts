@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FileStampCache, statOrNull } from '../util/file-stamp-cache';
 
 /** One entry of a compilation database (clang's JSON Compilation Database format). */
 interface CompileCommand {
@@ -9,8 +10,6 @@ interface CompileCommand {
   command?: string;
 }
 
-interface Cached { mtimeMs: number; size: number; dirs: Map<string, string[]> }
-
 const MAX_LEVELS = 32;
 const INCLUDE_FLAGS = ['-I', '-iquote', '-isystem', '-idirafter'];
 
@@ -19,7 +18,7 @@ const INCLUDE_FLAGS = ['-I', '-iquote', '-isystem', '-idirafter'];
  * `build/` directory there), as `bear -- make` or CMake write them. Read once per database and cached by mtime.
  */
 export class CompileCommands {
-  private readonly databases = new Map<string, Cached>();
+  private readonly databases = new FileStampCache<Map<string, string[]>>();
 
   includeDirs(file: string): string[] {
     const abs = path.resolve(file);
@@ -35,14 +34,10 @@ export class CompileCommands {
 
   /** file -> its include directories; null when there is no readable database there. */
   private database(db: string): Map<string, string[]> | null {
-    let st;
-    try {
-      st = statSync(db);
-    } catch {
-      return null;
-    }
-    const hit = this.databases.get(db);
-    if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.dirs;
+    const st = statOrNull(db);
+    if (!st) return null;
+    const hit = this.databases.get(db, st);
+    if (hit) return hit.value;
     const dirs = new Map<string, string[]>();
     try {
       const entries = JSON.parse(readFileSync(db, 'utf8')) as CompileCommand[];
@@ -54,7 +49,7 @@ export class CompileCommands {
     } catch {
       // not JSON, or not a compilation database: as if there were none
     }
-    this.databases.set(db, { mtimeMs: st.mtimeMs, size: st.size, dirs });
+    this.databases.set(db, st, dirs);
     return dirs;
   }
 }

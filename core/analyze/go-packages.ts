@@ -1,10 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { GoFileModel } from '../source/go-model';
+import { FileStampCache } from '../util/file-stamp-cache';
 
 const MAX_FILES = 200;
-
-interface Cached { mtimeMs: number; size: number; model: GoFileModel | null }
 
 /** The directory holding go.mod above `dir`, and the module path it declares. */
 function moduleOf(dir: string): { root: string; module: string } | null {
@@ -23,18 +22,18 @@ function moduleOf(dir: string): { root: string; module: string } | null {
  * it imports (`pkg.Type`). Parsed once and cached by mtime; packages outside the module stay unknown.
  */
 export class GoPackageSources {
-  private readonly files = new Map<string, Cached>();
+  private readonly files = new FileStampCache<GoFileModel | null>();
 
   constructor(private readonly parse: (text: string) => Promise<GoFileModel | null>) {}
 
   private async model(file: string): Promise<GoFileModel | null> {
     try {
       const st = statSync(file);
-      const hit = this.files.get(file);
-      if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.model;
+      const hit = this.files.get(file, st);
+      if (hit) return hit.value;
       const model = await this.parse(readFileSync(file, 'utf8'));
       if (model) model.file = file;
-      this.files.set(file, { mtimeMs: st.mtimeMs, size: st.size, model });
+      this.files.set(file, st, model);
       return model;
     } catch {
       return null;
