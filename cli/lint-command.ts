@@ -41,9 +41,12 @@ export interface LintedFile {
  */
 export function cliAnalyzer(includeDirs: string[] = []): SourceAnalyzer {
   const analyzer = new SourceAnalyzer();
-  analyzer.setIncludeSearch({ includeDirs, workspaceHeaders: findCSources([process.cwd()], 2000).filter((f) => f.endsWith('.h')) });
+  // scanned once per run (`lint --fix` analyses twice)
+  cwdHeaders ??= findCSources([process.cwd()], 2000).filter((f) => f.endsWith('.h'));
+  analyzer.setIncludeSearch({ includeDirs, workspaceHeaders: cwdHeaders });
   return analyzer;
 }
+let cwdHeaders: string[] | undefined;
 
 /** `-I DIR` / `--include-dir DIR`, as clang takes them (repeatable). */
 export const INCLUDE_DIR_OPTION = { 'include-dir': { type: 'string', short: 'I', multiple: true } } as const;
