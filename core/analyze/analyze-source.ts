@@ -52,6 +52,13 @@ export class SourceAnalyzer {
   /** C struct layouts the Go rules compare against (from the workspace's C sources), by struct name. */
   readonly cStructs = new Map<string, StructLayout>();
 
+  /**
+   * C struct names (bare: `event`, `flow_key`) that some kernel-bound Go type of the workspace mirrors. The Go side
+   * fills it while analysing Go files; the C rules read it to decide whether to speak of Go mirrors or of C user
+   * space (see /tmp/team/go-c-interface.md). Analyse the Go files first when the set should be complete.
+   */
+  readonly goMirrors = new Set<string>();
+
   private parser(lang: SourceLanguage): Promise<Parser> {
     let p = this.parsers.get(lang);
     if (!p) {

@@ -4,14 +4,24 @@ import type { CFieldDecl, CFileModel, CRecordDecl } from '../source/c-model';
 import { memberGaps, padNames, totalPadding } from './padding-gaps';
 import { byAlignment, declarationExtent, insertionAfter, reorderEdit, SourceText, type Fix } from './text-edit';
 
-/** Structs whose padding a member can fill: not unions, not packed (a packed struct's holes are in nested records). */
-const paddable = (rec: CRecordDecl) => rec.tag === 'struct' && !rec.packed && rec.fields.length > 0;
+/**
+ * Structs whose padding a member can fill: not unions, not packed (a packed struct's holes are in nested records), and
+ * without `#if`s in the body (the holes differ from one configuration to the next).
+ */
+const paddable = (rec: CRecordDecl, model?: CFileModel) => rec.tag === 'struct' && !rec.packed && rec.fields.length > 0 && !(model && conditionalBody(model, rec));
+
+/** A preprocessor conditional between the record's braces. */
+function conditionalBody(model: CFileModel, rec: CRecordDecl): boolean {
+  const inside = (p: { line: number; character: number }) => (p.line > rec.range.start.line || (p.line === rec.range.start.line && p.character > rec.range.start.character))
+    && (p.line < rec.range.end.line || (p.line === rec.range.end.line && p.character < rec.range.end.character));
+  return (model.directives ?? []).some((d) => d.kind !== 'define' && d.kind !== 'undef' && d.kind !== 'include' && inside(d.at));
+}
 /** Structs a reorder can help: bitfields share storage units, so moving them changes more than the padding. */
-const reorderable = (rec: CRecordDecl) => paddable(rec) && rec.fields.every((f) => f.bitWidth === undefined);
+const reorderable = (rec: CRecordDecl, model: CFileModel) => paddable(rec, model) && rec.fields.every((f) => f.bitWidth === undefined);
 
 /** Insert `__u8 __padN[size];` members where the struct's own members leave padding, so the bytes exist and get zeroed. */
 export function cPaddingFix(model: CFileModel, rec: CRecordDecl, layout: StructLayout): Fix | null {
-  if (!paddable(rec)) return null;
+  if (!paddable(rec, model)) return null;
   const gaps = memberGaps(layout.fields, layout.size);
   if (gaps.length === 0) return null;
   // the layout lists the members that hold data: unnamed bitfields (`__u32 : 3;`, `: 0`) have no entry there
@@ -57,7 +67,7 @@ export function reorderFix(source: string, fields: { declRange: CFieldDecl['decl
 }
 
 export function cReorderFix(model: CFileModel, rec: CRecordDecl, layout: StructLayout): Fix | null {
-  if (!reorderable(rec)) return null;
+  if (!reorderable(rec, model)) return null;
   return reorderFix(model.source, rec.fields, layout.fields.map((f) => f.align), (order) => {
     const moved: CRecordDecl = { ...rec, fields: order.map((i) => rec.fields[i]) };
     const after = new CLayoutEngine(model).structLayout(moved);

@@ -1,4 +1,7 @@
-import type { CEnumDecl, CFileModel, CRecordDecl, CTypeRef } from '../source/c-model';
+import { evalConstText, toNumber } from '../source/c-const-expr';
+import type { CEnumDecl, CFieldDecl, CFileModel, CRecordDecl, CTypeRef } from '../source/c-model';
+import { preprocess, type GroupState, type Preprocessed } from '../source/c-preprocess';
+import type { Position } from '../source/range';
 import { gaps, mergeRanges, shift } from './byte-ranges';
 import { BPF_SCALARS, enumSize, POINTER } from './c-primitives';
 import type { FieldLayout, LayoutOutcome, StructLayout, TypeLayout } from './types';
@@ -15,19 +18,42 @@ export class CLayoutEngine {
 
   constructor(private readonly model: CFileModel) {}
 
-  /** `struct name` / `union name` (and an anonymous record's typedef name) -> the first such record in scope. */
-  private index?: Map<string, CRecordDecl>;
+  /** `struct name` / `union name` (and an anonymous record's typedef name) -> the records in scope, in order. */
+  private index?: Map<string, CRecordDecl[]>;
+  /** Which file of the scope each record is written in. */
+  private owners?: Map<CRecordDecl, CFileModel>;
 
+  /** The first definition the preprocessor compiles (or cannot decide on); one under a false `#if` is skipped. */
   findRecord(tag: 'struct' | 'union', name: string): CRecordDecl | undefined {
     if (!this.index) {
       this.index = new Map();
       for (const m of this.scope) {
         for (const r of m.records) {
-          for (const n of [r.name, r.typedefName]) if (n && !this.index.has(`${r.tag} ${n}`)) this.index.set(`${r.tag} ${n}`, r);
+          for (const n of [r.name, r.typedefName]) if (n) this.index.set(`${r.tag} ${n}`, [...(this.index.get(`${r.tag} ${n}`) ?? []), r]);
         }
       }
     }
-    return this.index.get(`${tag} ${name}`);
+    const all = this.index.get(`${tag} ${name}`);
+    return all?.find((r) => this.compiled(r.range.start, r).state !== 'inactive') ?? all?.[0];
+  }
+
+  private ownerOf(rec: CRecordDecl): CFileModel {
+    if (!this.owners) {
+      this.owners = new Map();
+      for (const m of this.scope) for (const r of m.records) if (!this.owners.has(r)) this.owners.set(r, m);
+    }
+    return this.owners.get(rec) ?? this.model;
+  }
+
+  /** The unit's preprocessor run (conditions, macros), once per model. */
+  private get preprocessed(): Preprocessed {
+    return preprocessedUnit(this.model);
+  }
+
+  /** Whether the code at `p` in the file that holds `rec` is compiled. */
+  private compiled(p: Position, rec: CRecordDecl): GroupState {
+    const owner = this.ownerOf(rec);
+    return hasConditionals(owner) ? this.preprocessed.at(owner, p).state : ACTIVE;
   }
 
   /** The file, then the headers it includes: one translation unit, one namespace. */
@@ -54,6 +80,32 @@ export class CLayoutEngine {
 
   private constant(name: string): number | null {
     return this.lookup((m) => m.constants, name) ?? null;
+  }
+
+  /**
+   * An array size as the preprocessor leaves it: its macros expanded with the unit's `#define`s and `-D`s (so
+   * `-DMAX_ENTRIES=32` or an `#ifndef`-guarded default count), then the file's enumerators. Null: not a constant.
+   */
+  private arrayLength(type: Extract<CTypeRef, { kind: 'array' }>): number | null {
+    if (!type.lengthText || !/[A-Za-z_]/.test(type.lengthText) || !this.model.directives) return type.length ?? this.constant(type.lengthText);
+    const macros = this.preprocessed.macros;
+    let undecided: string | undefined;
+    let depth = 0;
+    const lookup = (name: string): bigint | null => {
+      const m = macros.get(name);
+      if (m === 'unknown') undecided = name;
+      if (m && m !== 'unknown' && !m.params && depth < 16) {
+        depth++;
+        const v = evalConstText(m.value, lookup);
+        depth--;
+        if (v !== null) return v;
+      }
+      const c = this.constant(name);
+      return c === null ? null : BigInt(c);
+    };
+    const v = evalConstText(type.lengthText, lookup);
+    if (undecided) throw new Unresolved(`array size '${type.lengthText}' depends on ${undecided}, which is defined under a condition that cannot be decided`);
+    return v === null ? type.length ?? this.constant(type.lengthText) : toNumber(v);
   }
 
   /** A layout from BTF, for a type no source defines. */
@@ -92,7 +144,7 @@ export class CLayoutEngine {
         throw new Unresolved(`enum ${type.name ?? '(anonymous)'} is not defined in ${this.where}`);
       }
       case 'array': {
-        const length = type.length ?? this.constant(type.lengthText);
+        const length = this.arrayLength(type);
         if (length === null) throw new Unresolved(`array size '${type.lengthText || '(flexible)'}' is not a constant ${this.where} defines`);
         const el = this.typeLayout(type.of, seen);
         const size = el.size * length;
@@ -132,6 +184,8 @@ export class CLayoutEngine {
 
   recordLayout(rec: CRecordDecl): { layout: TypeLayout; fields: FieldLayout[] } {
     if (this.active.has(rec)) throw new Unresolved(`${rec.tag} ${rec.name ?? ''} contains itself`);
+    if (rec.unparsed) throw new Unresolved(`${recordName(rec)}: ${rec.unparsed}`);
+    if (rec.alignAttr === -1) throw new Unresolved(`${recordName(rec)} has an aligned(...) attribute whose argument is not an integer constant`);
     this.active.add(rec);
     try {
       const fields: FieldLayout[] = [];
@@ -139,8 +193,9 @@ export class CLayoutEngine {
       let bit = 0; // current offset in bits
       let size = 0; // union: largest member
       let align = 1;
-      for (const f of rec.fields) {
+      for (const f of this.compiledFields(rec)) {
         const t = this.typeLayout(f.type);
+        if (f.alignAttr === -1) throw new Unresolved(`member '${f.name ?? '(anonymous)'}' has an aligned(...) attribute whose argument is not an integer constant`);
         if (f.bitWidth !== undefined) {
           if (f.bitWidth < 0) throw new Unresolved(`bitfield width of '${f.name ?? ''}' is not a constant`);
           const unit = t.size * 8;
@@ -161,7 +216,7 @@ export class CLayoutEngine {
           else bit = at + f.bitWidth;
           continue;
         }
-        let fa = rec.packed ? 1 : t.align;
+        let fa = rec.packed || f.packedAttr ? 1 : t.align;
         if (f.alignAttr) fa = Math.max(fa, f.alignAttr);
         const offset = rec.tag === 'union' ? 0 : alignUp(Math.ceil(bit / 8), fa);
         align = Math.max(align, fa);
@@ -181,8 +236,29 @@ export class CLayoutEngine {
     }
   }
 
+  /** The members the preprocessor keeps: those under a false `#if` dropped; one under an undecidable `#if` stops the layout. */
+  compiledFields(rec: CRecordDecl): CFieldDecl[] {
+    return rec.fields.filter((f) => {
+      const g = this.compiled(f.declRange.start, rec);
+      if (g.state === 'unknown') throw new Unresolved(`member '${f.name ?? '(anonymous)'}' of ${recordName(rec)} depends on ${g.reason}`);
+      return g.state === 'active';
+    });
+  }
+
+  /** Names the conditions around the record's members read as undefined (0): `-D` would change the layout. */
+  assumedUndefined(rec: CRecordDecl): string[] {
+    const owner = this.ownerOf(rec);
+    if (!hasConditionals(owner)) return [];
+    const names = new Set<string>();
+    for (const f of rec.fields) for (const n of this.preprocessed.at(owner, f.declRange.start).assumed) names.add(n);
+    return [...names];
+  }
+
   /** The pahole-style layout of one record, or why it cannot be computed from this file. */
   structLayout(rec: CRecordDecl): LayoutOutcome<StructLayout> {
+    const own = this.compiled(rec.range.start, rec);
+    if (own.state === 'inactive') return { ok: false, reason: `${recordName(rec)} is not compiled (it is under a false #if)` };
+    if (own.state === 'unknown') return { ok: false, reason: `${recordName(rec)} depends on ${own.reason}` };
     try {
       const { layout, fields } = this.recordLayout(rec);
       const holes = gaps(layout.covered, layout.size).map(([a, b]) => ({ offset: a, size: b - a, trailing: b === layout.size && a > 0 }));
@@ -193,6 +269,30 @@ export class CLayoutEngine {
       throw e;
     }
   }
+}
+
+const recordName = (rec: CRecordDecl) => (rec.name ? `${rec.tag} ${rec.name}` : rec.typedefName ?? `${rec.tag} (anonymous)`);
+const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef']);
+const ACTIVE: GroupState = { state: 'active' };
+
+const units = new WeakMap<CFileModel, Preprocessed>();
+const conditional = new WeakMap<CFileModel, boolean>();
+/** The file has `#if`s: only then do positions need the preprocessor's answer. */
+function hasConditionals(m: CFileModel): boolean {
+  let has = conditional.get(m);
+  if (has === undefined) conditional.set(m, (has = m.directives?.some((d) => CONDITIONALS.has(d.kind)) ?? false));
+  return has;
+}
+
+/** The preprocessor run of a unit (its main file's model), kept as long as the model. */
+export function preprocessedUnit(model: CFileModel): Preprocessed {
+  let p = units.get(model);
+  if (!p) {
+    const links = model.includeLinks;
+    p = preprocess(model, (from, inc) => links?.get(from)?.get(inc), model.predefined);
+    units.set(model, p);
+  }
+  return p;
 }
 
 /** The member's full type as C spells it without the name: `__u8[16]`, `struct sock *`. */

@@ -42,3 +42,28 @@ export function enumSize(packed: boolean, min: bigint | null, max: bigint | null
 }
 /** The BPF target's largest fundamental alignment (`__attribute__((aligned))` without N). */
 export const MAX_ALIGN = 8;
+
+/**
+ * The spelling BPF_SCALARS uses for a C arithmetic type written with its keywords in any order and number:
+ * `short unsigned int` -> `unsigned short`, `long long unsigned int` -> `unsigned long long`, `char signed` ->
+ * `signed char`, `int long` -> `long`, `unsigned` -> `unsigned int`. Words that do not form an arithmetic type are
+ * returned joined as they came (a typedef name, a macro): the layout engine then looks them up as names.
+ */
+export function canonicalScalar(words: string[]): string {
+  const w = words.filter((x) => x !== '');
+  const count = (k: string) => w.filter((x) => x === k).length;
+  const known = new Set(['signed', 'unsigned', 'short', 'long', 'int', 'char', '__int128', 'double', 'float', '_Bool']);
+  if (w.length === 0 || w.some((x) => !known.has(x))) return w.join(' ');
+  const sign = count('unsigned') ? 'unsigned ' : count('signed') ? 'signed ' : '';
+  const longs = count('long');
+  if (count('char')) return `${sign}char`;
+  if (count('__int128')) return sign === 'unsigned ' ? 'unsigned __int128' : '__int128';
+  if (count('double')) return longs ? 'long double' : 'double';
+  if (count('float')) return 'float';
+  if (count('_Bool')) return '_Bool';
+  const unsigned = sign === 'unsigned ' ? 'unsigned ' : ''; // `signed` adds nothing to short, int and long
+  if (count('short')) return `${unsigned}short`;
+  if (longs >= 2) return `${unsigned}long long`;
+  if (longs === 1) return `${unsigned}long`;
+  return `${unsigned}int`;
+}

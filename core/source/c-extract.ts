@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { BPF_SCALARS, MAX_ALIGN } from '../layout/c-primitives';
+import { BPF_SCALARS, canonicalScalar, MAX_ALIGN } from '../layout/c-primitives';
 import { evalConstExpr, evalConstText, toNumber } from './c-const-expr';
 import { readEnum } from './c-enum';
 import { readMapBody } from './c-map-decl';
@@ -7,26 +7,56 @@ import type { CEnumDecl, CFieldDecl, CFileModel, CRecordDecl, CTypeRef } from '.
 import { parseTypeText } from './c-type-text';
 import { rangeOf } from './range';
 
-/** Normalise `unsigned`, `long int`, `signed char`... to the spelling the primitive table uses. */
+/** Normalise `unsigned`, `long int`, `short unsigned int`, `char signed`... to the spelling the primitive table uses. */
 function sizedTypeName(node: Node): string {
-  const words = node.text.split(/\s+/).filter((w) => w !== 'int' || node.text.trim() === 'int');
-  let name = words.join(' ');
-  if (name === 'unsigned' || name === 'signed') name += ' int';
-  return name;
+  return canonicalScalar(node.text.split(/\s+/));
 }
 
-function attributeValues(node: Node): { packed: boolean; aligned?: number } {
+/**
+ * `packed` and `aligned` from a node's attribute specifiers, any spelling and any number of them:
+ * `__attribute__((packed))`, `__attribute__((__packed__, __aligned__(4)))`, two specifiers in a row (joined into one
+ * list before parsing, c-macro-mask.ts). The largest alignment wins, as with the compiler; an alignment that is not an
+ * integer constant is -1, so the layout says it cannot be computed instead of guessing.
+ */
+function attributeValues(node: Node, evaluate: (n: Node) => number | null): { packed: boolean; aligned?: number } {
   let packed = false;
   let aligned: number | undefined;
   if (!node.text.includes('__attribute__')) return { packed }; // the common case, without walking the children
-  for (const attr of node.children.filter((c): c is Node => c !== null && c.type === 'attribute_specifier')) {
-    const text = attr.text;
-    if (/\b__packed__\b|\bpacked\b/.test(text)) packed = true;
-    const m = /\b(?:__aligned__|aligned)\s*\(\s*(\d+)\s*\)/.exec(text);
-    if (m) aligned = Number(m[1]);
-    else if (/\b(?:__aligned__|aligned)\b/.test(text)) aligned = MAX_ALIGN; // bare `aligned`: the target's largest alignment
+  for (const attr of node.children) {
+    if (attr?.type !== 'attribute_specifier') continue;
+    const list = attr.namedChildren.find((c) => c?.type === 'argument_list');
+    for (const item of list?.namedChildren ?? []) {
+      if (!item) continue;
+      const call = item.type === 'call_expression';
+      const name = (call ? item.childForFieldName('function')?.text : item.text)?.replace(/^__(\w+)__$/, '$1');
+      if (name === 'packed') packed = true;
+      if (name !== 'aligned') continue;
+      const arg = call ? item.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment') : undefined;
+      // bare `aligned`: the target's largest alignment
+      const value = !call ? MAX_ALIGN : arg ? evaluate(arg) : MAX_ALIGN;
+      aligned = value === null || value <= 0 || (value & (value - 1)) !== 0 ? -1 : aligned === -1 ? -1 : Math.max(aligned ?? 0, value);
+    }
   }
   return { packed, aligned };
+}
+
+/** The preprocessor conditionals tree-sitter-c nests members in, inside a struct body. */
+const PREPROC_GROUPS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_elif', 'preproc_else', 'preproc_elifdef']);
+
+/**
+ * The first syntax error under a node (ERROR or a missing token), for a message. tree-sitter-c reads the width of
+ * `unsigned long long : 0;` as an ERROR and `__u8 : 0;` with a missing name (member() reads both): those are not errors.
+ */
+function firstError(node: Node): Node | null {
+  for (const c of node.children) {
+    if (!c) continue;
+    const bitfield = node.type === 'field_declaration' && node.text.includes(':');
+    if (bitfield && ((c.type === 'ERROR' && c.text.startsWith(':')) || (c.isMissing && c.type === 'field_identifier'))) continue;
+    if (c.type === 'ERROR' || c.isMissing) return c;
+    const inner = c.hasError ? firstError(c) : null;
+    if (inner) return inner;
+  }
+  return null;
 }
 
 /** How a member's type specifier reads in a layout table: an inline definition by its tag and name only. */
@@ -193,53 +223,64 @@ export class Extractor {
   record(node: Node, displayName?: string): CRecordDecl {
     const tag = node.type === 'struct_specifier' ? 'struct' : 'union';
     const nameNode = node.childForFieldName('name');
-    const attrs = attributeValues(node);
+    const attrs = attributeValues(node, (n) => this.constExpr(n));
     const fields: CFieldDecl[] = [];
     const body = node.childForFieldName('body');
-    for (const fd of body?.namedChildren ?? []) {
-      if (!fd || fd.type !== 'field_declaration') continue;
-      const typeNode = fd.childForFieldName('type');
-      if (!typeNode) continue;
-      const base = this.typeOfSpecifier(typeNode);
-      const typeText = specifierText(typeNode);
-      const fattrs = attributeValues(fd);
-      const declarators = fd.childrenForFieldName('declarator').filter((d): d is Node => d !== null);
-      const bitClauses = fd.text.includes(':') ? fd.children.filter((c): c is Node => c !== null && c.type === 'bitfield_clause') : [];
-      if (declarators.length === 0) {
-        // an anonymous struct/union member, or an unnamed bitfield; tree-sitter-c reads `unsigned long long : 0;`
-        // as the type and an ERROR holding the width
-        const width = bitClauses[0]?.namedChildren[0] ?? (fd.text.includes(':') ? fd.children.find((c) => c?.type === 'ERROR')?.namedChildren[0] : undefined);
-        const bit = bitClauses[0] ?? width;
-        fields.push({ name: null, type: base, typeText, range: rangeOf(fd), declRange: rangeOf(fd),
-          ...(bit ? { bitWidth: (width ? this.constExpr(width) : null) ?? -1 } : {}), ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}) });
-        continue;
+    // members under `#if`/`#ifdef`/`#else` are all read: the layout engine decides which are compiled (c-preprocess.ts)
+    const members = (container: Node) => {
+      for (const fd of container.namedChildren) {
+        if (fd && PREPROC_GROUPS.has(fd.type)) members(fd);
+        else if (fd?.type === 'field_declaration') this.member(fd, fields);
       }
-      declarators.forEach((d, i) => {
-        const declared = this.declare(d, base);
-        const type = declared.type;
-        const name = declared.name || null; // tree-sitter gives `__u32 : 3;` an empty declarator: an unnamed bitfield
-        // bitfield clauses follow their declarator in order
-        const bit = bitClauses.find((b) => b.startIndex >= d.endIndex && (declarators[i + 1] === undefined || b.endIndex <= declarators[i + 1].startIndex));
-        const widthNode = bit?.namedChildren[0];
-        const width = widthNode ? this.constExpr(widthNode) : undefined;
-        fields.push({ name, type, typeText, range: rangeOf(d), declRange: rangeOf(fd),
-          ...(bit ? { bitWidth: width ?? -1 } : {}), ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}) });
-      });
-    }
+    };
+    if (body) members(body);
+    const broken = body?.hasError ? firstError(body) : null;
     const rec: CRecordDecl = {
       tag, name: nameNode?.text ?? null, fields, packed: attrs.packed, ...(attrs.aligned ? { alignAttr: attrs.aligned } : {}),
       nameRange: rangeOf(nameNode ?? node.child(0)!), range: rangeOf(node),
+      ...(broken ? { unparsed: `line ${broken.startPosition.row + 1} of its body does not parse (${broken.isMissing ? `missing ${broken.type}` : `near '${broken.text.slice(0, 30)}'`}): a macro this tool does not expand, or a syntax error` } : {}),
     };
     if (displayName && !rec.name) rec.typedefName = displayName;
     this.model.records.push(rec);
     return rec;
   }
 
+  /** One member declaration (`__u32 a, b : 3;`, an anonymous struct, an unnamed bitfield), appended to `fields`. */
+  private member(fd: Node, fields: CFieldDecl[]): void {
+    const typeNode = fd.childForFieldName('type');
+    if (!typeNode) return;
+    const base = this.typeOfSpecifier(typeNode);
+    const typeText = specifierText(typeNode);
+    const fattrs = attributeValues(fd, (n) => this.constExpr(n));
+    const extra = { ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}), ...(fattrs.packed ? { packedAttr: true } : {}) };
+    const declarators = fd.childrenForFieldName('declarator').filter((d): d is Node => d !== null);
+    const bitClauses = fd.text.includes(':') ? fd.children.filter((c): c is Node => c !== null && c.type === 'bitfield_clause') : [];
+    if (declarators.length === 0) {
+      // an anonymous struct/union member, or an unnamed bitfield; tree-sitter-c reads `unsigned long long : 0;`
+      // as the type and an ERROR holding the width
+      const width = bitClauses[0]?.namedChildren[0] ?? (fd.text.includes(':') ? fd.children.find((c) => c?.type === 'ERROR')?.namedChildren[0] : undefined);
+      const bit = bitClauses[0] ?? width;
+      fields.push({ name: null, type: base, typeText, range: rangeOf(fd), declRange: rangeOf(fd),
+        ...(bit ? { bitWidth: (width ? this.constExpr(width) : null) ?? -1 } : {}), ...extra });
+      return;
+    }
+    declarators.forEach((d, i) => {
+      const declared = this.declare(d, base);
+      const type = declared.type;
+      const name = declared.name || null; // tree-sitter gives `__u32 : 3;` an empty declarator: an unnamed bitfield
+      // bitfield clauses follow their declarator in order
+      const bit = bitClauses.find((b) => b.startIndex >= d.endIndex && (declarators[i + 1] === undefined || b.endIndex <= declarators[i + 1].startIndex));
+      const widthNode = bit?.namedChildren[0];
+      const width = widthNode ? this.constExpr(widthNode) : undefined;
+      fields.push({ name, type, typeText, range: rangeOf(d), declRange: rangeOf(fd), ...(bit ? { bitWidth: width ?? -1 } : {}), ...extra });
+    });
+  }
+
   /** An enum definition (c-enum.ts); its enumerators become constants of the file. */
   enumDecl(node: Node): CEnumDecl {
     // `enum __attribute__((packed)) e {` was masked for tree-sitter (c-macro-mask.ts): the original text still says so
     const original = this.model.source.slice(node.startIndex, node.endIndex);
-    const packed = attributeValues(node).packed || /^enum\s+__attribute__\s*\(\(\s*(?:__packed__|packed)\b/.test(original);
+    const packed = attributeValues(node, (n) => this.constExpr(n)).packed || /^enum\s+__attribute__\s*\(\(\s*(?:__packed__|packed)\b/.test(original);
     const { decl, enumerators } = readEnum(node, (n) => this.lookupConstant(n), packed);
     for (const [name, value] of enumerators) this.model.constants.set(name, value);
     if (decl.name) this.model.enums.set(decl.name, decl);

@@ -5,11 +5,12 @@
  *
  * This masks them before parsing, keeping every character's offset, line and column: `SEC("...")` becomes spaces, a
  * map member macro becomes `int _` followed by spaces (newlines stay), and so does an attribute between `enum` and
- * its name. The model reads map members and enum attributes from the original text at the same offsets.
+ * its name; consecutive attribute specifiers become one. The model reads map members and enum attributes from the original text at the same offsets.
  */
 export function maskBpfMacros(text: string): string {
-  if (!text.includes('SEC') && !text.includes('__section') && !text.includes('enum') && !/__(?:uint|type|array|ulong)\b/.test(text)) return text;
-  let out = text.replace(SECTION, (m) => blank(m)).replace(ENUM_ATTRIBUTE, (m, attr: string) => m.slice(0, m.length - attr.length) + blank(attr));
+  if (!text.includes('SEC') && !text.includes('__section') && !text.includes('enum') && !text.includes('__attribute__') && !/__(?:uint|type|array|ulong)\b/.test(text)) return text;
+  let out = text.replace(SECTION, (m) => blank(m)).replace(ENUM_ATTRIBUTE, (m, attr: string) => m.slice(0, m.length - attr.length) + blank(attr))
+    .replace(ATTRIBUTE_JOINT, (m) => `,${blank(m.slice(1))}`);
   MAP_MEMBER.lastIndex = 0;
   const parts: string[] = [];
   let last = 0;
@@ -29,6 +30,12 @@ export function maskBpfMacros(text: string): string {
 const SECTION = /\b(?:SEC|__section)\s*\(\s*"[^"\n]*"\s*\)/g;
 /** `enum __attribute__((packed)) name {`: tree-sitter-c has no rule for an attribute there (the extractor reads it). */
 const ENUM_ATTRIBUTE = /\benum\s+(__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))/g;
+/**
+ * The joint between two attribute specifiers in a row, `)) __attribute__((`: tree-sitter-c fails on
+ * `typedef struct { ... } __attribute__((packed)) __attribute__((aligned(8))) name_t;`, so the two become one list,
+ * `__attribute__((packed,                  aligned(8)))`, which means the same to the compiler.
+ */
+const ATTRIBUTE_JOINT = /\)\)\s*__attribute__\s*\(\(/g;
 /** A map member macro where a member starts: after a line start, `{` or `;`. Group 2 ends at its `(`. */
 const MAP_MEMBER = /((?:^|[{;])[ \t]*)(__(?:uint|type|array|ulong)\s*\()/gm;
 

@@ -1,5 +1,6 @@
 import type { Tree } from 'web-tree-sitter';
 import { Extractor, typeKey, type ExtractionContext } from './c-extract';
+import { scanDirectives } from './c-directives';
 import { readLegacyMaps } from './c-legacy-maps';
 import type { CFileModel, CTypeRef } from './c-model';
 import { eachFragment, FragmentCache, type Fragment } from './fragment-cache';
@@ -32,6 +33,7 @@ export function extractCModel(tree: Tree, source: string, cache?: CModelCache): 
   };
   eachFragment(tree.rootNode, source, CONTAINERS, cache, extract, (f) => stillValid(f, context), (f) => merge(model, context, f));
   readLegacyMaps(model, (expr) => new Extractor(source, context).sizeofType(expr));
+  model.directives = scanDirectives(source);
   return model;
 }
 

@@ -1,3 +1,4 @@
+import type { CDirective } from './c-directives';
 import type { Range } from './range';
 
 /** A C type as written in the source, before layout. */
@@ -34,6 +35,8 @@ export interface CFieldDecl {
   range: Range;
   /** The whole member declaration, `;` included (shared by `__u32 a, b;`), where fixes edit. */
   declRange: Range;
+  /** __attribute__((packed)) on the member: alignment 1. */
+  packedAttr?: boolean;
 }
 
 export interface CRecordDecl {
@@ -47,6 +50,8 @@ export interface CRecordDecl {
   /** Where to point a diagnostic about the record: its name, or its opening keyword when anonymous. */
   nameRange: Range;
   range: Range;
+  /** Why the body could not be read as the compiler reads it (a syntax error tree-sitter recovered from). */
+  unparsed?: string;
 }
 
 /** How a map names its key or value: a type (`__type`), or only a size (`__uint(key_size, sizeof(struct k))`, `bpf_map_def`). */
@@ -100,4 +105,10 @@ export interface CFileModel {
   headers?: CFileModel[];
   /** BTF to resolve what neither the file nor its headers define. */
   btf?: ExternalLayouts[];
+  /** The file's preprocessor lines, in order (c-directives.ts). */
+  directives?: CDirective[];
+  /** `-D NAME=VALUE` (and `-U NAME`, null) from the command line or the build, for the unit this file is the main file of. */
+  predefined?: Map<string, string | null>;
+  /** Which header each include of the unit's files leads to (set with `headers`): from-file model -> include path -> header. */
+  includeLinks?: Map<CFileModel, Map<string, CFileModel>>;
 }

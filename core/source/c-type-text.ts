@@ -1,3 +1,4 @@
+import { canonicalScalar } from '../layout/c-primitives';
 import type { CTypeRef } from './c-model';
 
 /** Parse a type as written inside `__type(key, ...)`: `struct k`, `__u32`, `unsigned long long`, `T *`. */
@@ -11,8 +12,7 @@ export function parseTypeText(text: string): CTypeRef {
   const rec = /^(struct|union|enum)\s+(\w+)$/.exec(t);
   let type: CTypeRef = rec
     ? rec[1] === 'enum' ? { kind: 'enum', name: rec[2] } : { kind: 'record', tag: rec[1] as 'struct' | 'union', name: rec[2] }
-    : { kind: 'named', name: t.replace(/\bint\b/g, '').replace(/\s+/g, ' ').trim() || 'int' };
-  if (type.kind === 'named' && (type.name === 'unsigned' || type.name === 'signed')) type = { kind: 'named', name: `${type.name} int` };
+    : { kind: 'named', name: canonicalScalar(t.split(' ')) };
   for (let i = 0; i < pointers; i++) type = { kind: 'pointer', to: type };
   return type;
 }

@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CLayoutEngine } from '../../core/layout/c-layout';
+import type { CFileModel } from '../../core/source/c-model';
+import { scanDirectives } from '../../core/source/c-directives';
+import { cModel } from '../support/c-model';
+
+/** The laid-out members of `name` as `name@offset`, or the reason it was not laid out. */
+function members(model: CFileModel, name: string): string {
+  const engine = new CLayoutEngine(model);
+  const rec = engine.findRecord('struct', name);
+  assert.ok(rec, `struct ${name} found`);
+  const out = engine.structLayout(rec);
+  return out.ok ? `${out.value.fields.map((f) => `${f.name}@${f.offset}`).join(' ')} size ${out.value.size}` : `not laid out: ${out.reason}`;
+}
+
+const struct = (body: string) => `struct k {\n\t__u8 a;\n${body}\n\t__u64 z;\n};\n`;
+
+describe('C preprocessor lines in struct bodies', () => {
+  it('#if 1 keeps its members, #if 0 drops them (every member under any #if used to be dropped)', async () => {
+    assert.equal(members(await cModel(struct('#if 1\n\t__u32 b;\n#endif')), 'k'), 'a@0 b@4 z@8 size 16');
+    assert.equal(members(await cModel(struct('#if 0\n\t__u32 b;\n#else\n\t__u16 c;\n#endif')), 'k'), 'a@0 c@2 z@8 size 16');
+  });
+
+  it('#ifdef, #ifndef, #elif and nesting follow the file\'s own #defines, in order', async () => {
+    const src = '#define WANT_PID\n#define LEVEL 3\n' + struct(
+      '#ifdef WANT_PID\n\t__u32 pid;\n#endif\n#ifndef WANT_PID\n\t__u64 nopid;\n#endif\n'
+      + '#if LEVEL > 4\n\t__u64 big;\n#elif defined(WANT_PID) && LEVEL * 2 == 6\n\t__u16 mid;\n#  ifdef NOT_DEFINED\n\t__u64 deep;\n#  else\n\t__u8 shallow;\n#  endif\n#else\n\t__u8 none;\n#endif');
+    assert.equal(members(await cModel(src), 'k'), 'a@0 pid@4 mid@8 shallow@10 z@16 size 24');
+  });
+
+  it('a #define after the struct does not count; #undef does', async () => {
+    const src = '#define X 1\n#undef X\n' + struct('#ifdef X\n\t__u64 x;\n#endif') + '#define X 1\n';
+    assert.equal(members(await cModel(src), 'k'), 'a@0 z@8 size 16');
+  });
+
+  it('-D from the command line or the build (model.predefined) decides conditions and array sizes; -U removes a macro', async () => {
+    const src = '#ifndef LEN\n#define LEN 4\n#endif\n' + struct('\tchar name[LEN];\n#ifdef __TARGET_ARCH_x86\n\t__u64 regs;\n#endif');
+    assert.equal(members(await cModel(src), 'k'), 'a@0 name@1 z@8 size 16');
+    const model = await cModel(src);
+    model.predefined = new Map([['LEN', '12'], ['__TARGET_ARCH_x86', '1']]);
+    assert.equal(members(model, 'k'), 'a@0 name@1 regs@16 z@24 size 32');
+    const undef = await cModel('#define DEBUG 1\n' + struct('#if DEBUG\n\t__u64 dbg;\n#endif'));
+    undef.predefined = new Map([['DEBUG', null]]);
+    assert.equal(members(undef, 'k'), 'a@0 dbg@8 z@16 size 24'); // -U comes before the file's own #define, as with clang
+  });
+
+  it('the BPF target\'s predefined macros are known: __BYTE_ORDER__, __bpf__, __SIZEOF_LONG__', async () => {
+    const src = struct('#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__bpf__) && __SIZEOF_LONG__ == 8\n\t__u32 le;\n#else\n\t__u32 be;\n#endif');
+    assert.equal(members(await cModel(src), 'k'), 'a@0 le@4 z@8 size 16');
+  });
+
+  it('an undecidable condition makes the struct "not laid out" with the reason, never silently wrong', async () => {
+    const cases: [string, RegExp][] = [
+      ['#if KERNEL_VERSION(5, 8, 0) > 0\n\t__u32 b;\n#endif', /member 'b' of struct k depends on #if KERNEL_VERSION\(5, 8, 0\) > 0: KERNEL_VERSION\(...\) is not a macro any known file defines/],
+      ['#if __clang_major__ >= 12\n\t__u32 b;\n#endif', /__clang_major__ is defined under a condition that cannot be decided/],
+      ['#if __has_attribute(preserve_access_index)\n\t__u32 b;\n#endif', /asks the compiler/],
+    ];
+    for (const [body, reason] of cases) assert.match(members(await cModel(struct(body)), 'k'), reason);
+    // a macro defined under an undecidable condition is undecidable too
+    const chained = '#if __clang_major__ > 10\n#define NEW_CLANG\n#endif\n' + struct('#ifdef NEW_CLANG\n\t__u32 b;\n#endif');
+    assert.match(members(await cModel(chained), 'k'), /#ifdef NEW_CLANG: NEW_CLANG is defined under a condition that cannot be decided/);
+  });
+
+  it('a quoted include that was not found makes a condition on an unknown macro undecidable', async () => {
+    const model = await cModel('#include "config.h"\n' + struct('#ifdef ENABLE_IPV6\n\t__u32 v6[4];\n#endif'));
+    model.headers = [];
+    model.includeLinks = new Map();
+    assert.match(members(model, 'k'), /ENABLE_IPV6 may be defined in "config.h", which was not found/);
+  });
+
+  it('headers\' #defines count where they are included; a header\'s own conditions use the macros before it', async () => {
+    const header = await cModel('#ifndef COMMON_H\n#define COMMON_H\n#ifdef WIDE\n#define ADDR_WORDS 4\n#else\n#define ADDR_WORDS 1\n#endif\n#endif\n');
+    const main = await cModel('#define WIDE\n#include "common.h"\n' + struct('\t__u32 addr[ADDR_WORDS];\n#if ADDR_WORDS > 1\n\t__u8 wide;\n#endif'));
+    main.headers = [header];
+    main.includeLinks = new Map([[main, new Map([['common.h', header]])]]);
+    assert.equal(members(main, 'k'), 'a@0 addr@4 wide@20 z@24 size 32');
+  });
+
+  it('the definition under the true branch is the one used when a struct is defined per configuration', async () => {
+    const src = '#define V2\n#ifdef V2\nstruct k { __u64 a; __u32 b; };\n#else\nstruct k { __u8 a; };\n#endif\n';
+    const model = await cModel(src);
+    assert.equal(members(model, 'k'), 'a@0 b@8 size 16');
+    const engine = new CLayoutEngine(model);
+    assert.match(JSON.stringify(engine.structLayout(model.records[1])), /not compiled/);
+  });
+
+  it('names the macros a layout assumed undefined', async () => {
+    const model = await cModel(struct('#ifdef __TARGET_ARCH_arm64\n\t__u64 regs;\n#endif'));
+    const engine = new CLayoutEngine(model);
+    assert.deepEqual(engine.assumedUndefined(model.records[0]), ['__TARGET_ARCH_arm64']);
+  });
+
+  it('scans directives across continuations and skips # inside block comments', () => {
+    const d = scanDirectives('/* a\n#define NOT 1\n*/\n#define LONG (1 + \\\n  2) /* c */\n  #  if defined(X) // why\n#endif\n#include <linux/bpf.h>\n');
+    assert.deepEqual(d.map((x) => [x.kind, x.at.line, x.name ?? x.text ?? x.path]), [['define', 3, 'LONG'], ['if', 5, 'defined(X)'], ['endif', 6, undefined], ['include', 7, 'linux/bpf.h']]);
+    assert.equal(d[0].text, '(1 +    2)');
+  });
+});
+
+describe('C attributes and type spellings', () => {
+  const layout = async (src: string, name = 'k') => members(await cModel(src), name);
+
+  it('packed and aligned combined, in one list or two specifiers, on a struct or a typedef', async () => {
+    assert.equal(await layout('struct k { __u8 a; __u32 b; } __attribute__((packed)) __attribute__((aligned(8)));\n'), 'a@0 b@1 size 8');
+    assert.equal(await layout('struct __attribute__((__packed__, __aligned__(4))) k { __u8 a; __u16 b; };\n'), 'a@0 b@1 size 4');
+    const td = await cModel('typedef struct { __u8 a; __u64 b; } __attribute__((packed)) __attribute__((aligned(4))) k_t;\n');
+    const engine = new CLayoutEngine(td);
+    const out = engine.structLayout(td.records[0]);
+    assert.ok(out.ok);
+    assert.deepEqual([out.value.size, out.value.align], [12, 4]);
+  });
+
+  it('an aligned member inside a packed struct keeps its alignment', async () => {
+    // and raises the struct's: clang makes this one 20 bytes, aligned to 4
+    assert.equal(await layout('struct k { __u8 a; __u32 b __attribute__((aligned(4))); __u8 c; __u64 d; } __attribute__((packed));\n'), 'a@0 b@4 c@8 d@9 size 20');
+  });
+
+  it('an alignment that is not a constant, or an unexpanded attribute macro, is reported', async () => {
+    assert.match(await layout('struct k { __u8 a; } __attribute__((aligned(sizeof(long))));\n'), /aligned\(...\) attribute whose argument is not an integer constant/);
+    assert.match(await layout('struct k { __u8 a; __u64 b __aligned(8); };\n'), /does not parse .*a macro this tool does not expand/);
+  });
+
+  it('multi-word types in any order and spelling', async () => {
+    const src = 'struct k { char signed a; short unsigned int b; long long unsigned int c; unsigned d; signed short e; int long f; char unsigned g; };\n';
+    const model = await cModel(src);
+    const out = new CLayoutEngine(model).structLayout(model.records[0]);
+    assert.ok(out.ok, out.ok ? '' : out.reason);
+    assert.deepEqual(out.value.fields.map((f) => [f.name, f.offset, f.size]), [['a', 0, 1], ['b', 2, 2], ['c', 8, 8], ['d', 16, 4], ['e', 20, 2], ['f', 24, 8], ['g', 32, 1]]);
+  });
+});
