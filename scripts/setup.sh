@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool linux-libc-dev make sudo golang-go)
+APT_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool linux-libc-dev make sudo golang-go golang-github-cilium-ebpf-dev)
 E2E=0
 for arg in "$@"; do
   case "$arg" in

@@ -1,20 +1,18 @@
 import path from 'node:path';
 import type { Parser, Tree } from 'web-tree-sitter';
-import { CLayoutEngine } from '../layout/c-layout';
 import type { StructLayout } from '../layout/types';
 import type { Finding } from '../rules/finding';
-import { checkGoCMismatch } from '../rules/go-c-mismatch';
-import { checkReflectDecode } from '../rules/go-reflect-decode';
-import { checkGoStructs } from '../rules/go-struct-rules';
+import { lintGoModel } from '../rules/lint-go';
 import { lintCModel } from '../rules/lint-c';
 import { CModelCache, extractCModel } from '../source/c-model-builder';
-import type { CFileModel, CRecordDecl } from '../source/c-model';
+import type { CFileModel } from '../source/c-model';
 import { extractGoModel, GoModelCache } from '../source/go-model-builder';
 import type { GoFileModel } from '../source/go-model';
-import { resolveUses, type GoStructUse } from '../source/go-usage';
+import { resolveUses, type GoStructUse } from '../source/go-uses';
 import { createParser, parsedText, parseSource, type SourceLanguage } from '../source/tree-sitter';
 import { CTypeSources } from './c-includes';
 import { GoPackageSources } from './go-packages';
+import { CStructIndex, cStructLayouts, ModuleCSources } from './module-c-sources';
 import { incrementalEdit } from './incremental-edit';
 
 export interface SourceAnalysis {
@@ -51,6 +49,14 @@ export class SourceAnalyzer {
 
   /** C struct layouts the Go rules compare against (from the workspace's C sources), by struct name. */
   readonly cStructs = new Map<string, StructLayout>();
+  private readonly cIndex = new CStructIndex();
+  /** The C sources of each Go file's module, for hand-written mirrors in other packages (go-c-pairing.ts). */
+  private readonly moduleC = new ModuleCSources(async (text, file) => {
+    const model = await this.extract('c', text, (tree) => extractCModel(tree, text));
+    if (!model) return [];
+    await this.resolveC(file, model);
+    return cStructLayouts(model, file);
+  });
 
   /**
    * C struct names (bare: `event`, `flow_key`) that some kernel-bound Go type of the workspace mirrors. The Go side
@@ -83,32 +89,15 @@ export class SourceAnalyzer {
     const model = await this.extract('c', text, (tree) => extractCModel(tree, text));
     if (!model) return;
     if (file) await this.resolveC(file, model);
-    this.learnCModel(model);
+    this.learnCModel(model, file);
   }
 
   /** The same, from a model already extracted (the language server's, after `analyze`). */
-  learnCModel(model: CFileModel): void {
-    const engine = new CLayoutEngine(model);
-    // each record laid out once, whether named by its tag or by a typedef (which may point into a header)
-    const laidOut = new Map<CRecordDecl, StructLayout | null>();
-    const layoutOf = (rec: CRecordDecl) => {
-      if (!laidOut.has(rec)) {
-        const out = engine.structLayout(rec);
-        laidOut.set(rec, out.ok ? out.value : null);
-      }
-      return laidOut.get(rec);
-    };
-    for (const rec of model.records) {
-      const name = rec.name ?? rec.typedefName; // `typedef struct { ... } event_t;` is known as event_t
-      const layout = name ? layoutOf(rec) : null;
-      if (name && layout) this.cStructs.set(name, layout);
-    }
-    // `typedef struct flow_key flow_key_t;`: a Go type may name either
-    for (const [alias, type] of model.typedefs) {
-      const rec = this.cStructs.has(alias) ? undefined : engine.resolveRecord(type);
-      const layout = rec ? layoutOf(rec) : null;
-      if (layout) this.cStructs.set(alias, layout);
-    }
+  learnCModel(model: CFileModel, file = model.file): void {
+    // by tag name, typedef name and typedef alias, each record laid out once (module-c-sources.ts)
+    const entries = cStructLayouts(model, file);
+    for (const e of entries) this.cStructs.set(e.name, e.layout);
+    this.cIndex.addFile(file, entries); // with where each came from: a kernel header's structs never pair by bare name
   }
 
   private async resolveC(file: string, model: CFileModel): Promise<void> {
@@ -156,7 +145,9 @@ export class SourceAnalyzer {
     // the package's other files may declare the types this one uses, or use the ones it declares
     if (opts.file) await this.goPackages.resolve(opts.file, goModel);
     const { uses, sites } = resolveUses(goModel);
-    return { language, goModel, goUses: uses, findings: [...checkGoStructs(goModel, uses, this.cStructs), ...checkGoCMismatch(goModel, uses, this.cStructs),
-      ...checkReflectDecode(goModel, sites)] };
+    const cIndex = opts.file ? this.cIndex.merged(await this.moduleC.of(path.resolve(opts.file))) : this.cIndex;
+    const { findings, mirrors } = lintGoModel(goModel, uses, sites, cIndex, opts.file && path.resolve(opts.file));
+    for (const m of mirrors) this.goMirrors.add(m);
+    return { language, goModel, goUses: uses, findings };
   }
 }

@@ -1,25 +1,34 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { GoFileModel } from '../source/go-model';
+import type { GoFileModel, GoTypeRef } from '../source/go-model';
 import { FileStampCache } from '../util/file-stamp-cache';
+import { builtFor, buildFiles, packageDir, readGoMod, type GoModFile } from './go-stdlib';
+import { moduleRoot } from './module-c-sources';
 
 const MAX_FILES = 200;
+/** How many packages deep a by-value type is followed into other packages (time.Time → time.Location is a pointer: not followed). */
+const MAX_DEPTH = 4;
 
-/** The directory holding go.mod above `dir`, and the module path it declares. */
-function moduleOf(dir: string): { root: string; module: string } | null {
-  for (let d = dir; ; d = path.dirname(d)) {
-    const mod = path.join(d, 'go.mod');
-    if (existsSync(mod)) {
-      const m = /^\s*module\s+(\S+)/m.exec(readFileSync(mod, 'utf8'));
-      return m ? { root: d, module: m[1].replace(/^"|"$/g, '') } : null;
-    }
-    if (path.dirname(d) === d) return null;
+/** The packages a file's struct fields name by value (`pkg.Type`, arrays of them, nested anonymous structs). */
+function referencedPackages(models: GoFileModel[]): Set<string> {
+  const out = new Set<string>();
+  const visit = (t: GoTypeRef) => {
+    if (t.kind === 'named' && t.pkg) out.add(t.pkg);
+    else if (t.kind === 'array') visit(t.of);
+    else if (t.kind === 'struct') for (const f of t.fields) visit(f.type);
+  };
+  for (const m of models) {
+    for (const s of m.structs) for (const f of s.fields) visit(f.type);
+    for (const d of m.defined.values()) visit(d);
   }
+  return out;
 }
 
 /**
- * The Go files a file's types can come from: the other files of its package, and the packages of its own module
- * it imports (`pkg.Type`). Parsed once and cached by mtime; packages outside the module stay unknown.
+ * The Go files a file's types can come from: the other files of its package, the packages of its own module it
+ * imports, and the standard library's and other modules' packages its structs hold by value (time.Duration,
+ * netip.Addr, sync.Mutex), read from GOROOT, vendor/ or the module cache (go-stdlib.ts). Parsed once and cached by
+ * mtime; a package that is not on the machine stays unknown, with the reason in `packageErrors`.
  */
 export class GoPackageSources {
   private readonly files = new FileStampCache<GoFileModel | null>();
@@ -31,7 +40,8 @@ export class GoPackageSources {
       const st = statSync(file);
       const hit = this.files.get(file, st);
       if (hit) return hit.value;
-      const model = await this.parse(readFileSync(file, 'utf8'));
+      const text = readFileSync(file, 'utf8');
+      const model = builtFor(file, text) ? await this.parse(text) : null; // bpf2go's _bpfeb.go is not built on amd64
       if (model) model.file = file;
       this.files.set(file, st, model);
       return model;
@@ -41,16 +51,15 @@ export class GoPackageSources {
   }
 
   /** Non-test Go files of a directory with package clause `pkg` (any package when null), `except` left out. */
-  private async packageFiles(dir: string, pkg: string | null, except?: string): Promise<GoFileModel[]> {
-    let names: string[];
+  private async packageFiles(dir: string, pkg: string | null, except?: string, names?: string[]): Promise<GoFileModel[]> {
+    let files: string[];
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort().slice(0, MAX_FILES);
+      files = names ?? readdirSync(dir).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort().slice(0, MAX_FILES).map((n) => path.join(dir, n));
     } catch {
       return [];
     }
     const out: GoFileModel[] = [];
-    for (const n of names) {
-      const file = path.join(dir, n);
+    for (const file of files) {
       if (file === except) continue;
       const m = await this.model(file);
       if (m && (pkg === null || m.pkg === pkg)) out.push(m);
@@ -59,20 +68,45 @@ export class GoPackageSources {
     return out;
   }
 
-  /** Attach `siblings` and `packages` to a file's model. */
+  /** Attach `siblings`, `packages` and `packageErrors` to a file's model. */
   async resolve(file: string, model: GoFileModel): Promise<void> {
     const abs = path.resolve(file);
     model.siblings = await this.packageFiles(path.dirname(abs), model.pkg, abs);
-    const mod = moduleOf(path.dirname(abs));
-    if (!mod) return;
+    const root = moduleRoot(path.dirname(abs));
+    const mod = root ? readGoMod(root) : null;
+    await this.attach([model, ...model.siblings], mod, 0);
+  }
+
+  /** Resolve the packages the files' structs name, for each file (imports are per file). */
+  private async attach(models: GoFileModel[], mod: GoModFile | null, depth: number): Promise<void> {
+    const wanted = referencedPackages(models);
     const packages = new Map<string, GoFileModel[]>();
-    for (const imp of model.imports) {
-      if (imp.path !== mod.module && !imp.path.startsWith(`${mod.module}/`)) continue;
-      const files = await this.packageFiles(path.join(mod.root, imp.path.slice(mod.module.length)), null);
-      if (files.length === 0) continue;
-      packages.set(files[0].pkg, files); // the name the package declares, which an import without alias uses
-      if (imp.name !== '_' && imp.name !== '.') packages.set(imp.name, files);
+    const errors = new Map<string, string>();
+    for (const name of wanted) {
+      const imp = models.flatMap((m) => m.imports).find((i) => i.name === name);
+      if (!imp) continue; // not an import: a later error says the type is unknown
+      const files = await this.importedPackage(imp.path, mod);
+      if ('missing' in files) { errors.set(name, files.missing); continue; }
+      packages.set(name, files.files);
+      if (depth < MAX_DEPTH && files.files.length > 0 && !files.files[0].packages) {
+        files.files[0].packages = new Map(); // marks it resolved (import cycles end here)
+        await this.attach(files.files, mod, depth + 1);
+      }
     }
-    model.packages = packages;
+    for (const m of models) {
+      m.packages = packages;
+      m.packageErrors = errors;
+    }
+  }
+
+  private async importedPackage(importPath: string, mod: GoModFile | null): Promise<{ files: GoFileModel[] } | { missing: string }> {
+    if (mod && (importPath === mod.module || importPath.startsWith(`${mod.module}/`))) {
+      const files = await this.packageFiles(path.join(mod.root, importPath.slice(mod.module.length)), null);
+      return files.length > 0 ? { files } : { missing: `${importPath} has no Go files in this module` };
+    }
+    const where = packageDir(importPath, mod);
+    if ('missing' in where) return where;
+    const files = await this.packageFiles(where.dir, null, undefined, buildFiles(where.dir, MAX_FILES));
+    return files.length > 0 ? { files } : { missing: `${importPath} has no Go files built for linux in ${where.dir}` };
   }
 }

@@ -13,7 +13,10 @@ const SCALARS: Record<string, { size: number; align: number }> = {
   int: { size: 8, align: 8 }, uint: { size: 8, align: 8 }, uintptr: { size: 8, align: 8 },
   complex64: { size: 8, align: 4 }, complex128: { size: 16, align: 8 },
   string: { size: 16, align: 8 },
+  // the predeclared interfaces: a type word and a data word
+  any: { size: 16, align: 8 }, error: { size: 16, align: 8 }, comparable: { size: 16, align: 8 },
 };
+const INTERFACES = new Set(['any', 'error', 'comparable']);
 /** Fixed-size for encoding/binary: `int`, `uint` and `uintptr` are not (their size depends on the platform). */
 const BINARY_FIXED = new Set(['bool', 'int8', 'uint8', 'byte', 'int16', 'uint16', 'int32', 'uint32', 'rune', 'float32',
   'int64', 'uint64', 'float64', 'complex64', 'complex128']);
@@ -63,7 +66,12 @@ export class GoLayoutEngine {
   /** An engine for an imported package of the module, which lays out its own types. */
   private foreign(pkg: string): GoLayoutEngine | null {
     const files = this.model.packages?.get(pkg);
-    return files && files.length > 0 ? new GoLayoutEngine({ ...files[0], siblings: files.slice(1), packages: undefined }, this.arch) : null;
+    return files && files.length > 0 ? new GoLayoutEngine({ ...files[0], siblings: files.slice(1) }, this.arch) : null;
+  }
+
+  /** Why a package's types are unknown, and what would make them known. */
+  private missing(pkg: string, name: string): string {
+    return this.model.packageErrors?.get(pkg) ?? `type ${pkg}.${name} is from a package outside this module (or not found)`;
   }
 
   private get where(): string {
@@ -79,8 +87,13 @@ export class GoLayoutEngine {
         if (scalar) return { ...scalar, covered: [[0, scalar.size]] };
         if (t.pkg) {
           const other = this.foreign(t.pkg);
-          if (!other) throw new Unresolved(`type ${t.pkg}.${t.name} is from a package outside this module (or not found)`);
-          return other.typeLayout({ kind: 'named', name: t.name });
+          if (!other) throw new Unresolved(this.missing(t.pkg, t.name));
+          try {
+            return other.typeLayout({ kind: 'named', name: t.name });
+          } catch (e) {
+            if (e instanceof Unresolved && !e.message.includes(`${t.pkg}.`)) throw new Unresolved(`${t.pkg}.${t.name}: ${e.message.replace(/this (file|package)/, `package ${t.pkg}`)}`);
+            throw e;
+          }
         }
         const decl = this.named(t.name);
         if (!decl) throw new Unresolved(`type ${t.name} is not declared in ${this.where}`);
@@ -138,10 +151,11 @@ export class GoLayoutEngine {
       case 'named': {
         if (t.pkg === 'structs' && t.name === 'HostLayout') return { size: 0 };
         if (!t.pkg && BINARY_FIXED.has(t.name)) return { size: SCALARS[t.name].size };
+        if (!t.pkg && INTERFACES.has(t.name)) return { reason: `${path || 'it'} is ${t.name}, an interface, which encoding/binary cannot encode` };
         if (!t.pkg && SCALARS[t.name]) return { reason: `${path || 'it'} is ${t.name}, whose size encoding/binary cannot know` };
         if (t.pkg) {
           const other = this.foreign(t.pkg);
-          return other ? other.binarySize({ kind: 'named', name: t.name }, path) : { reason: `${path || 'it'} has type ${t.pkg}.${t.name}, from a package outside this module` };
+          return other ? other.binarySize({ kind: 'named', name: t.name }, path) : { reason: `${path || 'it'} has type ${t.pkg}.${t.name}: ${this.missing(t.pkg, t.name)}` };
         }
         const decl = this.named(t.name);
         if (!decl) return { reason: `${path || 'it'} has type ${t.name}, not declared in ${this.where}` };
@@ -166,6 +180,18 @@ export class GoLayoutEngine {
       default:
         return { reason: `${path || 'it'} is a ${t.kind}, which encoding/binary cannot encode` };
     }
+  }
+
+  /** The fields where encoding/binary puts them (one after the other, no padding), or null when it has no size. */
+  binaryFields(s: GoStructDecl, layout: GoStructLayout): FieldLayout[] | null {
+    if (layout.binarySize === null) return null;
+    let at = 0;
+    return layout.fields.map((f, i) => {
+      const size = (this.binarySize(s.fields[i].type) as { size: number }).size;
+      const out = { ...f, offset: at, size };
+      at += size;
+      return out;
+    });
   }
 
   structLayout(s: GoStructDecl): LayoutOutcome<GoStructLayout> {

@@ -2,7 +2,7 @@ import { goPaddingFix } from '../fixes/go-fixes';
 import type { Fix } from '../fixes/text-edit';
 import { GoLayoutEngine } from '../layout/go-layout';
 import type { GoFileModel } from '../source/go-model';
-import type { GoCodecSite } from '../source/go-usage';
+import type { GoCodecSite } from '../source/go-uses';
 import type { Finding } from './finding';
 
 export const RULE_ID = 'go-reflect-decode';
@@ -16,7 +16,7 @@ export function checkReflectDecode(model: GoFileModel, sites: GoCodecSite[]): Fi
   const engine = new GoLayoutEngine(model);
   const findings: Finding[] = [];
   for (const site of sites) {
-    if (!site.inLoop || (site.via === 'binary' && site.call === 'binary.Write')) continue;
+    if (!site.inLoop || site.direction !== 'decode') continue;
     // the type may be declared in another file of the package
     const own = model.structs.find((x) => x.name === site.type);
     const s = own ?? model.siblings?.flatMap((m) => m.structs).find((x) => x.name === site.type);

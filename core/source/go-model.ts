@@ -58,4 +58,6 @@ export interface GoFileModel {
   siblings?: GoFileModel[];
   /** Imported packages of the module (by the name this file uses), for `pkg.Type` fields. */
   packages?: Map<string, GoFileModel[]>;
+  /** Imported packages whose sources were not found (by the name this file uses): why, and how to make them known. */
+  packageErrors?: Map<string, string>;
 }

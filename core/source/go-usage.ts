@@ -1,130 +1,215 @@
 import type { Node } from 'web-tree-sitter';
-import type { GoFileModel } from './go-model';
 import { rangeOf, type Range } from './range';
 
-/** cilium/ebpf map and reader methods whose key/value arguments are encoded to or decoded from kernel bytes. */
-const MAP_METHODS = new Set(['Lookup', 'LookupWithFlags', 'LookupAndDelete', 'LookupAndDeleteWithFlags', 'Update', 'Put', 'Delete',
-  'BatchLookup', 'BatchLookupAndDelete', 'BatchUpdate', 'BatchDelete', 'NextKey', 'Next']);
-const BINARY_FUNCS = new Set(['Read', 'Write']);
-const LOOPS = new Set(['for_statement']);
+/**
+ * What one Go declaration does with values, collected before the package's types are known (so a declaration's facts
+ * can be cached): the calls that may encode or decode a struct, with each receiver and argument as a small expression
+ * tree whose identifiers are already bound to the declaration that is in scope where they are used (function, block,
+ * closure: Go's lexical scopes). go-uses.ts types them once the package is known.
+ */
 
-/** A call that encodes or decodes a struct of the file: where, how, and whether it runs in a loop. */
-export interface GoCodecSite {
-  type: string;
-  /** `binary.Read`, `json.Unmarshal`, `m.Lookup`, `iter.Next`. */
+/** An identifier's declaration, as far as its type can be told from it. */
+export type GoBinding =
+  | { type: string }                        // `var x T`, a parameter or receiver
+  | { value: GoExpr; index: number }        // `x := e`, `a, b := f()` (index: which result)
+  | { range: GoExpr; index: number };       // `for k, v := range e` (0: key/index, 1: value)
+
+/** An expression, reduced to what its type depends on. */
+export type GoExpr =
+  | { k: 'id'; name: string; bound?: GoBinding }       // bound undefined: a package-level name (or unknown)
+  | { k: 'sel'; of: GoExpr; name: string }
+  | { k: 'addr' | 'deref' | 'index' | 'slice'; of: GoExpr }
+  | { k: 'lit' | 'typed' | 'type'; type: string }       // `T{...}`, `x.(T)`, a type argument (`make([]T, n)`)
+  | { k: 'call'; fn: GoExpr; args: GoExpr[] }
+  | { k: 'other' };
+
+/** A call that may move a struct across the kernel boundary. */
+export interface GoCallFact {
+  /** `m.Lookup`, `binary.Read`, `iter.Next`. */
   call: string;
-  via: 'binary' | 'json' | 'map';
+  method: string;
+  recv: GoExpr;
+  args: GoExpr[];
+  /** Per argument: its bytes come from the kernel (a ring buffer or perf record's RawSample, Map.LookupBytes). */
+  kernelBytes: boolean[];
   inLoop: boolean;
   range: Range;
 }
 
-export interface GoStructUse {
-  /** Why the struct matters: the call or marker that makes it cross the kernel boundary. */
-  why: string;
-  /** `//ebpf:struct <c-name>`: the C struct it mirrors. */
-  cStruct?: string;
-}
-
-/** What one declaration says about struct usage, before the file's struct names are known. */
 export interface GoUsageFacts {
-  /** `var k Key`, `func f(k *Key)` (typeText) and `k := &Key{}`, `ks := make([]Key, n)` (valueText). */
-  bindings: { name: string; typeText?: string; valueText?: string }[];
-  /** Calls that may encode or decode a struct: cilium/ebpf map methods, encoding/binary, encoding/json. */
-  calls: { call: string; via: GoCodecSite['via']; args: string[]; inLoop: boolean; range: Range }[];
+  /** Package-level `var` declarations. */
+  globals: { name: string; bound: GoBinding }[];
+  /** Functions' result types (`func newKey() (Key, error)` → ['Key', 'error']), for `k, err := newKey()`. */
+  funcs: { name: string; results: string[] }[];
+  /** Methods declared in the package: their receiver's base type and name (a wrapper's own Lookup is not the map's). */
+  methods: { recv: string; name: string }[];
+  calls: GoCallFact[];
 }
 
-/** Collect the variables and calls of one declaration (a function, a var block...). */
+/** Methods of cilium/ebpf's Map, MapIterator and Variable, and the codec functions, that take or fill a struct. */
+const CALLS = new Set(['Lookup', 'LookupWithFlags', 'LookupAndDelete', 'LookupAndDeleteWithFlags', 'Update', 'Put', 'Delete',
+  'BatchLookup', 'BatchLookupAndDelete', 'BatchUpdate', 'BatchDelete', 'NextKey', 'Next', 'Set', 'Get', 'Read', 'Write', 'Unmarshal']);
+const SCOPES = new Set(['function_declaration', 'method_declaration', 'func_literal', 'block', 'for_statement', 'if_statement',
+  'expression_switch_statement', 'type_switch_statement', 'select_statement', 'expression_case', 'type_case', 'default_case', 'communication_case']);
+const KERNEL_BYTES = /\.RawSample\b|\.LookupBytes\s*\(/;
+
+interface Scope { vars: Map<string, { bound: GoBinding; kernel: boolean }> }
+
+class FactCollector {
+  readonly facts: GoUsageFacts = { globals: [], funcs: [], methods: [], calls: [] };
+  private readonly scopes: Scope[] = [];
+
+  private lookup(name: string) {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const v = this.scopes[i].vars.get(name);
+      if (v) return v;
+    }
+    return undefined;
+  }
+
+  private bind(name: string, bound: GoBinding, kernel = false) {
+    if (name === '_') return;
+    const top = this.scopes[this.scopes.length - 1];
+    if (top) top.vars.set(name, { bound, kernel });
+    else this.facts.globals.push({ name, bound });
+  }
+
+  /** The expression tree of a node; identifiers are bound to what is in scope now. */
+  expr(n: Node | null | undefined, depth = 0): GoExpr {
+    if (!n || depth > 24) return { k: 'other' };
+    const child = (f: string) => n.childForFieldName(f);
+    switch (n.type) {
+      case 'identifier': return { k: 'id', name: n.text, ...(this.lookup(n.text) ? { bound: this.lookup(n.text)!.bound } : {}) };
+      case 'type_identifier': case 'qualified_type': case 'pointer_type': case 'slice_type': case 'array_type':
+      case 'map_type': case 'generic_type':
+        return { k: 'type', type: n.text };
+      case 'selector_expression': return { k: 'sel', of: this.expr(child('operand'), depth + 1), name: child('field')?.text ?? '' };
+      case 'parenthesized_expression': return this.expr(n.namedChildren[0], depth + 1);
+      case 'unary_expression': {
+        const op = child('operator')?.text ?? n.child(0)?.text;
+        const of = this.expr(child('operand'), depth + 1);
+        return op === '&' ? { k: 'addr', of } : op === '*' ? { k: 'deref', of } : { k: 'other' };
+      }
+      case 'index_expression': return { k: 'index', of: this.expr(child('operand'), depth + 1) };
+      case 'slice_expression': return { k: 'slice', of: this.expr(child('operand'), depth + 1) };
+      case 'composite_literal': return { k: 'lit', type: child('type')?.text ?? '' };
+      case 'type_assertion_expression': return { k: 'typed', type: child('type')?.text ?? '' };
+      case 'type_conversion_expression': return { k: 'call', fn: { k: 'type', type: child('type')?.text ?? '' }, args: [this.expr(child('operand'), depth + 1)] };
+      case 'call_expression': {
+        const args = (child('arguments')?.namedChildren ?? []).map((a) => this.expr(a, depth + 1));
+        return { k: 'call', fn: this.expr(child('function'), depth + 1), args };
+      }
+      default: return { k: 'other' };
+    }
+  }
+
+  /** Whether an expression's bytes come from the kernel: a record's RawSample, LookupBytes, or a variable holding them. */
+  private kernel(n: Node | null | undefined): boolean {
+    if (!n) return false;
+    if (KERNEL_BYTES.test(n.text)) return true;
+    return n.descendantsOfType('identifier').some((id) => id !== null && this.lookup(id.text)?.kernel === true);
+  }
+
+  private bindList(names: (Node | null)[], values: (Node | null)[], range = false) {
+    const single = values.length === 1 && names.length > 1; // `a, b := f()`
+    names.forEach((id, i) => {
+      if (!id || id.type !== 'identifier') return;
+      const v = single ? values[0] : values[i];
+      if (!v) return;
+      const e = this.expr(v);
+      this.bind(id.text, range ? { range: e, index: i } : { value: e, index: single ? i : 0 }, this.kernel(v));
+    });
+  }
+
+  private resultTypes(fn: Node): string[] {
+    const result = fn.childForFieldName('result');
+    if (!result) return [];
+    if (result.type !== 'parameter_list') return [result.text];
+    return result.namedChildren.flatMap((p) => {
+      const t = p?.childForFieldName('type')?.text;
+      const n = Math.max(1, p?.childrenForFieldName('name').length ?? 0);
+      return t ? Array<string>(n).fill(t) : [];
+    });
+  }
+
+  walk(n: Node, loops: number): void {
+    const scoped = SCOPES.has(n.type);
+    if (scoped) this.scopes.push({ vars: new Map() });
+    try {
+      this.visit(n, loops);
+    } finally {
+      if (scoped) this.scopes.pop();
+    }
+  }
+
+  private children(n: Node, loops: number, skip?: Node | null) {
+    for (const c of n.namedChildren) if (c && c !== skip) this.walk(c, loops);
+  }
+
+  private visit(n: Node, loops: number): void {
+    switch (n.type) {
+      case 'function_declaration': case 'method_declaration': {
+        const name = n.childForFieldName('name')?.text;
+        const recv = n.childForFieldName('receiver')?.namedChildren[0]?.childForFieldName('type')?.text.replace(/^\*/, '').replace(/\[.*$/, '');
+        if (name && n.type === 'function_declaration') this.facts.funcs.push({ name, results: this.resultTypes(n) });
+        if (name && recv) this.facts.methods.push({ recv, name });
+        return this.children(n, 0);
+      }
+      case 'parameter_declaration': case 'variadic_parameter_declaration': {
+        const t = n.childForFieldName('type')?.text;
+        if (t) for (const id of n.childrenForFieldName('name')) if (id) this.bind(id.text, { type: n.type === 'variadic_parameter_declaration' ? `[]${t}` : t });
+        return;
+      }
+      case 'var_spec': {
+        const t = n.childForFieldName('type')?.text;
+        const names = n.childrenForFieldName('name');
+        const values = n.childForFieldName('value')?.namedChildren ?? [];
+        for (const v of values) if (v) this.walk(v, loops);
+        if (t) {
+          for (const id of names) if (id) this.bind(id.text, { type: t });
+        } else this.bindList(names, values);
+        return;
+      }
+      case 'short_var_declaration': {
+        const right = n.childForFieldName('right');
+        if (right) this.walk(right, loops); // `x := f(x)`: the right side sees the outer x
+        this.bindList(n.childForFieldName('left')?.namedChildren ?? [], right?.namedChildren ?? []);
+        return;
+      }
+      case 'range_clause': {
+        const right = n.childForFieldName('right');
+        if (right) this.walk(right, loops);
+        const e = right ?? null;
+        this.bindList(n.childForFieldName('left')?.namedChildren ?? [], [e, e], true);
+        return;
+      }
+      case 'for_statement': return this.children(n, loops + 1);
+      case 'func_literal': return this.children(n, 0); // a closure's body runs when it is called, not per iteration
+      case 'call_expression': {
+        this.call(n, loops);
+        return this.children(n, loops);
+      }
+      default: return this.children(n, loops);
+    }
+  }
+
+  private call(n: Node, loops: number) {
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'selector_expression') return;
+    const method = fn.childForFieldName('field')?.text ?? '';
+    if (!CALLS.has(method)) return;
+    const recvNode = fn.childForFieldName('operand');
+    const argNodes = n.childForFieldName('arguments')?.namedChildren ?? [];
+    this.facts.calls.push({ call: `${recvNode?.text ?? ''}.${method}`, method, recv: this.expr(recvNode), args: argNodes.map((a) => this.expr(a)),
+      kernelBytes: argNodes.map((a) => this.kernel(a)), inLoop: loops > 0, range: rangeOf(n) });
+  }
+}
+
+/** Collect the bindings and calls of one top-level declaration (a function, a var block...). */
 export function collectUsageFacts(node: Node): GoUsageFacts {
-  const facts: GoUsageFacts = { bindings: [], calls: [] };
-  const walk = (n: Node, loops: number) => {
-    if (n.type === 'var_spec' || n.type === 'parameter_declaration') {
-      const typeText = n.childForFieldName('type')?.text;
-      for (const id of n.childrenForFieldName('name')) if (id && typeText) facts.bindings.push({ name: id.text, typeText });
-    } else if (n.type === 'short_var_declaration') {
-      const left = n.childForFieldName('left')?.namedChildren ?? [];
-      const right = n.childForFieldName('right')?.namedChildren ?? [];
-      left.forEach((id, i) => {
-        if (id && right[i]) facts.bindings.push({ name: id.text, valueText: right[i]!.text });
-      });
-    } else if (n.type === 'call_expression') {
-      const fn = n.childForFieldName('function');
-      const method = fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined;
-      const recv = fn?.type === 'selector_expression' ? fn.childForFieldName('operand')?.text : undefined;
-      const via = method === undefined ? null
-        : recv === 'binary' ? (BINARY_FUNCS.has(method) ? 'binary' : null)
-          : recv === 'json' ? (method === 'Unmarshal' ? 'json' : null)
-            : MAP_METHODS.has(method) ? 'map' : null;
-      if (via) {
-        const args = (n.childForFieldName('arguments')?.namedChildren ?? []).map((a) => a?.text ?? '');
-        facts.calls.push({ call: `${recv}.${method}`, via, args, inLoop: loops > 0, range: rangeOf(n) });
-      }
-    }
-    const depth = loops + (LOOPS.has(n.type) ? 1 : 0);
-    for (const c of n.namedChildren) if (c) walk(c, depth);
-  };
-  walk(node, 0);
-  return facts;
+  const c = new FactCollector();
+  c.walk(node, 0);
+  return c.facts;
 }
 
-/**
- * Which structs of a Go file cross into the kernel: marked `//ebpf:struct <c-name>`, generated by bpf2go, or whose
- * values (variables, literals, slices of them) are passed to cilium/ebpf map methods or encoding/binary.Read/Write,
- * in this file or in another file of its package (`model.siblings`: a type declared in types.go and used in main.go).
- * The codec sites are this file's calls only (findings sit at them), whichever file of the package declares the type.
- */
-export function resolveUses(model: GoFileModel): { uses: Map<string, GoStructUse>; sites: GoCodecSite[] } {
-  const uses = new Map<string, GoStructUse>();
-  const sites: GoCodecSite[] = [];
-  const names = new Set([model, ...(model.siblings ?? [])].flatMap((m) => m.structs.map((s) => s.name)));
-  const lines = model.source.split('\n');
-  const generated = lines.some((l) => l.startsWith('// Code generated by bpf2go; DO NOT EDIT.'));
-  for (const s of model.structs) {
-    if (generated) uses.set(s.name, { why: 'generated by bpf2go' });
-    // the comment block right above the type (or above `type (` for a grouped declaration)
-    for (let l = s.range.start.line - 1; l >= 0 && /^\s*(\/\/|type\s*\(\s*$)/.test(lines[l]); l--) {
-      const marker = /\/\/\s*ebpf:struct\s+(?:struct\s+)?(\w+)/.exec(lines[l]);
-      if (marker) {
-        uses.set(s.name, { why: `marked //ebpf:struct ${marker[1]}`, cStruct: marker[1] });
-        break;
-      }
-    }
-  }
-  for (const file of [model, ...(model.siblings ?? [])]) {
-    const own = file === model;
-    const where = own || !file.file ? '' : ` in ${file.file.split(/[\\/]/).pop()}`;
-    for (const { type, call } of codecCalls(file.facts ?? [], names)) {
-      if (own) sites.push({ type, call: call.call, via: call.via, inLoop: call.inLoop, range: call.range });
-      if (call.via !== 'json' && !uses.has(type)) uses.set(type, { why: `passed to ${call.call}${where}` });
-    }
-  }
-  return { uses, sites };
-}
-
-/** One file's codec calls with the struct type each argument has (its variables are its own). */
-function codecCalls(facts: GoUsageFacts[], names: Set<string>): { type: string; call: GoUsageFacts['calls'][number] }[] {
-  // variables of each struct type, or of slices and arrays of it (the batch methods): the file's last binding wins
-  const element = (typeText: string | undefined) => {
-    const t = typeText?.replace(/^(?:\*|\[\w*\])+/, '');
-    return t && names.has(t) ? t : undefined;
-  };
-  const varType = new Map<string, string>();
-  for (const f of facts) {
-    for (const b of f.bindings) {
-      const made = b.valueText !== undefined ? /^(?:new|make)\(\s*([^,)]+)/.exec(b.valueText) : null;
-      const t = b.typeText !== undefined ? element(b.typeText)
-        : made ? element(made[1].trim()) : element(/^&?((?:\[\w*\])*\w+)\s*\{/.exec(b.valueText ?? '')?.[1]);
-      if (t) varType.set(b.name, t);
-    }
-  }
-  const out: { type: string; call: GoUsageFacts['calls'][number] }[] = [];
-  for (const f of facts) {
-    for (const call of f.calls) {
-      for (const a of call.args) {
-        const lit = /^&?(\w+)\s*\{/.exec(a);
-        const type = lit && names.has(lit[1]) ? lit[1] : varType.get(a.replace(/^&/, '').replace(/\[[^\]]*\]$/, '')); // `vals[:]`, `&keys[0]`
-        if (type) out.push({ type, call });
-      }
-    }
-  }
-  return out;
-}
+export { resolveUses, type GoCodecSite, type GoStructUse } from './go-uses';

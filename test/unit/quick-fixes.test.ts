@@ -12,8 +12,9 @@ import { CLayoutEngine } from '../../core/layout/c-layout';
 import type { SourceLanguage } from '../../core/source/tree-sitter';
 
 const hashMap = (key: string) => `struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__type(key, ${key});\n\t__type(value, __u64);\n} m SEC(".maps");\n`;
-const GO_HEAD = 'package main\n\nimport (\n\t"bytes"\n\t"encoding/binary"\n)\n\n';
-const goRead = (t: string) => `\nfunc read(b []byte) {\n\tvar v ${t}\n\t_ = binary.Read(bytes.NewReader(b), binary.LittleEndian, &v)\n}\n`;
+const GO_HEAD = 'package main\n\nimport (\n\t"bytes"\n\t"encoding/binary"\n\n\t"github.com/cilium/ebpf/ringbuf"\n)\n\n';
+// binary.Read counts only on bytes from the kernel: a ring buffer record's
+const goRead = (t: string) => `\nfunc read(rd *ringbuf.Reader) {\n\trec, _ := rd.Read()\n\tvar v ${t}\n\t_ = binary.Read(bytes.NewReader(rec.RawSample), binary.LittleEndian, &v)\n}\n`;
 
 interface Case {
   name: string;

@@ -1,0 +1,44 @@
+import type { CStructIndex } from '../analyze/module-c-sources';
+import { GoLayoutEngine } from '../layout/go-layout';
+import type { GoFileModel } from '../source/go-model';
+import { isHandleStruct, type GoCodecSite, type GoStructUse } from '../source/go-uses';
+import type { Finding } from './finding';
+import { checkGoCMismatch, compareWithC } from './go-c-mismatch';
+import { bpf2goPrefix, pairC } from './go-c-pairing';
+import { checkReflectDecode } from './go-reflect-decode';
+import { checkGoStruct, layoutUnknown } from './go-struct-rules';
+
+export interface GoLintResult {
+  findings: Finding[];
+  /** The C structs this file's Go types mirror (bare names), for the C rules' wording. */
+  mirrors: string[];
+}
+
+/**
+ * The Go rules over one file: each struct that crosses into the kernel (`uses`) or mirrors a C struct of the project
+ * (`cStructs`) is laid out (or reported as `layout-unknown`), paired with its C struct and checked; then the decode
+ * sites of the file (go-reflect-decode). `near` is the file's path, to choose among C structs several files define.
+ */
+export function lintGoModel(model: GoFileModel, uses: Map<string, GoStructUse>, sites: GoCodecSite[], cStructs: CStructIndex, near?: string): GoLintResult {
+  const engine = new GoLayoutEngine(model);
+  const findings: Finding[] = [];
+  const mirrors: string[] = [];
+  const prefix = bpf2goPrefix(model);
+  for (const s of model.structs) {
+    const use = uses.get(s.name);
+    if (!use && isHandleStruct(s, false)) continue;
+    const pairing = pairC(s, use, cStructs, near, prefix);
+    if (!use && !pairing) continue;
+    if (pairing) mirrors.push(pairing.c.name);
+    const out = engine.structLayout(s);
+    if (!out.ok) {
+      findings.push(layoutUnknown(s, use?.why ?? `a mirror of struct ${pairing!.c.name} (${pairing!.how})`, out.reason));
+      continue;
+    }
+    const cmp = pairing ? compareWithC(out.value, engine.binaryFields(s, out.value), s.name, pairing.c.layout, pairing.c.name) : null;
+    if (use) findings.push(...checkGoStruct(model, engine, { s, use, layout: out.value, pairing, cmp }));
+    if (pairing && cmp) findings.push(...checkGoCMismatch(s, pairing, cmp));
+  }
+  findings.push(...checkReflectDecode(model, sites));
+  return { findings, mirrors };
+}
