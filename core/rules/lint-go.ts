@@ -29,8 +29,11 @@ export function lintGoModel(model: GoFileModel, uses: Map<string, GoStructUse>, 
     if (!use && isHandleStruct(s, false)) continue;
     const pairing = pairC(s, use, cStructs, near, prefix);
     if (!use && !pairing) continue;
-    if (pairing) mirrors.push(pairing.c.name);
     const out = engine.structLayout(s);
+    // a type nothing hands to the kernel is a mirror only if it could be one: laid out, every field of fixed size
+    // (a `Peer { Addr string; Port uint16 }` JSON type is not, whatever its names)
+    if (!use && pairing?.mirrorOnly && (!out.ok || out.value.binarySize === null)) continue;
+    if (pairing) mirrors.push(pairing.c.name);
     if (!out.ok) {
       findings.push(layoutUnknown(s, use?.why ?? `a mirror of struct ${pairing!.c.name} (${pairing!.how})`, out.reason));
       continue;
