@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+char __license[] SEC("license") = "Dual MIT/GPL";
+
+struct datarec {
+	__u64 rx_packets;
+	__u64 rx_bytes;
+};
+
+/* 5 bytes of fields, 8 with the tail padding; zeroed before use */
+struct iface_key { // expect: c-map-key-padding info
+	__u32 ifindex;
+	__u8 dir;
+};
+
+/* wire-format headers: packed, 7 bytes each, no padding */
+struct pkt_hdr {
+	__u8 proto;
+	__u32 addr;
+	__u16 port;
+} __attribute__((packed));
+
+struct pkt_meta {
+	__u8 proto;
+	__u16 len;
+	__u32 mark;
+} __attribute__((packed));
+
+/* sent through perf output from the stack, not zeroed: 4 bytes after cpu */
+struct sample { // expect: c-map-value-padding warning
+	__u32 cpu;
+	__u64 ts;
+	__u64 value;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct datarec);
+} pkt_count SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct iface_key);
+	__type(value, __u64);
+} iface_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct pkt_hdr);
+} pkt_hdrs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, struct pkt_meta);
+} pkt_metas SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} samples SEC(".maps");
+
+SEC("xdp")
+int count_packets(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	struct iface_key ik = {};
+	struct ethhdr *eth = data;
+	struct datarec *rec;
+	struct sample s;
+	__u32 key = 0;
+	__u64 *cnt, one = 1;
+
+	rec = bpf_map_lookup_elem(&pkt_count, &key);
+	if (!rec)
+		return XDP_PASS;
+	rec->rx_packets++;
+	rec->rx_bytes += data_end - data;
+
+	ik.ifindex = ctx->ingress_ifindex;
+	ik.dir = 0;
+	cnt = bpf_map_lookup_elem(&iface_counts, &ik);
+	if (cnt)
+		__sync_fetch_and_add(cnt, 1);
+	else
+		bpf_map_update_elem(&iface_counts, &ik, &one, BPF_NOEXIST);
+
+	if ((void *)(eth + 1) <= data_end && eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *iph = (void *)(eth + 1);
+		struct pkt_hdr hdr;
+		struct pkt_meta meta;
+
+		if ((void *)(iph + 1) > data_end)
+			return XDP_PASS;
+		hdr.proto = iph->protocol;
+		hdr.addr = iph->saddr;
+		hdr.port = 0;
+		bpf_map_update_elem(&pkt_hdrs, &key, &hdr, BPF_ANY);
+		meta.proto = iph->protocol;
+		meta.len = bpf_ntohs(iph->tot_len);
+		meta.mark = 0;
+		bpf_map_update_elem(&pkt_metas, &key, &meta, BPF_ANY);
+	}
+
+	s.cpu = bpf_get_smp_processor_id();
+	s.ts = bpf_ktime_get_ns();
+	s.value = rec->rx_packets;
+	bpf_perf_event_output(ctx, &samples, BPF_F_CURRENT_CPU, &s, sizeof(s));
+	return XDP_PASS;
+}
