@@ -11,6 +11,8 @@ import { HelperClient } from '../core/loader/helper-client';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
 import { analyzeLog } from '../core/verifier-log/parse';
 import { stateAt } from '../core/verifier-log/state-at';
+import { benchLargeDocument } from './large-document';
+import { benchLintTrees } from './lint-trees';
 
 const REPO = path.resolve(__dirname, '..');
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
@@ -109,9 +111,17 @@ async function benchLint(): Promise<void> {
   }
 }
 
+/** `npm run bench -- NAME` runs one group of figures: `lint` (the editor's and the CLI's), or one of its parts. */
+const SECTIONS = { lint: ['edit', 'lint-trees', 'large-document'], edit: ['edit'], 'lint-trees': ['lint-trees'], 'large-document': ['large-document'] };
+
 async function main(): Promise<void> {
-  await benchLint();
-  if (process.argv[2] === 'lint') return; // `npm run bench -- lint`: the editor figures alone
+  const only = process.argv[2] as keyof typeof SECTIONS | undefined;
+  if (only && !(only in SECTIONS)) throw new Error(`unknown benchmark section '${only}': one of ${Object.keys(SECTIONS).join(', ')}, or none for all`);
+  const parts = only ? SECTIONS[only] : SECTIONS.lint;
+  if (parts.includes('edit')) await benchLint();
+  if (parts.includes('lint-trees')) benchLintTrees(REPO, report);
+  if (parts.includes('large-document')) await benchLargeDocument(REPO, report);
+  if (only) return; // the loader and log engine figures need the kernel and take minutes
   const small = (await buildBpfSource(path.join(REPO, 'examples', 'count_ok.bpf.c'))).object;
   const loop = (await buildBpfSource(path.join(REPO, 'bench', 'programs', 'loop_log.bpf.c'), { extraArgs: ['-DLOOP_ITERS=12000'] })).object;
   const helper = new HelperClient({ helperPath: path.join(REPO, 'dist', 'helper.js') });
