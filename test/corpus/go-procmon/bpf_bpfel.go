@@ -130,6 +130,7 @@ type bpfSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type bpfProgramSpecs struct {
 	HandleExec *ebpf.ProgramSpec `ebpf:"handle_exec"`
+	HandleExit *ebpf.ProgramSpec `ebpf:"handle_exit"`
 }
 
 // bpfMapSpecs contains maps before they are loaded into the kernel.
@@ -138,6 +139,7 @@ type bpfProgramSpecs struct {
 type bpfMapSpecs struct {
 	CpuStats   *ebpf.MapSpec `ebpf:"cpu_stats"`
 	Events     *ebpf.MapSpec `ebpf:"events"`
+	Exits      *ebpf.MapSpec `ebpf:"exits"`
 	Limits     *ebpf.MapSpec `ebpf:"limits"`
 	Peers      *ebpf.MapSpec `ebpf:"peers"`
 	Policies   *ebpf.MapSpec `ebpf:"policies"`
@@ -177,6 +179,7 @@ func (o *bpfObjects) Close() error {
 type bpfMaps struct {
 	CpuStats   *ebpf.Map `ebpf:"cpu_stats"`
 	Events     *ebpf.Map `ebpf:"events"`
+	Exits      *ebpf.Map `ebpf:"exits"`
 	Limits     *ebpf.Map `ebpf:"limits"`
 	Peers      *ebpf.Map `ebpf:"peers"`
 	Policies   *ebpf.Map `ebpf:"policies"`
@@ -190,6 +193,7 @@ func (m *bpfMaps) Close() error {
 	return _BpfClose(
 		m.CpuStats,
 		m.Events,
+		m.Exits,
 		m.Limits,
 		m.Peers,
 		m.Policies,
@@ -213,11 +217,13 @@ type bpfVariables struct {
 // It can be passed to loadBpfObjects or ebpf.CollectionSpec.LoadAndAssign.
 type bpfPrograms struct {
 	HandleExec *ebpf.Program `ebpf:"handle_exec"`
+	HandleExit *ebpf.Program `ebpf:"handle_exit"`
 }
 
 func (p *bpfPrograms) Close() error {
 	return _BpfClose(
 		p.HandleExec,
+		p.HandleExit,
 	)
 }
 

@@ -49,6 +49,13 @@ type PeerValue struct { // expect: layout-unknown info
 	_    [2]byte
 }
 
+// exitEvent is struct exit_event as the exits ring buffer delivers it; code is decoded but unexported.
+type exitEvent struct {
+	Pid        uint32
+	code       uint32 // expect: go-unexported-field warning
+	DurationNs uint64
+}
+
 func main() {
 	configDir := flag.String("config", "/etc/procmon", "directory of *.json policy files")
 	flag.Parse()
@@ -78,6 +85,7 @@ func main() {
 
 	tracker := process.NewTracker(objs.Stats, objs.Procs, objs.Policies, objs.CpuStats)
 	go reportLoop(tracker, time.Minute)
+	go readExits(objs.Exits)
 
 	rd, err := ringbuf.NewReader(objs.Events)
 	if err != nil {
@@ -113,6 +121,26 @@ func main() {
 			continue
 		}
 		remember(cache, event)
+	}
+}
+
+func readExits(m *ebpf.Map) {
+	rd, err := ringbuf.NewReader(m)
+	if err != nil {
+		log.Printf("opening exits reader: %s", err)
+		return
+	}
+	defer rd.Close()
+	for {
+		record, err := rd.Read()
+		if err != nil {
+			return
+		}
+		var ev exitEvent
+		if err := binary.Read(bytes.NewReader(record.RawSample), binary.LittleEndian, &ev); err != nil { // expect: go-reflect-decode info
+			continue
+		}
+		log.Printf("pid %d exited with %d after %s", ev.Pid, ev.code, time.Duration(ev.DurationNs))
 	}
 }
 

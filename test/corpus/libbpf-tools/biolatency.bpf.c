@@ -91,7 +91,7 @@ SEC("tp_btf/block_rq_complete")
 int block_rq_complete(struct block_rq_ctx *ctx)
 {
 	__u64 ts = bpf_ktime_get_ns();
-	struct hist_key hkey = {};
+	struct hist_key hkey;
 	struct part_key pkey;
 	struct rq_start *s;
 	struct hist *histp;
@@ -106,10 +106,12 @@ int block_rq_complete(struct block_rq_ctx *ctx)
 	if (delta < 0)
 		goto cleanup;
 
-	if (targ_per_disk)
-		hkey.dev = s->dev;
-	if (targ_per_flag)
-		hkey.cmd_flags = s->cmd_flags;
+	/* every member written, not zeroed first: fine only because the build's hist_key has no padding */
+	hkey.cgroup_id = 0;
+	hkey.dev = targ_per_disk ? s->dev : 0;
+#ifdef BIOLAT_PER_FLAG
+	hkey.cmd_flags = targ_per_flag ? s->cmd_flags : 0;
+#endif
 	histp = bpf_map_lookup_or_try_init(&hists, &hkey, &initial_hist);
 	if (!histp)
 		goto cleanup;

@@ -34,6 +34,23 @@ struct flow_key { // expect: c-map-key-padding warning
 	__u16 dport;
 };
 
+/* ETH_P_IPV6 is a macro of linux/if_ether.h, a system header: which branch is taken cannot be known from the sources */
+struct l3_key { // expect: layout-unknown info
+	__u32 ifindex;
+#ifdef ETH_P_IPV6
+	__u8 addr[16];
+#else
+	__u8 addr[4];
+#endif
+	__u16 proto;
+};
+
+/* sized with key_size, as older libbpf-tools maps are: 2 bytes of padding after proto */
+struct vlan_key { // expect: c-map-key-padding warning
+	__u16 proto;
+	__u32 vlan_id;
+};
+
 struct flow_stats {
 	__u64 packets;
 	__u64 bytes;
@@ -68,6 +85,20 @@ struct {
 	__type(key, struct lpm_proto_key);
 	__type(value, __u32);
 } deny_proto SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct l3_key);
+	__type(value, __u64);
+} l3_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__uint(key_size, sizeof(struct vlan_key));
+	__uint(value_size, sizeof(__u64));
+} vlan_counts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -147,6 +178,20 @@ int xdp_filter(struct xdp_md *ctx)
 		rs->tokens--;
 		bpf_spin_unlock(&rs->lock);
 	}
+
+	struct l3_key l3 = {};
+	l3.ifindex = ctx->ingress_ifindex;
+	l3.proto = eth->h_proto;
+	__u64 *l3n = bpf_map_lookup_elem(&l3_counts, &l3);
+	if (l3n)
+		__sync_fetch_and_add(l3n, 1);
+
+	struct vlan_key vk;
+	vk.proto = eth->h_proto;
+	vk.vlan_id = 0;
+	__u64 *vn = bpf_map_lookup_elem(&vlan_counts, &vk);
+	if (vn)
+		__sync_fetch_and_add(vn, 1);
 
 	/* designated initialiser: the 3 bytes after proto are not covered */
 	struct flow_key key = {

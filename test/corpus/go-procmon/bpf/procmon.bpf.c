@@ -13,6 +13,11 @@ struct {
 	__uint(max_entries, 1 << 24);
 } events SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} exits SEC(".maps");
+
 /* Force emitting struct event into the ELF: bpf2go -type event generates bpfEvent from it. */
 const struct event *unused __attribute__((unused));
 
@@ -115,6 +120,28 @@ int handle_exec(struct exec_ctx *ctx)
 	e->ts = key.ktime;
 	e->kind = EVENT_EXEC;
 	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+struct exit_ctx {
+	__u64 __unused_common;
+	char comm[TASK_COMM_LEN];
+	__u32 pid;
+	int prio;
+};
+
+SEC("tracepoint/sched/sched_process_exit")
+int handle_exit(struct exit_ctx *ctx)
+{
+	struct exit_event *e;
+
+	e = bpf_ringbuf_reserve(&exits, sizeof(*e), 0);
+	if (!e)
+		return 0;
+	e->pid = ctx->pid;
+	e->code = ctx->prio;
+	e->duration_ns = bpf_ktime_get_ns();
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

@@ -84,4 +84,10 @@ struct peer {
 	__u8 pad[2];
 };
 
+struct exit_event {
+	__u32 pid;
+	__u32 code;
+	__u64 duration_ns;
+};
+
 #endif /* __PROCMON_H */
