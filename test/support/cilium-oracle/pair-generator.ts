@@ -130,7 +130,8 @@ function arrangeWithoutHoles(rec: CRecord, b: Builder): void {
 /** Build a pair of the given class: a C struct and the Go type written for it, faithfully or with one realistic mistake. */
 export function generatePair(id: number, klass: PairClass, seed: number): Pair {
   const r = rng(seed * 7919 + id);
-  const binding: Binding = (['marker', 'name', 'bpf2go'] as const)[id % 3];
+  // every class meets every binding: the round and the class choose it together
+  const binding: Binding = (['marker', 'name', 'bpf2go'] as const)[(Math.floor(id / CLASSES.length) + CLASSES.indexOf(klass)) % 3];
   const b = new Builder(id, r, binding);
   const c: CRecord = { name: `${b.pick(WORDS1)}_${b.pick(WORDS2)}${id}`, fields: [] };
   const holey = ['blank-padding', 'named-padding', 'omitted-padding', 'misplaced-padding'].includes(klass);
@@ -147,6 +148,7 @@ export function generatePair(id: number, klass: PairClass, seed: number): Pair {
     if (klass === 'string') need((f) => f.type.kind === 'array' && f.type.of.kind === 'scalar' && f.type.of.name === 'char', () => b.arrayField('char', 16));
     if (klass === 'array-length') need((f) => f.type.kind === 'array' && f.type.of.kind === 'scalar', () => b.arrayField());
     if (klass === 'bool') need(isScalar(1), () => b.scalarField(scalar('__u8')));
+    if (klass === 'width' || klass === 'signedness') need(isScalar(), () => b.scalarField());
     if (klass === 'byte-array') need((f) => f.type.kind === 'array' && f.type.of.kind === 'scalar' && f.type.of.size > 1, () => b.arrayField(b.pick(['__u32', '__u16', '__u64']), 4));
     if (klass === 'swapped') {
       const sizes = c.fields.filter(isScalar()).map((f) => cLayoutOf(f.type).size);
@@ -182,7 +184,7 @@ export function generatePair(id: number, klass: PairClass, seed: number): Pair {
   note = makeMistake(klass, c, go, b, note);
   if (c.packed) note = `${note ? `${note}; ` : ''}packed (${c.packed})`;
   if (b.goDefined.length > 0) note = `${note ? `${note}; ` : ''}Go uses defined types (${b.goDefined.map((d) => `${d.name} ${d.of.name}`).join(', ')})`;
-  return { id, klass, binding, c, cRecords: b.cRecords, cEnums: b.cEnums, go, goRecords: b.goRecords, goDefined: b.goDefined, note: note || 'a faithful mirror' };
+  return { id, klass, binding, putOnly: klass === 'unexported-put', c, cRecords: b.cRecords, cEnums: b.cEnums, go, goRecords: b.goRecords, goDefined: b.goDefined, note: note || 'a faithful mirror' };
 }
 
 /** `perClass` pairs of every class, reproducible from `seed`. */

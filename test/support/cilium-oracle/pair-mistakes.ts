@@ -6,6 +6,7 @@ import { blank, camel, cHoles, cLayoutOf, goIntFor, withBlanks, type CField, typ
  * make when they write a Go type for a C struct by hand. Returns the note that says what changed.
  */
 export function makeMistake(klass: PairClass, c: CRecord, go: GoRecord, b: Builder, note: string): string {
+  let roll: number;
   const pickField = (ok: (f: GoField, cf: CField) => boolean) => {
     const candidates = go.fields.filter((f) => f.mirrors && ok(f, c.fields.find((x) => x.name === f.mirrors)!));
     if (candidates.length === 0) throw new Error(`generator: no field for class ${klass} in ${c.name}`);
@@ -16,9 +17,12 @@ export function makeMistake(klass: PairClass, c: CRecord, go: GoRecord, b: Build
   switch (klass) {
     case 'blank-padding': withBlanks(go, c); note = 'Go writes each hole as _ [N]byte'; break;
     case 'named-padding':
-      if (b.r() < 0.3) {
+      roll = b.r();
+      if (roll < 0.2) {
         for (const f of go.fields) if (c.fields.find((x) => x.name === f.mirrors)?.padding) f.name = `Pad${f.name.replace(/\D/g, '')}`;
         note += '; Go names them Pad<N>';
+      } else if (roll < 0.4) {
+        note += "; Go keeps them as named fields, as bpf2go does (C's name in CamelCase)";
       } else {
         go.fields = go.fields.map((f) => (c.fields.find((x) => x.name === f.mirrors)?.padding ? blank(cLayoutOf(c.fields.find((x) => x.name === f.mirrors)!.type).size) : f));
         note += '; Go writes them as _ [N]byte';
@@ -74,10 +78,11 @@ export function makeMistake(klass: PairClass, c: CRecord, go: GoRecord, b: Build
       note = `Go ${f.name} is ${f.type.name} for C ${cScalarOf(cf)!.name}`;
       break;
     }
-    case 'unexported': {
+    case 'unexported':
+    case 'unexported-put': {
       const { f } = pickField(() => true);
       f.name = f.name[0].toLowerCase() + f.name.slice(1);
-      note = `Go ${f.name} is unexported`;
+      note = `Go ${f.name} is unexported${klass === 'unexported-put' ? '; user space only writes the value (Put), never decodes it' : ''}`;
       break;
     }
     case 'bool': {

@@ -43,7 +43,7 @@ export interface GoRecord { name: string; fields: GoField[]; mirrors: CRecord }
 export type Binding = 'marker' | 'name' | 'bpf2go';
 
 export const CLASSES = ['faithful', 'packed', 'blank-padding', 'named-padding', 'omitted-padding', 'misplaced-padding', 'packed-with-padding',
-  'swapped', 'int', 'string', 'array-length', 'width', 'unexported', 'bool', 'signedness', 'byte-array', 'renamed'] as const;
+  'swapped', 'int', 'string', 'array-length', 'width', 'unexported', 'unexported-put', 'bool', 'signedness', 'byte-array', 'renamed'] as const;
 export type PairClass = (typeof CLASSES)[number];
 
 export interface Pair {
@@ -59,6 +59,8 @@ export interface Pair {
   goRecords: GoRecord[];
   /** `type X uint32` declarations the Go records use. */
   goDefined: GoDefined[];
+  /** User space only writes the value (Map.Put), as for configuration maps: it is never decoded. */
+  putOnly: boolean;
   /** What the generator changed from a faithful mirror, for the report. */
   note: string;
 }

@@ -45,8 +45,9 @@ export function goTypesText(p: Pair): string {
   return [...defined, ...p.goRecords.map((g) => goRecordText(g, p.binding === 'marker' && g === p.go))].join('\n');
 }
 
-/** The user-space code that writes the value to the map and reads it back: a Put and a Lookup on an *ebpf.Map. */
+/** The user-space code that writes the value to the map and reads it back: a Put and a Lookup on an *ebpf.Map (a Put alone for a put-only pair). */
 function roundTrip(p: Pair, receiver: string, param: string): string {
+  if (p.putOnly) return `func store${p.id}(${param}, v ${p.go.name}) error {\n\treturn ${receiver}.Put(uint32(0), v)\n}\n`;
   return `func roundTrip${p.id}(${param}) (${p.go.name}, error) {\n\tv := ${p.go.name}{}\n\tif err := ${receiver}.Put(uint32(0), v); err != nil {\n`
     + `\t\treturn v, err\n\t}\n\tvar out ${p.go.name}\n\terr := ${receiver}.Lookup(uint32(0), &out)\n\treturn out, err\n}\n`;
 }

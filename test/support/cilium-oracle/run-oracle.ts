@@ -57,7 +57,7 @@ export async function runOracle(dir: string, perClass: number, seed: number): Pr
     const r = results[i];
     if (r.id !== pair.id) throw new Error(`the oracle's answer ${i} is for pair ${r.id}, not ${pair.id}`);
     const e = expected.get(pair.id)!;
-    return { pair, ...verdict(r, e.bytes, e.covered), result: r, lint: lints.get(pair.id)! };
+    return { pair, ...verdict(r, e.bytes, e.covered, pair.putOnly), result: r, lint: lints.get(pair.id)! };
   });
   return { records, ms: { generate: t1 - t0, clang: t2 - t1, goBuild: buildMs, kernel: runMs, lint: t4 - t3 } };
 }
