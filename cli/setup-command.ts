@@ -2,18 +2,34 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_LIMITS, LIMIT_SPECS, parseLimitValue, type HelperLimits } from '../core/loader/limits';
 import { privilegedRemovalScript, privilegedSetupScript, rootSafe } from '../core/setup/privileged-setup';
 import { UsageError, parseCommandArgs } from './args';
 
+const LIMIT_KEYS = Object.keys(LIMIT_SPECS) as (keyof HelperLimits)[];
+
 /**
- * `ebpf-debugger setup-privileges [--user NAME] [--install | --remove]`: prints (or, as root, runs) the script that lets
- * a user verify with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN through a root-owned wrapper and a sudoers rule for it.
+ * `ebpf-debugger setup-privileges [--user NAME] [--install | --remove] [--max-map-memory SIZE] [--max-log-buffer SIZE]
+ * [--max-verify-seconds N] [--max-helpers N]`: prints (or, as root, runs) the script that lets a user verify with
+ * CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN through a root-owned wrapper and a sudoers rule for it, with the limits the
+ * helper enforces for that user (defaults in core/loader/limits.ts).
  */
 export async function runSetupPrivileges(argv: string[]): Promise<number> {
+  const limitOptions = Object.fromEntries(LIMIT_KEYS.map((k) => [LIMIT_SPECS[k].option, { type: 'string' as const }]));
   const { values } = parseCommandArgs(argv, {
     user: { type: 'string' }, install: { type: 'boolean', default: false }, remove: { type: 'boolean', default: false },
-    node: { type: 'string' },
+    node: { type: 'string' }, ...limitOptions,
   });
+  const limits = { ...DEFAULT_LIMITS };
+  for (const k of LIMIT_KEYS) {
+    const text = (values as Record<string, unknown>)[LIMIT_SPECS[k].option];
+    if (typeof text !== 'string') continue;
+    try {
+      limits[k] = parseLimitValue(k, text);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   if (values.remove) return run(privilegedRemovalScript(), values.install || values.remove);
   const user = values.user ?? process.env.SUDO_USER ?? os.userInfo().username;
   if (user === 'root') throw new UsageError('root needs no setup; name the user who will run the editor or the CLI with --user NAME.');
@@ -23,7 +39,7 @@ export async function runSetupPrivileges(argv: string[]): Promise<number> {
   if (unsafe) throw new UsageError(`${node} cannot be run as root safely: ${unsafe}. Install Node.js system-wide (e.g. apt-get install nodejs) or pass --node PATH.`);
   const platform = `@koromix/koffi-${process.platform}-${process.arch}`;
   if (!existsSync(path.join(root, 'node_modules', platform))) throw new UsageError(`koffi's native package ${platform} is missing under ${root}/node_modules.`);
-  return run(privilegedSetupScript(root, node, user, platform).script, values.install);
+  return run(privilegedSetupScript(root, node, user, platform, limits).script, values.install);
 }
 
 function run(script: string, install: boolean): number {

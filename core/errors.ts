@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'helper-failed'    // the loader helper process died or spoke nonsense
   | 'no-programs'      // the object holds no BPF program
   | 'program-not-found'
+  | 'limit-exceeded'   // a limit root set for verifying without root (the hint says how root raises it)
+  | 'timeout'          // the loader helper did not answer in time and was stopped
   | 'cancelled';        // the caller cancelled the request
 
 export class EbpfError extends Error {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EbpfError } from '../errors';
 import { execFile } from '../util/exec';
-import { buildCacheDir } from './cache-dir';
+import { buildCacheDir, cacheDirPath } from './cache-dir';
 import { ensureVmlinuxHeader, includesVmlinuxHeader } from './vmlinux';
 
 export interface BuildOptions {
@@ -11,7 +11,7 @@ export interface BuildOptions {
   clang?: string;
   /** Extra arguments appended after the defaults (e.g. -I paths, -D flags). */
   extraArgs?: string[];
-  /** Where objects go; default: a per-user cache directory under the system temp dir. */
+  /** Where objects go; default: the per-user build cache ($XDG_CACHE_HOME/ebpf-debugger, core/build/cache-dir.ts). */
   outDir?: string;
 }
 
@@ -57,7 +57,7 @@ export function isBpfSource(file: string): boolean {
 export function cachedObjectPath(source: string): string {
   const abs = path.resolve(source);
   const key = createHash('sha256').update(abs).digest('hex').slice(0, 12);
-  return path.join(buildCacheDir(), 'build', key, path.basename(abs).replace(/\.c$/, '') + '.o');
+  return path.join(cacheDirPath(), 'build', key, path.basename(abs).replace(/\.c$/, '') + '.o');
 }
 
 /**
@@ -68,6 +68,7 @@ export async function buildBpfSource(source: string, opts: BuildOptions = {}): P
   const abs = path.resolve(source);
   if (!existsSync(abs)) throw new EbpfError('file-not-found', `${abs}: no such file.`);
   if (!statSync(abs).isFile()) throw new EbpfError('usage', `${abs} is not a file.`);
+  if (!opts.outDir) buildCacheDir(); // created 0700, or refused if it is not safe to build into
   const object = opts.outDir ? path.join(path.resolve(opts.outDir), path.basename(abs).replace(/\.c$/, '') + '.o') : cachedObjectPath(abs);
   mkdirSync(path.dirname(object), { recursive: true });
 

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EbpfError } from '../errors';
 import type { CapabilitySet } from './capabilities';
@@ -12,6 +12,37 @@ interface Pending {
   onLog?: (chunk: Buffer, program?: string) => void;
   /** The helper process the request went to: only its own exit fails it. */
   child: ChildProcessWithoutNullStreams;
+  /** Restarts the request's timeout (a log chunk is progress). */
+  touch: () => void;
+}
+
+/** Default request timeout: well above the kernel's worst case (a 1M-instruction level-2 load takes well under a minute). */
+export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** `EBPF_DEBUGGER_TIMEOUT` (seconds) overrides the default; a bad value is a usage error, not a silent default. */
+export function timeoutFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.EBPF_DEBUGGER_TIMEOUT;
+  if (raw === undefined || raw === '') return undefined;
+  const s = Number(raw);
+  if (!Number.isFinite(s) || s <= 0) throw new EbpfError('usage', `EBPF_DEBUGGER_TIMEOUT must be a number of seconds above 0, not '${raw}'.`);
+  return s * 1000;
+}
+
+/** The helper's exit codes before its first reply (debug-adapter/kernel/helper.ts). */
+const EXIT_ERRORS: Record<number, 'usage' | 'no-privileges' | 'limit-exceeded'> = { 2: 'usage', 3: 'no-privileges', 4: 'limit-exceeded' };
+
+/** Is `pid` the helper behind `childPid` (itself, or below sudo / sudo's pty monitor)? Guards against a reused pid. */
+function isHelperOf(pid: number, childPid: number | undefined): boolean {
+  if (childPid === undefined) return false;
+  for (let p = pid, depth = 0; p > 1 && depth < 4; depth++) {
+    if (p === childPid) return true;
+    try {
+      p = Number(/^PPid:\s*(\d+)$/m.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      return false;
+    }
+  }
+  return false;
 }
 
 /** Where the bundled helper sits: next to the bundle that imports this module (all bundles live in dist/). */
@@ -29,6 +60,11 @@ export interface HelperClientOptions {
   capabilities?: CapabilitySet;
   /** 'auto' (default): when not root, start the installed wrapper with `sudo -n`, then `pkexec`; 'none': never. */
   elevate?: 'auto' | 'none';
+  /**
+   * A request that gets no answer (and no log) for this long is cancelled, and if the helper still does not answer
+   * its process is ended. Default: EBPF_DEBUGGER_TIMEOUT seconds, else DEFAULT_TIMEOUT_MS.
+   */
+  timeoutMs?: number;
 }
 
 /** The root-owned wrapper `ebpf-debugger setup-privileges` installs; sudo/polkit rules name exactly this file. */
@@ -56,8 +92,14 @@ export class HelperClient implements Loader {
   private pending = new Map<number, Pending>();
   private queue: Promise<unknown> = Promise.resolve();
   private partial: Buffer[] = [];
+  /** The helper's own pid per child (from hello): behind sudo it is not the child's. */
+  private helperPids = new Map<ChildProcessWithoutNullStreams, number>();
+  private readonly timeoutMs: number;
 
-  constructor(private readonly opts: HelperClientOptions = {}) {}
+  constructor(private readonly opts: HelperClientOptions = {}) {
+    this.timeoutMs = opts.timeoutMs ?? timeoutFromEnv() ?? DEFAULT_TIMEOUT_MS;
+    if (!(this.timeoutMs > 0)) throw new EbpfError('usage', `The request timeout must be above 0 ms, not ${this.timeoutMs}.`);
+  }
 
   private launches(): Launch[] {
     const helper = this.opts.helperPath ?? defaultHelperPath();
@@ -82,8 +124,15 @@ export class HelperClient implements Loader {
         this.child = undefined;
         this.starting = undefined;
       }
+      this.helperPids.delete(child);
+      const said = stderr.trim().replace(/^ebpf-verify-helper: /gm, '');
+      const typed = code !== null ? EXIT_ERRORS[code] : undefined;
+      if (typed && said) {
+        this.failAll(new EbpfError(typed, said), child);
+        return;
+      }
       const why = signal ? `signal ${signal}` : `exit code ${code}`;
-      this.failAll(new EbpfError('helper-failed', `The loader helper stopped (${why}).${stderr.trim() ? `\n${stderr.trim()}` : ''}`), child);
+      this.failAll(new EbpfError('helper-failed', `The loader helper stopped (${why}).${said ? `\n${said}` : ''}`), child);
     });
     return child;
   }
@@ -96,13 +145,17 @@ export class HelperClient implements Loader {
       for (const l of this.launches()) {
         const child = this.spawnHelper(l);
         try {
-          await this.send(child, 'hello', {});
+          const hello = await this.send<HelloResult>(child, 'hello', {});
+          this.helperPids.set(child, hello.pid);
           this.child = child;
           this.launchedVia = l.how;
           return child;
         } catch (e) {
           last = e as Error;
           child.kill();
+          // the helper ran and refused (bad arguments, a limit, a reply to hello): another launch would not help
+          const code = (e as EbpfError).code;
+          if (code === 'usage' || code === 'limit-exceeded' || (e as { answered?: boolean }).answered) break;
         }
       }
       this.starting = undefined;
@@ -159,23 +212,43 @@ export class HelperClient implements Loader {
     }
     const p = msg.id !== undefined ? this.pending.get(msg.id) : undefined;
     if (msg.logBytes !== undefined) {
+      p?.touch();
       if (msg.logBytes > 0) this.raw = { remaining: msg.logBytes, program: msg.program, onLog: p?.onLog };
       return;
     }
     if (!p) return;
     this.pending.delete(msg.id!);
-    if (msg.error) p.reject(new EbpfError((msg.error.code as never) ?? 'helper-failed', msg.error.message, msg.error.hint));
+    if (msg.error) p.reject(Object.assign(new EbpfError((msg.error.code as never) ?? 'helper-failed', msg.error.message, msg.error.hint), { answered: true }));
     else p.resolve(msg.result);
   }
 
   private send<T>(child: ChildProcessWithoutNullStreams, method: HelperMethod, params: unknown, onLog?: (chunk: Buffer, program?: string) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const id = this.nextId++;
-      const done = () => { if (this.inFlight === id) this.inFlight = undefined; };
-      this.pending.set(id, { resolve: (v) => { done(); resolve(v as T); }, reject: (e) => { done(); reject(e); }, onLog, child });
+      let timer: NodeJS.Timeout | undefined;
+      const touch = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => void this.timedOut(child, id, method), this.timeoutMs);
+      };
+      const done = () => {
+        clearTimeout(timer);
+        if (this.inFlight === id) this.inFlight = undefined;
+      };
+      this.pending.set(id, { resolve: (v) => { done(); resolve(v as T); }, reject: (e) => { done(); reject(e); }, onLog, child, touch });
       if (method !== 'cancel') this.inFlight = id;
+      touch();
       child.stdin.write(JSON.stringify({ id, method, params }) + '\n');
     });
+  }
+
+  /** No answer in time: `cancel`, then end the helper's own process if it still does not answer. */
+  private async timedOut(child: ChildProcessWithoutNullStreams, id: number, method: string): Promise<void> {
+    if (!this.pending.has(id)) return;
+    const secs = Math.round(this.timeoutMs / 100) / 10;
+    const error = new EbpfError('timeout', `The loader helper did not answer '${method}' within ${secs} s; it was stopped.`,
+      'Raise the timeout (verify --timeout SECONDS, the launch attribute "timeout", or EBPF_DEBUGGER_TIMEOUT=SECONDS) if the program really takes that long to verify.');
+    if (await this.cancelThenEnd(child, id, Math.min(2000, this.timeoutMs))) return;
+    this.failAll(error, child);
   }
 
   private request<T>(method: HelperMethod, params: unknown, onLog?: (chunk: Buffer, program?: string) => void): Promise<T> {
@@ -218,18 +291,43 @@ export class HelperClient implements Loader {
     const child = this.child;
     const id = this.inFlight;
     if (!child || id === undefined) return;
-    child.stdin.write(JSON.stringify({ id: this.nextId++, method: 'cancel', params: { id } }) + '\n');
-    const settled = new Promise<boolean>((r) => {
+    if (await this.cancelThenEnd(child, id, graceMs)) return;
+    this.failAll(new EbpfError('cancelled', 'Cancelled: the helper was stopped in the middle of a load.'), child);
+  }
+
+  /** Send `cancel` for `id`; true if the helper answered within `graceMs`, else its process is ended (false). */
+  private async cancelThenEnd(child: ChildProcessWithoutNullStreams, id: number, graceMs: number): Promise<boolean> {
+    if (child.exitCode === null && child.stdin.writable) child.stdin.write(JSON.stringify({ id: this.nextId++, method: 'cancel', params: { id } }) + '\n');
+    const settled = await new Promise<boolean>((r) => {
       const t = setInterval(() => { if (!this.pending.has(id)) { clearInterval(t); r(true); } }, 10);
       setTimeout(() => { clearInterval(t); r(!this.pending.has(id)); }, graceMs);
     });
-    if (await settled) return;
+    if (settled) return true;
     if (this.child === child) { // the next request starts a new helper
       this.child = undefined;
       this.starting = undefined;
     }
-    child.kill('SIGKILL');
-    this.failAll(new EbpfError('cancelled', 'Cancelled: the helper was stopped in the middle of a load.'), child);
+    this.endHelper(child);
+    return false;
+  }
+
+  /**
+   * End the helper's own process: behind sudo the child is sudo (root; a user's signal may not reach it, and sudo
+   * would leave the helper running). The helper runs as the user, so the user may signal it; it also exits on
+   * stdin EOF and when its parent dies.
+   */
+  private endHelper(child: ChildProcessWithoutNullStreams): void {
+    const pid = this.helperPids.get(child);
+    const signal = (sig: NodeJS.Signals) => {
+      if (pid !== undefined && isHelperOf(pid, child.pid)) {
+        try { process.kill(pid, sig); } catch { /* already gone */ }
+      }
+      child.kill(sig);
+    };
+    child.stdin.end();
+    signal('SIGTERM');
+    const t = setTimeout(() => signal('SIGKILL'), 1000);
+    child.once('exit', () => clearTimeout(t));
   }
 
   async close(): Promise<void> {
@@ -237,7 +335,7 @@ export class HelperClient implements Loader {
     if (!child) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     child.stdin.end();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+    const timer = setTimeout(() => this.endHelper(child), 2000);
     await exited;
     clearTimeout(timer);
   }

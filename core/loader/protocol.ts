@@ -4,13 +4,22 @@
  * Replies:  ({"id": 1, "logBytes": N} followed by N raw log bytes)*  then  {"id": 1, "result": {...}}  or  {"id": 1, "error": {...}}
  * The log travels as raw bytes in chunks, so neither side ever holds it as one JS string.
  */
+import type { HelperLimits } from './limits';
+
 export interface HelloResult {
   kernel: string;
   libbpf: string;
   uid: number;
   /** Effective capability mask from /proc/self/status, hex. */
   capEff: string;
+  /** The helper's own process (behind sudo or pkexec, not the client's child): what a timeout ends. */
   pid: number;
+  /** What the helper enforces for this user; null when root runs it directly (unlimited). */
+  limits?: HelperLimits | null;
+  /** Where the limits came from: the install's limits.json, or the defaults. */
+  limitsSource?: string;
+  /** Kernel addresses are replaced by `<kernel address>` in logs and messages (the user is not root). */
+  redacted?: boolean;
 }
 
 export interface ProgramInfo {
@@ -64,10 +73,12 @@ export type HelperMethod = 'hello' | 'list' | 'verify' | 'verifyAll' | 'cancel';
 
 export interface HelperRequest { id: number; method: HelperMethod; params?: unknown }
 
+/** Errors about input that could not be tied to a request carry `id: null`. */
+
 /** Error codes the helper reports; mirror core/errors ErrorCode where they overlap. */
 export interface HelperErrorBody { code: string; message: string; hint?: string }
 
 export type HelperReply =
   | { id: number; logBytes: number; program?: string }
   | { id: number; result: unknown }
-  | { id: number; error: HelperErrorBody };
+  | { id: number | null; error: HelperErrorBody };

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_LIMITS, LIMITS_FILE_NAME, LIMIT_SPECS, formatLimit, type HelperLimits } from '../loader/limits';
 
 export const INSTALL_DIR = '/usr/local/libexec/ebpf-debugger';
 export const SUDOERS_FILE = '/etc/sudoers.d/ebpf-debugger';
@@ -31,7 +32,7 @@ export interface SetupPlan {
  * Install a root-owned copy of the helper, a wrapper that runs it with a root-owned Node, and a sudoers rule that
  * lets `user` run exactly that wrapper: never a rule on node itself or on a user-writable path.
  */
-export function privilegedSetupScript(root: string, node: string, user: string, platformPackage: string): SetupPlan {
+export function privilegedSetupScript(root: string, node: string, user: string, platformPackage: string, limits: HelperLimits = DEFAULT_LIMITS): SetupPlan {
   const wrapper = `${INSTALL_DIR}/ebpf-verify-helper`;
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const files = [...HELPER_FILES, `node_modules/${platformPackage}`];
@@ -46,14 +47,24 @@ export function privilegedSetupScript(root: string, node: string, user: string, 
     '# runs the eBPF Debugger loader helper; it drops to the invoking user with CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN only',
     `ELECTRON_RUN_AS_NODE=1 exec ${q(node)} ${q(`${INSTALL_DIR}/dist/helper.js`)} "$@"`,
     'EOF',
+    `cat > ${q(`${INSTALL_DIR}.new/${LIMITS_FILE_NAME}`)} <<'EOF'`,
+    JSON.stringify(limits, null, 2),
+    'EOF',
+    `chmod 0644 ${q(`${INSTALL_DIR}.new/${LIMITS_FILE_NAME}`)}`,
     `chown -R root:root ${q(`${INSTALL_DIR}.new`)} && chmod -R go-w ${q(`${INSTALL_DIR}.new`)} && chmod 0755 ${q(`${INSTALL_DIR}.new/ebpf-verify-helper`)}`,
     `rm -rf ${q(INSTALL_DIR)} && mv ${q(`${INSTALL_DIR}.new`)} ${q(INSTALL_DIR)}`,
     `printf '%s ALL=(root) NOPASSWD: %s\\n' ${q(user)} ${q(wrapper)} > ${q(`${SUDOERS_FILE}.new`)}`,
     `chmod 0440 ${q(`${SUDOERS_FILE}.new`)}`,
     `visudo -cf ${q(`${SUDOERS_FILE}.new`)} >/dev/null && mv ${q(`${SUDOERS_FILE}.new`)} ${q(SUDOERS_FILE)}`,
     `echo "eBPF Debugger: ${user} may now run ${wrapper} with sudo -n (no password)."`,
+    `echo "eBPF Debugger: limits for verifying without root: ${describeLimits(limits)} (${INSTALL_DIR}/${LIMITS_FILE_NAME})."`,
   ];
   return { script: lines.join('\n') + '\n', wrapper };
+}
+
+/** `map memory per object 256.0 MiB, ...`: what the setup's last line tells root. */
+export function describeLimits(limits: HelperLimits): string {
+  return (Object.keys(LIMIT_SPECS) as (keyof HelperLimits)[]).map((k) => `${LIMIT_SPECS[k].what} ${formatLimit(k, limits[k])}`).join(', ');
 }
 
 /** Undo the setup. */

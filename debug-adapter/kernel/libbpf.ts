@@ -67,7 +67,7 @@ export class Libbpf {
     const printFn = koffi.proto('int libbpf_print_fn(int level, const void *fmt, void *ap)');
     const decls = [
       'void *libbpf_set_print(libbpf_print_fn *fn)',
-      'bpf_object *bpf_object__open_file(const char *path, const void *opts)',
+      'bpf_object *bpf_object__open_mem(void *obj_buf, size_t obj_buf_sz, const void *opts)',
       'int bpf_object__load(bpf_object *obj)',
       'void bpf_object__close(bpf_object *obj)',
       'bpf_program *bpf_object__next_program(const bpf_object *obj, bpf_program *prev)',
@@ -130,11 +130,17 @@ export class Libbpf {
     return buf.toString('utf8', 0, Math.max(0, buf.indexOf(0)));
   }
 
-  open(path: string): unknown {
+  /**
+   * Open an object from bytes already read and checked (see helper.ts): libbpf never opens the path. It keeps the
+   * buffer's address until the load, so the caller keeps `bytes` referenced until close. `name` is what open_file
+   * would take from the path (global-data map names derive from it).
+   */
+  openMem(bytes: Buffer, name: string): unknown {
     koffi.errno(0);
-    const obj = this.fn.bpf_object__open_file(path, koffi.as({ sz: this.openOptsSize }, koffi.pointer(this.openOpts)));
-    const errno = koffi.errno(); // read at once: it is stale after any later call
-    if (!obj) throw new LibbpfCallError('bpf_object__open_file', errno, this.strerror(errno));
+    const opts = koffi.as({ sz: this.openOptsSize, object_name: name }, koffi.pointer(this.openOpts));
+    const obj = this.fn.bpf_object__open_mem(koffi.address(bytes), bytes.length, opts);
+    const errno = koffi.errno();
+    if (!obj) throw new LibbpfCallError('bpf_object__open_mem', errno, this.strerror(errno));
     return obj;
   }
 
