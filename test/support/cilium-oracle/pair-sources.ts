@@ -35,7 +35,7 @@ export function cObjectSource(pairs: Pair[]): string {
 function goRecordText(g: GoRecord, marker: boolean): string {
   const width = Math.max(...g.fields.map((f) => f.name.length));
   const fields = g.fields.map((f) => `\t${f.name.padEnd(width)} ${goTypeText(f.type)}`);
-  const doc = marker ? `// ${g.name} is the value user space reads from the ${g.mirrors.name} map.\n//ebpf:struct ${g.mirrors.name}\n` : '';
+  const doc = marker ? `// ${g.name} mirrors struct ${g.mirrors.name} of the BPF program.\n//ebpf:struct ${g.mirrors.name}\n` : '';
   return `${doc}type ${g.name} struct {\n${fields.join('\n')}\n}\n`;
 }
 
