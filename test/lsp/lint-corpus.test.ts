@@ -4,6 +4,9 @@
  * (several separated by `;`). `lint --json` must report exactly the marked warnings and errors, every marked info,
  * and no unmarked warning or error; unmarked infos are printed, not failed. The C is checked to compile for BPF.
  *
+ * Only the layout lints are judged here; other rules' findings (issue 13's verifier-pattern rules, which have their own
+ * corpus under test/programs/unsafe) are printed.
+ *
  * LINT_CORPUS_REPORT=<file> writes the comparison as JSON (what /tmp/team/corpus-findings.md is made from).
  */
 import assert from 'node:assert/strict';
@@ -12,6 +15,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { ensureVmlinuxHeader, includesVmlinuxHeader } from '../../core/build/vmlinux';
 import { REPO } from '../support/paths';
 import { runCli } from '../support/run-cli';
 
@@ -32,6 +36,10 @@ const PROJECTS: CorpusProject[] = [
   { dir: 'go-procmon', includeDirs: ['bpf'], defines: [] },
   { dir: 'go-counter', includeDirs: ['bpf'], defines: [] },
 ];
+
+/** The layout lints this corpus measures (issue 11). */
+const LAYOUT_RULES = new Set(['c-map-key-padding', 'c-map-value-padding', 'go-implicit-padding', 'go-not-fixed-size', 'go-unexported-field',
+  'go-c-mismatch', 'go-reflect-decode', 'layout-unknown']);
 
 interface Marked { rule: string; severity: string; file: string; line: number }
 interface Reported extends Marked { message: string }
@@ -61,7 +69,7 @@ function markersOf(projectDir: string, file: string): Marked[] {
     if (!m) return;
     for (const part of m[1].split(';')) {
       const [rule, severity, ...rest] = part.trim().split(/\s+/);
-      assert.ok(rule && /^(error|warning|info)$/.test(severity ?? '') && rest.length === 0, `${file}:${i + 1}: malformed marker '${part.trim()}'`);
+      assert.ok(LAYOUT_RULES.has(rule) && /^(error|warning|info)$/.test(severity ?? '') && rest.length === 0, `${file}:${i + 1}: malformed marker '${part.trim()}'`);
       out.push({ rule, severity, file, line: i + 1 });
     }
   });
@@ -77,6 +85,8 @@ interface ProjectComparison {
   falseAlarms: Reported[];
   misses: Marked[];
   unmarkedInfos: Reported[];
+  /** Findings of rules that are not layout lints: not judged. */
+  otherRules: Reported[];
   /** Set when lint did not produce JSON findings (usage error, crash). */
   failure?: string;
 }
@@ -97,9 +107,10 @@ function compare(p: CorpusProject): ProjectComparison {
       findings = JSON.parse(r.stdout).findings;
     } catch {
       const failure = `lint exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`;
-      return { ...base, found: [], falseAlarms: [], misses: marked, unmarkedInfos: [], failure };
+      return { ...base, found: [], falseAlarms: [], misses: marked, unmarkedInfos: [], otherRules: [], failure };
     }
-    const reported = findings.map((f): Reported => ({ rule: f.rule, severity: f.severity, file: path.relative(projectDir, f.file).split(path.sep).join('/'), line: f.line, message: f.message }));
+    const all = findings.map((f): Reported => ({ rule: f.rule, severity: f.severity, file: path.relative(projectDir, f.file).split(path.sep).join('/'), line: f.line, message: f.message }));
+    const reported = all.filter((f) => LAYOUT_RULES.has(f.rule));
     const markedKeys = new Set(marked.map(key));
     const reportedKeys = new Set(reported.map(key));
     return {
@@ -108,6 +119,7 @@ function compare(p: CorpusProject): ProjectComparison {
       falseAlarms: reported.filter((f) => f.severity !== 'info' && !markedKeys.has(key(f))),
       misses: marked.filter((m) => !reportedKeys.has(key(m))),
       unmarkedInfos: reported.filter((f) => f.severity === 'info' && !markedKeys.has(key(f))),
+      otherRules: all.filter((f) => !LAYOUT_RULES.has(f.rule)),
     };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -126,6 +138,7 @@ describe('lint over the corpus: exactly the marked findings', () => {
       report.push(c);
       assert.ok(c.marked.length > 0, `${p.dir} has no markers: a corpus project must have true findings`);
       for (const f of c.unmarkedInfos) t.diagnostic(`unmarked info ${f.file}:${f.line} [${f.rule}] ${f.message}`);
+      for (const f of c.otherRules) t.diagnostic(`not a layout lint, not judged: ${key(f)}`);
       assert.equal(c.failure, undefined, c.failure);
       const lines = [
         ...c.falseAlarms.map((f) => `false alarm ${key(f)}: ${f.message}`),
@@ -146,7 +159,7 @@ const MULTIARCH = ['/usr/include/x86_64-linux-gnu', '/usr/include/aarch64-linux-
 });
 
 describe('the corpus is real code', () => {
-  it('every .bpf.c compiles with clang -g -O2 -target bpf and the project\'s flags', () => {
+  it('every .bpf.c compiles with clang -g -O2 -target bpf and the project\'s flags', async () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'lint-corpus-cc-'));
     try {
       let built = 0;
@@ -154,6 +167,8 @@ describe('the corpus is real code', () => {
         const projectDir = path.join(CORPUS, p.dir);
         for (const file of sourcesOf(projectDir).filter((f) => f.endsWith('.bpf.c'))) {
           const flags = [...p.includeDirs.map((d) => `-I${d}`), ...p.defines.map((d) => `-D${d}`), ...MULTIARCH.map((d) => `-I${d}`)];
+          // a vmlinux.h user gets the running kernel's, as `verify` and `bpftool btf dump ... format c > vmlinux.h` make it
+          if (includesVmlinuxHeader(readFileSync(path.join(projectDir, file), 'utf8'))) flags.push(`-I${await ensureVmlinuxHeader()}`);
           // objects go to a scratch directory: one next to the source would lend its BTF to lint
           const obj = path.join(out, `${p.dir}-${path.basename(file, '.c')}.o`);
           const r = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', '-Wall', '-Werror', ...flags, '-c', file, '-o', obj], { cwd: projectDir, encoding: 'utf8' });
