@@ -138,7 +138,7 @@ export class ModuleCSources {
       for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
         const p = path.join(dir, e.name);
         if (e.isDirectory()) {
-          if (!SKIP.has(e.name) && !e.name.startsWith('.') && (dir === root || !existsSync(path.join(p, 'go.mod')))) queue.push(p);
+          if (!SKIP.has(e.name) && !e.name.startsWith('.') && !existsSync(path.join(p, 'go.mod'))) queue.push(p); // a nested module is another module
         } else if (/\.(c|h)$/.test(e.name) && !isKernelHeader(p) && out.length < MAX_FILES) out.push(p);
       }
     }
