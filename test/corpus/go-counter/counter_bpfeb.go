@@ -72,10 +72,12 @@ type counterProgramSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type counterMapSpecs struct {
+	IfaceCfgs   *ebpf.MapSpec `ebpf:"iface_cfgs"`
 	IfaceCounts *ebpf.MapSpec `ebpf:"iface_counts"`
 	PktCount    *ebpf.MapSpec `ebpf:"pkt_count"`
 	PktHdrs     *ebpf.MapSpec `ebpf:"pkt_hdrs"`
 	PktMetas    *ebpf.MapSpec `ebpf:"pkt_metas"`
+	PortPairs   *ebpf.MapSpec `ebpf:"port_pairs"`
 	Samples     *ebpf.MapSpec `ebpf:"samples"`
 }
 
@@ -98,19 +100,23 @@ func (o *counterObjects) Close() error {
 //
 // It can be passed to loadCounterObjects or ebpf.CollectionSpec.LoadAndAssign.
 type counterMaps struct {
+	IfaceCfgs   *ebpf.Map `ebpf:"iface_cfgs"`
 	IfaceCounts *ebpf.Map `ebpf:"iface_counts"`
 	PktCount    *ebpf.Map `ebpf:"pkt_count"`
 	PktHdrs     *ebpf.Map `ebpf:"pkt_hdrs"`
 	PktMetas    *ebpf.Map `ebpf:"pkt_metas"`
+	PortPairs   *ebpf.Map `ebpf:"port_pairs"`
 	Samples     *ebpf.Map `ebpf:"samples"`
 }
 
 func (m *counterMaps) Close() error {
 	return _CounterClose(
+		m.IfaceCfgs,
 		m.IfaceCounts,
 		m.PktCount,
 		m.PktHdrs,
 		m.PktMetas,
+		m.PortPairs,
 		m.Samples,
 	)
 }

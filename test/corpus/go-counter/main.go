@@ -39,6 +39,21 @@ type Sample struct { // expect: go-implicit-padding warning
 	Value uint64
 }
 
+// IfaceCfg mirrors struct iface_cfg: encoding/binary writes a bool as one byte, like the __u8 fields.
+type IfaceCfg struct {
+	Ifindex uint32
+	Enabled bool
+	Promisc bool
+	Mtu     uint16
+}
+
+// PortPair was written for struct port_pair, but C has dport first.
+type PortPair struct { // expect: go-c-mismatch error
+	Sport uint16
+	Dport uint16
+	Addr  uint32
+}
+
 func main() {
 	if len(os.Args) < 2 {
 		log.Fatalf("Please specify a network interface")
@@ -59,6 +74,11 @@ func main() {
 		log.Fatalf("could not attach XDP program: %s", err)
 	}
 	defer l.Close()
+
+	cfg := IfaceCfg{Ifindex: uint32(iface.Index), Enabled: true, Mtu: uint16(iface.MTU)}
+	if err := objs.IfaceCfgs.Update(uint32(0), &cfg, ebpf.UpdateAny); err != nil {
+		log.Fatalf("configuring %s: %s", iface.Name, err)
+	}
 
 	go readSamples(objs.Samples)
 
@@ -121,6 +141,12 @@ func printHeaders(hdrs, metas *ebpf.Map) {
 	if err := metas.Lookup(key, &meta); err == nil {
 		log.Printf("%d: len %d mark %d", key, meta.Len, meta.Mark)
 	}
+}
+
+func portsOf(pairs *ebpf.Map, key uint32) (PortPair, error) {
+	var pp PortPair
+	err := pairs.Lookup(key, &pp)
+	return pp, err
 }
 
 func printInterfaces(counts *ebpf.Map) {

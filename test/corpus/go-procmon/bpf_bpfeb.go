@@ -33,6 +33,11 @@ const (
 	bpfEventKindEVENT_EXIT bpfEventKind = 2
 )
 
+type bpfExecRecord struct {
+	Key   bpfMsgExecveKey
+	Stats bpfExecStats
+}
+
 type bpfExecStats struct {
 	Count   uint64
 	Bytes   uint64
@@ -145,6 +150,7 @@ type bpfMapSpecs struct {
 	Policies   *ebpf.MapSpec `ebpf:"policies"`
 	Procs      *ebpf.MapSpec `ebpf:"procs"`
 	RateLimits *ebpf.MapSpec `ebpf:"rate_limits"`
+	Records    *ebpf.MapSpec `ebpf:"records"`
 	Stats      *ebpf.MapSpec `ebpf:"stats"`
 	Targets    *ebpf.MapSpec `ebpf:"targets"`
 }
@@ -185,6 +191,7 @@ type bpfMaps struct {
 	Policies   *ebpf.Map `ebpf:"policies"`
 	Procs      *ebpf.Map `ebpf:"procs"`
 	RateLimits *ebpf.Map `ebpf:"rate_limits"`
+	Records    *ebpf.Map `ebpf:"records"`
 	Stats      *ebpf.Map `ebpf:"stats"`
 	Targets    *ebpf.Map `ebpf:"targets"`
 }
@@ -199,6 +206,7 @@ func (m *bpfMaps) Close() error {
 		m.Policies,
 		m.Procs,
 		m.RateLimits,
+		m.Records,
 		m.Stats,
 		m.Targets,
 	)

@@ -180,6 +180,17 @@ func remember(cache *procCache, ev bpfEvent) {
 	cache.Put(key, entry)
 }
 
+// refresh re-reads one stats value; the inner v is the cache's, the outer one the kernel's.
+func refresh(objs *bpfObjects, cache *procCache, k bpfMsgExecveKey, verbose bool) (bpfExecStats, error) {
+	var v bpfExecStats
+	if verbose {
+		v := cacheEntry{First: time.Now()}
+		cache.Put(cacheKey{Pid: int(k.Pid)}, v)
+	}
+	err := objs.Stats.Lookup(&k, &v)
+	return v, err
+}
+
 // seed fills the user-space cache; m is the cache here, not a BPF map.
 func seed(m *procCache, keys []cacheKey) {
 	for _, k := range keys {

@@ -51,6 +51,16 @@ struct vlan_key { // expect: c-map-key-padding warning
 	__u32 vlan_id;
 };
 
+/* either address family in one key: 19 bytes of fields, 20 with the tail byte */
+struct ip_key { // expect: c-map-key-padding info
+	union {
+		__u32 v4;
+		__u8 v6[16];
+	};
+	__u16 port;
+	__u8 proto;
+};
+
 struct flow_stats {
 	__u64 packets;
 	__u64 bytes;
@@ -92,6 +102,13 @@ struct {
 	__type(key, struct l3_key);
 	__type(value, __u64);
 } l3_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct ip_key);
+	__type(value, __u64);
+} ip_counts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -185,6 +202,13 @@ int xdp_filter(struct xdp_md *ctx)
 	__u64 *l3n = bpf_map_lookup_elem(&l3_counts, &l3);
 	if (l3n)
 		__sync_fetch_and_add(l3n, 1);
+
+	struct ip_key ik = {};
+	ik.v4 = iph->saddr;
+	ik.proto = iph->protocol;
+	__u64 *in = bpf_map_lookup_elem(&ip_counts, &ik);
+	if (in)
+		__sync_fetch_and_add(in, 1);
 
 	struct vlan_key vk;
 	vk.proto = eth->h_proto;

@@ -38,6 +38,33 @@ struct sample { // expect: c-map-value-padding warning
 	__u64 value;
 };
 
+struct iface_cfg {
+	__u32 ifindex;
+	__u8 enabled;
+	__u8 promisc;
+	__u16 mtu;
+};
+
+struct port_pair {
+	__u16 dport;
+	__u16 sport;
+	__u32 addr;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, struct iface_cfg);
+} iface_cfgs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct port_pair);
+} port_pairs SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -84,6 +111,10 @@ int count_packets(struct xdp_md *ctx)
 	__u32 key = 0;
 	__u64 *cnt, one = 1;
 
+	struct iface_cfg *cfg = bpf_map_lookup_elem(&iface_cfgs, &key);
+	if (cfg && !cfg->enabled)
+		return XDP_PASS;
+
 	rec = bpf_map_lookup_elem(&pkt_count, &key);
 	if (!rec)
 		return XDP_PASS;
@@ -113,6 +144,9 @@ int count_packets(struct xdp_md *ctx)
 		meta.len = bpf_ntohs(iph->tot_len);
 		meta.mark = 0;
 		bpf_map_update_elem(&pkt_metas, &key, &meta, BPF_ANY);
+
+		struct port_pair pp = { .dport = 0, .sport = 0, .addr = iph->daddr };
+		bpf_map_update_elem(&port_pairs, &key, &pp, BPF_ANY);
 	}
 
 	s.cpu = bpf_get_smp_processor_id();

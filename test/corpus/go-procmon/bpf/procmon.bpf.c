@@ -36,6 +36,13 @@ struct {
 } procs SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct exec_record);
+} records SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, struct policy_key);
@@ -107,6 +114,10 @@ int handle_exec(struct exec_ctx *ctx)
 	} else {
 		__sync_fetch_and_add(&st->count, 1);
 	}
+
+	struct exec_record rec = { .key = key };
+	rec.stats.count = 1;
+	bpf_map_update_elem(&records, &key.pid, &rec, BPF_ANY);
 
 	cs = bpf_map_lookup_elem(&cpu_stats, &zero);
 	if (cs)

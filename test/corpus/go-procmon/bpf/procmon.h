@@ -90,4 +90,9 @@ struct exit_event {
 	__u64 duration_ns;
 };
 
+struct exec_record {
+	struct msg_execve_key key;
+	struct exec_stats stats;
+};
+
 #endif /* __PROCMON_H */

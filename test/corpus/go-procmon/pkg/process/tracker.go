@@ -48,6 +48,24 @@ func (t *Tracker) AllStats() map[MsgExecveKey]ExecStats {
 	return out
 }
 
+// Records decodes the last exec record of each pid, in one batch.
+func Records(m *ebpf.Map, pids []uint32) ([]ExecRecord, error) {
+	out := make([]ExecRecord, len(pids))
+	for i, pid := range pids {
+		if err := m.Lookup(pid, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ExitOf decodes one exit event kept in a map by pid.
+func ExitOf(m *ebpf.Map, pid uint32) (ExitRecord, error) {
+	var r ExitRecord
+	err := m.LookupAndDelete(pid, &r)
+	return r, err
+}
+
 // Name remembers the command name of a process, in user space only.
 func (t *Tracker) Name(pid uint32) (string, error) {
 	key := lruKey{Pid: int(pid)}

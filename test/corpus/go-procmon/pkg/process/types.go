@@ -51,3 +51,18 @@ type cpuStat struct {
 	Runs  uint64
 	nsecs uint64 // expect: go-unexported-field warning
 }
+
+// ExecRecord mirrors struct exec_record: the two mirrors above, embedded and nested.
+type ExecRecord struct {
+	MsgExecveKey
+	Stats ExecStats
+}
+
+// ExitRecord is what pkg/process hands out for struct exit_event; duration_ns is a __u64 in C.
+//
+//ebpf:struct exit_event
+type ExitRecord struct { // expect: go-c-mismatch error
+	Pid        uint32
+	Code       uint32
+	DurationNs uint32
+}
