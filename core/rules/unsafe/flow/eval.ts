@@ -1,0 +1,432 @@
+import type { Node } from 'web-tree-sitter';
+import { parseIntegerLiteral } from '../../../source/c-const-expr';
+import type { CalleeSummary, FlowEvent } from './events';
+import { callArgs, calleeName, type FlowFunction } from './functions';
+import {
+  ACQUIRES, CHANGES_PACKET, DYNPTR_ACQUIRES, MAY_RETURN_NULL, NONNULL_ARGS, READS_STACK, RELEASES, UNBOUNDED_RESULT, WRITES_STACK,
+} from './helpers';
+import { markWritten, type State, TOP, unwritten, type Value } from './state';
+import { type FlowTypes, pointeeStruct } from './types';
+
+/** The shared services of one file's analysis: types, the event sink, static callees' summaries, value ids. */
+export interface FlowContext {
+  /** The parsed (masked) text: same offsets as the source. */
+  source: string;
+  types: FlowTypes;
+  emit(e: FlowEvent): void;
+  summary(name: string): CalleeSummary | undefined;
+  nextId(): number;
+}
+
+const unparen = (n: Node): Node => (n.type === 'parenthesized_expression' && n.namedChild(0) ? unparen(n.namedChild(0)!) : n);
+const op = (n: Node) => n.childForFieldName('operator')?.type ?? '';
+
+/**
+ * Expressions, evaluated abstractly over one path's state (side effects applied to it in place). Anything the engine
+ * does not model evaluates to TOP, and a tracked value that flows somewhere it cannot follow is forgotten.
+ */
+export abstract class ExprEval {
+  /** Declared type of each local and parameter, as text (`struct ethhdr *`, `__u64`), and array lengths. */
+  protected readonly declared = new Map<string, { text: string; length?: number }>();
+
+  constructor(protected readonly fn: FlowFunction, protected readonly cx: FlowContext) {}
+
+  /** Split a state on a condition: the states where it holds and where it does not (null: no such path). */
+  abstract cond(node: Node, s: State): [State | null, State | null];
+
+  eval(node: Node, s: State): Value {
+    const n = unparen(node);
+    switch (n.type) {
+      case 'number_literal': {
+        const v = parseIntegerLiteral(n.text.replace(/[uUlL]+$/, ''));
+        return v === null ? TOP : { k: 'int', lo: Number(v), hi: Number(v) };
+      }
+      case 'null': return { k: 'int', lo: 0, hi: 0 };
+      case 'true': return { k: 'int', lo: 1, hi: 1 };
+      case 'false': return { k: 'int', lo: 0, hi: 0 };
+      case 'identifier': {
+        if (n.text === 'NULL') return { k: 'int', lo: 0, hi: 0 };
+        const c = this.cx.types.constant(n.text);
+        if (c !== undefined && !this.declared.has(n.text)) return { k: 'int', lo: c, hi: c };
+        return s.get(n.text);
+      }
+      case 'sizeof_expression': return this.sizeOf(n);
+      case 'call_expression': return this.call(n, s);
+      case 'field_expression': return this.field(n, s);
+      case 'subscript_expression': return this.subscript(n, s);
+      case 'pointer_expression': return this.pointer(n, s);
+      case 'cast_expression': {
+        const v = this.eval(n.childForFieldName('value')!, s);
+        const t = n.childForFieldName('type')?.text ?? '';
+        if (v.k === 'pkt') return { ...v, pointee: pointeeStruct(t) ?? (/\*/.test(t) ? undefined : v.pointee) };
+        return v.k === 'ptr' || v.k === 'pktend' || v.k === 'ctx' || v.k === 'addr' || v.k === 'unb' || v.k === 'int' ? v : TOP;
+      }
+      case 'assignment_expression': return this.assign(n, s);
+      case 'update_expression': {
+        const arg = unparen(n.childForFieldName('argument')!);
+        const v = this.eval(arg, s);
+        const delta = n.text.includes('++') ? 1 : -1;
+        const next: Value = v.k === 'int' ? { k: 'int', lo: v.lo + delta, hi: v.hi + delta } : v.k === 'unb' ? v : TOP;
+        this.store(arg, next, s);
+        return n.text.startsWith('++') || n.text.startsWith('--') ? next : v;
+      }
+      case 'binary_expression': return this.binary(n, s);
+      case 'unary_expression': {
+        this.eval(n.childForFieldName('argument')!, s);
+        return TOP;
+      }
+      case 'conditional_expression': {
+        const [t, f] = this.cond(n.childForFieldName('condition')!, s);
+        const a = t ? this.eval(n.childForFieldName('consequence')!, t) : TOP;
+        const b = f ? this.eval(n.childForFieldName('alternative')!, f) : TOP;
+        this.replace(s, t, f);
+        return a.k === 'int' && b.k === 'int' ? { k: 'int', lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) } : TOP;
+      }
+      case 'comma_expression': {
+        this.eval(n.childForFieldName('left')!, s);
+        return this.eval(n.childForFieldName('right')!, s);
+      }
+      default:
+        for (const c of n.namedChildren) if (c) this.escape(this.eval(c, s), s);
+        return TOP;
+    }
+  }
+
+  /** Replace `s` in place by the join of two branch states (a ternary, `&&` in value position). */
+  protected abstract replace(s: State, a: State | null, b: State | null): void;
+
+  /** A tracked value stored where the engine cannot follow it (memory, an unknown call): forget it. */
+  protected escape(v: Value, s: State): void {
+    if (v.k === 'ptr' || v.k === 'addr') s.forgetValue(v);
+  }
+
+  private sizeOf(n: Node): Value {
+    const type = n.childForFieldName('type');
+    let size: number | undefined;
+    if (type) size = this.cx.types.sizeOf(type.text);
+    else {
+      const v = unparen(n.childForFieldName('value')!);
+      if (v.type === 'identifier') {
+        const d = this.declared.get(v.text);
+        size = d ? this.cx.types.sizeOf(d.text) : undefined;
+        if (size !== undefined && d?.length !== undefined) size *= d.length;
+      } else if (v.type === 'pointer_expression' && v.text.startsWith('*')) {
+        const d = this.declared.get(unparen(v.childForFieldName('argument')!).text);
+        size = d && /\*\s*$/.test(d.text) ? this.cx.types.sizeOf(d.text.replace(/\*\s*$/, '')) : undefined;
+      }
+    }
+    return size === undefined ? TOP : { k: 'int', lo: size, hi: size };
+  }
+
+  /** A use that needs a non-NULL pointer: report it when the pointer may be NULL on this path. */
+  protected needNonNull(v: Value, node: Node, s: State, how: 'deref' | 'arg'): void {
+    if (v.k !== 'ptr') return;
+    const fact = s.ptrs.get(v.id);
+    if (!fact || fact.nul === 'nonnull') return;
+    this.cx.emit({ kind: 'null-deref', fn: this.fn, node, fact, how });
+    s.setPtr(v.id, { ...fact, nul: 'nonnull' }); // one report per path: the verifier stops at the first
+  }
+
+  /** A packet access of `size` bytes at `off` from the packet's start. */
+  protected packetAccess(ptr: Value & { k: 'pkt' }, off: number, size: number, node: Node, base: Node, s: State): void {
+    if (off + size > s.pktRange) this.cx.emit({ kind: 'packet-access', fn: this.fn, node, off, size, range: s.pktRange, base, baseOff: ptr.off, pointee: ptr.pointee });
+    s.pktRange = Math.max(s.pktRange, off + size); // reported once; later accesses are judged as if it were checked
+  }
+
+  private field(n: Node, s: State): Value {
+    const arg = n.childForFieldName('argument')!;
+    const name = n.childForFieldName('field')?.text ?? '';
+    const arrow = n.text.slice(arg.endIndex - n.startIndex).trimStart().startsWith('->');
+    const base = this.eval(arg, s);
+    if (!arrow) return TOP;
+    if (base.k === 'ctx') {
+      if (name === 'data') return { k: 'pkt', off: 0 };
+      if (name === 'data_end') return { k: 'pktend' };
+      return { k: 'unb', origin: { what: `the context field ${name}`, node: n } };
+    }
+    if (base.k === 'ptr') {
+      this.needNonNull(base, n, s, 'deref');
+      const f = s.ptrs.get(base.id);
+      return f && /map_value|mem/.test(f.origin.regType ?? '') ? { k: 'unb', origin: { what: `a map value (${n.text})`, node: n } } : TOP;
+    }
+    if (base.k === 'pkt' && base.pointee) {
+      const m = this.cx.types.member(base.pointee, name);
+      this.packetAccess(base, base.off + (m?.off ?? 0), m?.size ?? 1, n, arg, s);
+    }
+    return TOP;
+  }
+
+  private subscript(n: Node, s: State): Value {
+    const arg = unparen(n.childForFieldName('argument')!);
+    const base = this.eval(arg, s);
+    const idxNode = n.childForFieldName('index')!;
+    const idx = this.eval(idxNode, s);
+    if (base.k === 'ptr') this.needNonNull(base, n, s, 'deref');
+    if (idx.k === 'unb') {
+      const arr = this.arrayOf(arg);
+      if (arr) this.cx.emit({ kind: 'variable-offset', fn: this.fn, node: n, index: idxNode, origin: idx.origin, length: arr.length, into: arr.into });
+    }
+    if (base.k === 'pkt' && idx.k === 'int' && idx.lo === idx.hi) {
+      const elem = this.elemSize(arg) ?? 1;
+      this.packetAccess(base, base.off + idx.lo * elem, elem, n, arg, s);
+    }
+    return base.k === 'ptr' ? { k: 'unb', origin: { what: `a map value (${n.text})`, node: n } } : TOP;
+  }
+
+  /** The length of the array an index goes into, when the engine knows it: a local array, or an array member of a map value. */
+  private arrayOf(arg: Node): { length: number; into: 'stack' | 'map value' } | undefined {
+    if (arg.type === 'identifier') {
+      const d = this.declared.get(arg.text);
+      return d?.length ? { length: d.length, into: 'stack' } : undefined;
+    }
+    if (arg.type === 'field_expression') {
+      const holder = unparen(arg.childForFieldName('argument')!);
+      const tag = holder.type === 'identifier' ? pointeeStruct(this.declared.get(holder.text)?.text ?? '') : undefined;
+      const m = tag ? this.cx.types.memberArray(tag, arg.childForFieldName('field')?.text ?? '') : undefined;
+      return m ? { length: m.length, into: 'map value' } : undefined;
+    }
+    return undefined;
+  }
+
+  private elemSize(arg: Node): number | undefined {
+    const d = arg.type === 'identifier' ? this.declared.get(arg.text) : undefined;
+    return d && /\*\s*$/.test(d.text) ? this.cx.types.sizeOf(d.text.replace(/\*\s*$/, '')) : undefined;
+  }
+
+  private pointer(n: Node, s: State): Value {
+    const arg = unparen(n.childForFieldName('argument')!);
+    if (n.text.startsWith('&')) return this.addressOf(arg, s);
+    const base = this.eval(arg, s);
+    if (base.k === 'ptr') {
+      this.needNonNull(base, n, s, 'deref');
+      const f = s.ptrs.get(base.id);
+      return f && /map_value|mem/.test(f.origin.regType ?? '') ? { k: 'unb', origin: { what: `a map value (${n.text})`, node: n } } : TOP;
+    }
+    if (base.k === 'pkt') this.packetAccess(base, base.off, this.elemSize(arg) ?? 1, n, arg, s);
+    return TOP;
+  }
+
+  /** `&local`, `&local.member`: the address of tracked stack bytes; `&p->member`: needs p non-NULL. */
+  private addressOf(arg: Node, s: State): Value {
+    if (arg.type === 'identifier') {
+      if (s.stack.has(arg.text)) return { k: 'addr', local: arg.text, off: 0 };
+      s.vars.delete(arg.text); // its address escapes: whatever holds it may write it
+      return TOP;
+    }
+    if (arg.type === 'field_expression') {
+      const holder = unparen(arg.childForFieldName('argument')!);
+      const isDot = arg.text.slice(holder.endIndex - arg.startIndex).trimStart().startsWith('.');
+      if (isDot && holder.type === 'identifier' && s.stack.has(holder.text)) {
+        const tag = /^(?:struct|union)\s+(\w+)$/.exec(s.stack.get(holder.text)!.typeText)?.[1];
+        const m = tag ? this.cx.types.member(tag, arg.childForFieldName('field')?.text ?? '') : undefined;
+        if (m) return { k: 'addr', local: holder.text, off: m.off, size: m.size };
+        s.stack.delete(holder.text);
+        return TOP;
+      }
+      const base = this.eval(holder, s);
+      if (!isDot) this.needNonNull(base, arg, s, 'deref');
+      return base.k === 'pkt' ? TOP : TOP;
+    }
+    const v = this.eval(arg, s);
+    this.escape(v, s);
+    if (arg.type === 'subscript_expression') {
+      const a = unparen(arg.childForFieldName('argument')!);
+      if (a.type === 'identifier') s.stack.delete(a.text);
+    }
+    return TOP;
+  }
+
+  private binary(n: Node, s: State): Value {
+    const o = op(n);
+    if (o === '&&' || o === '||') {
+      const [t, f] = this.cond(n, s);
+      this.replace(s, t, f);
+      return { k: 'int', lo: 0, hi: 1 };
+    }
+    const l = this.eval(n.childForFieldName('left')!, s);
+    const r = this.eval(n.childForFieldName('right')!, s);
+    if (['==', '!=', '<', '>', '<=', '>='].includes(o)) {
+      this.escape(l, s);
+      this.escape(r, s);
+      return { k: 'int', lo: 0, hi: 1 };
+    }
+    if (l.k === 'pkt' && r.k === 'int' && r.lo === r.hi && (o === '+' || o === '-')) {
+      const scale = l.pointee ? this.cx.types.sizeOf(`struct ${l.pointee}`) : 1;
+      if (scale === undefined) return TOP;
+      return { k: 'pkt', off: l.off + (o === '+' ? 1 : -1) * r.lo * scale };
+    }
+    if (l.k === 'int' && r.k === 'int' && l.lo === l.hi && r.lo === r.hi) {
+      const v = fold(o, l.lo, r.lo);
+      return v === undefined ? TOP : { k: 'int', lo: v, hi: v };
+    }
+    const mask = r.k === 'int' && r.lo === r.hi ? r.lo : l.k === 'int' && l.lo === l.hi ? l.lo : undefined;
+    if (o === '&' && mask !== undefined && mask >= 0) return { k: 'int', lo: 0, hi: mask };
+    if (o === '%' && r.k === 'int' && r.lo === r.hi && r.lo > 0) return { k: 'int', lo: 0, hi: r.lo - 1 };
+    if ((o === '+' || o === '-' || o === '*') && (l.k === 'unb' || r.k === 'unb') && (l.k === 'int' || r.k === 'int' || l.k === r.k)) {
+      return l.k === 'unb' ? l : r;
+    }
+    this.escape(l, s);
+    this.escape(r, s);
+    return TOP;
+  }
+
+  /** Store a value into an lvalue. */
+  protected store(left: Node, v: Value, s: State): void {
+    const l = unparen(left);
+    if (l.type === 'identifier') {
+      if (s.stack.has(l.text)) {
+        const obj = s.stack.get(l.text)!;
+        s.stack.set(l.text, markWritten(obj, 0, obj.size));
+      }
+      s.vars.set(l.text, v);
+      return;
+    }
+    this.escape(v, s); // into memory: no longer followed
+    if (l.type === 'field_expression') {
+      const holder = unparen(l.childForFieldName('argument')!);
+      if (holder.type === 'identifier' && s.stack.has(holder.text)) {
+        const a = this.addressOf(l, s);
+        const obj = s.stack.get(holder.text);
+        if (obj) s.stack.set(holder.text, a.k === 'addr' ? markWritten(obj, a.off, a.off + (a.size ?? obj.size)) : markWritten(obj, 0, obj.size));
+        return;
+      }
+      this.eval(l, s);
+      return;
+    }
+    if (l.type === 'subscript_expression') {
+      const a = unparen(l.childForFieldName('argument')!);
+      if (a.type === 'identifier' && s.stack.has(a.text)) {
+        const obj = s.stack.get(a.text)!;
+        const i = this.eval(l.childForFieldName('index')!, s);
+        const elem = this.cx.types.sizeOf(this.declared.get(a.text)?.text ?? '') ?? obj.size;
+        s.stack.set(a.text, i.k === 'int' && i.lo === i.hi ? markWritten(obj, i.lo * elem, (i.lo + 1) * elem) : markWritten(obj, 0, obj.size));
+      }
+    }
+    this.eval(l, s);
+  }
+
+  private assign(n: Node, s: State): Value {
+    const left = n.childForFieldName('left')!;
+    const right = n.childForFieldName('right')!;
+    const o = n.text.slice(left.endIndex - n.startIndex).trimStart().slice(0, 3);
+    let v = this.eval(right, s);
+    if (!o.startsWith('=')) {
+      const cur = unparen(left).type === 'identifier' ? s.get(unparen(left).text) : TOP;
+      const o2 = o.replace(/=.*/, '');
+      if (o2 === '&' && v.k === 'int' && v.lo === v.hi && v.lo >= 0) v = { k: 'int', lo: 0, hi: v.lo };
+      else if (cur.k === 'int' && v.k === 'int' && cur.lo === cur.hi && v.lo === v.hi) {
+        const x = fold(o2, cur.lo, v.lo);
+        v = x === undefined ? TOP : { k: 'int', lo: x, hi: x };
+      } else v = cur.k === 'unb' && (o2 === '+' || o2 === '-') ? cur : TOP;
+    }
+    this.store(left, v, s);
+    return v;
+  }
+
+  private call(n: Node, s: State): Value {
+    const name = calleeName(n);
+    const argNodes = callArgs(n);
+    const args = argNodes.map((a) => this.eval(a, s));
+    if (!name) {
+      args.forEach((a) => this.escape(a, s));
+      return TOP;
+    }
+    const nonnull = NONNULL_ARGS.get(name) ?? [];
+    for (const i of nonnull) if (args[i]) this.needNonNull(args[i], argNodes[i], s, 'arg');
+    const reads = READS_STACK.get(name) ?? [];
+    for (const [i, sizeArg] of reads) if (args[i]?.k === 'addr') this.stackRead(name, n, argNodes[i], args[i], sizeArg === undefined ? undefined : args[sizeArg], s);
+    const writes = WRITES_STACK.get(name);
+    const dyn = DYNPTR_ACQUIRES.get(name);
+    const summary = this.cx.summary(name);
+    args.forEach((a, i) => {
+      if (RELEASES.has(name) && i === 0 && a.k === 'ptr') {
+        const f = s.ptrs.get(a.id);
+        if (f) s.setPtr(a.id, { ...f, refLive: false });
+        return;
+      }
+      if (a.k === 'addr' && /_dynptr$/.test(name) && RELEASES.has(name.replace(/_dynptr$/, ''))) {
+        this.releaseDynptr(a.local, s);
+        return;
+      }
+      if (dyn && i === dyn.arg && a.k === 'addr') {
+        const id = this.cx.nextId();
+        s.vars.set(`\0dynptr ${a.local}`, { k: 'ptr', id });
+        s.setPtr(id, { nul: 'nonnull', origin: { what: name, node: n }, refLive: true, release: dyn.release });
+        return;
+      }
+      const w = writes?.find(([j]) => j === i);
+      if (w && a.k === 'addr') {
+        const obj = s.stack.get(a.local);
+        const size = w[1] !== undefined ? args[w[1]] : undefined;
+        const len = size?.k === 'int' && size.lo === size.hi ? size.lo : (a.size ?? (obj ? obj.size - a.off : 0));
+        if (obj) s.stack.set(a.local, markWritten(obj, a.off, a.off + len));
+        return;
+      }
+      if (nonnull.includes(i) || reads.some(([j]) => j === i)) return;
+      if (summary && a.k === 'ptr') return this.applySummary(summary, i, a.id, argNodes[i], n, name, s);
+      this.escape(a, s);
+    });
+    if (CHANGES_PACKET.test(name)) this.forgetPacket(s);
+    const nullType = MAY_RETURN_NULL.get(name);
+    if (nullType) {
+      const id = this.cx.nextId();
+      const release = ACQUIRES.get(name);
+      s.setPtr(id, { nul: 'maybe', origin: { what: name, node: n, regType: nullType }, refLive: !!release, release });
+      return { k: 'ptr', id };
+    }
+    if (UNBOUNDED_RESULT.test(name)) return { k: 'unb', origin: { what: `the result of ${name}()`, node: n } };
+    return TOP;
+  }
+
+  private applySummary(summary: CalleeSummary, i: number, id: number, arg: Node, call: Node, name: string, s: State): void {
+    const fact = s.ptrs.get(id);
+    if (!fact) return;
+    const deref = summary.derefs.get(i);
+    if (deref && fact.nul !== 'nonnull') {
+      this.cx.emit({ kind: 'null-deref', fn: this.fn, node: arg, fact, how: 'callee', callee: { name, node: deref } });
+      s.setPtr(id, { ...fact, nul: 'nonnull' });
+    }
+    if (summary.escapes.has(i)) s.ptrs.delete(id);
+    else if (summary.releases.has(i)) s.setPtr(id, { ...(s.ptrs.get(id) ?? fact), refLive: false });
+    void call;
+  }
+
+  private releaseDynptr(local: string, s: State): void {
+    const v = s.vars.get(`\0dynptr ${local}`);
+    if (v?.k !== 'ptr') return;
+    const f = s.ptrs.get(v.id);
+    if (f) s.setPtr(v.id, { ...f, refLive: false });
+  }
+
+  private stackRead(helper: string, call: Node, argNode: Node, a: Value & { k: 'addr' }, size: Value | undefined, s: State): void {
+    const obj = s.stack.get(a.local);
+    if (!obj) return;
+    const len = size?.k === 'int' && size.lo === size.hi ? size.lo : (a.size ?? obj.size - a.off);
+    const holes = unwritten(obj, a.off, Math.min(obj.size, a.off + len));
+    if (holes.length > 0) {
+      this.cx.emit({ kind: 'uninit-read', fn: this.fn, call, arg: argNode, local: a.local, decl: obj.decl, holes, size: len, typeText: obj.typeText, helper });
+      s.stack.set(a.local, markWritten(obj, 0, obj.size)); // once per path
+    }
+  }
+
+  private forgetPacket(s: State): void {
+    for (const [k, v] of s.vars) if (v.k === 'pkt' || v.k === 'pktend') s.vars.delete(k);
+    s.pktRange = 0;
+  }
+}
+
+function fold(o: string, a: number, b: number): number | undefined {
+  switch (o) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return b ? Math.trunc(a / b) : undefined;
+    case '%': return b ? a % b : undefined;
+    case '&': return a & b;
+    case '|': return a | b;
+    case '^': return a ^ b;
+    case '<<': return b < 31 ? a * 2 ** b : undefined;
+    case '>>': return Math.floor(a / 2 ** b);
+    default: return undefined;
+  }
+}

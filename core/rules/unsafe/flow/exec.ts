@@ -1,0 +1,307 @@
+import type { Node } from 'web-tree-sitter';
+import { ExprEval } from './eval';
+import { CONTEXT_TYPES } from './helpers';
+import { join, joinAll, sameState, State, TOP, type Value } from './state';
+import { declaredType, pointeeStruct } from './types';
+
+/** How many times a loop body is run to reach a fixpoint before the values it changes are given up. */
+const LOOP_PASSES = 3;
+/** A function with more statements than this is not analysed (the cap that keeps an edit's lint fast). */
+export const MAX_STATEMENTS = 4000;
+
+export class LostTrack extends Error {}
+
+const unparen = (n: Node): Node => (n.type === 'parenthesized_expression' && n.namedChild(0) ? unparen(n.namedChild(0)!) : n);
+const isNull = (v: Value) => v.k === 'int' && v.lo === 0 && v.hi === 0;
+
+/**
+ * Statements of one function, interpreted over abstract states: branches split the state on their condition, paths
+ * meet with a join, loops run to a fixpoint, `break`/`continue`/`return`/forward `goto` carry their state to where
+ * they land. A backward goto, or more statements than the cap, makes the function unanalysed (LostTrack).
+ */
+export class FunctionFlow extends ExprEval {
+  private readonly breaks: (State | null)[][] = [];
+  private readonly continues: (State | null)[][] = [];
+  private readonly gotos = new Map<string, State[]>();
+  readonly exits: { state: State; node: Node }[] = [];
+  private steps = 0;
+
+  run(entry: State): void {
+    for (const p of this.fn.params) this.declared.set(p.name, { text: p.typeText });
+    const end = this.exec(this.fn.body, entry);
+    if (end) this.exits.push({ state: end, node: this.fn.body.lastChild ?? this.fn.body });
+  }
+
+  protected replace(s: State, a: State | null, b: State | null): void {
+    const j = join(a, b) ?? s;
+    s.vars.clear();
+    for (const [k, v] of j.vars) s.vars.set(k, v);
+    s.ptrs.clear();
+    for (const [k, v] of j.ptrs) s.ptrs.set(k, v);
+    s.stack.clear();
+    for (const [k, v] of j.stack) s.stack.set(k, v);
+    s.pktRange = j.pktRange;
+  }
+
+  /** Run a statement from a state; the state after it (null: no path falls through). */
+  exec(node: Node, s: State | null): State | null {
+    if (++this.steps > MAX_STATEMENTS) throw new LostTrack();
+    if (node.type === 'labeled_statement') {
+      const label = node.childForFieldName('label')?.text ?? '';
+      s = joinAll([s, ...(this.gotos.get(label) ?? [])]);
+      this.gotos.delete(label);
+      const inner = node.namedChildren.find((c) => c && c.type !== 'statement_identifier');
+      return inner ? this.exec(inner, s) : s;
+    }
+    if (!s) return null;
+    switch (node.type) {
+      case 'compound_statement': {
+        let cur: State | null = s;
+        for (const c of node.namedChildren) if (c && c.type !== 'comment') cur = this.exec(c, cur);
+        return cur;
+      }
+      case 'declaration': return this.declaration(node, s.clone());
+      case 'expression_statement': {
+        const e = node.namedChild(0);
+        const t = s.clone();
+        if (e) this.eval(e, t);
+        return t;
+      }
+      case 'if_statement': {
+        const [t, f] = this.cond(node.childForFieldName('condition')!, s.clone());
+        const a = this.exec(node.childForFieldName('consequence')!, t);
+        const alt = node.childForFieldName('alternative');
+        const elseStmt = alt?.namedChildren.find((c) => c && c.type !== 'comment');
+        const b = elseStmt ? this.exec(elseStmt, f) : f;
+        return join(a, b);
+      }
+      case 'return_statement': {
+        const t = s.clone();
+        const v = node.namedChild(0);
+        if (v) this.escape(this.eval(v, t), t); // a pointer returned to the caller is the caller's
+        this.exits.push({ state: t, node });
+        return null;
+      }
+      case 'break_statement': this.breaks[this.breaks.length - 1]?.push(s); return null;
+      case 'continue_statement': this.continues[this.continues.length - 1]?.push(s); return null;
+      case 'goto_statement': {
+        const label = node.childForFieldName('label')?.text ?? '';
+        const list = this.gotos.get(label) ?? [];
+        list.push(s);
+        this.gotos.set(label, list);
+        return null;
+      }
+      case 'for_statement': case 'while_statement': case 'do_statement': return this.loop(node, s);
+      case 'switch_statement': return this.switchStmt(node, s);
+      case 'comment': case ';': return s;
+      default:
+        throw new LostTrack(); // a statement the engine does not model (asm, a parse error): say nothing
+    }
+  }
+
+  private declaration(node: Node, s: State): State {
+    const type = node.childForFieldName('type');
+    if (!type) return s;
+    for (const d of node.childrenForFieldName('declarator')) {
+      if (!d) continue;
+      const t = declaredType(type, d, this.cx.source);
+      if (!t) continue;
+      const length = t.dims.length === 1 ? this.arrayLength(t.dims[0]) : undefined;
+      this.declared.set(t.name, { text: t.text, length });
+      const init = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+      s.stack.delete(t.name);
+      if (init) {
+        const v = init.type === 'initializer_list' ? (this.eval(init, s), TOP) : this.eval(init, s);
+        s.vars.set(t.name, this.typed(v, t.text));
+        continue;
+      }
+      s.vars.delete(t.name);
+      const elem = this.cx.types.sizeOf(t.text);
+      const size = elem === undefined ? undefined : t.dims.length === 0 ? elem : length !== undefined && t.dims.length === 1 ? elem * length : undefined;
+      if (size !== undefined && size > 0 && !/\bstatic\b/.test(node.text.slice(0, type.startIndex - node.startIndex))) {
+        s.stack.set(t.name, { size, written: [], decl: d, typeText: t.dims.length ? `${t.text}[${t.dims[0]}]` : t.text });
+      }
+    }
+    return s;
+  }
+
+  /** A declaration's type gives a packet pointer its pointee: `struct ethhdr *eth = data;`. */
+  private typed(v: Value, text: string): Value {
+    if (v.k === 'pkt') return { ...v, pointee: pointeeStruct(text) };
+    if (v.k === 'top' && CONTEXT_TYPES.has(pointeeStruct(text) ?? '')) return TOP;
+    return v;
+  }
+
+  private arrayLength(dim: string): number | undefined {
+    if (/^\d+$/.test(dim)) return Number(dim);
+    return this.cx.types.constant(dim);
+  }
+
+  private loop(node: Node, s: State): State | null {
+    let cur: State | null = s.clone();
+    const init = node.childForFieldName('initializer');
+    if (init) cur = init.type === 'declaration' ? this.declaration(init, cur) : (this.eval(init, cur), cur);
+    const condNode = node.childForFieldName('condition');
+    const update = node.childForFieldName('update');
+    const body = node.childForFieldName('body')!;
+    const isDo = node.type === 'do_statement';
+    let head: State | null = cur;
+    let exit: State | null = null;
+    for (let pass = 0; pass < LOOP_PASSES + 1; pass++) {
+      this.breaks.push([]);
+      this.continues.push([]);
+      let inBody: State | null;
+      let out: State | null = null;
+      if (isDo || !condNode) inBody = head ? head.clone() : null;
+      else [inBody, out] = head ? this.cond(condNode, head.clone()) : [null, null];
+      if (pass === 0 && !isDo && condNode && head) this.checkBound(node, condNode, head);
+      let end = this.exec(body, inBody);
+      end = joinAll([end, ...this.continues.pop()!]);
+      if (end && update) this.eval(update, end);
+      if (isDo && condNode && end) {
+        const [t, f] = this.cond(condNode, end);
+        out = f;
+        end = t;
+      }
+      exit = joinAll([out, ...this.breaks.pop()!]);
+      const next = join(head, end);
+      if (sameState(next, head)) break;
+      head = pass >= LOOP_PASSES - 1 ? widen(head, next) : next;
+    }
+    return exit;
+  }
+
+  /** `i < n` where n has no bound the verifier knows: the loop may run until the verifier gives up. */
+  private checkBound(loop: Node, condNode: Node, s: State): void {
+    const c = unparen(condNode);
+    if (c.type !== 'binary_expression') return;
+    const o = c.childForFieldName('operator')?.type ?? '';
+    if (!['<', '<=', '!=', '>', '>='].includes(o)) return;
+    const body = loop.childForFieldName('body');
+    if (body && /\b(?:break|return|goto)\b/.test(body.text)) return; // another way out the engine does not weigh
+    for (const side of ['right', 'left'] as const) {
+      const bound = unparen(c.childForFieldName(side)!);
+      const other = unparen(c.childForFieldName(side === 'right' ? 'left' : 'right')!);
+      if (other.type !== 'identifier' || bound.type === 'number_literal') continue;
+      const v = this.eval(bound, s.clone());
+      if (v.k === 'unb') this.cx.emit({ kind: 'unbounded-loop', fn: this.fn, loop, bound, origin: v.origin });
+    }
+  }
+
+  private switchStmt(node: Node, s: State): State | null {
+    const t = s.clone();
+    this.eval(node.childForFieldName('condition')!, t);
+    this.breaks.push([]);
+    let cur: State | null = null;
+    let hasDefault = false;
+    for (const c of node.childForFieldName('body')?.namedChildren ?? []) {
+      if (c?.type !== 'case_statement') continue;
+      if (!c.childForFieldName('value')) hasDefault = true;
+      cur = join(cur, t.clone()); // fallthrough from the previous case, or a jump here
+      for (const st of c.namedChildren) if (st && st !== c.childForFieldName('value') && st.type !== 'comment') cur = this.exec(st, cur);
+    }
+    return joinAll([cur, ...this.breaks.pop()!, hasDefault ? null : t]);
+  }
+
+  cond(node: Node, s: State): [State | null, State | null] {
+    const n = unparen(node);
+    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
+      const [t, f] = this.cond(n.childForFieldName('argument')!, s);
+      return [f, t];
+    }
+    if (n.type === 'binary_expression') {
+      const o = n.childForFieldName('operator')?.type ?? '';
+      const left = n.childForFieldName('left')!;
+      const right = n.childForFieldName('right')!;
+      if (o === '&&') {
+        const [t1, f1] = this.cond(left, s);
+        const [t2, f2] = t1 ? this.cond(right, t1) : [null, null];
+        return [t2, join(f1, f2)];
+      }
+      if (o === '||') {
+        const [t1, f1] = this.cond(left, s);
+        const [t2, f2] = f1 ? this.cond(right, f1) : [null, null];
+        return [join(t1, t2), f2];
+      }
+      if (['==', '!=', '<', '>', '<=', '>='].includes(o)) return this.compare(o, left, right, s);
+    }
+    if (n.type === 'assignment_expression') { // if ((p = lookup(...)) != NULL) / if (!(p = ...))
+      this.eval(n, s);
+      return this.truth(unparen(n.childForFieldName('left')!), s);
+    }
+    if (n.type === 'identifier' || n.type === 'field_expression' || n.type === 'call_expression') {
+      const v = n.type === 'identifier' ? s.get(n.text) : this.eval(n, s);
+      if (n.type === 'identifier') return this.truth(n, s);
+      if (v.k === 'ptr') return this.split(v.id, s, true);
+      return [s, s.clone()];
+    }
+    this.eval(n, s);
+    return [s, s.clone()];
+  }
+
+  /** `if (p)`: p non-NULL where true, NULL where false. */
+  private truth(n: Node, s: State): [State | null, State | null] {
+    const v = n.type === 'identifier' ? s.get(n.text) : TOP;
+    if (v.k === 'ptr') return this.split(v.id, s, true);
+    if (v.k === 'unb' || v.k === 'int') {
+      const f = s.clone();
+      f.vars.set(n.text, { k: 'int', lo: 0, hi: 0 });
+      const t = s;
+      if (v.k === 'unb') t.vars.set(n.text, { k: 'int', lo: -Infinity, hi: Infinity });
+      return [v.k === 'int' && v.lo === 0 && v.hi === 0 ? null : t, f];
+    }
+    return [s, s.clone()];
+  }
+
+  /** Split on `p != NULL` (nonNullWhenTrue) or `p == NULL`. */
+  private split(id: number, s: State, nonNullWhenTrue: boolean): [State | null, State | null] {
+    const fact = s.ptrs.get(id);
+    if (!fact) return [s, s.clone()];
+    const nn = s;
+    const nu = s.clone();
+    nn.setPtr(id, { ...fact, nul: 'nonnull' });
+    nu.setPtr(id, { ...fact, nul: 'null', refLive: false });
+    const a = fact.nul === 'null' ? null : nn;
+    const b = fact.nul === 'nonnull' ? null : nu;
+    return nonNullWhenTrue ? [a, b] : [b, a];
+  }
+
+  private compare(o: string, left: Node, right: Node, s: State): [State | null, State | null] {
+    const l = this.eval(left, s);
+    const r = this.eval(right, s);
+    if ((o === '==' || o === '!=') && (l.k === 'ptr' || r.k === 'ptr') && (isNull(l) || isNull(r))) {
+      const id = l.k === 'ptr' ? l.id : (r as { id: number }).id;
+      return this.split(id, s, o === '!=');
+    }
+    // packet: `data + n > data_end` proves n bytes where false; `data + n <= data_end` where true
+    const pkt = l.k === 'pkt' && r.k === 'pktend' ? { off: l.off, flip: false } : r.k === 'pkt' && l.k === 'pktend' ? { off: r.off, flip: true } : undefined;
+    if (pkt) {
+      const f = s.clone();
+      const ord = pkt.flip ? ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as Record<string, string>)[o] ?? o : o;
+      const prove = (st: State) => { st.pktRange = Math.max(st.pktRange, pkt.off); };
+      if (ord === '>' || ord === '>=') prove(f);
+      else if (ord === '<' || ord === '<=') prove(s);
+      return [s, f];
+    }
+    const f = s.clone();
+    for (const [side, v] of [[left, l], [right, r]] as const) {
+      const name = unparen(side).type === 'identifier' ? unparen(side).text : undefined;
+      if (name && v.k === 'unb') { // compared with anything: the engine no longer calls it unbounded
+        s.vars.set(name, { k: 'int', lo: -Infinity, hi: Infinity });
+        f.vars.set(name, { k: 'int', lo: -Infinity, hi: Infinity });
+      }
+    }
+    return [s, f];
+  }
+}
+
+/** After a few passes, a value still changing around a loop is given up (counters, accumulators). */
+function widen(prev: State | null, next: State | null): State | null {
+  if (!prev || !next) return next;
+  const out = next.clone();
+  for (const [k, v] of next.vars) {
+    const p = prev.vars.get(k);
+    if (v.k === 'int' && (!p || p.k !== 'int' || p.lo !== v.lo || p.hi !== v.hi)) out.vars.delete(k);
+  }
+  return out;
+}

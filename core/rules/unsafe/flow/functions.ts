@@ -1,0 +1,76 @@
+import type { Node } from 'web-tree-sitter';
+import { declaredType } from './types';
+
+/** One function definition of the file, as the verifier sees it: a program, a static subprogram or a global one. */
+export interface FlowFunction {
+  name: string;
+  node: Node;
+  body: Node;
+  /** `SEC("xdp")` and the like: an entry point, whose first argument is the context. */
+  section?: string;
+  isStatic: boolean;
+  /** `__attribute__((noinline))`/`__noinline`: its own frame (a static function without it is usually inlined). */
+  noinline: boolean;
+  /** `void` return: early returns carry no value. */
+  returnsVoid: boolean;
+  returnsPointer: boolean;
+  params: { name: string; typeText: string; text: string }[];
+}
+
+/** Every function definition at the top level of the file (a definition nested in an ERROR node is skipped). */
+export function fileFunctions(root: Node, source: string): Map<string, FlowFunction> {
+  const out = new Map<string, FlowFunction>();
+  let prevEnd = 0;
+  for (const node of root.namedChildren) {
+    if (node?.type !== 'function_definition') {
+      if (node) prevEnd = node.endIndex;
+      continue;
+    }
+    const fn = readFunction(node, source, prevEnd);
+    prevEnd = node.endIndex;
+    if (fn && !out.has(fn.name)) out.set(fn.name, fn);
+  }
+  return out;
+}
+
+function readFunction(node: Node, source: string, prevEnd: number): FlowFunction | undefined {
+  const body = node.childForFieldName('body');
+  let decl = node.childForFieldName('declarator');
+  let pointer = false;
+  while (decl && decl.type !== 'function_declarator') {
+    if (decl.type === 'pointer_declarator') pointer = true;
+    decl = decl.childForFieldName('declarator');
+  }
+  const name = decl?.childForFieldName('declarator');
+  if (!body || !decl || name?.type !== 'identifier') return undefined;
+  const head = source.slice(prevEnd, name.startIndex);
+  // the section macro is masked in the tree: read it from the text before the name
+  const section = /\b(?:SEC|__section)\s*\(\s*"([^"]*)"\s*\)/.exec(head)?.[1];
+  const params: FlowFunction['params'] = [];
+  for (const p of decl.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p?.type !== 'parameter_declaration') continue;
+    const type = p.childForFieldName('type');
+    const d = p.childForFieldName('declarator');
+    const t = type && d ? declaredType(type, d, source) : undefined;
+    if (t) params.push({ name: t.name, typeText: t.text, text: p.text });
+  }
+  const typeText = node.childForFieldName('type')?.text ?? '';
+  return {
+    name: name.text, node, body, section, params,
+    isStatic: node.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static'),
+    noinline: /\bnoinline\b|__noinline/.test(head),
+    returnsVoid: typeText === 'void' && !pointer,
+    returnsPointer: pointer,
+  };
+}
+
+/** The callee's name of a call expression, when it is a plain identifier. */
+export function calleeName(call: Node): string | undefined {
+  const f = call.childForFieldName('function');
+  return f?.type === 'identifier' ? f.text : undefined;
+}
+
+/** The arguments of a call expression. */
+export function callArgs(call: Node): Node[] {
+  return (call.childForFieldName('arguments')?.namedChildren ?? []).filter((n): n is Node => !!n && n.type !== 'comment');
+}
