@@ -5,6 +5,7 @@ go 1.19
 require (
 	github.com/acme/nettypes v1.4.0
 	github.com/cilium/ebpf v0.16.0
+	github.com/jellydator/ttlcache/v3 v3.2.0
 )
 
 require (

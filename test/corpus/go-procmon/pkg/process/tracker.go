@@ -175,3 +175,21 @@ func (t *Tracker) Expire(maxAge time.Duration) {
 		t.names.Delete(key)
 	}
 }
+
+// Key and Stats name the generated-looking shapes under this package's own names: an alias and a defined type.
+type (
+	Key   = MsgExecveKey
+	Stats ExecStats
+)
+
+// lookupValue reads any value type from a map; V is fixed by each caller.
+func lookupValue[V any](m *ebpf.Map, key any) (V, error) {
+	var v V
+	err := m.Lookup(key, &v)
+	return v, err
+}
+
+// StatsOf reads one stats value through the generic helper.
+func (t *Tracker) StatsOf(k Key) (Stats, error) {
+	return lookupValue[Stats](t.stats, &k)
+}
