@@ -25,6 +25,9 @@ export function requireGoToolchain(): { go: string; cilium: string } {
   return { go: go.stdout.trim(), cilium: version.status === 0 ? version.stdout.trim() : 'unknown version' };
 }
 
+/** The name the harness gives its maps (harness.go.tmpl): none may outlive the run. */
+export const ORACLE_MAP_NAME = 'cilium_oracle';
+
 /** What one pair did in the kernel through cilium/ebpf. */
 export interface HarnessResult {
   id: number;

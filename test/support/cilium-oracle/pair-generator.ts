@@ -57,7 +57,10 @@ export class Builder {
   }
 
   arrayField(el = this.pick(['__u8', '__u8', '__u16', '__u32', '__u64', 'char']), len = this.pick([2, 3, 4, 6, 8, 16])): CField {
-    return { name: el === 'char' ? this.fresh(['comm', 'name', 'path']) : this.fresh(ARRAY_NAMES), type: { kind: 'array', of: scalar(el), len } };
+    const name = el === 'char' ? this.fresh(['comm', 'name', 'path']) : this.fresh(ARRAY_NAMES);
+    // C code often sizes arrays with a macro; the id keeps the macros of all pairs apart in one object
+    const lenMacro = this.r() < 0.25 ? `${name.toUpperCase()}_LEN${this.id}` : undefined;
+    return { name, type: { kind: 'array', of: scalar(el), len, ...(lenMacro ? { lenMacro } : {}) } };
   }
 
   /** A nested struct of two or three scalars; `holes`: in random order (it may then have padding of its own). */
@@ -142,7 +145,7 @@ export function generatePair(id: number, klass: PairClass, seed: number): Pair {
   for (let attempt = 0; ; attempt++) {
     b.cRecords.length = 0; // the nested records and enums of a discarded attempt go with it
     b.cEnums.length = 0;
-    c.fields = b.randomFields(klass === 'omitted-padding' && b.r() < 0.3);
+    c.fields = b.randomFields((klass === 'omitted-padding' || klass === 'blank-padding') && b.r() < 0.3);
     // the mistake needs a field to make: add one when the random fields have none
     const need = (ok: (f: CField) => boolean, make: () => CField) => { if (!c.fields.some(ok)) c.fields.push(make()); };
     const isScalar = (size?: number) => (f: CField) => f.type.kind === 'scalar' && (size === undefined || f.type.size === size);

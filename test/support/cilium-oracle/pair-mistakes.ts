@@ -15,7 +15,10 @@ export function makeMistake(klass: PairClass, c: CRecord, go: GoRecord, b: Build
   };
   const cScalarOf = (cf: CField) => (cf.type.kind === 'scalar' ? cf.type : null);
   switch (klass) {
-    case 'blank-padding': withBlanks(go, c); note = 'Go writes each hole as _ [N]byte'; break;
+    case 'blank-padding': // in the nested mirrors too, as bpf2go writes them
+      for (const g of b.goRecords) withBlanks(g, g.mirrors);
+      note = 'Go writes each hole as _ [N]byte';
+      break;
     case 'named-padding':
       roll = b.r();
       if (roll < 0.2) {
@@ -89,6 +92,7 @@ export function makeMistake(klass: PairClass, c: CRecord, go: GoRecord, b: Build
       const { f, cf } = pickField((_, cf) => cf.type.kind === 'scalar' && cf.type.size === 1);
       f.type = { kind: 'scalar', name: 'bool' };
       cf.values = 'bool';
+      if (b.r() < 0.4) cf.type = { kind: 'scalar', name: '_Bool', size: 1, signed: false }; // C's own bool
       note = `Go ${f.name} is bool for C ${cScalarOf(cf)!.name} (holding 0 or 1)`;
       break;
     }

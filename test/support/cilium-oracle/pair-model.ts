@@ -7,7 +7,8 @@
 
 /** `enum x` is a scalar too (4 bytes on the BPF target for these values). */
 export interface CScalar { kind: 'scalar'; name: string; size: number; signed: boolean }
-export interface CArray { kind: 'array'; of: CScalar | CRecordRef; len: number }
+/** `lenMacro`: the length is written through a `#define` (`char comm[TASK_COMM_LEN]`). */
+export interface CArray { kind: 'array'; of: CScalar | CRecordRef; len: number; lenMacro?: string }
 export interface CRecordRef { kind: 'record'; rec: CRecord }
 export type CType = CScalar | CArray | CRecordRef;
 

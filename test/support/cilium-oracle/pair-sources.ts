@@ -6,7 +6,7 @@ const C_HEADER = '#include <linux/types.h>\n#include <linux/bpf.h>\n#include <bp
 function cMember(name: string, t: CType): string {
   if (t.kind === 'scalar') return `${t.name} ${name}`;
   if (t.kind === 'record') return `struct ${t.rec.name} ${name}`;
-  return `${cMember(name, t.of)}[${t.len}]`;
+  return `${cMember(name, t.of)}[${t.lenMacro ?? t.len}]`;
 }
 
 function cRecordText(rec: CRecord): string {
@@ -19,7 +19,8 @@ function cRecordText(rec: CRecord): string {
 function cPairBody(p: Pair): string {
   const map = ['struct {', '\t__uint(type, BPF_MAP_TYPE_HASH);', '\t__uint(max_entries, 1);', '\t__type(key, __u32);',
     `\t__type(value, struct ${p.c.name});`, `} values${p.id} SEC(".maps");`].join('\n');
-  return `${[...p.cEnums, ...p.cRecords.map(cRecordText)].join('\n\n')}\n\n${map}\n`;
+  const macros = p.cRecords.flatMap((r) => r.fields.map((f) => f.type)).flatMap((t) => (t.kind === 'array' && t.lenMacro ? [`#define ${t.lenMacro} ${t.len}`] : []));
+  return `${[...(macros.length ? [macros.join('\n')] : []), ...p.cEnums, ...p.cRecords.map(cRecordText)].join('\n\n')}\n\n${map}\n`;
 }
 
 /** One pair's C source, as the linter sees it. */
