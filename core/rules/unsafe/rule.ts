@@ -27,6 +27,10 @@ export interface KernelFacts {
   hasFunction(name: string): boolean;
   /** `group/name` tracepoints, when tracefs is readable; undefined when unknown. */
   hasTracepoint?(group: string, name: string): boolean | undefined;
+  /** Raw tracepoints (a `btf_trace_<name>` typedef in the kernel's BTF): what tp_btf/ and raw_tp/ can name. */
+  hasRawTracepoint?(name: string): boolean;
+  /** Any kernel symbol (/proc/kallsyms, when readable): kprobes can name functions without BTF; undefined when unknown. */
+  hasSymbol?(name: string): boolean | undefined;
 }
 
 export interface UnsafeRule {

@@ -8,13 +8,14 @@
 #define MAX_FILENAME_LEN 127
 
 struct event {
+	unsigned long long duration_ns;
 	int pid;
 	int ppid;
 	unsigned exit_code;
-	unsigned long long duration_ns;
 	char comm[TASK_COMM_LEN];
 	char filename[MAX_FILENAME_LEN];
 	bool exit_event;
+	char __pad[4];
 };
 
 struct {

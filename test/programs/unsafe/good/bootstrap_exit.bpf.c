@@ -5,11 +5,12 @@
 #include <bpf/bpf_core_read.h>
 
 struct event {
+	unsigned long long duration_ns;
 	int pid;
 	int ppid;
 	unsigned exit_code;
-	unsigned long long duration_ns;
 	char comm[16];
+	unsigned __pad;
 };
 
 struct {

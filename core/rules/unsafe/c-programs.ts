@@ -1,0 +1,187 @@
+import type { Node } from 'web-tree-sitter';
+import { rangeOf, type Range } from '../../source/range';
+import type { UnsafeRuleContext } from './rule';
+
+/**
+ * The BPF programs of a C file and what the syntax rules ask about them: each `SEC("...")` function with its program
+ * kind, the calls in its body and in the static functions it reaches, and the file's license. Computed once per
+ * context (several rules ask), from the tree and the original text at the tree's offsets.
+ */
+export interface BpfProgram {
+  name: string;
+  section: string;
+  /** The program kind whose helper table applies (helper-table.ts keys), null when no table covers the section. */
+  kind: ProgramKind | null;
+  node: Node;
+  /** The section string inside SEC("..."), where section findings point. */
+  sectionRange: Range;
+}
+
+export type ProgramKind = 'socket_filter' | 'kprobe' | 'sched_cls' | 'sched_act' | 'tracepoint' | 'xdp' | 'perf_event' | 'cgroup_skb'
+  | 'sock_ops' | 'sk_skb' | 'cgroup_device' | 'sk_msg' | 'raw_tracepoint' | 'flow_dissector' | 'cgroup_sysctl' | 'tp_btf' | 'sk_lookup'
+  | 'trampoline' | 'lsm' | 'iter';
+
+/** libbpf's section prefixes (libbpf.c section_defs) for the kinds the tables cover; the first match wins. */
+const SECTION_KINDS: [RegExp, ProgramKind][] = [
+  [/^xdp(\.frags)?(\/(devmap|cpumap))?$/, 'xdp'], [/^(tc|classifier|tcx\/(ingress|egress)|tc\/(ingress|egress)|netkit\/(primary|peer))$/, 'sched_cls'],
+  [/^action$/, 'sched_act'], [/^socket$/, 'socket_filter'],
+  [/^(kprobe|kretprobe|ksyscall|kretsyscall)\//, 'kprobe'], [/^(kprobe|kretprobe)$/, 'kprobe'], [/^(uprobe|uretprobe)(\/|$)/, 'kprobe'],
+  [/^usdt(\/|$)/, 'kprobe'], [/^(tracepoint|tp)\//, 'tracepoint'], [/^(raw_tracepoint|raw_tp)\//, 'raw_tracepoint'],
+  [/^perf_event$/, 'perf_event'], [/^cgroup_skb\/(ingress|egress)$/, 'cgroup_skb'], [/^cgroup\/skb$/, 'cgroup_skb'],
+  [/^sockops$/, 'sock_ops'], [/^sk_skb(\/(stream_parser|stream_verdict|verdict))?$/, 'sk_skb'], [/^sk_msg$/, 'sk_msg'],
+  [/^cgroup\/dev$/, 'cgroup_device'], [/^flow_dissector$/, 'flow_dissector'], [/^cgroup\/sysctl$/, 'cgroup_sysctl'],
+  [/^sk_lookup$/, 'sk_lookup'], [/^tp_btf\//, 'tp_btf'], [/^(fentry|fexit|fmod_ret)(\.s)?\//, 'trampoline'],
+  [/^lsm(\.s)?\//, 'lsm'], [/^iter(\.s)?\//, 'iter'],
+];
+
+export function programKind(section: string): ProgramKind | null {
+  for (const [re, kind] of SECTION_KINDS) if (re.test(section)) return kind;
+  return null;
+}
+
+/** libbpf's program-defining macros: the function's name is their first argument. */
+const PROGRAM_MACROS = new Set(['BPF_PROG', 'BPF_PROG2', 'BPF_KPROBE', 'BPF_KRETPROBE', 'BPF_KSYSCALL', 'BPF_KPROBE_SYSCALL', 'BPF_UPROBE', 'BPF_URETPROBE', 'BPF_USDT']);
+
+export interface CFunction {
+  name: string;
+  node: Node;
+  isStatic: boolean;
+  section: string | null;
+}
+
+export interface FileIndex {
+  functions: Map<string, CFunction>;
+  programs: BpfProgram[];
+  license: { value: string; range: Range } | null;
+}
+
+const cache = new WeakMap<UnsafeRuleContext, FileIndex>();
+
+export function fileIndex(ctx: UnsafeRuleContext): FileIndex {
+  let index = cache.get(ctx);
+  if (!index) {
+    index = buildIndex(ctx);
+    cache.set(ctx, index);
+  }
+  return index;
+}
+
+/** The function's name: the declarator's identifier, or the first argument of BPF_PROG(...)-style macros. */
+export function functionName(fn: Node): string | null {
+  let d = fn.childForFieldName('declarator');
+  while (d && d.type !== 'function_declarator') d = d.childForFieldName('declarator');
+  const id = d?.childForFieldName('declarator');
+  if (!id) return null;
+  if (PROGRAM_MACROS.has(id.text)) {
+    const first = d?.childForFieldName('parameters')?.namedChildren[0];
+    return first ? first.text.trim() : null;
+  }
+  return id.type === 'identifier' ? id.text : null;
+}
+
+const SECTION_TEXT = /\b(?:SEC|__section)\s*\(\s*"([^"\n]*)"\s*\)/g;
+
+function buildIndex(ctx: UnsafeRuleContext): FileIndex {
+  const functions = new Map<string, CFunction>();
+  const programs: BpfProgram[] = [];
+  const defs = ctx.root.descendantsOfType('function_definition');
+  let prevEnd = 0;
+  for (const fn of defs) {
+    if (!fn) continue;
+    const body = fn.childForFieldName('body');
+    const name = functionName(fn);
+    // SEC("...") sits between the previous definition and this one's body (blanked in the tree's text)
+    const head = ctx.source.slice(Math.max(prevEnd, fn.startIndex - 400), body?.startIndex ?? fn.endIndex);
+    prevEnd = fn.endIndex;
+    if (!name) continue;
+    let section: string | null = null;
+    let sectionAt = -1;
+    SECTION_TEXT.lastIndex = 0;
+    for (let m = SECTION_TEXT.exec(head); m; m = SECTION_TEXT.exec(head)) {
+      section = m[1];
+      sectionAt = (body?.startIndex ?? fn.endIndex) - head.length + m.index + m[0].indexOf('"') + 1;
+    }
+    // a SEC(...) belonging to a declaration between the two functions (a map) ends with `;` after it
+    if (section !== null && /;/.test(ctx.source.slice(sectionAt, fn.startIndex))) section = null;
+    const isStatic = fn.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
+    functions.set(name, { name, node: fn, isStatic, section });
+    if (section !== null) {
+      programs.push({ name, section, kind: programKind(section), node: fn, sectionRange: rangeAt(ctx.source, sectionAt, sectionAt + section.length) });
+    }
+  }
+  return { functions, programs, license: readLicense(ctx.source) };
+}
+
+export function rangeAt(text: string, from: number, to: number): Range {
+  return { start: positionOf(text, from), end: positionOf(text, to) };
+}
+
+function positionOf(text: string, offset: number) {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  let line = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < lineStart; i = text.indexOf('\n', i + 1)) line++;
+  return { line, character: offset - lineStart };
+}
+
+function readLicense(source: string): FileIndex['license'] {
+  const m = /\bSEC\s*\(\s*"license"\s*\)\s*=\s*"([^"\n]*)"/.exec(source);
+  if (!m) return null;
+  const at = m.index + m[0].lastIndexOf('"', m[0].length - 2) + 1;
+  return { value: m[1], range: rangeAt(source, at, at + m[1].length) };
+}
+
+/** The kernel's license_is_gpl_compatible() (include/linux/license.h). */
+const GPL_COMPATIBLE = new Set(['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL']);
+export const isGplCompatible = (license: string) => GPL_COMPATIBLE.has(license);
+
+export interface CallSite {
+  callee: string;
+  node: Node;
+  /** The function (program or static function) whose body holds the call. */
+  inFunction: string;
+}
+
+/**
+ * The calls a program makes: in its body and in the static functions it calls, transitively (they run as part of
+ * the program, inlined or as subprograms). Global functions are verified on their own and are left out.
+ */
+export function programCalls(ctx: UnsafeRuleContext, program: BpfProgram): CallSite[] {
+  const index = fileIndex(ctx);
+  const out: CallSite[] = [];
+  const seen = new Set<string>([program.name]);
+  const queue: { name: string; node: Node }[] = [{ name: program.name, node: program.node }];
+  while (queue.length > 0) {
+    const { name, node } = queue.shift()!;
+    for (const call of node.descendantsOfType('call_expression')) {
+      const fn = call?.childForFieldName('function');
+      if (!call || !fn || fn.type !== 'identifier') continue;
+      out.push({ callee: helperName(fn.text, call), node: call, inFunction: name });
+      const target = index.functions.get(fn.text);
+      if (target && target.isStatic && target.section === null && !seen.has(target.name)) {
+        seen.add(target.name);
+        queue.push({ name: target.name, node: target.node });
+      }
+    }
+  }
+  return out;
+}
+
+/** libbpf macros that stand for a helper call: bpf_printk is bpf_trace_printk up to 3 arguments, bpf_trace_vprintk beyond. */
+function helperName(callee: string, call: Node): string {
+  if (callee === 'bpf_printk') return (call.childForFieldName('arguments')?.namedChildren.length ?? 0) > 4 ? 'bpf_trace_vprintk' : 'bpf_trace_printk';
+  if (callee === 'BPF_SEQ_PRINTF') return 'bpf_seq_printf';
+  if (callee === 'BPF_SNPRINTF') return 'bpf_snprintf';
+  return callee;
+}
+
+/** Every call in the file (identifier callees), with the function it is in. */
+export function allCalls(ctx: UnsafeRuleContext): { callee: string; node: Node }[] {
+  const out: { callee: string; node: Node }[] = [];
+  for (const call of ctx.root.descendantsOfType('call_expression')) {
+    const fn = call?.childForFieldName('function');
+    if (call && fn?.type === 'identifier') out.push({ callee: fn.text, node: call });
+  }
+  return out;
+}
+
+export const nodeRange = (n: Node): Range => rangeOf(n);
