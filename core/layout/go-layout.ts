@@ -182,6 +182,34 @@ export class GoLayoutEngine {
     }
   }
 
+  /**
+   * The first unexported field a value of type `t` holds, through nested structs and arrays of them, other packages'
+   * included (`sync.Mutex.state`): encoding/binary cannot set it, so decoding into `t` fails. Null when there is none
+   * or the type is unknown.
+   */
+  unexportedInside(t: GoTypeRef, path: string, depth = 0): string | null {
+    if (depth > 8) return null;
+    if (t.kind === 'array') return this.unexportedInside(t.of, `${path}[i]`, depth + 1);
+    const fieldsOf = (fields: GoStructDecl['fields'], engine: GoLayoutEngine) => {
+      for (const f of fields) {
+        if (f.name === '_') continue;
+        if (!f.embedded && /^[a-z]/.test(f.name)) return `${path}.${f.name}`;
+        const inner = engine.unexportedInside(f.type, `${path}.${f.name}`, depth + 1);
+        if (inner) return inner;
+      }
+      return null;
+    };
+    if (t.kind === 'struct') return fieldsOf(t.fields, this);
+    if (t.kind !== 'named') return null;
+    if (t.pkg) {
+      const other = this.foreign(t.pkg);
+      return other ? other.unexportedInside({ kind: 'named', name: t.name }, path, depth + 1) : null;
+    }
+    const decl = this.named(t.name);
+    if (!decl) return null;
+    return 'nameRange' in decl ? fieldsOf(decl.fields, this) : this.unexportedInside(decl as GoTypeRef, path, depth + 1);
+  }
+
   /** The fields where encoding/binary puts them (one after the other, no padding), or null when it has no size. */
   binaryFields(s: GoStructDecl, layout: GoStructLayout): FieldLayout[] | null {
     if (layout.binarySize === null) return null;

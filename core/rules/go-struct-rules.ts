@@ -42,6 +42,7 @@ export function checkGoStruct(model: GoFileModel, engine: GoLayoutEngine, ctx: G
   const named = s.fields.filter((f) => f.name !== '_');
   for (const f of s.fields) {
     const kind = notFixedKind(f.type);
+    const before = findings.length;
     if (kind) {
       const cField = c?.fields.find((x) => x.name.replace(/_/g, '').toLowerCase() === f.name.toLowerCase()) ?? c?.fields[named.indexOf(f)];
       const elements = f.type.kind === 'array' && f.type.length ? f.type.length : 1;
@@ -59,10 +60,19 @@ export function checkGoStruct(model: GoFileModel, engine: GoLayoutEngine, ctx: G
       }
     }
     const decoded = use.decodedBy ?? (use.byCalls ? undefined : use.why);
+    const how = use.decodedBy ? `decoded from kernel bytes by ${use.decodedBy}` : use.why;
     if (decoded && !f.embedded && f.name !== '_' && /^[a-z]/.test(f.name)) {
       findings.push({ rule: 'go-unexported-field', severity: 'warning', range: f.range,
-        message: `${s.name}.${f.name} is unexported, but ${s.name} is ${use.decodedBy ? `decoded from kernel bytes by ${use.decodedBy}` : use.why}: encoding/binary `
+        message: `${s.name}.${f.name} is unexported, but ${s.name} is ${how}: encoding/binary `
           + `and cilium/ebpf cannot set it through reflection, so decoding fails. Export it (${f.name[0].toUpperCase()}${f.name.slice(1)}) or make it a blank _ field.` });
+    } else if (use.decodedBy && f.name !== '_' && findings.length === before) { // one finding per field: not-fixed-size says enough
+      // a field whose own type hides unexported fields (a struct of the package, sync.Mutex): decoding panics there
+      const inner = engine.unexportedInside(f.type, `${s.name}.${f.name}`);
+      if (inner) {
+        findings.push({ rule: 'go-unexported-field', severity: 'warning', range: f.range,
+          message: `${s.name}.${f.name} (${f.typeText}) holds the unexported field ${inner}, but ${s.name} is ${how}: encoding/binary cannot set it `
+            + 'through reflection, so decoding fails. Give the field a type whose fields are all exported (or blank _ fields).' });
+      }
     }
   }
   // the wire equals the C struct (a packed one, mirrored field by field): the padding Go drops is the padding C lacks

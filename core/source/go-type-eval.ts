@@ -40,7 +40,7 @@ export class GoPackageIndex {
   private readonly defined = new Set<string>();
   private readonly globals = new Map<string, { bound: GoBinding; file: GoFileModel }>();
   private readonly funcs = new Map<string, { results: string[]; file: GoFileModel }>();
-  private readonly methods = new Set<string>();
+  private readonly methods = new Map<string, { results: string[]; file: GoFileModel }>();
   private readonly imports = new Map<GoFileModel, Map<string, string>>();
 
   constructor(readonly files: GoFileModel[]) {
@@ -50,7 +50,7 @@ export class GoPackageIndex {
       for (const f of file.facts ?? []) {
         for (const g of f.globals) if (!this.globals.has(g.name)) this.globals.set(g.name, { bound: g.bound, file });
         for (const fn of f.funcs) this.funcs.set(fn.name, { results: fn.results, file });
-        for (const m of f.methods) this.methods.add(`${m.recv}.${m.name}`);
+        for (const m of f.methods) this.methods.set(`${m.recv}.${m.name}`, { results: m.results, file });
       }
     }
   }
@@ -82,6 +82,18 @@ export class GoPackageIndex {
       const arr = /^\[[^\]]*\]/.exec(t);
       if (arr) { prefix += '[]'; t = t.slice(arr[0].length).trim(); continue; }
       if (t.startsWith('...')) { prefix += '[]'; t = t.slice(3); continue; }
+      const map = /^map\[/.exec(t);
+      if (map) { // indexing a map gives its value type: `maps map[string]*ebpf.Map`
+        let depth = 0;
+        let i = 3;
+        for (; i < t.length; i++) {
+          if (t[i] === '[') depth++;
+          else if (t[i] === ']' && --depth === 0) break;
+        }
+        prefix += '[]';
+        t = t.slice(i + 1).trim();
+        continue;
+      }
       break;
     }
     const q = /^(\w+)\.(\w+)$/.exec(t);
@@ -167,6 +179,8 @@ export class GoPackageIndex {
       }
       const recv = this.typeOf(fn.of, file, depth);
       if (!recv || recv.prefix.replace('*', '') !== '') return null;
+      const own = recv.pkg === '' ? this.methods.get(`${recv.name}.${fn.name}`) : undefined; // `t.eventsMap()`
+      if (own) return own.results[index] ? this.parse(own.results[index], own.file) : null;
       return index === 0 ? METHODS[`${recv.pkg}.${recv.name}.${fn.name}`] ?? null : null;
     }
     return null;

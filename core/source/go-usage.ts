@@ -42,7 +42,7 @@ export interface GoUsageFacts {
   /** Functions' result types (`func newKey() (Key, error)` → ['Key', 'error']), for `k, err := newKey()`. */
   funcs: { name: string; results: string[] }[];
   /** Methods declared in the package: their receiver's base type and name (a wrapper's own Lookup is not the map's). */
-  methods: { recv: string; name: string }[];
+  methods: { recv: string; name: string; results: string[] }[];
   calls: GoCallFact[];
 }
 
@@ -152,7 +152,7 @@ class FactCollector {
         const name = n.childForFieldName('name')?.text;
         const recv = n.childForFieldName('receiver')?.namedChildren[0]?.childForFieldName('type')?.text.replace(/^\*/, '').replace(/\[.*$/, '');
         if (name && n.type === 'function_declaration') this.facts.funcs.push({ name, results: this.resultTypes(n) });
-        if (name && recv) this.facts.methods.push({ recv, name });
+        if (name && recv) this.facts.methods.push({ recv, name, results: this.resultTypes(n) });
         return this.children(n, 0);
       }
       case 'parameter_declaration': case 'variadic_parameter_declaration': {

@@ -138,8 +138,27 @@ func run(m *ebpf.Map, t *tracer, e embedded, coll *ebpf.Collection, spec *ebpf.M
 	fresh, _ := ebpf.NewMap(spec)
 	_ = fresh.Delete(A{})
 }
+
+type agent struct{ maps map[string]*ebpf.Map }
+
+type K2 struct {
+	X uint8
+	Y uint16
+}
+
+type K3 struct {
+	X uint8
+	Y uint64
+}
+
+func (t *tracer) events() *ebpf.Map { return t.counts }
+
+func more(a agent, t *tracer) {
+	_ = a.maps["x"].Put(K2{}, uint32(0))
+	_ = t.events().Put(K3{}, uint32(0))
+}
 `;
-    assert.deepEqual(await uses(src), ['A', 'B', 'C', 'Priv']);
+    assert.deepEqual(await uses(src), ['A', 'B', 'C', 'K2', 'K3', 'Priv']);
   });
 
   it('variables are typed by their scope: function, block and closure, not the last binding of the file', async () => {
@@ -183,6 +202,15 @@ describe('direction: go-unexported-field only where kernel bytes are decoded', (
       '\trec, _ := rd.Read()\n\tvar p Priv\n\t_ = binary.Read(bytes.NewReader(rec.RawSample), binary.LittleEndian, &p)']) {
       assert.equal(await unexported(body), 2, body);
     }
+  });
+
+  it('a decoded struct whose field\'s type hides unexported fields is flagged at that field; an encoded one is not', async () => {
+    const nested = 'type Inner struct {\n\tok  uint32\n\tAll uint32\n}\ntype Outer struct {\n\tIn  Inner\n\tArr [2]Inner\n}\n';
+    const src = (body: string) => `${HEADER}${nested}\nfunc run(m *ebpf.Map) {\n${body}\n}\n`;
+    const decoded = (await analyzer.analyze('go', src('\tvar o Outer\n\t_ = m.Lookup(uint32(0), &o)'))).findings;
+    assert.deepEqual(decoded.map((f) => [f.rule, f.message.split(',')[0]]), [
+      ['go-unexported-field', 'Outer.In (Inner) holds the unexported field Outer.In.ok'], ['go-unexported-field', 'Outer.Arr ([2]Inner) holds the unexported field Outer.Arr[i].ok']]);
+    assert.deepEqual((await analyzer.analyze('go', src('\t_ = m.Put(uint32(0), Outer{})'))).findings, []);
   });
 
   it('binary.Read and json.Unmarshal of bytes that are not the kernel\'s (a file) make nothing kernel-bound, and go-reflect-decode stays silent', async () => {

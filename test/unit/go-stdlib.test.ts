@@ -47,6 +47,10 @@ describe('Go types from the toolchain, vendor/ and replaced modules', () => {
     assert.deepEqual(rest, []);
     assert.equal(f.rule, 'go-not-fixed-size');
     assert.match(f.message, /^W\.At has type time\.Time, which encoding\/binary cannot encode \(W\.At\.loc is a pointer/);
+    // a decoded struct holding sync.Mutex: its unexported state cannot be set, so the decode fails
+    const mu = src.replace('At time.Time', 'Mu sync.Mutex');
+    const m = await analyze(mu, path.join(dir, 'main.go'));
+    assert.deepEqual(m.findings.map((x) => [x.rule, x.message.split(',')[0]]), [['go-unexported-field', 'W.Mu (sync.Mutex) holds the unexported field W.Mu.state']]);
   });
 
   it('vendor/ and a replace to a local directory are read; a module not on the machine is layout-unknown, never guessed', async () => {
