@@ -13,7 +13,6 @@ const SCALAR_NAMES = ['pid', 'tgid', 'ts', 'cpu', 'saddr', 'daddr', 'sport', 'dp
 const ARRAY_NAMES = ['addr6', 'mac', 'ports', 'args', 'stack', 'labels', 'buf'];
 const PAD_NAMES = ['__pad', '_pad', '__reserved', 'unused', 'pad'];
 
-
 /** A generator of one pair, with the randomness and the names it has used. */
 export class Builder {
   private readonly used = new Set<string>();
@@ -127,8 +126,6 @@ function arrangeWithoutHoles(rec: CRecord, b: Builder): void {
   if (size > end) rec.fields.push(size - end === 1 ? b.scalarField(scalar('__u8')) : b.arrayField('__u8', size - end));
   if (cHoles(rec).length > 0) throw new Error(`generator: ${rec.name} still has holes (align ${align})`);
 }
-
-
 
 /** Build a pair of the given class: a C struct and the Go type written for it, faithfully or with one realistic mistake. */
 export function generatePair(id: number, klass: PairClass, seed: number): Pair {

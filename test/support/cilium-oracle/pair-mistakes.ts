@@ -6,7 +6,6 @@ import { blank, camel, cHoles, cLayoutOf, goIntFor, withBlanks, type CField, typ
  * make when they write a Go type for a C struct by hand. Returns the note that says what changed.
  */
 export function makeMistake(klass: PairClass, c: CRecord, go: GoRecord, b: Builder, note: string): string {
-  let roll: number;
   const pickField = (ok: (f: GoField, cf: CField) => boolean) => {
     const candidates = go.fields.filter((f) => f.mirrors && ok(f, c.fields.find((x) => x.name === f.mirrors)!));
     if (candidates.length === 0) throw new Error(`generator: no field for class ${klass} in ${c.name}`);
@@ -19,8 +18,8 @@ export function makeMistake(klass: PairClass, c: CRecord, go: GoRecord, b: Build
       for (const g of b.goRecords) withBlanks(g, g.mirrors);
       note = 'Go writes each hole as _ [N]byte';
       break;
-    case 'named-padding':
-      roll = b.r();
+    case 'named-padding': {
+      const roll = b.r();
       if (roll < 0.2) {
         for (const f of go.fields) if (c.fields.find((x) => x.name === f.mirrors)?.padding) f.name = `Pad${f.name.replace(/\D/g, '')}`;
         note += '; Go names them Pad<N>';
@@ -31,6 +30,7 @@ export function makeMistake(klass: PairClass, c: CRecord, go: GoRecord, b: Build
         note += '; Go writes them as _ [N]byte';
       }
       break;
+    }
     case 'omitted-padding':
       go.fields = go.fields.filter((f) => !c.fields.find((x) => x.name === f.mirrors)?.padding);
       note = `${note ? `${note}; ` : ''}Go leaves the padding out`;
