@@ -48,15 +48,16 @@ const describe = (owner: string, f: FieldLayout) => `${owner}.${f.name} (offset 
  * what differs: a field at another offset or of another size, a field with no counterpart. Swapped fields of equal
  * size keep the struct's size and offsets, so only the names reveal them. C bitfields have no Go counterpart (bpf2go
  * writes their storage as a blank array), so they are left out; so are Go's blank fields and C's padding members
- * (`__pad0[3]`, `reserved`) that no Go field is named after: sizes and offsets tell whether they line up.
+ * (`__pad0[3]`, `reserved`) that no Go field is named after; a named Go field at a padding member's offset and of its
+ * size stands for it. Sizes and offsets tell whether the rest lines up.
  */
 function fieldDifferences(goName: string, goAll: FieldLayout[], cName: string, cAll: FieldLayout[]): string[] {
   const goFields = goAll.filter((f) => f.name !== '_' && f.size > 0);
   const named = new Set(goFields.map((f) => bare(f.name)));
   const cFields = cAll.filter((f) => f.bitSize === undefined && f.size > 0 && (!isCPadding(f.name) || named.has(bare(f.name))));
+  const cPadding = cAll.filter((f) => f.bitSize === undefined && f.size > 0 && !cFields.includes(f));
   const out: string[] = [];
   const hasBitfields = cAll.some((f) => f.bitSize !== undefined);
-  if (!hasBitfields && goFields.length !== cFields.length) out.push(`${goFields.length} fields in Go, ${cFields.length} in C`);
   const pairs = new Map<FieldLayout, FieldLayout>(); // C field -> Go field
   const used = new Set<FieldLayout>();
   for (const cf of cFields) {
@@ -68,6 +69,12 @@ function fieldDifferences(goName: string, goAll: FieldLayout[], cName: string, c
     const g = goFields.find((x) => !used.has(x) && x.offset === cf.offset);
     if (g) { pairs.set(cf, g); used.add(g); }
   }
+  // a named Go field where C has a padding member of its size (`Pad1 [2]uint8` for `unused1[2]`) stands for it
+  let padding = 0;
+  for (const g of goFields) {
+    if (!used.has(g) && cPadding.some((p) => p.offset === g.offset && p.size === g.size)) { used.add(g); padding++; }
+  }
+  if (!hasBitfields && goFields.length - padding !== cFields.length) out.push(`${goFields.length - padding} fields in Go, ${cFields.length} in C`);
   let moved = 0;
   for (const cf of cFields) {
     const g = pairs.get(cf);

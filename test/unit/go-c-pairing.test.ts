@@ -73,6 +73,11 @@ describe('packed C structs and explicit padding', () => {
     assert.deepEqual(await lint([c], go), []);
     // bpf2go's spelling of the padding members pairs by name
     assert.deepEqual(await lint([c], go.replace('\t_    [3]byte', '\tPad0 [3]uint8').replace('\t_    [12]byte', '\tReserved [3]uint32')), []);
+    // a named Go field at a C padding member's offset and of its size stands for it, whatever its name
+    const net = { text: 'struct net_rec3 {\n\t__u8 args[2];\n\t__u8 unused1[2];\n\t__u32 err;\n};\n' };
+    const mirror = `${HEADER}//ebpf:struct net_rec3\ntype NetRec struct {\n\tArgs [2]uint8\n\tPad1 [2]uint8\n\tErr  uint32\n}\n${lookup('NetRec')}`;
+    assert.deepEqual(await lint([net], mirror), []);
+    assert.match((await lint([net], mirror.replace('Pad1 [2]uint8', 'Pad1 [3]uint8'))).join('\n'), /NetRec\.Pad1 \(offset 2, 3 bytes\) has no C field/);
     // a blank field left out: memory still matches C, encoding/binary's layout does not
     const omitted = await lint([c], go.replace('\t_    [2]byte\n', ''));
     assert.deepEqual(omitted.map((f) => f.split(':')[0]), ['go-implicit-padding']);
