@@ -59,7 +59,8 @@ export function checkGoStruct(model: GoFileModel, engine: GoLayoutEngine, ctx: G
             + 'the kernel sees fixed-size bytes. Use fixed-size fields (integers of explicit width, arrays) in its place.' });
       }
     }
-    const decoded = use.decodedBy ?? (use.byCalls ? undefined : use.why);
+    // decoded somewhere, or marked/generated with no call saying it is only written (other packages may read it)
+    const decoded = use.decodedBy ?? (use.byCalls || use.encodedBy ? undefined : use.why);
     const how = use.decodedBy ? `decoded from kernel bytes by ${use.decodedBy}` : use.why;
     if (decoded && !f.embedded && f.name !== '_' && /^[a-z]/.test(f.name)) {
       findings.push({ rule: 'go-unexported-field', severity: 'warning', range: f.range,

@@ -23,6 +23,8 @@ export interface GoStructUse {
   generated?: boolean;
   /** A call that decodes kernel bytes into it (`m.Lookup in main.go`); absent when it is only encoded. */
   decodedBy?: string;
+  /** A call that encodes it (Put, Update): with no decoding call, the package only writes it. */
+  encodedBy?: string;
   /** Found only through calls (no marker, not generated): then only they tell which way it crosses. */
   byCalls?: boolean;
 }
@@ -90,6 +92,7 @@ export function resolveUses(model: GoFileModel): { uses: Map<string, GoStructUse
             uses.set(type, use);
           }
           if (dir === 'dec' && !use.decodedBy) use.decodedBy = `${call.call}${where}`;
+          if (dir === 'enc' && !use.encodedBy) use.encodedBy = `${call.call}${where}`;
         }
       }
     }

@@ -196,6 +196,12 @@ describe('direction: go-unexported-field only where kernel bytes are decoded', (
     assert.equal(await unexported('\tp := Priv{}\n\t_ = m.Put(&p, &p)\n\t_ = m.Update(p, p, 0)\n\tps := make([]Priv, 4)\n\t_, _ = m.BatchUpdate(ps, ps, nil)\n\t_ = m.Delete(&p)\n\tvar v uint64\n\t_ = m.Lookup(&p, &v)'), 0);
   });
 
+  it('a type marked //ebpf:struct that the package only writes (Put) is not flagged; marked with no call, it is', async () => {
+    const marked = call('\t_ = m.Put(uint32(0), Priv{})').replace('type Priv struct', '//ebpf:struct priv\ntype Priv struct');
+    assert.equal((await rules(marked)).filter((r) => r.startsWith('go-unexported-field')).length, 0);
+    assert.equal((await rules(marked.replace('\t_ = m.Put(uint32(0), Priv{})', ''))).filter((r) => r.startsWith('go-unexported-field')).length, 2);
+  });
+
   it('Lookup, LookupAndDelete, NextKey, iterators, batch lookups and binary.Read of a record decode: flagged', async () => {
     for (const body of ['\tvar p Priv\n\t_ = m.Lookup(uint32(0), &p)', '\tvar p Priv\n\t_ = m.LookupAndDelete(nil, &p)', '\tvar p Priv\n\t_ = m.NextKey(nil, &p)',
       '\tvar k uint32\n\tvar p Priv\n\tit := m.Iterate()\n\tfor it.Next(&k, &p) {\n\t}', '\tps := make([]Priv, 8)\n\t_, _ = m.BatchLookup(nil, ps, ps, nil)',
