@@ -62,6 +62,7 @@ static int handle_tcp_rcv_state_process(void *ctx, struct connect_ctx *c)
 	struct piddata *piddatap;
 	struct event event = {};
 	struct conn_key key = {};
+	struct conn_key del;
 	__s64 delta;
 	__u64 ts;
 
@@ -92,7 +93,9 @@ static int handle_tcp_rcv_state_process(void *ctx, struct connect_ctx *c)
 	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, &event, sizeof(event)); // expect: c-map-value-padding info
 
 cleanup:
-	bpf_map_delete_elem(&start, &key);
+	/* a copy of a zeroed key: its padding is zero too */
+	del = key;
+	bpf_map_delete_elem(&start, &del);
 	return 0;
 }
 
