@@ -7,12 +7,13 @@ import { loadObjectSourceMap } from '../core/source-map/object-source-map';
 import { CLayoutEngine } from '../core/layout/c-layout';
 import { GoLayoutEngine } from '../core/layout/go-layout';
 import { cliAnalyzer, INCLUDE_DIR_OPTION, languageOfFile } from './lint-command';
-import { UsageError, parseCommandArgs } from './args';
+import { DEFINE_OPTION, parseCommandArgs, parseDefines, UsageError } from './args';
 
 /** `ebpf-debugger layout --btf X.o [--struct NAME] [--json]`: struct layouts as the compiler laid them out. */
 export async function runLayout(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     btf: { type: 'string' }, struct: { type: 'string' }, json: { type: 'boolean', default: false }, target: { type: 'string' }, ...INCLUDE_DIR_OPTION,
+    ...DEFINE_OPTION,
   });
   if (!values.btf && positionals.length === 1 && languageOfFile(positionals[0]) === 'c') return sourceLayouts(positionals[0], values);
   if (!values.btf && positionals.length === 1 && languageOfFile(positionals[0]) === 'go') return goLayouts(positionals[0], values);
@@ -25,23 +26,23 @@ export async function runLayout(argv: string[]): Promise<number> {
 }
 
 /** A source's model, with the types its headers, package or compiled object supply. */
-async function analyzeSource(file: string, lang: 'c' | 'go', includeDirs: string[] = []) {
+async function analyzeSource(file: string, lang: 'c' | 'go', includeDirs: string[] = [], defines: [string, string][] = []) {
   if (!existsSync(file)) throw new UsageError(`${path.resolve(file)}: no such file.`);
-  return cliAnalyzer(includeDirs).analyze(lang, readFileSync(file, 'utf8'), { file });
+  return cliAnalyzer(includeDirs, defines).analyze(lang, readFileSync(file, 'utf8'), { file });
 }
 
 /** One struct of a source: its layout, or why this tool cannot compute it. */
 type NamedOutcome = { name: string; out: LayoutOutcome<StructLayout> };
 
 /** Layouts of a C source's structs for the BPF target, as the tree-sitter engine computes them. */
-type LayoutValues = { struct?: string; json?: boolean; target?: string; 'include-dir'?: string[] };
+type LayoutValues = { struct?: string; json?: boolean; target?: string; 'include-dir'?: string[]; define?: string[] };
 
 async function sourceLayouts(file: string, values: LayoutValues): Promise<number> {
   if (values.target && values.target !== 'bpf') throw new UsageError(`C sources are laid out for the BPF target; --target ${values.target} is for Go sources.`);
-  const model = (await analyzeSource(file, 'c', values['include-dir'])).cModel!;
+  const model = (await analyzeSource(file, 'c', values['include-dir'], parseDefines(values.define))).cModel!;
   const engine = new CLayoutEngine(model);
-  const named = model.records.filter((rec) => rec.name || rec.typedefName);
-  return printOutcomes(named.map((rec) => ({ name: rec.name ?? rec.typedefName!, out: engine.structLayout(rec) })), file, values, ' (build the object and use --btf)');
+  const named = model.records.filter((rec) => (rec.name || rec.typedefName) && engine.isCompiled(rec));
+  return printOutcomes(named.map((rec) => ({ name: rec.name ?? rec.typedefName!, out: engine.structLayout(rec) })), file, values, ' (give the build\'s -I and -D, or build the object and use --btf)');
 }
 
 /** Layouts of a Go file's structs for amd64 or arm64, with encoding/binary's size. */

@@ -7,7 +7,7 @@ import type { Finding } from '../core/rules/finding';
 import type { Range } from '../core/source/range';
 import type { SourceLanguage } from '../core/source/tree-sitter';
 import { sarifLog } from '../core/verify/sarif';
-import { UsageError, parseCommandArgs } from './args';
+import { DEFINE_OPTION, parseCommandArgs, parseDefines, UsageError } from './args';
 import { TOOL_VERSION } from './version';
 
 export interface FileFinding {
@@ -39,11 +39,11 @@ export interface LintedFile {
  * An analyzer for the CLI: quoted includes are looked for beside the including file, in the `-I` directories, then
  * among the headers under the current directory (as the editor looks in the workspace).
  */
-export function cliAnalyzer(includeDirs: string[] = []): SourceAnalyzer {
+export function cliAnalyzer(includeDirs: string[] = [], defines: [string, string][] = []): SourceAnalyzer {
   const analyzer = new SourceAnalyzer();
   // scanned once per run (`lint --fix` analyses twice)
   cwdHeaders ??= findCSources([process.cwd()], 2000).filter((f) => f.endsWith('.h'));
-  analyzer.setIncludeSearch({ includeDirs, workspaceHeaders: cwdHeaders });
+  analyzer.setIncludeSearch({ includeDirs, workspaceHeaders: cwdHeaders, defines });
   return analyzer;
 }
 let cwdHeaders: string[] | undefined;
@@ -51,30 +51,28 @@ let cwdHeaders: string[] | undefined;
 /** `-I DIR` / `--include-dir DIR`, as clang takes them (repeatable). */
 export const INCLUDE_DIR_OPTION = { 'include-dir': { type: 'string', short: 'I', multiple: true } } as const;
 
-export async function lintSources(files: string[], includeDirs: string[] = []): Promise<LintedFile[]> {
-  const analyzer = cliAnalyzer(includeDirs);
-  // the C structs of the C files linted together are what Go types are compared with
-  for (const file of files) {
-    if (languageOfFile(file) !== 'c') continue;
-    try {
-      await analyzer.learnC(readFileSync(file, 'utf8'), file);
-    } catch {
-      // unreadable: reported with its reason below
-    }
-  }
-  const out: LintedFile[] = [];
-  for (const file of files) {
+/**
+ * Lint sources together: the C structs of the C files are learnt first (Go types are compared with them), then the Go
+ * files are analysed (which fills the analyzer's goMirrors), then the C files (whose advice depends on whether a Go
+ * type mirrors the struct). Results keep the order the files were named in.
+ */
+export async function lintSources(files: string[], includeDirs: string[] = [], defines: [string, string][] = []): Promise<LintedFile[]> {
+  const analyzer = cliAnalyzer(includeDirs, defines);
+  const sources = files.map((file) => {
     const lang = languageOfFile(file);
     if (!lang) throw new UsageError(`${file}: lint reads C (.c, .h) and Go (.go) sources.`);
-    let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      return { file, lang, text: readFileSync(file, 'utf8') };
     } catch (e) {
       throw new UsageError(`${file}: ${(e as Error).message}`);
     }
-    out.push({ file: path.resolve(file), text, findings: (await analyzer.analyze(lang, text, { file })).findings });
+  });
+  for (const s of sources) if (s.lang === 'c') await analyzer.learnC(s.text, s.file);
+  const findings = new Map<string, Finding[]>();
+  for (const lang of ['go', 'c'] as const) {
+    for (const s of sources) if (s.lang === lang) findings.set(s.file, (await analyzer.analyze(lang, s.text, { file: s.file })).findings);
   }
-  return out;
+  return sources.map((s) => ({ file: path.resolve(s.file), text: s.text, findings: findings.get(s.file) ?? [] }));
 }
 
 const fileFinding = (file: string, f: Finding): FileFinding => ({ rule: f.rule, severity: f.severity, file, line: f.range.start.line + 1,
@@ -116,18 +114,19 @@ function fixFile(l: LintedFile): string[] {
   return titles;
 }
 
-/** `ebpf-debugger lint <files...> [--json | --sarif] [--fix]`: the language server's rules, for CI. Exit 1 on any warning or error. */
+/** `ebpf-debugger lint <files...> [--json | --sarif] [--fix] [-I DIR]... [-D NAME[=VALUE]]...`: the language server's rules, for CI. Exit 1 on any warning or error. */
 export async function runLint(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean', default: false }, sarif: { type: 'boolean', default: false },
-    fix: { type: 'boolean', default: false }, ...INCLUDE_DIR_OPTION });
+    fix: { type: 'boolean', default: false }, ...INCLUDE_DIR_OPTION, ...DEFINE_OPTION });
   const includeDirs = values['include-dir'] ?? [];
+  const defines = parseDefines(values.define);
   if (positionals.length === 0) throw new UsageError('name the sources to lint.');
   if (values.json && values.sarif) throw new UsageError('choose one of --json and --sarif.');
-  let linted = await lintSources(positionals, includeDirs);
+  let linted = await lintSources(positionals, includeDirs, defines);
   if (values.fix) {
     const fixed = linted.flatMap(fixFile);
     for (const line of fixed) process.stderr.write(`fixed ${line}\n`);
-    if (fixed.length > 0) linted = await lintSources(positionals, includeDirs); // report what is left
+    if (fixed.length > 0) linted = await lintSources(positionals, includeDirs, defines); // report what is left
   }
   const findings = linted.flatMap((l) => l.findings.map((f) => fileFinding(l.file, f)));
   if (values.json) process.stdout.write(JSON.stringify({ findings }, null, 2) + '\n');

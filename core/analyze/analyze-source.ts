@@ -4,6 +4,9 @@ import type { StructLayout } from '../layout/types';
 import type { Finding } from '../rules/finding';
 import { lintGoModel } from '../rules/lint-go';
 import { lintCModel } from '../rules/lint-c';
+import { applyLintControls, type SeverityOverrides } from '../rules/unsafe/lint-controls';
+import type { KernelFacts } from '../rules/unsafe/rule';
+import { runUnsafeRules } from '../rules/unsafe/run-rules';
 import { CModelCache, extractCModel } from '../source/c-model-builder';
 import type { CFileModel } from '../source/c-model';
 import { extractGoModel, GoModelCache } from '../source/go-model-builder';
@@ -42,7 +45,8 @@ export class SourceAnalyzer {
   private readonly goPackages = new GoPackageSources((text) => this.extract('go', text, (tree) => extractGoModel(tree)));
 
   /** Where quoted includes are looked for after the including file's directory: `-I` directories, then the workspace. */
-  setIncludeSearch(search: { includeDirs?: string[]; workspaceHeaders?: string[] }): void {
+  setIncludeSearch(search: { includeDirs?: string[]; workspaceHeaders?: string[]; defines?: [string, string | null][] }): void {
+    if (search.defines) this.cTypes.defines = search.defines;
     if (search.includeDirs) this.cTypes.includeDirs = search.includeDirs.map((d) => path.resolve(d));
     if (search.workspaceHeaders) this.cTypes.workspaceHeaders = search.workspaceHeaders.map((h) => path.resolve(h));
   }
@@ -64,6 +68,12 @@ export class SourceAnalyzer {
    * space (see /tmp/team/go-c-interface.md). Analyse the Go files first when the set should be complete.
    */
   readonly goMirrors = new Set<string>();
+
+  /** Per-rule levels (`ebpf.lint.severity`, `lint --severity`): applied with the suppression comments to every finding. */
+  severityOverrides: SeverityOverrides = {};
+
+  /** The running kernel's attach targets (core/analyze/kernel-facts.ts), for attach-target; unset: those rules stay quiet. */
+  kernel?: KernelFacts;
 
   private parser(lang: SourceLanguage): Promise<Parser> {
     let p = this.parsers.get(lang);
@@ -137,9 +147,15 @@ export class SourceAnalyzer {
 
   async analyze(language: SourceLanguage, text: string, opts: AnalyzeOptions = {}): Promise<SourceAnalysis> {
     if (language === 'c') {
-      const cModel = await this.withTree('c', text, opts.document, (tree, caches) => extractCModel(tree, text, caches?.c));
-      if (opts.file) await this.resolveC(opts.file, cModel);
-      return { language, cModel, findings: lintCModel(cModel) };
+      // the unsafe-pattern rules read the tree after the headers are resolved: a copy (cheap, shared nodes) outlives the parse
+      const [cModel, tree] = await this.withTree('c', text, opts.document, (t, caches) => [extractCModel(t, text, caches?.c), t.copy()] as const);
+      try {
+        if (opts.file) await this.resolveC(opts.file, cModel);
+        const unsafe = runUnsafeRules({ root: tree.rootNode, source: text, model: cModel, kernel: this.kernel }, (id) => this.severityOverrides[id] !== 'off');
+        return { language, cModel, findings: applyLintControls([...lintCModel(cModel, { goMirrors: this.goMirrors }), ...unsafe], text, this.severityOverrides) };
+      } finally {
+        tree.delete();
+      }
     }
     const goModel = await this.withTree('go', text, opts.document, (tree, caches) => extractGoModel(tree, caches?.go));
     // the package's other files may declare the types this one uses, or use the ones it declares
@@ -148,6 +164,6 @@ export class SourceAnalyzer {
     const cIndex = opts.file ? this.cIndex.merged(await this.moduleC.of(path.resolve(opts.file))) : this.cIndex;
     const { findings, mirrors } = lintGoModel(goModel, uses, sites, cIndex, opts.file && path.resolve(opts.file));
     for (const m of mirrors) this.goMirrors.add(m);
-    return { language, goModel, goUses: uses, findings };
+    return { language, goModel, goUses: uses, findings: applyLintControls(findings, text, this.severityOverrides) };
   }
 }

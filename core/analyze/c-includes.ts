@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { Btf } from '../btf/btf-reader';
+import { Btf, type BtfType } from '../btf/btf-reader';
 import { BtfLayouts } from '../btf/btf-layout';
 import { cachedObjectPath } from '../build/clang';
 import { ElfFile } from '../elf/elf-reader';
@@ -12,6 +12,8 @@ const MAX_DEPTH = 16;
 /** Larger headers (vmlinux.h is tens of megabytes) are not parsed: their types come from BTF. */
 const MAX_HEADER_BYTES = 2_000_000;
 const KERNEL_BTF = '/sys/kernel/btf/vmlinux';
+/** Where the system's headers live: `<...>` found there is left to BTF, even when a `-I` names the directory. */
+const SYSTEM_DIRS = ['/usr/include', '/usr/local/include', '/usr/lib'];
 
 /**
  * Where a C file's foreign types come from: the headers it includes (parsed, transitively, cached by mtime), the BTF
@@ -25,6 +27,8 @@ export class CTypeSources {
   includeDirs: string[] = [];
   /** The workspace's headers: an include found nowhere else is the one of these whose path ends the same way. */
   workspaceHeaders: string[] = [];
+  /** `-D NAME[=VALUE]` from the command line (or the editor's settings), after the build's own. */
+  defines: [string, string | null][] = [];
 
   constructor(private readonly parse: (text: string) => Promise<CFileModel | null>) {}
 
@@ -70,25 +74,53 @@ export class CTypeSources {
     return model;
   }
 
-  /** Quoted includes (see resolveInclude): the file's headers, and theirs, once each. */
+  /**
+   * `<inc>`: only through the `-I` directories (given, then the build's); the system's own directories are left to
+   * BTF (their headers are the kernel's and libc's, whose types BTF has).
+   */
+  resolveSystemInclude(inc: string, unitDirs: string[] = []): string | null {
+    for (const dir of [...this.includeDirs, ...unitDirs]) {
+      if (SYSTEM_DIRS.some((s) => dir === s || dir.startsWith(`${s}/`))) continue;
+      const p = path.resolve(dir, inc);
+      if (existsSync(p)) return p;
+    }
+    return null;
+  }
+
+  /**
+   * The file's headers (quoted includes, see resolveInclude; angle ones through -I, resolveSystemInclude), and
+   * theirs, once each. Also sets the model's include links and predefined macros (the build's `-D`s, then the
+   * command line's), which the preprocessor run needs (c-preprocess.ts).
+   */
   async includedHeaders(file: string, model: CFileModel): Promise<CFileModel[]> {
     const out: CFileModel[] = [];
-    const seen = new Set<string>([path.resolve(file)]);
-    const unitDirs = this.compileCommands.includeDirs(file); // every header of the unit is compiled with its flags
+    const seen = new Map<string, CFileModel | null>([[path.resolve(file), model]]);
+    const flags = this.compileCommands.flags(file); // every header of the unit is compiled with its flags
+    const links = new Map<CFileModel, Map<string, CFileModel>>();
     const visit = async (from: string, m: CFileModel, depth: number) => {
       if (depth > MAX_DEPTH) return;
       for (const inc of m.includes) {
-        if (inc.system || path.basename(inc.path) === 'vmlinux.h') continue;
-        const target = this.resolveInclude(path.dirname(from), inc.path, unitDirs);
-        if (!target || seen.has(target)) continue;
-        seen.add(target);
-        const h = await this.header(target);
-        if (!h) continue;
-        out.push(h);
-        await visit(target, h, depth + 1);
+        if (path.basename(inc.path) === 'vmlinux.h') continue;
+        const target = inc.system ? this.resolveSystemInclude(inc.path, flags.includeDirs) : this.resolveInclude(path.dirname(from), inc.path, flags.includeDirs);
+        if (!target) continue;
+        let h = seen.get(target);
+        if (h === undefined) {
+          h = await this.header(target);
+          seen.set(target, h);
+          if (h) {
+            out.push(h);
+            await visit(target, h, depth + 1);
+          }
+        }
+        if (h) {
+          if (!links.has(m)) links.set(m, new Map());
+          links.get(m)!.set(inc.path, h);
+        }
       }
     };
     await visit(file, model, 0);
+    model.includeLinks = links;
+    model.predefined = new Map([...flags.defines, ...this.defines]);
     return out;
   }
 
@@ -109,7 +141,16 @@ export class CTypeSources {
         btf = new Btf(elf.data(section));
       }
       const layouts = new BtfLayouts(btf);
-      value = { origin, layout: (kind, name) => layouts.layoutByName(kind, name) };
+      let records: Map<string, BtfType> | undefined;
+      value = {
+        origin, layout: (kind, name) => layouts.layoutByName(kind, name),
+        // the kernel's BTF has its own structs of any name: only the program's object stands in for its source
+        structLayout: file === KERNEL_BTF ? undefined : (kind, name) => {
+          records ??= new Map(btf.types.filter((t) => (t.kind === 'STRUCT' || t.kind === 'UNION') && t.name).map((t) => [`${t.kind.toLowerCase()} ${t.name}`, t] as const).reverse());
+          const t = records.get(`${kind} ${name}`);
+          return t ? layouts.structLayout(t) : undefined;
+        },
+      };
       this.objects.set(file, st, value);
     } catch {
       // no object, or one without BTF: nothing to resolve from

@@ -156,7 +156,17 @@ export class CLayoutEngine {
       }
       case 'record': {
         const rec = this.resolveRecord(type);
-        if (rec) return this.cache.get(rec) ?? this.recordLayout(rec).layout;
+        if (rec) {
+          try {
+            return this.cache.get(rec) ?? this.recordLayout(rec).layout;
+          } catch (e) {
+            // the compiled object knows what the source did not tell: its BTF has the struct as built
+            const btf = e instanceof Unresolved && type.name ? this.externalStruct(type.tag, type.name) : undefined;
+            if (!btf) throw e;
+            const covered = gaps(btf.holes.map((h): [number, number] => [h.offset, h.offset + h.size]), btf.size);
+            return { size: btf.size, align: btf.align, covered };
+          }
+        }
         const btf = type.name ? this.external(type.tag, type.name) : undefined;
         if (btf) return btf;
         throw new Unresolved(`${type.tag} ${type.name ?? '(anonymous)'} is not defined in ${this.where}`);
@@ -236,6 +246,21 @@ export class CLayoutEngine {
     }
   }
 
+  /** False for a definition under a false `#if`: the compiler never sees it. */
+  isCompiled(rec: CRecordDecl): boolean {
+    return this.compiled(rec.range.start, rec).state !== 'inactive';
+  }
+
+  /** Any type's layout, or why it cannot be computed. */
+  layoutOutcome(type: CTypeRef): LayoutOutcome<TypeLayout> {
+    try {
+      return { ok: true, value: this.typeLayout(type) };
+    } catch (e) {
+      if (e instanceof Unresolved) return { ok: false, reason: e.message };
+      throw e;
+    }
+  }
+
   /** The members the preprocessor keeps: those under a false `#if` dropped; one under an undecidable `#if` stops the layout. */
   compiledFields(rec: CRecordDecl): CFieldDecl[] {
     return rec.fields.filter((f) => {
@@ -258,16 +283,29 @@ export class CLayoutEngine {
   structLayout(rec: CRecordDecl): LayoutOutcome<StructLayout> {
     const own = this.compiled(rec.range.start, rec);
     if (own.state === 'inactive') return { ok: false, reason: `${recordName(rec)} is not compiled (it is under a false #if)` };
-    if (own.state === 'unknown') return { ok: false, reason: `${recordName(rec)} depends on ${own.reason}` };
+    if (own.state === 'unknown') {
+      const btf = rec.name ? this.externalStruct(rec.tag, rec.name) : undefined;
+      return btf ? { ok: true, value: btf } : { ok: false, reason: `${recordName(rec)} depends on ${own.reason}` };
+    }
     try {
       const { layout, fields } = this.recordLayout(rec);
       const holes = gaps(layout.covered, layout.size).map(([a, b]) => ({ offset: a, size: b - a, trailing: b === layout.size && a > 0 }));
       const name = rec.name ? `${rec.tag} ${rec.name}` : rec.typedefName ?? `${rec.tag} (anonymous)`;
       return { ok: true, value: { name, language: 'c', size: layout.size, align: layout.align, fields, holes } };
     } catch (e) {
-      if (e instanceof Unresolved) return { ok: false, reason: e.message };
-      throw e;
+      if (!(e instanceof Unresolved)) throw e;
+      const btf = rec.name ? this.externalStruct(rec.tag, rec.name) : undefined;
+      return btf ? { ok: true, value: btf } : { ok: false, reason: e.message };
     }
+  }
+
+  /** A struct as the compiled object's BTF has it (members included), for one the source cannot lay out. */
+  private externalStruct(tag: 'struct' | 'union', name: string): StructLayout | undefined {
+    for (const b of this.model.btf ?? []) {
+      const l = b.structLayout?.(tag, name);
+      if (l) return l;
+    }
+    return undefined;
   }
 }
 

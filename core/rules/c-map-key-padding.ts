@@ -2,6 +2,8 @@ import { cStructFixes } from '../fixes/c-fixes';
 import { CLayoutEngine } from '../layout/c-layout';
 import type { Hole } from '../layout/types';
 import type { CFileModel, CMapDecl, CRecordDecl } from '../source/c-model';
+import { followWrites } from '../source/c-usage';
+import { paddingVerdict, type CLintContext } from './c-padding-verdict';
 import type { Finding } from './finding';
 
 export const RULE_ID = 'c-map-key-padding';
@@ -26,7 +28,7 @@ export function describeHoles(holes: Hole[]): string {
  * A struct used as the key of a hash map must have no padding: the kernel hashes and compares all
  * key_size bytes, so uninitialised padding makes lookups of equal keys miss.
  */
-export function checkMapKeyPadding(model: CFileModel): Finding[] {
+export function checkMapKeyPadding(model: CFileModel, ctx: CLintContext = {}): Finding[] {
   const engine = new CLayoutEngine(model);
   // one finding per struct, naming every hash map it keys
   const keyed = new Map<CRecordDecl, CMapDecl[]>();
@@ -45,17 +47,25 @@ export function checkMapKeyPadding(model: CFileModel): Finding[] {
     const definedHere = (rec.name !== null || rec.typedefName !== undefined) && model.records.includes(rec);
     const names = maps.map((m) => `'${m.name}'`);
     const trie = maps.every((m) => m.mapType === 'BPF_MAP_TYPE_LPM_TRIE'); // compared byte by byte, not hashed
+    // the helper calls that pass this struct as the key of one of these maps, and how each filled it
+    const mapNames = new Set(maps.map((m) => m.name));
+    const uses = (model.keyUses ?? []).filter((u) => (u.map === null || mapNames.has(u.map)) && engine.resolveRecord(u.type) === rec)
+      .flatMap((u) => followWrites(model, u.init, u.range));
+    const verdict = paddingVerdict(uses, 'the key');
+    const assumed = engine.assumedUndefined(rec);
     findings.push({
       rule: RULE_ID,
-      severity: 'warning',
+      severity: verdict.severity,
       range: definedHere ? rec.nameRange : maps[0].keyRange ?? maps[0].range,
       message: `${name}${headerNote(model, rec)} is the key of ${trie ? 'LPM trie' : 'hash map'}${maps.length > 1 ? 's' : ''} ${names.join(', ')} but has ${padding} padding byte${padding === 1 ? '' : 's'} `
-        + `in ${holes.length} hole${holes.length === 1 ? '' : 's'}: ${describeHoles(holes)} (size ${size}). `
+        + `in ${holes.length} hole${holes.length === 1 ? '' : 's'}: ${describeHoles(holes)} (size ${size}${assumed.length ? `, with ${assumed.slice(0, 3).join(', ')} undefined` : ''}). `
         + (trie
           ? 'An LPM trie compares the key\'s bytes up to the prefix length, padding included, so garbage in it makes lookups miss. '
           : 'The kernel hashes every key byte, so garbage in the padding makes lookups miss. ')
-        + 'Reorder the fields, add explicit padding members, or zero the key with __builtin_memset before filling it.',
-      related: maps.filter((m) => m.keyRange).map((m) => ({ message: `used as the key of '${m.name}' (${m.mapType})`, range: m.keyRange! })),
+        + verdict.sentence
+        + (verdict.severity === 'warning' ? 'Reorder the fields, add explicit padding members, or zero the key (`= {}` or __builtin_memset) before filling it.' : '')
+        + ([rec.name, rec.typedefName].some((n) => n && ctx.goMirrors?.has(n)) ? ' The Go type that mirrors it must zero or spell out the same holes (`_ [N]byte`) for its keys to match.' : ''),
+      related: [...maps.filter((m) => m.keyRange).map((m) => ({ message: `used as the key of '${m.name}' (${m.mapType})`, range: m.keyRange! })), ...verdict.related],
       fixes: definedHere ? () => cStructFixes(model, rec, structLayout) : undefined,
     });
   }

@@ -1,8 +1,9 @@
 import { cStructFixes } from '../fixes/c-fixes';
 import { CLayoutEngine } from '../layout/c-layout';
 import type { CFileModel, CRecordDecl } from '../source/c-model';
-import { cStructUses } from '../source/c-usage';
+import { cStructUses, followWrites } from '../source/c-usage';
 import { describeHoles, headerNote } from './c-map-key-padding';
+import { paddingVerdict, userSpaceAdvice, type CLintContext } from './c-padding-verdict';
 import type { Finding } from './finding';
 
 export const RULE_ID = 'c-map-value-padding';
@@ -11,12 +12,12 @@ export const RULE_ID = 'c-map-value-padding';
  * A map value or a ring/perf buffer event with padding holes: user space reads every byte, so stale stack or map
  * bytes leak into the holes, and a Go reader must mirror the holes exactly (encoding/binary packs them away).
  */
-export function checkMapValuePadding(model: CFileModel): Finding[] {
+export function checkMapValuePadding(model: CFileModel, ctx: CLintContext = {}): Finding[] {
   const engine = new CLayoutEngine(model);
   const findings: Finding[] = [];
+  const all = cStructUses(model).filter((u) => u.role !== 'key');
   const seen = new Set<CRecordDecl>();
-  for (const use of cStructUses(model)) {
-    if (use.role === 'key') continue;
+  for (const use of all) {
     const rec = engine.resolveRecord(use.type);
     if (!rec || seen.has(rec)) continue;
     seen.add(rec);
@@ -25,13 +26,19 @@ export function checkMapValuePadding(model: CFileModel): Finding[] {
     const value = layout.value;
     const definedHere = (rec.name !== null || rec.typedefName !== undefined) && model.records.includes(rec);
     const what = use.role === 'event' ? `is ${use.why}` : `is the value of map '${use.mapName}'`;
+    // events: a warning where some send can carry stale bytes in the holes (an info leak), an info where each is zeroed
+    const events = all.filter((u) => u.role === 'event' && engine.resolveRecord(u.type) === rec);
+    const writes = events.flatMap((u) => followWrites(model, u.init, u.range));
+    const verdict = events.length > 0 && events.every((u) => u.init) ? paddingVerdict(writes, 'the event') : null;
+    const severity = verdict?.severity === 'warning' ? 'warning' : 'info';
     findings.push({
       rule: RULE_ID,
-      severity: 'info',
+      severity,
       range: definedHere ? rec.nameRange : use.range,
-      message: `${value.name}${headerNote(model, rec)} ${what} and has padding (${describeHoles(value.holes)}): user space reads those bytes too, `
-        + 'so zero it before filling it (or add explicit padding members), and give the Go type the same holes as `_ [N]byte` fields.',
-      related: [{ message: use.role === 'event' ? use.why : `used as the value of '${use.mapName}'`, range: use.range }],
+      message: `${value.name}${headerNote(model, rec)} ${what} and has padding (${describeHoles(value.holes)}): user space reads those bytes too. `
+        + (verdict?.sentence ?? '') + (severity === 'warning' ? 'Stale kernel bytes reach user space in those holes. ' : '')
+        + (verdict?.severity === 'info' && verdict.sentence.startsWith('Every') ? '' : `Zero it before filling it (or add explicit padding members), ${userSpaceAdvice(rec, ctx)}`),
+      related: [{ message: use.role === 'event' ? use.why : `used as the value of '${use.mapName}'`, range: use.range }, ...(verdict?.related ?? [])],
       fixes: definedHere ? () => cStructFixes(model, rec, value) : undefined,
     });
   }

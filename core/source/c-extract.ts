@@ -1,87 +1,17 @@
 import type { Node } from 'web-tree-sitter';
-import { BPF_SCALARS, canonicalScalar, MAX_ALIGN } from '../layout/c-primitives';
+import { BPF_SCALARS, canonicalScalar } from '../layout/c-primitives';
 import { evalConstExpr, evalConstText, toNumber } from './c-const-expr';
 import { readEnum } from './c-enum';
 import { readMapBody } from './c-map-decl';
 import type { CEnumDecl, CFieldDecl, CFileModel, CRecordDecl, CTypeRef } from './c-model';
+import { argumentVariable, FunctionWrites, isReserveWrapper } from './c-struct-writes';
+import { attributeValues, firstError, KEY_HELPERS, OUTPUT_HELPERS, PREPROC_GROUPS, resultVariable, specifierText, typeText } from './c-syntax';
 import { parseTypeText } from './c-type-text';
 import { rangeOf } from './range';
 
 /** Normalise `unsigned`, `long int`, `short unsigned int`, `char signed`... to the spelling the primitive table uses. */
 function sizedTypeName(node: Node): string {
   return canonicalScalar(node.text.split(/\s+/));
-}
-
-/**
- * `packed` and `aligned` from a node's attribute specifiers, any spelling and any number of them:
- * `__attribute__((packed))`, `__attribute__((__packed__, __aligned__(4)))`, two specifiers in a row (joined into one
- * list before parsing, c-macro-mask.ts). The largest alignment wins, as with the compiler; an alignment that is not an
- * integer constant is -1, so the layout says it cannot be computed instead of guessing.
- */
-function attributeValues(node: Node, evaluate: (n: Node) => number | null): { packed: boolean; aligned?: number } {
-  let packed = false;
-  let aligned: number | undefined;
-  if (!node.text.includes('__attribute__')) return { packed }; // the common case, without walking the children
-  for (const attr of node.children) {
-    if (attr?.type !== 'attribute_specifier') continue;
-    const list = attr.namedChildren.find((c) => c?.type === 'argument_list');
-    for (const item of list?.namedChildren ?? []) {
-      if (!item) continue;
-      const call = item.type === 'call_expression';
-      const name = (call ? item.childForFieldName('function')?.text : item.text)?.replace(/^__(\w+)__$/, '$1');
-      if (name === 'packed') packed = true;
-      if (name !== 'aligned') continue;
-      const arg = call ? item.childForFieldName('arguments')?.namedChildren.find((c) => c !== null && c.type !== 'comment') : undefined;
-      // bare `aligned`: the target's largest alignment
-      const value = !call ? MAX_ALIGN : arg ? evaluate(arg) : MAX_ALIGN;
-      aligned = value === null || value <= 0 || (value & (value - 1)) !== 0 ? -1 : aligned === -1 ? -1 : Math.max(aligned ?? 0, value);
-    }
-  }
-  return { packed, aligned };
-}
-
-/** The preprocessor conditionals tree-sitter-c nests members in, inside a struct body. */
-const PREPROC_GROUPS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_elif', 'preproc_else', 'preproc_elifdef']);
-
-/**
- * The first syntax error under a node (ERROR or a missing token), for a message. tree-sitter-c reads the width of
- * `unsigned long long : 0;` as an ERROR and `__u8 : 0;` with a missing name (member() reads both): those are not errors.
- */
-function firstError(node: Node): Node | null {
-  for (const c of node.children) {
-    if (!c) continue;
-    const bitfield = node.type === 'field_declaration' && node.text.includes(':');
-    if (bitfield && ((c.type === 'ERROR' && c.text.startsWith(':')) || (c.isMissing && c.type === 'field_identifier'))) continue;
-    if (c.type === 'ERROR' || c.isMissing) return c;
-    const inner = c.hasError ? firstError(c) : null;
-    if (inner) return inner;
-  }
-  return null;
-}
-
-/** How a member's type specifier reads in a layout table: an inline definition by its tag and name only. */
-function specifierText(node: Node): string {
-  if (['struct_specifier', 'union_specifier', 'enum_specifier'].includes(node.type) && node.childForFieldName('body')) {
-    return `${node.type.replace('_specifier', '')} ${node.childForFieldName('name')?.text ?? '(anonymous)'}`;
-  }
-  return node.text.replace(/\s+/g, ' ');
-}
-
-
-/** Helpers that send a struct to user space, and which arguments carry its data and its size. */
-const OUTPUT_HELPERS: Record<string, { data?: number; size: number }> = {
-  bpf_ringbuf_output: { data: 1, size: 2 },
-  bpf_ringbuf_reserve: { size: 1 },
-  bpf_perf_event_output: { data: 3, size: 4 },
-};
-
-
-/** A type as C spells it, for parseTypeText: `struct event`, `__u32`. */
-function typeText(t: CTypeRef): string | null {
-  if (t.kind === 'named') return t.name;
-  if (t.kind === 'record' && t.name) return `${t.tag} ${t.name}`;
-  if (t.kind === 'enum' && t.name) return `enum ${t.name}`;
-  return null;
 }
 
 /** What the declarations before a fragment define: the constants, typedefs and global variables it may read. */
@@ -325,11 +255,28 @@ export class Extractor {
     }
   }
 
-  /** A ring buffer / perf buffer output call: the struct its data or size argument names. */
+  /** The function being walked: how its variables' bytes are written (c-struct-writes.ts). */
+  private writes: { facts: FunctionWrites; end: number } | null = null;
+
+  /**
+   * A ring buffer / perf buffer output call: the struct its data or size argument names, and whether its padding
+   * holds zeroes. A call to another function with a `sizeof` argument, stored in a pointer, may be a reserve wrapper
+   * (`e = reserve_buf(sizeof(*e))`): kept with `via`, an event once the unit's functions say so.
+   */
   outputCall(call: Node): void {
-    const helper = OUTPUT_HELPERS[call.childForFieldName('function')?.text ?? ''];
-    if (!helper) return;
+    const callee = call.childForFieldName('function')?.text ?? '';
     const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
+    if (KEY_HELPERS.has(callee)) return this.keyCall(call, callee, args);
+    const helper = OUTPUT_HELPERS[callee];
+    const target = resultVariable(call);
+    if (!helper) {
+      if (!this.writes || /^(?:bpf_|__builtin_)/.test(callee) || !/^\w+$/.test(callee)) return;
+      this.callArguments(call, callee, args);
+      if (!target) return;
+      const sized = args.map((a) => (a.type === 'sizeof_expression' ? this.sizeofType(a.text.trim()) : null)).find((t) => t !== null);
+      if (sized) this.model.events.push({ type: parseTypeText(sized), helper: call.text.replace(/\s+/g, ' '), range: rangeOf(call), via: callee, init: this.writes.facts.stateAt(target, this.writes.end) });
+      return;
+    }
     let text = args[helper.size] ? this.sizeofType(args[helper.size].text.trim()) : null;
     const data = helper.data !== undefined ? /^&?\s*(\w+)$/.exec(args[helper.data]?.text.trim() ?? '') : null;
     if (!text && data) {
@@ -337,7 +284,33 @@ export class Extractor {
       const pointee = t && (args[helper.data!].text.trim().startsWith('&') ? t : t.kind === 'pointer' ? t.to : null);
       text = pointee ? typeText(pointee) : null;
     }
-    if (text) this.model.events.push({ type: parseTypeText(text), helper: call.text.replace(/\s+/g, ' '), range: rangeOf(call) });
+    if (!text) return;
+    // what was written into the bytes sent: the data argument's variable where the call is, or a reservation's by the end
+    const sent = data ? data[1] : target;
+    const init = this.writes && sent ? this.writes.facts.stateAt(sent, data ? call.startIndex : this.writes.end) : undefined;
+    this.model.events.push({ type: parseTypeText(text), helper: call.text.replace(/\s+/g, ' '), range: rangeOf(call), ...(init ? { init } : {}) });
+  }
+
+  /** Struct variables handed to one of the file's functions (`count(&m, &key)`), for following its parameters. */
+  private callArguments(call: Node, callee: string, args: Node[]): void {
+    args.forEach((a, index) => {
+      const v = argumentVariable(a);
+      const t = v ? this.lookupVar(v.name) : undefined;
+      const type = t && (v!.address ? t : t.kind === 'pointer' ? t.to : null);
+      if (!type || (type.kind !== 'record' && type.kind !== 'named')) return;
+      (this.model.callArgs ??= []).push({ callee, index, init: this.writes!.facts.stateAt(v!.name, call.startIndex), range: rangeOf(call) });
+    });
+  }
+
+  /** `bpf_map_update_elem(&flows, &key, ...)`: the key's variable, its struct type and how its bytes were filled. */
+  private keyCall(call: Node, callee: string, args: Node[]): void {
+    const key = argumentVariable(args[1]);
+    if (!key || !this.writes) return;
+    const t = this.lookupVar(key.name);
+    const type = t && (key.address ? t : t.kind === 'pointer' ? t.to : null);
+    if (!type) return;
+    const map = argumentVariable(args[0]);
+    (this.model.keyUses ??= []).push({ map: map?.address ? map.name : null, type, helper: callee, init: this.writes.facts.stateAt(key.name, call.startIndex), range: rangeOf(call) });
   }
 
   walk(node: Node): void {
@@ -370,9 +343,14 @@ export class Extractor {
       }
       case 'function_definition': {
         const outer = this.locals;
+        const outerWrites = this.writes;
         this.locals = new Map(outer ?? []); // parameters and locals shadow globals until the function ends
+        this.writes = { facts: new FunctionWrites(node), end: node.endIndex };
         for (const c of node.namedChildren) if (c) this.walk(c);
         this.locals = outer;
+        this.writes = outerWrites;
+        const name = node.childForFieldName('declarator')?.descendantsOfType('identifier')[0]?.text;
+        if (name && isReserveWrapper(node)) (this.model.reserveWrappers ??= []).push(name);
         return;
       }
       case 'parameter_declaration':

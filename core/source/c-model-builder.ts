@@ -50,6 +50,9 @@ function stillValid(f: CFragment, context: ExtractionContext): boolean {
 function merge(model: CFileModel, context: ExtractionContext, f: CFragment): void {
   const m = f.model;
   model.events.push(...m.events);
+  if (m.keyUses?.length) (model.keyUses ??= []).push(...m.keyUses);
+  if (m.callArgs?.length) (model.callArgs ??= []).push(...m.callArgs);
+  if (m.reserveWrappers?.length) (model.reserveWrappers ??= []).push(...m.reserveWrappers);
   model.records.push(...m.records);
   model.maps.push(...m.maps);
   model.includes.push(...m.includes);

@@ -1,4 +1,6 @@
+import type { StructLayout } from '../layout/types';
 import type { CDirective } from './c-directives';
+import type { WriteState } from './c-struct-writes';
 import type { Range } from './range';
 
 /** A C type as written in the source, before layout. */
@@ -76,6 +78,28 @@ export interface CEventUse {
   /** The helper call, `bpf_ringbuf_reserve(&events, sizeof(*e), 0)`. */
   helper: string;
   range: Range;
+  /** Whether its padding bytes hold zeroes when it is sent (c-struct-writes.ts); absent: not followed. */
+  init?: WriteState;
+  /** Reserved through this function (a wrapper such as libbpf-tools' `reserve_buf`): an event only if it is one. */
+  via?: string;
+}
+
+/** A variable passed to one of the file's own functions (`count(&flows, &key)`): how its bytes were filled there. */
+export interface CCallArg {
+  callee: string;
+  index: number;
+  init: WriteState;
+  range: Range;
+}
+
+/** A struct passed as a map key to a helper (`bpf_map_update_elem(&m, &key, ...)`), and how its bytes were filled. */
+export interface CKeyUse {
+  /** The map, when the call names it (`&flows`). */
+  map: string | null;
+  type: CTypeRef;
+  helper: string;
+  init: WriteState;
+  range: Range;
 }
 
 /** Layouts of types a file uses but does not define, read from BTF (the file's compiled object, the kernel's). */
@@ -83,6 +107,8 @@ export interface ExternalLayouts {
   /** Where the layouts come from, for messages: `examples/x.bpf.o`, `the kernel's BTF`. */
   origin: string;
   layout(kind: 'struct' | 'union' | 'enum' | 'typedef', name: string): { size: number; align: number; covered: [number, number][] } | undefined;
+  /** A struct's or union's full layout, members included: the compiler's answer where the source's cannot be computed. */
+  structLayout?(kind: 'struct' | 'union', name: string): StructLayout | undefined;
 }
 
 export interface CFileModel {
@@ -90,8 +116,14 @@ export interface CFileModel {
   file?: string;
   /** The text the model was extracted from; fixes read indentation and comments from it. */
   source: string;
-  /** Structs sent to user space by bpf_ringbuf_output/reserve and bpf_perf_event_output. */
+  /** Structs sent to user space by bpf_ringbuf_output/reserve and bpf_perf_event_output (and, with `via`, candidates). */
   events: CEventUse[];
+  /** Structs passed as keys to map helpers, with how each was filled. */
+  keyUses?: CKeyUse[];
+  /** Struct variables passed to the file's functions, so a key or event reaching a helper through a parameter is followed. */
+  callArgs?: CCallArg[];
+  /** Functions that return a ring buffer reservation (`reserve_buf`): what they return is an event buffer. */
+  reserveWrappers?: string[];
   records: CRecordDecl[];
   typedefs: Map<string, CTypeRef>;
   /** Named enum definitions (`enum name { ... }`). */

@@ -48,8 +48,8 @@ const key = (at: Position) => `${at.line}:${at.character}`;
 /**
  * Run the unit's directives in order, as the preprocessor would: the file's, with each included header's spliced in
  * where it is included (`headerFor`), after the command line's `-D`s (`predefined`). Headers are entered once each.
- * `missing` names includes that were not found: a macro no known file defines may be defined there, so a condition
- * on it cannot be decided.
+ * `missing` names includes that were not read (not found, or system headers): a macro no known file defines may be
+ * defined there, so a condition on it cannot be decided.
  */
 export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path: string, system: boolean) => CFileModel | undefined,
   predefined: Map<string, string | null> = new Map()): Preprocessed {
@@ -71,10 +71,18 @@ export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path:
     g.set(key(at), { state, assumed });
   };
 
+  let guard: CDirective | undefined;
   const run = (m: CFileModel) => {
     entered.add(m);
     const depth = stack.length;
-    for (const d of m.directives ?? []) step(m, d);
+    const ds = m.directives ?? [];
+    // `#ifndef X_H` / `#define X_H` opening a header (and `#endif` closing it) is an include guard: true the first time, and each file is entered
+    // once, whatever the headers before it (which this tool may not have read) define
+    const outerGuard = guard;
+    guard = m !== unit && ds[0]?.kind === 'ifndef' && ds[1]?.kind === 'define' && ds[0].name === ds[1].name && (ds[1].text === '' || ds[1].text === '1')
+      && ds.at(-1)?.kind === 'endif' ? ds[0] : undefined;
+    for (const d of ds) step(m, d);
+    guard = outerGuard;
     if (stack.length > depth) stack.length = depth; // an unterminated #if ends with its file
   };
 
@@ -82,7 +90,7 @@ export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path:
     const now = live();
     switch (d.kind) {
       case 'if': case 'ifdef': case 'ifndef': {
-        const c = now === false ? { value: false as Tri, assumed: [] } : condition(d, macros, missing);
+        const c = now === false ? { value: false as Tri, assumed: [] } : d === guard ? { value: true as Tri, assumed: [] } : condition(d, macros, missing);
         const current = and(now, c.value);
         stack.push({ outer: now, taken: c.value, current, reason: c.reason, assumed: c.assumed });
         record(m, d.at, current, c.reason, c.assumed);
@@ -116,7 +124,9 @@ export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path:
         if (now === false) return;
         const h = headerFor(m, d.path!, d.system ?? false);
         if (!h) {
-          if (!d.system) missing.push(d.path!);
+          // a header not read may define the macro a later condition tests; vmlinux.h (types only, left to BTF on
+          // purpose) and libbpf's own headers (helpers and section macros) define none that struct layouts test
+          if (!/(?:^|\/)vmlinux\.h$/.test(d.path!) && !/^bpf\/bpf_\w+\.h$/.test(d.path!)) missing.push(d.system ? `<${d.path}>` : `"${d.path}"`);
           return;
         }
         if (entered.has(h)) return;
@@ -180,13 +190,13 @@ function condition(d: CDirective, macros: Map<string, Macro>, missing: string[])
     const wanted = d.kind === 'ifdef' || d.kind === 'elifdef';
     const spelled = `#${d.kind} ${name}`;
     if (defined === 'unknown') return { value: 'unknown', reason: `${spelled}: ${name} is defined under a condition that cannot be decided`, assumed: [] };
-    if (!defined && missing.length > 0) return { value: 'unknown', reason: `${spelled}: ${name} may be defined in ${missingList(missing)}, which was not found`, assumed: [] };
+    if (!defined && missing.length > 0) return { value: 'unknown', reason: `${spelled}: ${name} may be defined in ${missingList(missing)}, which this tool did not read`, assumed: [] };
     return { value: wanted ? defined : !defined, assumed: defined ? [] : [name] };
   }
   return evalCondition(d.text ?? '', macros, missing);
 }
 
-const missingList = (missing: string[]) => missing.slice(0, 3).map((p) => `"${p}"`).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+const missingList = (missing: string[]) => missing.slice(0, 3).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
 
 /**
  * `#if` arithmetic: `defined X` / `defined(X)` first, then object-like macros expanded (to a fixed depth), then the
@@ -202,7 +212,7 @@ export function evalCondition(text: string, macros: Map<string, Macro>, missing:
     const m = macros.get(name);
     if (m === 'unknown') unknown ??= `${name} is defined under a condition that cannot be decided`;
     else if (m === undefined) {
-      if (missing.length > 0) unknown ??= `${name} may be defined in ${missingList(missing)}, which was not found`;
+      if (missing.length > 0) unknown ??= `${name} may be defined in ${missingList(missing)}, which this tool did not read`;
       assumed.push(name);
     }
     return m === undefined ? '0' : '1';
@@ -235,7 +245,7 @@ export function evalCondition(text: string, macros: Map<string, Macro>, missing:
       unknown ??= `${name}(...) is not a macro any known file defines`;
       return '0(';
     }
-    if (missing.length > 0) unknown ??= `${name} may be defined in ${missingList(missing)}, which was not found`;
+    if (missing.length > 0) unknown ??= `${name} may be defined in ${missingList(missing)}, which this tool did not read`;
     assumed.push(name);
     return '0';
   });

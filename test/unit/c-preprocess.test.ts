@@ -62,11 +62,25 @@ describe('C preprocessor lines in struct bodies', () => {
     assert.match(members(await cModel(chained), 'k'), /#ifdef NEW_CLANG: NEW_CLANG is defined under a condition that cannot be decided/);
   });
 
-  it('a quoted include that was not found makes a condition on an unknown macro undecidable', async () => {
+  it('a header that was not read (not found, or a system header) makes a condition on an unknown macro undecidable', async () => {
     const model = await cModel('#include "config.h"\n' + struct('#ifdef ENABLE_IPV6\n\t__u32 v6[4];\n#endif'));
     model.headers = [];
     model.includeLinks = new Map();
-    assert.match(members(model, 'k'), /ENABLE_IPV6 may be defined in "config.h", which was not found/);
+    assert.match(members(model, 'k'), /ENABLE_IPV6 may be defined in "config.h", which this tool did not read/);
+    // linux/if_ether.h defines ETH_P_IPV6: clang takes the branch, so "undefined" would be silently wrong
+    const system = await cModel('#include "vmlinux.h"\n#include <bpf/bpf_helpers.h>\n#include <linux/if_ether.h>\n' + struct('#ifdef ETH_P_IPV6\n\t__u32 v6[4];\n#endif'));
+    assert.match(members(system, 'k'), /ETH_P_IPV6 may be defined in <linux\/if_ether.h>, which this tool did not read/);
+    // vmlinux.h and libbpf's headers alone leave it decidable
+    const libbpf = await cModel('#include "vmlinux.h"\n#include <bpf/bpf_helpers.h>\n' + struct('#ifdef ETH_P_IPV6\n\t__u32 v6[4];\n#endif'));
+    assert.equal(members(libbpf, 'k'), 'a@0 z@8 size 16');
+  });
+
+  it('an include guard opening a header is taken, whatever the unread headers before it define', async () => {
+    const header = await cModel('#ifndef __COMMON_H\n#define __COMMON_H\n#define WORDS 2\n#endif\n');
+    const main = await cModel('#include <linux/types.h>\n#include "common.h"\n' + struct('\t__u32 w[WORDS];'));
+    main.headers = [header];
+    main.includeLinks = new Map([[main, new Map([['common.h', header]])]]);
+    assert.equal(members(main, 'k'), 'a@0 w@4 z@16 size 24');
   });
 
   it('headers\' #defines count where they are included; a header\'s own conditions use the macros before it', async () => {

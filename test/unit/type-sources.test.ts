@@ -38,7 +38,9 @@ describe('types a file does not define', () => {
     assert.match(f.message, /^struct key \(defined in common\.h\) is the key of hash map 'm' but has 3 padding bytes .* \(size 24\)/);
     assert.equal(f.fixes, undefined); // its edits would belong to the header
     const without = await analyzer.analyze('c', `#include "common.h"\n${hashMap('struct key')}`);
-    assert.deepEqual(without.findings, []); // no file, no headers: unknown, not guessed
+    // no file, no headers: unknown, not guessed, and said so (issue 11: silence must mean "checked")
+    assert.deepEqual(without.findings.map((x) => [x.rule, x.severity]), [['layout-unknown', 'info']]);
+    assert.match(without.findings[0].message, /^struct key \(key of map 'm' \(BPF_MAP_TYPE_HASH\)\) was not laid out, so its padding was not checked: struct key is not defined in this file\. Point lint at the header that defines it \(-I DIR\)/);
   });
 
   it('C: an include found neither beside the file nor in -I is the nearest workspace header ending the same way', async () => {
@@ -47,10 +49,10 @@ describe('types a file does not define', () => {
     const src = `#include "common.h"\n${hashMap('struct key')}`;
     const lint = (a: SourceAnalyzer, file: string) => a.analyze('c', src, { file: path.join(dir, file) }).then((r) => r.findings.map((f) => f.rule));
     const analyzer = new SourceAnalyzer();
-    assert.deepEqual(await lint(analyzer, 'bpf/prog.bpf.c'), []); // not beside it, no search path: unknown, not guessed
+    assert.deepEqual(await lint(analyzer, 'bpf/prog.bpf.c'), ['layout-unknown']); // not beside it, no search path: unknown, not guessed
     analyzer.setIncludeSearch({ workspaceHeaders: [path.join(dir, 'other/headers/common.h'), path.join(dir, 'headers/common.h')] });
     assert.deepEqual(await lint(analyzer, 'bpf/prog.bpf.c'), ['c-map-key-padding']); // headers/common.h: as near, and shorter
-    assert.deepEqual(await lint(analyzer, 'other/bpf/x.bpf.c'), []); // other/headers/common.h shares more of its path
+    assert.deepEqual(await lint(analyzer, 'other/bpf/x.bpf.c'), []); // other/headers/common.h shares more of its path (no padding)
     const withI = new SourceAnalyzer();
     withI.setIncludeSearch({ includeDirs: [path.join(dir, 'other/headers')], workspaceHeaders: [path.join(dir, 'headers/common.h')] });
     assert.deepEqual(await lint(withI, 'bpf/prog.bpf.c'), []); // -I comes before the workspace
@@ -70,7 +72,7 @@ describe('types a file does not define', () => {
       assert.deepEqual(a.findings.map((x) => x.rule), ['c-map-key-padding'], f);
     }
     // a file the database does not list gets no include directories from it
-    assert.deepEqual((await analyzer.analyze('c', src, { file: path.join(dir, 'src/bpf/elsewhere.bpf.c') })).findings, []);
+    assert.deepEqual((await analyzer.analyze('c', src, { file: path.join(dir, 'src/bpf/elsewhere.bpf.c') })).findings.map((x) => x.rule), ['layout-unknown']);
   });
 
   it('compilation database commands: words as sh splits them, include flags in every spelling', () => {
