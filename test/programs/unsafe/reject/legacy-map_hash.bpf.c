@@ -3,6 +3,15 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
+/* libbpf < 1.0 declared this in bpf_helpers.h; code written for it still carries its own copy */
+struct bpf_map_def {
+	unsigned int type;
+	unsigned int key_size;
+	unsigned int value_size;
+	unsigned int max_entries;
+	unsigned int map_flags;
+};
+
 struct bpf_map_def SEC("maps") counts = { /* BUG: legacy map definition */
 	.type = BPF_MAP_TYPE_HASH,
 	.key_size = sizeof(__u32),

@@ -13,7 +13,7 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct stats);
-} totals SEC(".maps");
+} rj_totals SEC(".maps");
 
 __attribute__((noinline)) int account(struct stats *s, __u32 len)
 {
@@ -26,7 +26,7 @@ SEC("xdp")
 int global_arg(struct xdp_md *ctx)
 {
 	__u32 key = 0;
-	struct stats *s = bpf_map_lookup_elem(&totals, &key);
+	struct stats *s = bpf_map_lookup_elem(&rj_totals, &key);
 
 	if (!s)
 		return XDP_PASS;

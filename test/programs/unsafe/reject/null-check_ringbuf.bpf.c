@@ -11,12 +11,12 @@ struct event {
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4096);
-} events SEC(".maps");
+} rj_events SEC(".maps");
 
 SEC("xdp")
 int ringbuf_unchecked(struct xdp_md *ctx)
 {
-	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct event *e = bpf_ringbuf_reserve(&rj_events, sizeof(*e), 0);
 
 	e->ifindex = ctx->ingress_ifindex; /* expect-here */
 	e->queue = ctx->rx_queue_index;

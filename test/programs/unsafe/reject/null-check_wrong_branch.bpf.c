@@ -8,13 +8,13 @@ struct {
 	__uint(max_entries, 64);
 	__type(key, __u32);
 	__type(value, __u64);
-} bytes SEC(".maps");
+} rj_bytes SEC(".maps");
 
 SEC("xdp")
 int wrong_branch(struct xdp_md *ctx)
 {
 	__u32 key = ctx->ingress_ifindex;
-	__u64 *v = bpf_map_lookup_elem(&bytes, &key);
+	__u64 *v = bpf_map_lookup_elem(&rj_bytes, &key);
 	__u64 len = ctx->data_end - ctx->data;
 
 	if (len > 100) {

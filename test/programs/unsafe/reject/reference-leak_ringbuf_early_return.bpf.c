@@ -11,12 +11,12 @@ struct event {
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4096);
-} events SEC(".maps");
+} rj_events SEC(".maps");
 
 SEC("xdp")
 int early_return(struct xdp_md *ctx)
 {
-	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct event *e = bpf_ringbuf_reserve(&rj_events, sizeof(*e), 0);
 
 	if (!e)
 		return XDP_PASS;

@@ -12,7 +12,7 @@ struct {
 	__uint(max_entries, 16);
 	__type(key, __u32);
 	__type(value, struct record);
-} records SEC(".maps");
+} rj_records SEC(".maps");
 
 static __attribute__((noinline)) int fill(struct record *r, __u32 seed)
 {
@@ -32,7 +32,7 @@ int struct_buffers(struct xdp_md *ctx)
 	__u32 key = ctx->rx_queue_index;
 
 	fill(&r, key);
-	bpf_map_update_elem(&records, &key, &r, BPF_ANY);
+	bpf_map_update_elem(&rj_records, &key, &r, BPF_ANY);
 	return XDP_PASS;
 }
 

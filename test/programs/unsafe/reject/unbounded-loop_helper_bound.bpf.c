@@ -8,13 +8,13 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u64);
-} acc SEC(".maps");
+} rj_acc SEC(".maps");
 
 SEC("xdp")
 int helper_bound(struct xdp_md *ctx)
 {
 	__u32 key = 0;
-	__u64 *v = bpf_map_lookup_elem(&acc, &key);
+	__u64 *v = bpf_map_lookup_elem(&rj_acc, &key);
 	__u32 n = bpf_get_prandom_u32();
 
 	if (!v)

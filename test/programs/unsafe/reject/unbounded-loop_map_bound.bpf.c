@@ -13,13 +13,13 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct config);
-} cfg SEC(".maps");
+} rj_cfg SEC(".maps");
 
 SEC("xdp")
 int map_bound(struct xdp_md *ctx)
 {
 	__u32 key = 0;
-	struct config *c = bpf_map_lookup_elem(&cfg, &key);
+	struct config *c = bpf_map_lookup_elem(&rj_cfg, &key);
 	__u32 n;
 
 	if (!c)

@@ -13,7 +13,7 @@ struct {
 	__uint(max_entries, 64);
 	__type(key, __u32);
 	__type(value, struct counters);
-} last SEC(".maps");
+} rj_last SEC(".maps");
 
 SEC("socket")
 int branch(struct __sk_buff *skb)
@@ -24,7 +24,7 @@ int branch(struct __sk_buff *skb)
 	c.len = skb->len;
 	if (skb->mark)
 		c.mark = skb->mark;
-	bpf_map_update_elem(&last, &key, &c, BPF_ANY); /* expect-here */
+	bpf_map_update_elem(&rj_last, &key, &c, BPF_ANY); /* expect-here */
 	return 0;
 }
 

@@ -14,7 +14,7 @@ struct {
 	__uint(max_entries, 64);
 	__type(key, struct flow);
 	__type(value, __u64);
-} flows SEC(".maps");
+} rj_flows SEC(".maps");
 
 SEC("socket")
 int padding(struct __sk_buff *skb)
@@ -25,7 +25,7 @@ int padding(struct __sk_buff *skb)
 	f.proto = skb->pkt_type;
 	f.addr = skb->mark;
 	f.port = skb->len;
-	bpf_map_update_elem(&flows, &f, &one, BPF_ANY); /* expect-here */
+	bpf_map_update_elem(&rj_flows, &f, &one, BPF_ANY); /* expect-here */
 	return 0;
 }
 

@@ -13,13 +13,13 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__uint(value_size, sizeof(struct counter)); /* BUG: no BTF value type */
-} counters SEC(".maps");
+} rj_counters SEC(".maps");
 
 SEC("tc")
 int tc_locked_count(struct __sk_buff *skb)
 {
 	__u32 key = 0;
-	struct counter *c = bpf_map_lookup_elem(&counters, &key);
+	struct counter *c = bpf_map_lookup_elem(&rj_counters, &key);
 
 	if (!c)
 		return 0;

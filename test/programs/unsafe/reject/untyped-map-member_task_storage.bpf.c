@@ -7,14 +7,14 @@
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(key_size, sizeof(int));
-	__uint(value_size, sizeof(u64)); /* BUG: no BTF value type */
-} start_ts SEC(".maps");
+	__uint(key_size, sizeof(int)); /* BUG: no BTF key type (nor value type below) */
+	__uint(value_size, sizeof(u64));
+} rj_start_ts SEC(".maps");
 
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(on_wakeup, struct task_struct *p)
 {
-	u64 *ts = bpf_task_storage_get(&start_ts, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	u64 *ts = bpf_task_storage_get(&rj_start_ts, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
 	if (ts)
 		*ts = bpf_ktime_get_ns();

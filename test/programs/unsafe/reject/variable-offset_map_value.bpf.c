@@ -12,13 +12,13 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct hist);
-} hist SEC(".maps");
+} rj_hist SEC(".maps");
 
 SEC("xdp")
 int map_value_index(struct xdp_md *ctx)
 {
 	__u32 key = 0;
-	struct hist *h = bpf_map_lookup_elem(&hist, &key);
+	struct hist *h = bpf_map_lookup_elem(&rj_hist, &key);
 	__u32 q = ctx->rx_queue_index;
 
 	if (!h)

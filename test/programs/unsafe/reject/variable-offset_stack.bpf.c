@@ -8,13 +8,13 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
-} slot SEC(".maps");
+} rj_slot SEC(".maps");
 
 SEC("xdp")
 int stack_index(struct xdp_md *ctx)
 {
 	__u32 key = 0;
-	__u32 *idx = bpf_map_lookup_elem(&slot, &key);
+	__u32 *idx = bpf_map_lookup_elem(&rj_slot, &key);
 	__u64 buf[16] = {};
 	__u32 i;
 
@@ -22,7 +22,7 @@ int stack_index(struct xdp_md *ctx)
 		return XDP_PASS;
 	i = *idx;
 	buf[i] = ctx->ingress_ifindex; /* expect-here */
-	bpf_map_update_elem(&slot, &key, &buf[3], BPF_ANY);
+	bpf_map_update_elem(&rj_slot, &key, &buf[3], BPF_ANY);
 	return XDP_PASS;
 }
 

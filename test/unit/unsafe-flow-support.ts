@@ -1,0 +1,20 @@
+import { extractCModel } from '../../core/source/c-model-builder';
+import type { Finding } from '../../core/rules/finding';
+import { flowRules } from '../../core/rules/unsafe/flow/index';
+import { createParser, parseSource } from '../../core/source/tree-sitter';
+
+/** Every flow rule (issue 13, rules 1-7) over one C source, as the analyzer runs them: one tree, one model. */
+export async function lintFlow(text: string): Promise<Finding[]> {
+  const parser = await createParser('c');
+  const tree = parseSource(parser, 'c', text);
+  if (!tree) throw new Error('parse failed');
+  try {
+    const model = extractCModel(tree, text);
+    return flowRules.flatMap((r) => r.check({ root: tree.rootNode, source: text, model }));
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Findings as `rule@line` (1-based) for compact assertions. */
+export const where = (fs: Finding[]) => fs.map((f) => `${f.rule}@${f.range.start.line + 1}`);
