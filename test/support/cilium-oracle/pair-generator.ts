@@ -17,6 +17,7 @@ const PAD_NAMES = ['__pad', '_pad', '__reserved', 'unused', 'pad'];
 export class Builder {
   private readonly used = new Set<string>();
   private nested = 0;
+  private macros = 0;
   readonly cRecords: CRecord[] = [];
   readonly goRecords: GoRecord[] = [];
   readonly cEnums: string[] = [];
@@ -57,8 +58,8 @@ export class Builder {
 
   arrayField(el = this.pick(['__u8', '__u8', '__u16', '__u32', '__u64', 'char']), len = this.pick([2, 3, 4, 6, 8, 16])): CField {
     const name = el === 'char' ? this.fresh(['comm', 'name', 'path']) : this.fresh(ARRAY_NAMES);
-    // C code often sizes arrays with a macro; the id keeps the macros of all pairs apart in one object
-    const lenMacro = this.r() < 0.25 ? `${name.toUpperCase()}_LEN${this.id}` : undefined;
+    // C code often sizes arrays with a macro; the id and a count keep the macros apart in one object
+    const lenMacro = this.r() < 0.25 ? `${name.toUpperCase()}_LEN${this.id}_${this.macros++}` : undefined;
     return { name, type: { kind: 'array', of: scalar(el), len, ...(lenMacro ? { lenMacro } : {}) } };
   }
 
