@@ -98,6 +98,12 @@ const GO_BASE = [
   '//ebpf:struct key', 'type Key struct {\n\tProto uint8\n\tAddr  [N]uint32\n}', '',
   'type Value struct {\n\tPid uint32\n\tTs  uint64\n}', '',
   'func read(m *ebpf.Map, keys []Key) {\n\tvar v Value\n\tfor i := range keys {\n\t\t_ = m.Lookup(&keys[i], &v)\n\t}\n\t_ = binary.Read(nil, binary.LittleEndian, &v)\n}', '',
+  // package-level variables and methods: facts another declaration's calls are typed through
+  'var objs handles', '',
+  'type handles struct{ Counts *ebpf.Map }', '',
+  'func (t *tracer) get() *ebpf.Map { return nil }', '',
+  'type tracer struct{}', '',
+  'func write(t *tracer) {\n\tfor _, k := range []Key{{}} {\n\t\t_ = objs.Counts.Put(k, Value{})\n\t}\n\t_ = t.get().Put(Key{}, Value{})\n}', '',
 ].join('\n');
 
 const GO_EDITS: ((text: string, pick: <T>(xs: T[]) => T) => string)[] = [
@@ -112,6 +118,14 @@ const GO_EDITS: ((text: string, pick: <T>(xs: T[]) => T) => string)[] = [
   (t) => t.replace('var v Value', 'var v Key'),
   (t) => t.replace('var v Key', 'var v Value'),
   (t) => t.replace('\n\t"encoding/binary"\n', '\n'),
+  // scopes: the same name rebound in a block, a global retyped, a method's result changed
+  (t) => t.replace('\t_ = objs.Counts.Put(k, Value{})', '\t{\n\t\tobjs := sync.Map{}\n\t\tobjs.Delete(k)\n\t}'),
+  (t) => t.replace('\t{\n\t\tobjs := sync.Map{}\n\t\tobjs.Delete(k)\n\t}', '\t_ = objs.Counts.Put(k, Value{})'),
+  (t) => t.replace('type handles struct{ Counts *ebpf.Map }', 'type handles struct{ Counts *cache }'),
+  (t) => t.replace('type handles struct{ Counts *cache }', 'type handles struct{ Counts *ebpf.Map }'),
+  (t) => t.replace('var objs handles', 'var objs *handles'),
+  (t) => t.replace('var objs *handles', 'var objs handles'),
+  (t, pick) => t.replace(/get\(\) \*?\w+(\.Map)?/, `get() ${pick(['*ebpf.Map', 'cache', '*sync.Map'])}`),
   (t) => t.replace('import (\n', 'import (\n\t"encoding/binary"\n'),
 ];
 
