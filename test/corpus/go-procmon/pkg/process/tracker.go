@@ -193,3 +193,17 @@ func lookupValue[V any](m *ebpf.Map, key any) (V, error) {
 func (t *Tracker) StatsOf(k Key) (Stats, error) {
 	return lookupValue[Stats](t.stats, &k)
 }
+
+// ProcSnapshot was meant to read a proc_info in one go, but a string has no fixed size: encoding/binary refuses it.
+type ProcSnapshot struct {
+	Pid  uint32
+	Ppid uint32
+	Comm string // expect: go-not-fixed-size warning
+}
+
+// Snapshot reads one process.
+func (t *Tracker) Snapshot(pid uint32) (ProcSnapshot, error) {
+	var s ProcSnapshot
+	err := t.procs.Lookup(pid, &s)
+	return s, err
+}
