@@ -111,6 +111,7 @@ export class SourceAnalyzer {
   }
 
   private async resolveC(file: string, model: CFileModel): Promise<void> {
+    model.file ??= path.resolve(file); // learnCModel records where its structs come from (an edited document replaces its own)
     model.headers = await this.cTypes.includedHeaders(file, model);
     model.btf = this.cTypes.btfFor(file, model);
   }

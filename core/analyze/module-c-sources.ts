@@ -69,12 +69,13 @@ export class CStructIndex {
   private readonly byName = new Map<string, CStructEntry[]>();
 
   /** Replace what `file` defined before (an edited document) and add its entries. */
-  addFile(file: string | undefined, entries: CStructEntry[]): void {
+  addFile(given: string | undefined, entries: CStructEntry[]): void {
+    const file = given && path.resolve(given);
     for (const list of this.byName.values()) for (let i = list.length - 1; i >= 0; i--) if (file && list[i].file === file) list.splice(i, 1);
     for (const e of entries) {
       const list = this.byName.get(e.name) ?? [];
       if (!file) { const same = list.findIndex((x) => !x.file); if (same >= 0) list.splice(same, 1); }
-      list.push(e);
+      list.push(file ? { ...e, file } : e);
       this.byName.set(e.name, list);
     }
   }
@@ -96,9 +97,15 @@ export class CStructIndex {
     return nearest.every((e) => sameLayout(e.layout, nearest[0].layout)) ? nearest[0] : null;
   }
 
+  /** This index and `other`'s entries for files this one does not know (an edited document's structs win over its file's). */
   merged(other: CStructIndex): CStructIndex {
     const out = new CStructIndex();
-    for (const src of [this, other]) for (const [name, list] of src.byName) out.byName.set(name, [...(out.byName.get(name) ?? []), ...list]);
+    const known = new Set([...this.byName.values()].flatMap((l) => l.map((e) => e.file)));
+    for (const [name, list] of this.byName) out.byName.set(name, [...list]);
+    for (const [name, list] of other.byName) {
+      const fresh = list.filter((e) => !known.has(e.file));
+      if (fresh.length > 0) out.byName.set(name, [...(out.byName.get(name) ?? []), ...fresh]);
+    }
     return out;
   }
 }

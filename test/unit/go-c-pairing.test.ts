@@ -40,6 +40,20 @@ describe('go-c-mismatch pairing', () => {
     assert.match((await lint([kernel], marked)).find((f) => f.startsWith('go-c-mismatch'))!, /paired because it is marked \/\/ebpf:struct task/);
   });
 
+  it('an edited C document replaces what its file defined (the language server learns each analysis)', async () => {
+    const dir = tmp({ 'inc/task.h': task, 'go.mod': 'module example.com/e\n\ngo 1.19\n' });
+    const file = path.join(dir, 'inc/task.h');
+    const go = { file: path.join(dir, 'main.go') };
+    const a = new SourceAnalyzer();
+    await a.learnC(task, path.relative(process.cwd(), file)); // the CLI passes paths as given
+    assert.deepEqual((await a.analyze('go', goTask, go)).findings.map((f) => f.rule), ['go-c-mismatch']);
+    const text = 'struct task { __u32 pid; __u32 start; };\n';
+    const edited = await a.analyze('c', text, { file, document: 'file:///task.h' });
+    a.learnCModel(edited.cModel!);
+    // the module's scan still reads the old text from disk: the edited document wins
+    assert.deepEqual((await a.analyze('go', goTask, go)).findings.map((f) => f.rule), []); // Start is 4 bytes on both sides now
+  });
+
   it('a name two C files define differently pairs with the nearer one, and not at all when they are as near', async () => {
     const dir = tmp({ 'go.mod': 'module example.com/x\n\ngo 1.19\n', 'a/prog.c': task, 'b/prog.c': 'struct task { __u32 pid; __u32 start; };\n', 'a/main.go': goTask, 'main.go': goTask });
     const a = new SourceAnalyzer();
