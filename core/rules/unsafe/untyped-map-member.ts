@@ -53,8 +53,8 @@ export const untypedMapMember: UnsafeRule = {
         if (storage && storageSaid) continue; // one finding per storage map
         storageSaid ||= storage;
         out.push(storage ? { rule: 'untyped-map-member', severity: 'error', range, fixes,
-          message: `The kernel refuses to create ${m[2]}: ${type.replace('BPF_MAP_TYPE_', '').toLowerCase()} maps need BTF key and value types ` +
-            `(map creation fails with EINVAL), and __uint(${role}_size, ...) gives only a size. Use __type(key, int) and __type(value, T).` }
+          message: `The kernel refuses to create ${m[2]} (libbpf answers "map '${m[2]}': failed to create: Invalid argument(-22)"): ` +
+            `${type.replace('BPF_MAP_TYPE_', '').toLowerCase()} maps need BTF key and value types, and __uint(${role}_size, ...) gives only a size. Use __type(key, int) and __type(value, T).` }
           : { rule: 'untyped-map-member', severity: 'info', range, fixes,
             message: `__uint(${role}_size, ${member[2]}) gives ${m[2]} a ${role} size but no BTF type: the map works, but bpftool dumps it as hex, ` +
               `bpf_spin_lock/bpf_timer/kptr fields in it are refused ("map '${m[2]}' has to have BTF in order to use bpf_spin_lock"), and the layout rules ` +
