@@ -71,26 +71,22 @@ export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path:
     g.set(key(at), { state, assumed });
   };
 
-  let guard: CDirective | undefined;
   const run = (m: CFileModel) => {
     entered.add(m);
     const depth = stack.length;
     const ds = m.directives ?? [];
-    // `#ifndef X_H` / `#define X_H` opening a header (and `#endif` closing it) is an include guard: true the first time, and each file is entered
-    // once, whatever the headers before it (which this tool may not have read) define
-    const outerGuard = guard;
-    guard = m !== unit && ds[0]?.kind === 'ifndef' && ds[1]?.kind === 'define' && ds[0].name === ds[1].name && (ds[1].text === '' || ds[1].text === '1')
-      && ds.at(-1)?.kind === 'endif' ? ds[0] : undefined;
-    for (const d of ds) step(m, d);
-    guard = outerGuard;
+    ds.forEach((d, i) => step(m, d, ds[i + 1]));
     if (stack.length > depth) stack.length = depth; // an unterminated #if ends with its file
   };
 
-  const step = (m: CFileModel, d: CDirective) => {
+  const step = (m: CFileModel, d: CDirective, next: CDirective | undefined) => {
     const now = live();
     switch (d.kind) {
       case 'if': case 'ifdef': case 'ifndef': {
-        const c = now === false ? { value: false as Tri, assumed: [] } : d === guard ? { value: true as Tri, assumed: [] } : condition(d, macros, missing);
+        // `#ifndef X` then `#define X`: an include guard or a default value. Whether a header this tool did not read
+        // defines X does not matter for the layout: the file means "unless someone already did"
+        const defaulting = d.kind === 'ifndef' && next?.kind === 'define' && next.name === d.name;
+        const c = now === false ? { value: false as Tri, assumed: [] } : condition(d, macros, defaulting ? [] : missing);
         const current = and(now, c.value);
         stack.push({ outer: now, taken: c.value, current, reason: c.reason, assumed: c.assumed });
         record(m, d.at, current, c.reason, c.assumed);

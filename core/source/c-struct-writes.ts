@@ -12,7 +12,7 @@ import type { Position } from './range';
  * initialiser that names every member stores only the members, so the padding keeps what the stack held.
  */
 export type WriteState =
-  | { state: 'zeroed' | 'unwritten'; why: string; at?: Position }
+  | { state: 'zeroed' | 'unwritten'; why: string; at?: Position; copyOf?: string }
   | { state: 'unknown'; why: string; at?: Position; param?: { fn: string; index: number } }
   | { state: 'call'; callee: string; why: string; at?: Position };
 
@@ -68,11 +68,12 @@ export function classifyValue(value: Node): WriteState {
       const inner = value.childForFieldName('value') ?? value.namedChildren.filter((c) => c !== null).at(-1);
       return inner ? classifyValue(inner) : { state: 'unknown', why: 'assigned a value this tool does not follow' };
     }
-    case 'identifier':
+    case 'identifier': // resolved to the source's state where it is copied (FunctionWrites.stateAt)
+      return { state: 'unwritten', why: `a copy of ${value.text}, which carries that object's padding bytes`, copyOf: value.text };
     case 'pointer_expression':
     case 'field_expression':
     case 'subscript_expression':
-      return { state: 'unwritten', why: `a copy of ${value.text}, which carries that object's padding bytes` };
+      return { state: 'unknown', why: `a copy of ${value.text}: its padding is whatever that object holds` };
     default:
       return { state: 'unknown', why: 'assigned a value this tool does not follow' };
   }
@@ -144,11 +145,18 @@ export class FunctionWrites {
   }
 
   /** The state of `name`'s bytes at offset `at`: the last whole-object write before it. */
-  stateAt(name: string, at: number): WriteState {
+  stateAt(name: string, at: number, depth = 0): WriteState {
     const before = (this.history.get(name) ?? []).filter((h) => h.at < at);
     const last = before.at(-1);
     if (last) {
-      // `struct k key; ... memset(&key, 0, ...)`: the declaration's "unwritten" is overtaken by the memset
+      // `struct k key; ... memset(&key, 0, ...)`: the declaration's "unwritten" is overtaken by the memset. A copy of
+      // another variable has its bytes, padding included (clang copies the whole object): zeroed if that one was
+      const copied = last.state.state === 'unwritten' ? last.state.copyOf : undefined;
+      if (copied && copied !== name && depth < 8) {
+        const source = this.stateAt(copied, last.at, depth + 1);
+        if (source.state === 'zeroed') return { state: 'zeroed', why: `a copy of ${copied}, which was ${source.why}`, at: last.state.at };
+        if (source.state !== 'unwritten') return { state: 'unknown', why: `a copy of ${copied} (${source.why})`, at: last.state.at };
+      }
       return last.state;
     }
     const index = this.params.get(name);

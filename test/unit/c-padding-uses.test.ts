@@ -21,10 +21,12 @@ describe('c-map-key-padding follows how each use fills the key', () => {
       '\tstruct key k = {0};\n\tk.addr = ctx->rx_queue_index;\n\tbpf_map_lookup_elem(&flows, &k);',
       '\tstruct key k;\n\t__builtin_memset(&k, 0, sizeof(k));\n\tk.proto = 6;\n\tbpf_map_update_elem(&flows, &k, &one, BPF_ANY);',
       '\tstruct key k;\n\tk = (struct key){};\n\tbpf_map_delete_elem(&flows, &k);',
+      // a copy of a zeroed key has its zeroes (clang copies the whole object)
+      '\tstruct key a = {};\n\ta.proto = 6;\n\tstruct key k;\n\tk = a;\n\tbpf_map_delete_elem(&flows, &k);',
     ]) {
       const f = await keyFinding(prog(body));
       assert.equal(f.severity, 'info', body);
-      assert.match(f.message, /Every use in this file zeroes it first \((initialised with \{0?\}|zeroed by __builtin_memset) at line \d+\), so the padding holds zeroes/, body);
+      assert.match(f.message, /Every use in this file zeroes it first \((a copy of a, which was )?(initialised with \{0?\}|zeroed by __builtin_memset)( at line \d+)?\), so the padding holds zeroes/, body);
     }
   });
 
@@ -32,7 +34,7 @@ describe('c-map-key-padding follows how each use fills the key', () => {
     const cases: [string, RegExp][] = [
       ['\tstruct key k;\n\tk.proto = 6;\n\tk.addr = 1;\n\tbpf_map_update_elem(&flows, &k, &one, BPF_ANY);', /At line 14 its padding is left unwritten \(declared without an initialiser and filled member by member at line 11\)/],
       ['\tstruct key k = { .proto = 6, .addr = ctx->rx_queue_index };\n\tbpf_map_update_elem(&flows, &k, &one, BPF_ANY);', /a designated initialiser, which writes the members but not the padding/],
-      ['\tstruct key a = {};\n\tstruct key k = a;\n\tbpf_map_update_elem(&flows, &a, &one, BPF_ANY);\n\tbpf_map_update_elem(&flows, &k, &one, BPF_ANY);', /At line 14 its padding is left unwritten \(a copy of a, which carries that object's padding bytes/],
+      ['\tstruct key a;\n\ta.proto = 6;\n\tstruct key k = a;\n\tbpf_map_update_elem(&flows, &k, &one, BPF_ANY);', /At line 14 its padding is left unwritten \(a copy of a, which carries that object's padding bytes at line 13\)/],
     ];
     for (const [body, why] of cases) {
       const f = await keyFinding(prog(body));

@@ -75,8 +75,8 @@ describe('C preprocessor lines in struct bodies', () => {
     assert.equal(members(libbpf, 'k'), 'a@0 z@8 size 16');
   });
 
-  it('an include guard opening a header is taken, whatever the unread headers before it define', async () => {
-    const header = await cModel('#ifndef __COMMON_H\n#define __COMMON_H\n#define WORDS 2\n#endif\n');
+  it('an include guard or a default (#ifndef X / #define X) is taken, whatever the unread headers before it define', async () => {
+    const header = await cModel('#ifndef __COMMON_H\n#define __COMMON_H\n#ifndef WORDS\n#define WORDS 2\n#endif\n#endif\n');
     const main = await cModel('#include <linux/types.h>\n#include "common.h"\n' + struct('\t__u32 w[WORDS];'));
     main.headers = [header];
     main.includeLinks = new Map([[main, new Map([['common.h', header]])]]);
