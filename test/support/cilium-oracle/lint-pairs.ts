@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SourceAnalyzer } from '../../../core/analyze/analyze-source';
 import type { Finding } from '../../../core/rules/finding';
 import type { Pair } from './pair-model';
-import { cPairSource, goLintFiles } from './pair-sources';
+import { cLintPath, cPairSource, goLintFiles } from './pair-sources';
 
 /** The rules whose job is to say a Go type does not marshal to its C struct's bytes. */
 export const GO_RULES = new Set(['go-implicit-padding', 'go-not-fixed-size', 'go-unexported-field', 'go-c-mismatch']);
@@ -33,22 +33,26 @@ function typeSpans(text: string): Map<string, [number, number]> {
 
 /**
  * Lint every pair the way a project is linted: each pair's C source and Go package on disk (a directory per pair),
- * all C sources learned first, then each Go file that declares the pair's types analysed with its package.
+ * the C sources learned first (as `lint` given them does), then each Go file that declares the pair's types analysed
+ * with its package.
  */
 export async function lintPairs(dir: string, pairs: Pair[]): Promise<Map<number, PairLint>> {
   const analyzer = new SourceAnalyzer();
   const placed = pairs.map((p) => {
     const pdir = path.join(dir, `p${p.id}`);
     mkdirSync(pdir, { recursive: true });
-    const c = path.join(pdir, `${p.c.name}.bpf.c`);
-    writeFileSync(c, cPairSource(p));
-    const go = goLintFiles(p).map((f) => {
-      writeFileSync(path.join(pdir, f.name), f.text);
-      return { file: path.join(pdir, f.name), text: f.text };
-    });
+    const write = (name: string, text: string) => {
+      const file = path.join(pdir, name);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      return file;
+    };
+    const c = write(cLintPath(p), cPairSource(p));
+    const go = goLintFiles(p).map((f) => ({ file: write(f.name, f.text), text: f.text })).filter((f) => f.file.endsWith('.go'));
     return { p, c, go };
   });
-  for (const { p, c } of placed) await analyzer.learnC(cPairSource(p), c);
+  // a module's C sources are for the analyzer to find from go.mod (bpf/ beside pkg/), as `lint pkg/types/types.go` would
+  for (const { p, c } of placed) if (p.binding !== 'module') await analyzer.learnC(cPairSource(p), c);
   const out = new Map<number, PairLint>();
   for (const { p, c, go } of placed) {
     const decl = go[0];

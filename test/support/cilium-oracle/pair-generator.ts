@@ -90,7 +90,7 @@ export class Builder {
 
   goName(cName: string): string {
     if (this.binding === 'bpf2go') return `bpf${camel(cName)}`;
-    if (this.binding === 'name') return camel(cName);
+    if (this.binding === 'name' || this.binding === 'module') return camel(cName);
     return `${camel(cName.replace(/\d+$/, ''))}Mirror${this.id}`; // a name unlike C's: only the marker pairs it
   }
 
@@ -134,7 +134,7 @@ export function generatePair(id: number, klass: PairClass, seed: number): Pair {
   // every class meets every binding: the round and the class choose it together
   const turn = Math.floor(id / CLASSES.length) + CLASSES.indexOf(klass);
   // bpf2go never writes an unexported field and its output says nothing of direction: a put-only pair is hand-written
-  const binding: Binding = klass === 'unexported-put' ? (['marker', 'name'] as const)[turn % 2] : (['marker', 'name', 'bpf2go'] as const)[turn % 3];
+  const binding: Binding = klass === 'unexported-put' ? (['marker', 'name', 'module'] as const)[turn % 3] : (['marker', 'name', 'bpf2go', 'module'] as const)[turn % 4];
   const b = new Builder(id, r, binding);
   const c: CRecord = { name: `${b.pick(WORDS1)}_${b.pick(WORDS2)}${id}`, fields: [] };
   const holey = ['blank-padding', 'named-padding', 'omitted-padding', 'misplaced-padding'].includes(klass);

@@ -41,7 +41,7 @@ export interface GoField {
 export interface GoRecord { name: string; fields: GoField[]; mirrors: CRecord }
 
 /** How the Go type is made kernel-bound in the linted source, the ways real code does. */
-export type Binding = 'marker' | 'name' | 'bpf2go';
+export type Binding = 'marker' | 'name' | 'bpf2go' | 'module';
 
 export const CLASSES = ['faithful', 'packed', 'blank-padding', 'named-padding', 'omitted-padding', 'misplaced-padding', 'packed-with-padding',
   'swapped', 'int', 'string', 'array-length', 'width', 'unexported', 'unexported-put', 'bool', 'signedness', 'byte-array', 'renamed'] as const;

@@ -47,18 +47,31 @@ export function goTypesText(p: Pair): string {
 }
 
 /** The user-space code that writes the value to the map and reads it back: a Put and a Lookup on an *ebpf.Map (a Put alone for a put-only pair). */
-function roundTrip(p: Pair, receiver: string, param: string): string {
-  if (p.putOnly) return `func store${p.id}(${param}, v ${p.go.name}) error {\n\treturn ${receiver}.Put(uint32(0), v)\n}\n`;
-  return `func roundTrip${p.id}(${param}) (${p.go.name}, error) {\n\tv := ${p.go.name}{}\n\tif err := ${receiver}.Put(uint32(0), v); err != nil {\n`
-    + `\t\treturn v, err\n\t}\n\tvar out ${p.go.name}\n\terr := ${receiver}.Lookup(uint32(0), &out)\n\treturn out, err\n}\n`;
+function roundTrip(p: Pair, receiver: string, param: string, pkg = ''): string {
+  const t = `${pkg}${p.go.name}`;
+  if (p.putOnly) return `func store${p.id}(${param}, v ${t}) error {\n\treturn ${receiver}.Put(uint32(0), v)\n}\n`;
+  return `func roundTrip${p.id}(${param}) (${t}, error) {\n\tv := ${t}{}\n\tif err := ${receiver}.Put(uint32(0), v); err != nil {\n`
+    + `\t\treturn v, err\n\t}\n\tvar out ${t}\n\terr := ${receiver}.Lookup(uint32(0), &out)\n\treturn out, err\n}\n`;
+}
+
+/** Where the pair's C source sits in its directory: under bpf/ in a module, beside the Go code otherwise. */
+export function cLintPath(p: Pair): string {
+  return p.binding === 'module' ? `bpf/${p.c.name}.bpf.c` : `${p.c.name}.bpf.c`;
 }
 
 /**
  * The Go files the linter sees for a pair, in the binding's style: a marked type or a type named like the C struct,
- * used with a map in the same file; or bpf2go's generated file (types, handles) and a main.go that uses it.
+ * used with a map in the same file; bpf2go's generated file (types, handles) and a main.go that uses it; or a module
+ * whose pkg/types mirrors the C of bpf/ by name, used from the main package (the alignchecker style).
  * The first file declares the pair's types.
  */
 export function goLintFiles(p: Pair): { name: string; text: string }[] {
+  if (p.binding === 'module') {
+    const mod = `example.com/oracle${p.id}`;
+    return [{ name: 'pkg/types/types.go', text: `// Package types mirrors the BPF program's structs.\npackage types\n\n${goTypesText(p)}` },
+      { name: 'main.go', text: `package main\n\nimport (\n\t"github.com/cilium/ebpf"\n\n\t"${mod}/pkg/types"\n)\n\n${roundTrip(p, 'm', 'm *ebpf.Map', 'types.')}` },
+      { name: 'go.mod', text: `module ${mod}\n\ngo 1.19\n\nrequire github.com/cilium/ebpf v0.9.1\n` }];
+  }
   if (p.binding !== 'bpf2go') {
     return [{ name: 'main.go', text: `package main\n\nimport "github.com/cilium/ebpf"\n\n${goTypesText(p)}\n${roundTrip(p, 'm', 'm *ebpf.Map')}` }];
   }
