@@ -17,11 +17,9 @@ export const isCPadding = (name: string) => /^_*(?:pad|padding|reserved|rsvd|res
 
 /** bpf2go's identifier in a generated file: the `<ident>` of `<ident>Objects` / `<ident>Specs`. */
 export function bpf2goPrefix(model: GoFileModel): string | undefined {
-  for (const s of model.structs) {
-    const m = /^(\w+?)(?:Objects|Specs)$/.exec(s.name);
-    if (m) return m[1];
-  }
-  return undefined;
+  // the shortest: `bpfSpecs` says `bpf` where `bpfMapSpecs` would say `bpfMap`
+  const found = model.structs.map((s) => /^(\w+?)(?:Objects|Specs)$/.exec(s.name)?.[1]).filter((p): p is string => p !== undefined);
+  return found.sort((a, b) => a.length - b.length)[0];
 }
 
 /**
