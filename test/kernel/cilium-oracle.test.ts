@@ -23,7 +23,13 @@ function table(records: OracleRecord[]): string {
     return `  ${k.padEnd(20)} ${String(of.length).padStart(3)} pairs: broken flagged ${broken.filter(flagged).length}/${broken.length}, `
       + `working flagged ${working.filter(flagged).length}/${working.length}`;
   });
-  return rows.join('\n');
+  const bindings = ['marker', 'name', 'bpf2go', 'module'].map((b) => {
+    const of = records.filter((r) => r.pair.binding === b);
+    const broken = of.filter((r) => !r.works);
+    const working = of.filter((r) => r.works);
+    return `${b} ${broken.filter(flagged).length}/${broken.length} + ${working.filter(flagged).length}/${working.length}`;
+  });
+  return `${rows.join('\n')}\n  by binding (broken flagged + working flagged): ${bindings.join(', ')}`;
 }
 
 describe('cilium/ebpf (Debian 0.9.1) and the real kernel as the oracle for the go-* rules', () => {
