@@ -21,12 +21,51 @@ const ENUMS = [
   'enum e_fixed64 : __s64 { EF64_A };',
 ];
 
+/** Multi-word arithmetic types in the orders and spellings C allows (issue 11: the layout the compiler sees). */
+const SPELLINGS = ['short unsigned int', 'long long unsigned int', 'unsigned long long', 'signed short', 'long int', 'char signed',
+  'int long', 'unsigned', 'long unsigned', 'int unsigned short', 'signed', 'long signed long int', 'char unsigned'];
+
+/** The macros the preprocessor-line structs test: defined here, given with -D (PREDEFINED), or never defined. */
+const MACRO_LINES = ['#define CFG_ON', '#define CFG_ONE 1', '#define CFG_ZERO 0', '#define CFG_LEVEL 3', '#ifndef CFG_DEFAULTED', '#define CFG_DEFAULTED 2', '#endif',
+  '#ifdef CFG_CMDLINE', '#define CFG_FROM_CMDLINE (CFG_CMDLINE + 1)', '#else', '#define CFG_FROM_CMDLINE 0', '#endif'];
+/** `-D` for clang and model.predefined: CFG_CMDLINE=4, and CFG_DEFAULTED overridden to 5. */
+export const PREDEFINED: [string, string][] = [['CFG_CMDLINE', '4'], ['CFG_DEFAULTED', '5']];
+const CONDITIONS = ['1', '0', 'defined(CFG_ON)', '!defined(CFG_ON)', 'defined CFG_NEVER', 'CFG_LEVEL > 2', 'CFG_LEVEL * 2 + CFG_ONE == 7',
+  'CFG_ZERO || CFG_NEVER', 'CFG_DEFAULTED == 5', 'CFG_FROM_CMDLINE % 3 == 2', '(CFG_LEVEL << 1) >= 8', 'CFG_CMDLINE && !CFG_ZERO',
+  '__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__', 'defined(__bpf__) && __SIZEOF_LONG__ == 8'];
+const IFDEFS = ['#ifdef CFG_ON', '#ifndef CFG_ON', '#ifdef CFG_NEVER', '#ifndef CFG_NEVER', '#ifdef CFG_CMDLINE'];
+
+/** Struct attributes written every way clang takes them: two specifiers in a row, one list, __x__ spellings. */
+const COMBINED_ATTRIBUTES = [' __attribute__((packed)) __attribute__((aligned(8)))', ' __attribute__((__packed__, __aligned__(4)))',
+  ' __attribute__((aligned(16))) __attribute__((packed))', ' __attribute__((__packed__))', ' __attribute__((packed, aligned(2)))'];
+
+export interface RandomCOptions {
+  /** `#if`/`#ifdef`/`#elif`/`#else` around members, over macros of the file, -D (PREDEFINED) and clang's predefines. */
+  preprocessor?: boolean;
+  /** Combined packed/aligned attributes and aligned members inside packed structs. */
+  attributes?: boolean;
+  /** Multi-word types in any order (SPELLINGS). */
+  spellings?: boolean;
+}
+
 /** C source with `count` random structs and unions (each may nest earlier ones), plus a variable of each so BTF keeps it. */
-export function randomCStructs(count: number, seed: number): { source: string; names: string[] } {
+export function randomCStructs(count: number, seed: number, opts: RandomCOptions = {}): { source: string; names: string[] } {
   const r = rng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
   const lines = ['typedef unsigned char __u8; typedef unsigned short __u16; typedef unsigned int __u32; typedef unsigned long long __u64;',
-    'typedef signed char __s8; typedef short __s16; typedef int __s32; typedef long long __s64;', ...ENUMS];
+    'typedef signed char __s8; typedef short __s16; typedef int __s32; typedef long long __s64;', ...ENUMS, ...(opts.preprocessor ? MACRO_LINES : [])];
+  const scalars = opts.spellings ? [...SCALARS, ...SPELLINGS, ...SPELLINGS] : SCALARS;
+  /** Members under a random conditional: one group, #else, or an #elif chain, sometimes nested one deep. */
+  const conditional = (member: () => string, depth = 0): string => {
+    const open = r() < 0.3 ? pick(IFDEFS) : `#if ${pick(CONDITIONS)}`;
+    const body = () => Array.from({ length: 1 + Math.floor(r() * 2) }, () => (depth === 0 && r() < 0.15 ? conditional(member, 1) : member())).join('\n');
+    const parts = [open, body()];
+    const shape = r();
+    if (shape < 0.3 && open.startsWith('#if ')) parts.push(`#elif ${pick(CONDITIONS)}`, body(), '#else', body());
+    else if (shape < 0.6) parts.push('#else', body());
+    parts.push('#endif');
+    return `\n${parts.join('\n')}\n`;
+  };
   const enumNames = ENUMS.map((e) => /^enum (?:__attribute__\(\(\w+\)\) )?(\w+)/.exec(e)![1]);
   const names: string[] = [];
   const nestable: string[] = []; // structs ending in a flexible array are not nested in others
@@ -35,7 +74,13 @@ export function randomCStructs(count: number, seed: number): { source: string; n
     const name = `t${i}`;
     const fields: string[] = [];
     const n = 1 + Math.floor(r() * 7);
+    let serial = 0;
     for (let f = 0; f < n; f++) {
+      // the first member stays unconditional: a flexible array member needs another member before it
+      if (opts.preprocessor && f > 0 && r() < 0.35) {
+        fields.push(conditional(() => `${pick(scalars)} f${f}_${serial++}${r() < 0.2 ? `[${1 + Math.floor(r() * 3)}]` : ''};`));
+        continue;
+      }
       const roll = r();
       if (roll < 0.15) {
         const [t, bits] = pick(BITFIELD_TYPES);
@@ -46,24 +91,27 @@ export function randomCStructs(count: number, seed: number): { source: string; n
         const inner = pick(nestable);
         fields.push(`${inner.startsWith('u') ? 'union' : 'struct'} ${inner} f${f}${r() < 0.3 ? `[${1 + Math.floor(r() * 3)}]` : ''};`);
       } else if (roll < 0.4) {
-        fields.push(`${pick(SCALARS)} *f${f};`);
+        fields.push(`${pick(scalars)} *f${f};`);
       } else if (roll < 0.55) {
-        fields.push(`${pick(SCALARS)} f${f}[${1 + Math.floor(r() * 5)}]${r() < 0.3 ? `[${1 + Math.floor(r() * 3)}]` : ''};`);
+        fields.push(`${pick(scalars)} f${f}[${1 + Math.floor(r() * 5)}]${r() < 0.3 ? `[${1 + Math.floor(r() * 3)}]` : ''};`);
       } else if (roll < 0.62) {
         fields.push(`${pick(['__u32', '__u64', 'char'])} f${f} __attribute__((aligned(${pick([4, 8, 16])})));`);
       } else if (roll < 0.7) {
         fields.push(`enum ${pick(enumNames)} f${f}${r() < 0.2 ? '[2]' : ''};`);
       } else if (roll < 0.75) {
         // an anonymous struct or union member: its fields belong to the outer record
-        fields.push(`${r() < 0.5 ? 'union' : 'struct'} { ${pick(SCALARS)} f${f}a; ${pick(SCALARS)} f${f}b; };`);
+        fields.push(`${r() < 0.5 ? 'union' : 'struct'} { ${pick(scalars)} f${f}a; ${pick(scalars)} f${f}b; };`);
       } else {
-        fields.push(`${pick(SCALARS)} f${f};`);
+        fields.push(`${pick(scalars)} f${f};`);
       }
     }
     // a flexible array member ends some structs (never unions, never alone)
     const flexible = tag === 'struct' && r() < 0.08;
     if (flexible) fields.push(`${pick(['__u8', '__u32', '__u64'])} flex[];`);
-    const attrs = r() < 0.15 ? ' __attribute__((packed))' : r() < 0.1 ? ` __attribute__((aligned(${pick([8, 16, 32])})))` : '';
+    const attrs = opts.attributes && r() < 0.3 ? pick(COMBINED_ATTRIBUTES)
+      : r() < 0.15 ? ' __attribute__((packed))' : r() < 0.1 ? ` __attribute__((aligned(${pick([8, 16, 32])})))` : '';
+    // aligned members inside packed structs keep (and lend the struct) their alignment
+    if (opts.attributes && attrs.includes('packed') && r() < 0.5) fields.splice(Math.floor(r() * fields.length), 0, `__u32 fa${i} __attribute__((aligned(${pick([2, 4, 8])})));`);
     const id = tag === 'union' ? `u${i}` : name;
     lines.push(`${tag} ${id} { ${fields.join(' ')} }${attrs};`);
     lines.push(`${tag} ${id} v_${id};`);
