@@ -66,7 +66,7 @@ describe('C layout engine vs clang for the BPF target (property test)', () => {
       assert.ok(mine.ok, `${name}: ${mine.ok ? '' : mine.reason}
 ${line()}`);
       const theirs = byName.get(name)!;
-      assert.deepEqual([mine.value.size, mine.value.align], [theirs.sizeOrType, mine.value.align], `size of ${name}:
+      assert.equal(mine.value.size, theirs.sizeOrType, `size of ${name}:
 ${line()}`);
       const want = theirs.members!.map((m) => (m.bitSize ? `${m.name}@bit${m.bitOffset}:${m.bitSize}` : `${m.name || '(anonymous)'}@${m.bitOffset / 8}`));
       const got = mine.value.fields.map((f) => (f.bitSize !== undefined ? `${f.name}@bit${f.bitOffset}:${f.bitSize}` : `${f.name}@${f.offset}`));
@@ -81,7 +81,7 @@ ${line()}`);
       if (rec.packed && rec.alignAttr) stats.packedAligned++;
     }
     // the shapes must really occur: members both kept and dropped by conditions, packed structs with an alignment
-    assert.ok(stats.conditionalKept > 100 && stats.conditionalDropped > 100 && stats.packedAligned > 20, JSON.stringify(stats));
+    assert.ok(stats.conditionalKept > COUNT / 10 && stats.conditionalDropped > COUNT / 10 && stats.packedAligned > COUNT / 50, JSON.stringify(stats));
     console.log(`layout property (preprocessor, attributes, spellings): ${JSON.stringify(stats)}, all equal to clang's BTF`);
   });
 });
