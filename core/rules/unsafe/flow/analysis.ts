@@ -5,17 +5,20 @@ import type { CalleeSummary, FlowEvent } from './events';
 import { FunctionFlow, LostTrack } from './exec';
 import { fileFunctions, type FlowFunction } from './functions';
 import { CONTEXT_TYPES } from './helpers';
-import { State } from './state';
+import { State, type Value } from './state';
 import { FlowTypes, pointeeStruct } from './types';
 
 /** The engine's results for one file: every event on every analysed path, and the functions. */
 export interface FileFlow {
   events: FlowEvent[];
   functions: Map<string, FlowFunction>;
+  /** Functions the engine gave up on (a backward goto, a statement it does not model, the size cap): nothing is said about them. */
+  unanalysed: string[];
 }
 
 interface FunctionResult {
   events: FlowEvent[];
+  lost?: boolean;
   summary?: CalleeSummary;
 }
 
@@ -43,6 +46,7 @@ class FileAnalysis {
     this.masked = ctx.root.text;
     this.functions = fileFunctions(ctx.root, ctx.source);
     this.types = new FlowTypes(ctx.model);
+    for (const m of ctx.source.matchAll(/\bbpf_loop\s*\([^,]+,\s*&?\s*(\w+)/g)) this.callbacks.add(m[1]);
   }
 
   /** A file without any program (a plain C unit, a header-like library) has no global BPF subprograms either. */
@@ -52,8 +56,13 @@ class FileAnalysis {
 
   run(): FileFlow {
     const events: FlowEvent[] = [];
-    for (const fn of this.functions.values()) events.push(...(this.result(fn)?.events ?? []));
-    return { events, functions: this.functions };
+    const unanalysed: string[] = [];
+    for (const fn of this.functions.values()) {
+      const r = this.result(fn);
+      events.push(...(r?.events ?? []));
+      if (r?.lost) unanalysed.push(fn.name);
+    }
+    return { events, functions: this.functions, unanalysed };
   }
 
   private result(fn: FlowFunction): FunctionResult | undefined {
@@ -64,6 +73,32 @@ class FileAnalysis {
     const out = this.analyse(fn);
     this.results.set(fn.name, out);
     return out;
+  }
+
+  /** Static functions bpf_loop() calls back: the index it passes is a scalar the verifier knows nothing about. */
+  private readonly callbacks = new Set<string>();
+  private inlineDepth = 0;
+
+  /** A static callee run again with the caller's packet pointers (and proven range); only its packet accesses are kept. */
+  private inlinePacket(name: string, args: Value[], pktRange: number, emit: (e: FlowEvent) => void, outer: FlowContext): void {
+    const callee = this.functions.get(name);
+    if (!callee || this.inlineDepth >= 3) return;
+    const entry = new State();
+    entry.pktRange = pktRange;
+    callee.params.forEach((p, i) => {
+      const a = args[i];
+      if (a?.k === 'pkt') entry.vars.set(p.name, { ...a, pointee: pointeeStruct(p.typeText) });
+      else if (a?.k === 'pktend' || a?.k === 'ctx') entry.vars.set(p.name, a);
+    });
+    const cx: FlowContext = { ...outer, emit: (e) => { if (e.kind === 'packet-access') emit(e); } };
+    this.inlineDepth++;
+    try {
+      new FunctionFlow(callee, cx).run(entry);
+    } catch (e) {
+      if (!(e instanceof LostTrack)) throw e;
+    } finally {
+      this.inlineDepth--;
+    }
   }
 
   private analyse(fn: FlowFunction): FunctionResult {
@@ -78,6 +113,7 @@ class FileAnalysis {
         const callee = this.functions.get(name);
         return callee && callee.isStatic && !callee.section ? this.result(callee)?.summary : undefined;
       },
+      inlinePacket: (name, args, range) => this.inlinePacket(name, args, range, cx.emit, cx),
       emit: (e) => {
         const key = `${e.kind}:${'node' in e ? e.node.startIndex : 'call' in e ? e.call.startIndex : 'loop' in e ? e.loop.startIndex : e.exit.startIndex}`;
         if (e.kind === 'null-deref' && e.fact.param !== undefined) {
@@ -95,8 +131,11 @@ class FileAnalysis {
     fn.params.forEach((p, i) => {
       const tag = pointeeStruct(p.typeText);
       // a program's first argument is its context; elsewhere the type says it (struct bpf_sock is a socket there)
-      if (tag && (fn.section ? i === 0 : CONTEXT_TYPES.has(tag) && tag !== 'bpf_sock')) entry.vars.set(p.name, { k: 'ctx', pointee: tag });
+      if (tag && (fn.section ? i === 0 && !fn.macroArgs : CONTEXT_TYPES.has(tag) && tag !== 'bpf_sock')) entry.vars.set(p.name, { k: 'ctx', pointee: tag });
       else if (fn.section) return;
+      else if (i === 0 && this.callbacks.has(fn.name) && !/\*/.test(p.typeText)) {
+        entry.vars.set(p.name, { k: 'unb', origin: { what: 'the index bpf_loop() passes its callback', node: fn.node } });
+      }
       else if (fn.isStatic && /\*\s*$/.test(p.typeText)) {
         const id = cx.nextId();
         paramIds.set(i, id);
@@ -114,7 +153,7 @@ class FileAnalysis {
     try {
       flow.run(entry);
     } catch (e) {
-      if (e instanceof LostTrack) return { events: [] }; // no summary: callers treat it as opaque
+      if (e instanceof LostTrack) return { events: [], lost: true }; // no summary: callers treat it as opaque
       throw e;
     }
     for (const { state, node } of flow.exits) {

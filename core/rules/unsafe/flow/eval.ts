@@ -15,6 +15,8 @@ export interface FlowContext {
   types: FlowTypes;
   emit(e: FlowEvent): void;
   summary(name: string): CalleeSummary | undefined;
+  /** Follow packet pointers into a static callee: its accesses are judged against what the caller proved. */
+  inlinePacket(name: string, args: Value[], pktRange: number): void;
   nextId(): number;
 }
 
@@ -278,7 +280,7 @@ export abstract class ExprEval {
         const obj = s.stack.get(l.text)!;
         s.stack.set(l.text, markWritten(obj, 0, obj.size));
       }
-      s.vars.set(l.text, v);
+      s.vars.set(l.text, v.k === 'pkt' ? { ...v, pointee: pointeeStruct(this.declared.get(l.text)?.text ?? '') } : v);
       return;
     }
     this.escape(v, s); // into memory: no longer followed
@@ -338,6 +340,7 @@ export abstract class ExprEval {
     const writes = WRITES_STACK.get(name);
     const dyn = DYNPTR_ACQUIRES.get(name);
     const summary = this.cx.summary(name);
+    if (summary && args.some((a) => a.k === 'pkt' || a.k === 'pktend')) this.cx.inlinePacket(name, args, s.pktRange);
     args.forEach((a, i) => {
       if (RELEASES.has(name) && i === 0 && a.k === 'ptr') {
         const f = s.ptrs.get(a.id);

@@ -15,7 +15,12 @@ export interface FlowFunction {
   returnsVoid: boolean;
   returnsPointer: boolean;
   params: { name: string; typeText: string; text: string }[];
+  /** `int BPF_PROG(name, struct task_struct *t, ...)`: the arguments are typed (BTF or pt_regs-decoded), none is the context. */
+  macroArgs: boolean;
 }
+
+/** libbpf's wrappers that declare a program by name with its typed arguments after it. */
+const PROGRAM_MACROS = /^BPF_(?:PROG2?|KPROBE|KRETPROBE|KSYSCALL|UPROBE|URETPROBE|USDT)$/;
 
 /** Every function definition at the top level of the file (a definition nested in an ERROR node is skipped). */
 export function fileFunctions(root: Node, source: string): Map<string, FlowFunction> {
@@ -47,7 +52,10 @@ function readFunction(node: Node, source: string, prevEnd: number): FlowFunction
   // the section macro is masked in the tree: read it from the text before the name
   const section = /\b(?:SEC|__section)\s*\(\s*"([^"]*)"\s*\)/.exec(head)?.[1];
   const params: FlowFunction['params'] = [];
-  for (const p of decl.childForFieldName('parameters')?.namedChildren ?? []) {
+  const list = (decl.childForFieldName('parameters')?.namedChildren ?? []).filter((p): p is Node => !!p && p.type !== 'comment');
+  const macro = PROGRAM_MACROS.test(name.text) && list[0]?.type === 'parameter_declaration' && !list[0].childForFieldName('declarator');
+  const realName = macro ? list[0].text : name.text;
+  for (const p of macro ? list.slice(1) : list) {
     if (p?.type !== 'parameter_declaration') continue;
     const type = p.childForFieldName('type');
     const d = p.childForFieldName('declarator');
@@ -56,7 +64,7 @@ function readFunction(node: Node, source: string, prevEnd: number): FlowFunction
   }
   const typeText = node.childForFieldName('type')?.text ?? '';
   return {
-    name: name.text, node, body, section, params,
+    name: realName, node, body, section, params, macroArgs: macro,
     isStatic: node.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static'),
     noinline: /\bnoinline\b|__noinline/.test(head),
     returnsVoid: typeText === 'void' && !pointer,
