@@ -37,6 +37,7 @@ export async function runVerify(argv: string[]): Promise<number> {
     sarif: { type: 'boolean', default: false },
     cflags: { type: 'string' },
     capabilities: { type: 'string' },
+    timeout: { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('name an object (.o), a source (.bpf.c) or a directory.');
   if (values.json && values.sarif) throw new UsageError('choose one of --json and --sarif.');
@@ -46,7 +47,9 @@ export async function runVerify(argv: string[]): Promise<number> {
   }
   const capabilities = values.capabilities ?? 'full';
   if (!isCapabilitySet(capabilities)) throw new UsageError(`--capabilities must be one of ${Object.keys(CAPABILITY_SETS).join(', ')}, not '${capabilities}'.`);
-  const loader = new HelperClient({ capabilities });
+  const timeout = values.timeout !== undefined ? Number(values.timeout) : undefined;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, not '${values.timeout}'.`);
+  const loader = new HelperClient({ capabilities, timeoutMs: timeout !== undefined ? timeout * 1000 : undefined });
   const reports: ObjectReport[] = [];
   let exit = 0;
   try {

@@ -22,6 +22,8 @@ export interface EbpfLaunchArguments {
   sourceRoots?: string[];
   /** Verify as a loader with only these capabilities would (the verdict depends on them). */
   capabilities?: CapabilitySet;
+  /** Seconds a request to the loader helper may go unanswered before it is cancelled and the helper stopped. */
+  timeout?: number;
 }
 
 interface JsonSchemaProperty {
@@ -70,6 +72,12 @@ export const LAUNCH_ATTRIBUTES: Record<keyof EbpfLaunchArguments, JsonSchemaProp
     items: { type: 'string' },
     description: 'Directories to search for sources the verifier names only by file name (objects built without full paths).',
   },
+  timeout: {
+    type: 'number',
+    description: 'Seconds the loader helper may take to answer (no log and no verdict) before the request is cancelled and the helper stopped. Default 600 (or EBPF_DEBUGGER_TIMEOUT).',
+    default: 600,
+    minimum: 1,
+  },
 };
 
 export const REQUIRED_LAUNCH_ATTRIBUTES: (keyof EbpfLaunchArguments)[] = ['program'];
@@ -99,6 +107,7 @@ export function validateLaunchArguments(args: Partial<EbpfLaunchArguments> | und
   if (args.capabilities !== undefined && !isCapabilitySet(args.capabilities)) {
     return `"capabilities" must be one of ${Object.keys(CAPABILITY_SETS).join(', ')}.`;
   }
+  if (args.timeout !== undefined && !(typeof args.timeout === 'number' && Number.isFinite(args.timeout) && args.timeout > 0)) return '"timeout" must be a number of seconds above 0.';
   if (args.sourceRoots !== undefined && !(Array.isArray(args.sourceRoots) && args.sourceRoots.every((a) => typeof a === 'string'))) return '"sourceRoots" must be a list of directories.';
   return null;
 }

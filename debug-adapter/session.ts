@@ -49,7 +49,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   /** The kernel loader; EBPF_DEBUGGER_REPLAY=<dir> replays saved logs instead (UI tests only). */
   protected createLoader(args: EbpfLaunchArguments): Loader {
     const replay = process.env.EBPF_DEBUGGER_REPLAY;
-    return replay ? new ReplayLoader(replay) : new HelperClient({ capabilities: args.capabilities });
+    return replay ? new ReplayLoader(replay) : new HelperClient({ capabilities: args.capabilities, timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined });
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {

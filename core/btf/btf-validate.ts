@@ -33,7 +33,7 @@ export function validateBtf(data: Buffer): Btf {
   const raw = rawInfo(data, btf.types.length);
   const n = btf.types.length;
   const ref = (t: BtfType, id: number, what: string, voidOk = true) => {
-    if (id >= n || (!voidOk && id === 0)) fail(`type ${t.id} (${t.kind}) ${what} is type ${id}, which does not exist`);
+    if (id >= n || (!voidOk && id === 0)) fail(`type ${t.id} (${t.kind}) ${what} type ${id}, which ${id === 0 ? 'cannot be void here' : 'does not exist'}`);
   };
   for (const t of btf.types.slice(1)) {
     const { nameOff, info } = raw[t.id];
@@ -61,7 +61,7 @@ export function validateBtf(data: Buffer): Btf {
         break;
       case 'STRUCT': case 'UNION':
         for (const m of t.members!) {
-          ref(t, m.type, `member ${m.name || '(anonymous)'}`, false);
+          ref(t, m.type, `member ${m.name || '(anonymous)'} has`, false);
           if (m.bitOffset + m.bitSize > t.sizeOrType * 8) fail(`type ${t.id} has member ${m.name || '(anonymous)'} at bit ${m.bitOffset}, past its ${t.sizeOrType} bytes`);
         }
         break;
@@ -72,19 +72,19 @@ export function validateBtf(data: Buffer): Btf {
       case 'FWD': if (!t.name) fail(`type ${t.id} is a FWD without a name`); break;
       case 'FUNC':
         if (!t.name || t.vlen > 2) fail(`type ${t.id} is a FUNC without a name or with linkage ${t.vlen}`);
-        ref(t, t.sizeOrType, 'has prototype', false);
+        ref(t, t.sizeOrType, 'has the prototype', false);
         if (btf.types[t.sizeOrType].kind !== 'FUNC_PROTO') fail(`type ${t.id} is a FUNC whose prototype is a ${btf.types[t.sizeOrType].kind}`);
         break;
       case 'FUNC_PROTO':
         ref(t, t.sizeOrType, 'returns');
         t.params!.forEach((p, i) => {
-          ref(t, p.type, `parameter ${i}`, i === t.params!.length - 1);
+          ref(t, p.type, `parameter ${i} has`, i === t.params!.length - 1);
           if (p.type === 0 && p.name) fail(`type ${t.id} has a named varargs parameter`);
         });
         break;
       case 'VAR':
         if (!t.name || (t.varLinkage ?? 0) > 2) fail(`type ${t.id} is a VAR without a name or with linkage ${t.varLinkage}`);
-        ref(t, t.sizeOrType, 'has type', false);
+        ref(t, t.sizeOrType, 'has', false);
         break;
       case 'DATASEC':
         if (!t.name) fail(`type ${t.id} is a DATASEC without a name`);

@@ -65,6 +65,8 @@ export interface HelperClientOptions {
    * its process is ended. Default: EBPF_DEBUGGER_TIMEOUT seconds, else DEFAULT_TIMEOUT_MS.
    */
   timeoutMs?: number;
+  /** Extra environment for the helper process (tests play sudo with SUDO_UID/SUDO_GID). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** The root-owned wrapper `ebpf-debugger setup-privileges` installs; sudo/polkit rules name exactly this file. */
@@ -114,7 +116,7 @@ export class HelperClient implements Loader {
   }
 
   private spawnHelper(l: Launch): ChildProcessWithoutNullStreams {
-    const child = spawn(l.cmd, l.args, { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(l.cmd, l.args, { env: { ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => this.onData(b));
     child.stderr.on('data', (b: Buffer) => { stderr = (stderr + b.toString('utf8')).slice(-8192); });

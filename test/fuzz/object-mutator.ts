@@ -2,13 +2,36 @@ import { readBpfObject } from '../../core/source-map/bpf-object';
 import { programMap } from '../../core/source-map/object-source-map';
 import { BtfLayouts } from '../../core/btf/btf-layout';
 import { BtfError } from '../../core/btf/btf-reader';
-import { ElfError } from '../../core/elf/elf-reader';
+import { ElfError, ElfFile } from '../../core/elf/elf-reader';
 
-/** Truncate or flip bits of a real object. */
+/** A few words libbpf and our readers read as counts, offsets and ids: near-boundary values hit their checks. */
+const INTERESTING = [0, 1, 7, 8, 0x7f, 0x80, 0xff, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff];
+
+/**
+ * Truncate or flip bits of a real object; or, to get past the structural checks to libbpf and the kernel, change
+ * a few bytes or one 32-bit word inside one section (code, .maps, .BTF, .BTF.ext, relocations, symbols).
+ */
 export function mutateObject(base: Buffer, r: () => number): Buffer {
   const pick = (n: number) => Math.floor(r() * n);
   const buf = Buffer.from(base);
-  switch (pick(3)) {
+  switch (pick(5)) {
+    case 3: case 4: {
+      let sections;
+      try {
+        sections = new ElfFile(buf).sections.filter((s) => s.size >= 4 && s.type !== 8);
+      } catch {
+        return buf;
+      }
+      if (sections.length === 0) return buf;
+      const s = sections[pick(sections.length)];
+      if (pick(2) === 0) {
+        for (let i = 0; i < 1 + pick(3); i++) buf[s.offset + pick(s.size)] ^= 1 << pick(8);
+      } else {
+        const at = s.offset + pick(Math.floor(s.size / 4)) * 4;
+        buf.writeUInt32LE(INTERESTING[pick(INTERESTING.length)] >>> 0, at);
+      }
+      return buf;
+    }
     case 0: return buf.subarray(0, pick(buf.length + 1));
     case 1:
       for (let i = 0; i < 1 + pick(32); i++) buf[pick(buf.length)] ^= 1 << pick(8);

@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, copyFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, copyFileSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { buildBpfSource } from '../../core/build/clang';
 import type { ObjectReport } from '../../core/verify/report';
-import { SUDOERS_FILE } from '../../core/setup/privileged-setup';
+import { DEFAULT_LIMITS } from '../../core/loader/limits';
+import { INSTALL_DIR, SUDOERS_FILE } from '../../core/setup/privileged-setup';
 import { examplePath } from '../support/examples';
 import { DIST, REPO } from '../support/paths';
 import { rejectMarker } from '../support/programs';
@@ -20,10 +21,13 @@ const USER = 'ebpfdbg-test';
 const CLI = path.join(DIST, 'cli.js');
 const CAP_DEPENDENT = path.join(REPO, 'test', 'programs', 'cap_dependent.bpf.c');
 
+/** A home of the user's own: the build cache goes in its .cache/ebpf-debugger, which must be the user's. */
+let home = '';
+
 function asUser(args: string[], caps: string[] = []) {
   const capArgs = caps.length ? [`--inh-caps=${caps.map((c) => `+${c}`).join(',')}`, `--ambient-caps=${caps.map((c) => `+${c}`).join(',')}`] : ['--inh-caps=-all'];
   const r = spawnSync('setpriv', ['--reuid', USER, '--regid', USER, '--init-groups', ...capArgs, process.execPath, CLI, ...args],
-    { encoding: 'utf8', env: { ...process.env, HOME: os.tmpdir() }, timeout: 120_000 });
+    { encoding: 'utf8', env: { ...process.env, HOME: home, XDG_CACHE_HOME: '' }, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -32,6 +36,8 @@ describe('privileges: an unprivileged user, CAP_BPF only, and sudo through the i
     if (!existsSync('/usr/bin/sudo')) throw new Error('sudo is not installed: run `bash scripts/setup.sh`');
     spawnSync('userdel', [USER]);
     execFileSync('useradd', ['-M', '-s', '/usr/sbin/nologin', USER]);
+    home = mkdtempSync(path.join(os.tmpdir(), 'ebpf-home-'));
+    chownSync(home, Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' })));
   });
   after(() => {
     spawnSync(process.execPath, [CLI, 'setup-privileges', '--remove']);
@@ -59,9 +65,13 @@ describe('privileges: an unprivileged user, CAP_BPF only, and sudo through the i
   });
 
   it('after setup-privileges: sudo -n runs the wrapper; the helper is the user again with exactly BPF, PERFMON, NET_ADMIN', async () => {
-    const install = spawnSync(process.execPath, [CLI, 'setup-privileges', '--install', '--user', USER], { encoding: 'utf8' });
+    const install = spawnSync(process.execPath, [CLI, 'setup-privileges', '--install', '--user', USER, '--max-helpers', '3', '--max-map-memory', '512MiB'], { encoding: 'utf8' });
     assert.equal(install.status, 0, install.stderr + install.stdout);
     assert.ok(existsSync(SUDOERS_FILE));
+    const limitsFile = path.join(INSTALL_DIR, 'limits.json');
+    assert.deepEqual(JSON.parse(readFileSync(limitsFile, 'utf8')), { ...DEFAULT_LIMITS, helpersPerUser: 3, mapMemory: 512 * 1024 * 1024 }, 'the limits root set');
+    assert.equal(statSync(limitsFile).uid, 0);
+    assert.match(install.stdout, /concurrent helpers per user 3/);
     const r = asUser(['verify', examplePath('count_ok'), '--json']);
     const report = JSON.parse(r.stdout) as ObjectReport;
     assert.equal(report.loader.via, 'sudo', r.stderr);
@@ -70,6 +80,20 @@ describe('privileges: an unprivileged user, CAP_BPF only, and sudo through the i
     assert.equal(report.programs[0].verdict, 'accepted', 'XDP loads: CAP_NET_ADMIN is kept');
     const rejected = JSON.parse(asUser(['verify', examplePath('null_deref'), '--json']).stdout) as ObjectReport;
     assert.equal(rejected.programs[0].verdict, 'rejected');
+  });
+
+  it('through sudo, the client\'s timeout ends the helper (which sudo would leave running), and nothing of the user\'s remains', async () => {
+    const slow = (await buildBpfSource(path.join(REPO, 'bench', 'programs', 'loop_log.bpf.c'), { extraArgs: ['-DLOOP_ITERS=20000'], outDir: mkdtempSync(path.join(os.tmpdir(), 'ebpf-slow-')) })).object;
+    chmodSync(path.dirname(slow), 0o755);
+    chmodSync(slow, 0o644);
+    const t0 = Date.now();
+    const r = asUser(['verify', slow, '--log-level', '2', '--timeout', '1']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /did not answer 'verify' within 1 s; it was stopped/);
+    assert.ok(Date.now() - t0 < 15_000, `${Date.now() - t0} ms (the load alone takes about 10 s)`);
+    await new Promise((res) => setTimeout(res, 300));
+    const left = spawnSync('ps', ['-u', USER, '-o', 'pid=,args='], { encoding: 'utf8' }).stdout.trim();
+    assert.equal(left, '', 'no process of the user is left');
   });
 
   it('the helper opens files as the user: an object only root can read is refused', async () => {
