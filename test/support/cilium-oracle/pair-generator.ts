@@ -1,7 +1,7 @@
 import { rng } from '../../fuzz/log-mutator';
 import { makeMistake } from './pair-mistakes';
 import {
-  C_SCALARS, camel, cFieldOffsets, cHoles, CLASSES, cLayoutOf, goIntFor, hasHoles, scalar,
+  blank, C_SCALARS, camel, cFieldOffsets, cHoles, CLASSES, cLayoutOf, goIntFor, hasHoles, scalar,
   type Binding, type CField, type CRecord, type CScalar, type GoDefined, type GoField, type GoRecord, type GoType, type Pair, type PairClass,
 } from './pair-model';
 
@@ -78,6 +78,15 @@ export class Builder {
     return { name: this.fresh(['src', 'dst', 'inner', 'hdr', 'peer']), type: array ? { kind: 'array', of: { kind: 'record', rec }, len: 2 } : { kind: 'record', rec } };
   }
 
+  /** An address union, the way network tools write one: `union { __u32 v4; __u32 v6[4]; } saddr;`, named. */
+  unionField(): CField {
+    const [first, rest] = this.pick([[scalar('__u32'), { el: '__u32', len: 4 }], [scalar('__u32'), { el: '__u8', len: 16 }], [scalar('__u64'), { el: '__u8', len: 16 }]] as const);
+    const rec: CRecord = { name: `ip_addr${this.id}u${this.nested++}`, union: true, fields: [
+      { name: first.size === 4 ? 'v4' : 'raw', type: first }, { name: 'v6', type: { kind: 'array', of: scalar(rest.el), len: rest.len } }] };
+    this.cRecords.push(rec);
+    return { name: this.fresh(['saddr', 'daddr', 'addr', 'peer']), type: { kind: 'record', rec } };
+  }
+
   randomFields(nestedHoles: boolean): CField[] {
     const out: CField[] = [];
     const n = 2 + Math.floor(this.r() * 5);
@@ -99,7 +108,10 @@ export class Builder {
     const existing = this.goRecords.find((g) => g.mirrors === rec);
     if (existing) return existing;
     const goName = rec === this.cRecords[this.cRecords.length - 1] || this.binding !== 'marker' ? this.goName(rec.name) : camel(rec.name);
-    const fields = rec.fields.map((f): GoField => ({ name: camel(f.name), type: this.goType(f), mirrors: f.name }));
+    // a union as bpf2go writes it: its first member, then blank bytes for the rest
+    const fields = rec.union ? [{ name: camel(rec.fields[0].name), type: this.goType(rec.fields[0]), mirrors: rec.fields[0].name },
+      blank(cLayoutOf({ kind: 'record', rec }).size - cLayoutOf(rec.fields[0].type).size)]
+      : rec.fields.map((f): GoField => ({ name: camel(f.name), type: this.goType(f), mirrors: f.name }));
     const g: GoRecord = { name: goName, fields, mirrors: rec };
     this.goRecords.push(g);
     return g;
@@ -152,6 +164,7 @@ export function generatePair(id: number, klass: PairClass, seed: number): Pair {
     if (klass === 'array-length') need((f) => f.type.kind === 'array' && f.type.of.kind === 'scalar', () => b.arrayField());
     if (klass === 'bool') need(isScalar(1), () => b.scalarField(scalar('__u8')));
     if (klass === 'width' || klass === 'signedness') need(isScalar(), () => b.scalarField());
+    if (klass === 'union') c.fields.push(b.unionField());
     if (klass === 'byte-array') need((f) => f.type.kind === 'array' && f.type.of.kind === 'scalar' && f.type.of.size > 1, () => b.arrayField(b.pick(['__u32', '__u16', '__u64']), 4));
     if (klass === 'swapped') {
       const sizes = c.fields.filter(isScalar()).map((f) => cLayoutOf(f.type).size);

@@ -120,6 +120,17 @@ export function makeMistake(klass: PairClass, c: CRecord, go: GoRecord, b: Build
       note = `Go renames ${renamed.join(', ')}`;
       break;
     }
+    case 'union': {
+      const { f, cf } = pickField((_, cf) => cf.type.kind === 'record' && cf.type.rec.union === true);
+      if (b.r() < 0.4) { // or the whole union as bytes: then no Go type mirrors the union
+        if (f.type.kind === 'record') b.goRecords.splice(b.goRecords.indexOf(f.type.rec), 1);
+        f.type = { kind: 'array', of: { kind: 'scalar', name: 'byte' }, len: cLayoutOf(cf.type).size };
+        note = `Go ${f.name} is [${cLayoutOf(cf.type).size}]byte for union ${cf.type.kind === 'record' ? cf.type.rec.name : ''}`;
+      } else {
+        note = `Go mirrors union ${cf.type.kind === 'record' ? cf.type.rec.name : ''} with its first member and blank bytes, as bpf2go does`;
+      }
+      break;
+    }
     default: break;
   }
   return note;

@@ -22,7 +22,8 @@ export interface CField {
 }
 
 export type PackedSpelling = 'suffix' | 'suffix-dunder' | 'prefix';
-export interface CRecord { name: string; fields: CField[]; packed?: PackedSpelling }
+/** `union`: every member at offset 0 (the generator writes the first member only; the others overlay it). */
+export interface CRecord { name: string; fields: CField[]; packed?: PackedSpelling; union?: boolean }
 
 export interface GoScalar { kind: 'scalar'; name: string }
 /** A defined type over an integer (`type Ifindex uint32`), as Go code names its fields' types. */
@@ -44,7 +45,7 @@ export interface GoRecord { name: string; fields: GoField[]; mirrors: CRecord }
 export type Binding = 'marker' | 'name' | 'bpf2go' | 'module';
 
 export const CLASSES = ['faithful', 'packed', 'blank-padding', 'named-padding', 'omitted-padding', 'misplaced-padding', 'packed-with-padding',
-  'swapped', 'int', 'string', 'array-length', 'width', 'unexported', 'unexported-put', 'bool', 'signedness', 'byte-array', 'renamed'] as const;
+  'swapped', 'int', 'string', 'array-length', 'width', 'unexported', 'unexported-put', 'bool', 'signedness', 'byte-array', 'renamed', 'union'] as const;
 export type PairClass = (typeof CLASSES)[number];
 
 export interface Pair {
@@ -96,6 +97,11 @@ export function cLayoutOf(t: CType): SizeAlign {
 }
 
 export function cFieldOffsets(rec: CRecord): { offsets: number[]; size: number; align: number } {
+  if (rec.union) {
+    const ls = rec.fields.map((f) => cLayoutOf(f.type));
+    const align = Math.max(...ls.map((l) => l.align));
+    return { offsets: ls.map(() => 0), size: Math.ceil(Math.max(...ls.map((l) => l.size)) / align) * align, align };
+  }
   let off = 0;
   let align = 1;
   const offsets: number[] = [];
@@ -112,6 +118,7 @@ export function cFieldOffsets(rec: CRecord): { offsets: number[]; size: number; 
 
 /** The holes of a record's own level: [offset, size] before each field index (fields.length: the trailing one). */
 export function cHoles(rec: CRecord): { before: number; offset: number; size: number }[] {
+  if (rec.union) return []; // the generator's unions end with their largest member, a byte array: no hole
   const { offsets, size } = cFieldOffsets(rec);
   const out: { before: number; offset: number; size: number }[] = [];
   let end = 0;

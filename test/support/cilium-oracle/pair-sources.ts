@@ -5,12 +5,12 @@ const C_HEADER = '#include <linux/types.h>\n#include <linux/bpf.h>\n#include <bp
 
 function cMember(name: string, t: CType): string {
   if (t.kind === 'scalar') return `${t.name} ${name}`;
-  if (t.kind === 'record') return `struct ${t.rec.name} ${name}`;
+  if (t.kind === 'record') return `${t.rec.union ? 'union' : 'struct'} ${t.rec.name} ${name}`;
   return `${cMember(name, t.of)}[${t.lenMacro ?? t.len}]`;
 }
 
 function cRecordText(rec: CRecord): string {
-  const head = rec.packed === 'prefix' ? `struct __attribute__((packed)) ${rec.name} {` : `struct ${rec.name} {`;
+  const head = rec.packed === 'prefix' ? `struct __attribute__((packed)) ${rec.name} {` : `${rec.union ? 'union' : 'struct'} ${rec.name} {`;
   const tail = rec.packed === 'suffix' ? '} __attribute__((packed));' : rec.packed === 'suffix-dunder' ? '} __attribute__((__packed__));' : '};';
   return [head, ...rec.fields.map((f) => `\t${cMember(f.name, f.type)};`), tail].join('\n');
 }

@@ -1,26 +1,35 @@
 import { BtfLayouts } from '../../../core/btf/btf-layout';
 import type { Btf, BtfType } from '../../../core/btf/btf-reader';
-import { GO_SIZES, type CField, type CRecord, type CType, type GoRecord, type GoType } from './pair-model';
+import { cLayoutOf, GO_SIZES, type CField, type CRecord, type CType, type GoRecord, type GoType } from './pair-model';
 
 /** A C value: an integer's bits (unsigned), an array's elements, a struct's members by name. */
 export type CValue = bigint | CValue[] | { [member: string]: CValue };
 
-/** Distinct values with no zero byte, so a field read from the wrong offset or with the wrong width shows. */
-export function assignValues(rec: CRecord, r: () => number): { [member: string]: CValue } {
+/**
+ * Distinct values (no two integers of one width alike) with no zero byte, so a field read from the wrong offset, with
+ * the wrong width or swapped with another shows.
+ */
+export function assignValues(rec: CRecord, r: () => number, used = new Set<string>()): { [member: string]: CValue } {
   const out: { [member: string]: CValue } = {};
-  for (const f of rec.fields) out[f.name] = valueOf(f.type, f, r);
+  for (const f of rec.union ? rec.fields.slice(0, 1) : rec.fields) out[f.name] = valueOf(f.type, f, r, used);
   return out;
 }
 
-function valueOf(t: CType, f: CField, r: () => number): CValue {
-  if (t.kind === 'array') return Array.from({ length: t.len }, () => valueOf(t.of, f, r));
-  if (t.kind === 'record') return assignValues(t.rec, r);
+function valueOf(t: CType, f: CField, r: () => number, used: Set<string>): CValue {
+  if (t.kind === 'array') return Array.from({ length: t.len }, () => valueOf(t.of, f, r, used));
+  if (t.kind === 'record') return assignValues(t.rec, r, used);
   if (f.padding) return 0n;
   if (f.values === 'bool') return 1n;
   if (f.values === 'text') return BigInt(97 + Math.floor(r() * 26));
-  let v = 0n;
-  for (let i = 0; i < t.size; i++) v |= BigInt(1 + Math.floor(r() * 255)) << BigInt(8 * i);
-  return v;
+  for (let attempt = 0; ; attempt++) {
+    let v = 0n;
+    for (let i = 0; i < t.size; i++) v |= BigInt(1 + Math.floor(r() * 255)) << BigInt(8 * i);
+    // 255 one-byte values: a pair with more one-byte elements than that repeats some (none of this generator's do)
+    if (!used.has(`${t.size}:${v}`) || attempt > 1000) {
+      used.add(`${t.size}:${v}`);
+      return v;
+    }
+  }
 }
 
 const MODIFIERS = new Set(['TYPEDEF', 'VOLATILE', 'CONST', 'RESTRICT', 'TYPE_TAG']);
@@ -48,9 +57,10 @@ export function cBytesFromBtf(btf: Btf, name: string, value: CValue, fill: numbe
       if (!Array.isArray(v)) throw new Error(`${where}: an array in BTF, not in the generated value`);
       const es = layouts.sizeOf(x.array!.type);
       for (let i = 0; i < x.array!.nelems; i++) write(x.array!.type, off + i * es, v[i], `${where}[${i}]`);
-    } else if (x.kind === 'STRUCT') {
+    } else if (x.kind === 'STRUCT' || x.kind === 'UNION') {
       if (typeof v !== 'object' || Array.isArray(v)) throw new Error(`${where}: a struct in BTF, not in the generated value`);
-      for (const m of x.members ?? []) {
+      if (x.kind === 'UNION') bytes.fill(0, off, off + x.sizeOrType); // the members without a value overlay the written one
+      for (const m of x.kind === 'UNION' ? (x.members ?? []).slice(0, 1) : x.members ?? []) {
         if (m.bitSize || v[m.name] === undefined) throw new Error(`${where}.${m.name}: a member the generator did not write`);
         write(m.type, off + m.bitOffset / 8, v[m.name], `${where}.${m.name}`);
       }
@@ -86,7 +96,10 @@ export function goTypeText(t: GoType): string {
 function flatBytes(t: CType, v: CValue): number[] {
   if (t.kind === 'scalar') return Array.from({ length: t.size }, (_, i) => Number(((v as bigint) >> BigInt(8 * i)) & 0xffn));
   if (t.kind === 'array') return (v as CValue[]).flatMap((e) => flatBytes(t.of, e));
-  throw new Error('generator: a record flattened to bytes');
+  if (!t.rec.union) throw new Error('generator: a struct flattened to bytes');
+  const first = t.rec.fields[0];
+  const out = flatBytes(first.type, (v as { [m: string]: CValue })[first.name]);
+  return [...out, ...Array.from({ length: cLayoutOf(t).size - out.length }, () => 0)];
 }
 
 /** The Go expression holding the same values as the C field (the value a faithful mirror decodes to). */
@@ -98,6 +111,7 @@ export function goExpr(g: GoType, c: CType, v: CValue): string {
     if (c.kind !== 'scalar') throw new Error(`generator: Go ${g.name} for a C ${c.kind}`);
     return goInteger(v as bigint, c.size, c.signed, g.name === 'byte' ? 'uint8' : g.name);
   }
+  if (g.kind === 'array' && c.kind === 'record') return `${goTypeText(g)}{${flatBytes(c, v).join(', ')}}`; // [16]byte for a union
   if (g.kind === 'record') {
     if (c.kind !== 'record') throw new Error(`generator: Go struct ${g.rec.name} for a C ${c.kind}`);
     return goLiteral(g.rec, v as { [m: string]: CValue });
