@@ -245,8 +245,8 @@ export function evalCondition(text: string, macros: Map<string, Macro>, missing:
     assumed.push(name);
     return '0';
   });
-  if (unknown) return { value: 'unknown', reason: `${spelled}: ${unknown}`, assumed };
+  if (unknown) return { value: 'unknown', reason: `${spelled}: ${unknown}`, assumed: [] };
   const v = evalConstText(expr, () => null);
-  if (v === null) return { value: 'unknown', reason: `${spelled}: not an integer expression this tool can evaluate`, assumed };
+  if (v === null) return { value: 'unknown', reason: `${spelled}: not an integer expression this tool can evaluate`, assumed: [] };
   return { value: v !== 0n, assumed: [...new Set(assumed)] };
 }
