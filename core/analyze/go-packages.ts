@@ -1,11 +1,18 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { GoFileModel, GoTypeRef } from '../source/go-model';
-import { FileStampCache } from '../util/file-stamp-cache';
+import { FileStampCache, statOrNull } from '../util/file-stamp-cache';
 import { builtFor, buildFiles, packageDir, readGoMod, type GoModFile } from './go-stdlib';
-import { moduleRoot } from './module-c-sources';
+import { findFiles, moduleRoot } from './module-c-sources';
 
 const MAX_FILES = 200;
+const MAX_MODULE_FILES = 2000;
+
+/** A Go file's text up to its first declaration after the imports: the part that names what it imports. */
+function importBlock(text: string): string {
+  const end = text.search(/^(?:func|type|var|const)\s/m);
+  return end < 0 ? text : text.slice(0, end);
+}
 /** How many packages deep a by-value type is followed into other packages (time.Time → time.Location is a pointer: not followed). */
 const MAX_DEPTH = 4;
 
@@ -68,13 +75,52 @@ export class GoPackageSources {
     return out;
   }
 
-  /** Attach `siblings`, `packages` and `packageErrors` to a file's model. */
+  /** Attach `siblings`, `packages`, `packageErrors` and `importers` to a file's model. */
   async resolve(file: string, model: GoFileModel): Promise<void> {
     const abs = path.resolve(file);
     model.siblings = await this.packageFiles(path.dirname(abs), model.pkg, abs);
     const root = moduleRoot(path.dirname(abs));
     const mod = root ? readGoMod(root) : null;
     await this.attach([model, ...model.siblings], mod, 0);
+    if (mod && model.pkg !== 'main' && model.structs.length > 0) {
+      const rel = path.relative(mod.root, path.dirname(abs)).split(path.sep).join('/');
+      const importPath = rel ? `${mod.module}/${rel}` : mod.module;
+      model.importers = { root: mod.root, path: importPath, packages: await this.importers(mod.root, importPath) };
+    }
+  }
+
+  /** Whether each Go file of a module imports a given path, by file stamp: the text is read again only when it changed. */
+  private readonly importsCache = new FileStampCache<string>();
+  private readonly listings = new Map<string, { at: number; files: string[] }>();
+
+  /** The module's Go files (breadth first, vendor/, testdata/ and nested modules left out; at most MAX_MODULE_FILES). */
+  private moduleGoFiles(root: string): string[] {
+    const hit = this.listings.get(root);
+    if (hit && Date.now() - hit.at < 3000) return hit.files;
+    const files = findFiles(root, (n) => n.endsWith('.go') && !n.endsWith('_test.go'), MAX_MODULE_FILES);
+    this.listings.set(root, { at: Date.now(), files });
+    return files;
+  }
+
+  /** The module's packages (by directory) with a file that imports `importPath`, each with all its files. */
+  private async importers(root: string, importPath: string): Promise<GoFileModel[][]> {
+    const dirs = new Set<string>();
+    for (const file of this.moduleGoFiles(root)) {
+      const st = statOrNull(file);
+      if (!st) continue;
+      let head = this.importsCache.get(file, st)?.value;
+      if (head === undefined) {
+        try { head = importBlock(readFileSync(file, 'utf8')); } catch { head = ''; }
+        this.importsCache.set(file, st, head);
+      }
+      if (head.includes(`"${importPath}"`)) dirs.add(path.dirname(file));
+    }
+    const out: GoFileModel[][] = [];
+    for (const dir of [...dirs].sort()) {
+      const files = await this.packageFiles(dir, null);
+      if (files.length > 0) out.push(files);
+    }
+    return out;
   }
 
   /** Resolve the packages the files' structs name, for each file (imports are per file). */

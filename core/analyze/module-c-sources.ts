@@ -10,6 +10,8 @@ export interface CStructEntry {
   name: string;
   layout: StructLayout;
   packed: boolean;
+  /** A union: its members are alternatives at offset 0 (bpf2go mirrors one of them, and blank bytes for the rest). */
+  union?: boolean;
   file?: string;
   /** From vmlinux.h, a kernel or libbpf header: never paired with a Go type by its bare name. */
   kernel: boolean;
@@ -41,13 +43,13 @@ export function cStructLayouts(model: CFileModel, file = model.file): CStructEnt
   for (const rec of model.records) {
     const name = rec.name ?? rec.typedefName; // `typedef struct { ... } event_t;` is known as event_t
     const layout = name ? layoutOf(rec) : null;
-    if (name && layout) { out.push({ name, layout, packed: rec.packed, file, kernel }); names.add(name); }
+    if (name && layout) { out.push({ name, layout, packed: rec.packed, union: rec.tag === 'union', file, kernel }); names.add(name); }
   }
   // `typedef struct flow_key flow_key_t;`: a Go type may name either
   for (const [alias, type] of model.typedefs) {
     const rec = names.has(alias) ? undefined : engine.resolveRecord(type);
     const layout = rec ? layoutOf(rec) : null;
-    if (rec && layout) out.push({ name: alias, layout, packed: rec.packed, file, kernel });
+    if (rec && layout) out.push({ name: alias, layout, packed: rec.packed, union: rec.tag === 'union', file, kernel });
   }
   return out;
 }
@@ -115,6 +117,24 @@ const MAX_FILES = 400;
 const MAX_BYTES = 1 << 20;
 const RESCAN_MS = 3000;
 
+/** A module's files that `want` picks, breadth first, in name order; vendored trees, testdata and nested modules left out. */
+export function findFiles(root: string, want: (name: string, file: string) => boolean, limit: number): string[] {
+  const out: string[] = [];
+  const queue = [root];
+  while (queue.length > 0 && out.length < limit) {
+    const dir = queue.shift()!;
+    let entries;
+    try { entries = readdirSync(dir, { withFileTypes: true }); } catch { continue; }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP.has(e.name) && !e.name.startsWith('.') && !existsSync(path.join(p, 'go.mod'))) queue.push(p); // a nested module is another module
+      } else if (want(e.name, p) && out.length < limit) out.push(p);
+    }
+  }
+  return out;
+}
+
 /** The directory holding go.mod at or above `dir`. */
 export function moduleRoot(dir: string): string | null {
   for (let d = path.resolve(dir); ; d = path.dirname(d)) {
@@ -136,19 +156,7 @@ export class ModuleCSources {
   private list(root: string): string[] {
     const hit = this.listings.get(root);
     if (hit && Date.now() - hit.at < RESCAN_MS) return hit.files;
-    const out: string[] = [];
-    const queue = [root];
-    while (queue.length > 0 && out.length < MAX_FILES) {
-      const dir = queue.shift()!;
-      let entries;
-      try { entries = readdirSync(dir, { withFileTypes: true }); } catch { continue; }
-      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) {
-          if (!SKIP.has(e.name) && !e.name.startsWith('.') && !existsSync(path.join(p, 'go.mod'))) queue.push(p); // a nested module is another module
-        } else if (/\.(c|h)$/.test(e.name) && !isKernelHeader(p) && out.length < MAX_FILES) out.push(p);
-      }
-    }
+    const out = findFiles(root, (name, p) => /\.(c|h)$/.test(name) && !isKernelHeader(p), MAX_FILES);
     this.listings.set(root, { at: Date.now(), files: out });
     return out;
   }

@@ -12,10 +12,10 @@ export interface MirrorComparison {
 }
 
 /** Compare both Go layouts with the C one: cilium/ebpf marshals with encoding/binary, so the binary one is the wire. */
-export function compareWithC(go: GoStructLayout, binaryFields: FieldLayout[] | null, goName: string, c: StructLayout, cName: string): MirrorComparison {
+export function compareWithC(go: GoStructLayout, binaryFields: FieldLayout[] | null, goName: string, c: StructLayout, cName: string, union = false): MirrorComparison {
   const diff = (fields: FieldLayout[], size: number) => [
     ...(size !== c.size ? [`size ${size} in Go, ${c.size} in C`] : []),
-    ...fieldDifferences(goName, fields, cName, c.fields),
+    ...(union ? unionDifferences(goName, fields, cName, c.fields) : fieldDifferences(goName, fields, cName, c.fields)),
   ];
   return { memory: diff(go.fields, go.size), binary: binaryFields && go.binarySize !== null ? diff(binaryFields, go.binarySize) : null };
 }
@@ -36,7 +36,7 @@ export function checkGoCMismatch(s: GoStructDecl, pairing: CPairing, cmp: Mirror
   const c = pairing.c;
   return [{
     rule: 'go-c-mismatch', severity: 'error', range: s.nameRange,
-    message: `${s.name} does not match struct ${c.name}${c.packed ? ' (packed)' : ''}${layoutName} (paired because it is ${pairing.how}): `
+    message: `${s.name} does not match ${c.union ? 'union' : 'struct'} ${c.name}${c.packed ? ' (packed)' : ''}${layoutName} (paired because it is ${pairing.how}): `
       + `${problems.join('; ')}. Make the Go fields mirror the C ones, padding included (explicit \`_ [N]byte\`).`,
   }];
 }
@@ -87,6 +87,13 @@ function fieldDifferences(goName: string, goAll: FieldLayout[], cName: string, c
   for (const g of goFields) if (!used.has(g)) out.push(`${describe(goName, g)} has no C field`);
   if (moved >= 2 && goFields.length === cFields.length && totalSize(goFields) === totalSize(cFields)) out.push('the same fields in another order');
   return out;
+}
+
+/** A C union's mirror: each named Go field is one of the members (same offset, same size); the rest is blank bytes. */
+function unionDifferences(goName: string, goAll: FieldLayout[], cName: string, cAll: FieldLayout[]): string[] {
+  return goAll.filter((g) => g.name !== '_' && g.size > 0)
+    .filter((g) => !cAll.some((cf) => cf.offset === g.offset && cf.size === g.size && cf.bitSize === undefined))
+    .map((g) => `${describe(goName, g)} is none of union ${cName}'s members (${cAll.map((cf) => describe(cName, cf)).join(', ')})`);
 }
 
 const totalSize = (fs: FieldLayout[]) => fs.reduce((n, f) => n + f.size, 0);

@@ -38,7 +38,7 @@ export function lintGoModel(model: GoFileModel, uses: Map<string, GoStructUse>, 
       findings.push(layoutUnknown(s, use?.why ?? `a mirror of struct ${pairing!.c.name} (${pairing!.how})`, out.reason));
       continue;
     }
-    const cmp = pairing ? compareWithC(out.value, engine.binaryFields(s, out.value), s.name, pairing.c.layout, pairing.c.name) : null;
+    const cmp = pairing ? compareWithC(out.value, engine.binaryFields(s, out.value), s.name, pairing.c.layout, pairing.c.name, pairing.c.union) : null;
     if (use) findings.push(...checkGoStruct(model, engine, { s, use, layout: out.value, pairing, cmp }));
     if (pairing && cmp) findings.push(...checkGoCMismatch(s, pairing, cmp));
   }

@@ -58,6 +58,8 @@ export interface GoFileModel {
   siblings?: GoFileModel[];
   /** Imported packages of the module (by the name this file uses), for `pkg.Type` fields. */
   packages?: Map<string, GoFileModel[]>;
+  /** The module's other packages that import this file's package (`path`), each as its files: they may hand its types to the kernel. */
+  importers?: { root: string; path: string; packages: GoFileModel[][] };
   /** Imported packages whose sources were not found (by the name this file uses): why, and how to make them known. */
   packageErrors?: Map<string, string>;
 }

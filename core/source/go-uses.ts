@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { GoFileModel, GoStructDecl } from './go-model';
 import { CILIUM, GoPackageIndex, type GoRType } from './go-type-eval';
 import type { GoCallFact } from './go-usage';
@@ -79,21 +80,35 @@ export function resolveUses(model: GoFileModel): { uses: Map<string, GoStructUse
     }
   }
   const own = new Set(model.structs.map((s) => s.name));
+  const note = (type: string, via: GoCodecSite['via'], dir: Dir, at: string) => {
+    if (via === 'json' || !own.has(type)) return;
+    let use = uses.get(type);
+    if (!use) {
+      use = { why: `passed to ${at}`, byCalls: true };
+      uses.set(type, use);
+    }
+    if (dir === 'dec' && !use.decodedBy) use.decodedBy = at;
+    if (dir === 'enc' && !use.encodedBy) use.encodedBy = at;
+  };
+  const fileName = (f: GoFileModel) => f.file?.split(/[\\/]/).pop() ?? '';
   for (const file of files) {
-    const where = file === model || !file.file ? '' : ` in ${file.file.split(/[\\/]/).pop()}`;
+    const where = file === model || !file.file ? '' : ` in ${fileName(file)}`;
     for (const f of file.facts ?? []) {
       for (const call of f.calls) {
-        for (const { type, via, dir } of crossings(call, file, index)) {
+        for (const { type, via, dir } of crossings(call, file, index, '')) {
           if (file === model) sites.push({ type, call: call.call, via, direction: dir === 'dec' ? 'decode' : 'encode', inLoop: call.inLoop, range: call.range });
-          if (via === 'json' || !own.has(type)) continue;
-          let use = uses.get(type);
-          if (!use) {
-            use = { why: `passed to ${call.call}${where}`, byCalls: true };
-            uses.set(type, use);
-          }
-          if (dir === 'dec' && !use.decodedBy) use.decodedBy = `${call.call}${where}`;
-          if (dir === 'enc' && !use.encodedBy) use.encodedBy = `${call.call}${where}`;
+          note(type, via, dir, `${call.call}${where}`);
         }
+      }
+    }
+  }
+  // the module's other packages that import this one, and hand its types to the kernel (pkg/types mirrors used in main)
+  for (const pkg of model.importers?.packages ?? []) {
+    const other = new GoPackageIndex(pkg);
+    for (const file of pkg) {
+      const where = ` in ${file.file ? path.relative(model.importers!.root, file.file).split(path.sep).join('/') : `package ${file.pkg}`}`;
+      for (const call of (file.facts ?? []).flatMap((f) => f.calls)) {
+        for (const { type, via, dir } of crossings(call, file, other, model.importers!.path)) note(type, via, dir, `${call.call}${where}`);
       }
     }
   }
@@ -111,11 +126,11 @@ function receiverKind(t: GoRType | null, index: GoPackageIndex, method: string):
 }
 
 /** The package's structs a call moves across the boundary, each with the way it goes. */
-function crossings(call: GoCallFact, file: GoFileModel, index: GoPackageIndex): { type: string; via: GoCodecSite['via']; dir: Dir }[] {
+function crossings(call: GoCallFact, file: GoFileModel, index: GoPackageIndex, pkg: string): { type: string; via: GoCodecSite['via']; dir: Dir }[] {
   let kind: string | null;
   let via: GoCodecSite['via'] = 'map';
-  const pkg = call.recv.k === 'id' && !call.recv.bound ? index.importsOf(file).get(call.recv.name) : undefined;
-  if (pkg === 'encoding/binary') { kind = 'binary'; via = 'binary'; } else if (pkg === 'encoding/json') { kind = 'json'; via = 'json'; } else kind = receiverKind(index.typeOf(call.recv, file), index, call.method);
+  const callee = call.recv.k === 'id' && !call.recv.bound ? index.importsOf(file).get(call.recv.name) : undefined;
+  if (callee === 'encoding/binary') { kind = 'binary'; via = 'binary'; } else if (callee === 'encoding/json') { kind = 'json'; via = 'json'; } else kind = receiverKind(index.typeOf(call.recv, file), index, call.method);
   if (!kind) return [];
   const dirs = DIRECTIONS[`${kind}.${call.method}`];
   if (dirs === undefined) return [];
@@ -126,7 +141,8 @@ function crossings(call: GoCallFact, file: GoFileModel, index: GoPackageIndex): 
     const dir = Array.isArray(dirs) ? dirs[i] ?? null : dirs;
     if (!dir) return;
     const t = index.typeOf(a, file);
-    if (t && t.pkg === '' && index.structs.has(t.name)) out.push({ type: t.name, via, dir });
+    // a struct of the package (pkg ''), or of the imported package whose uses are asked for
+    if (t && t.pkg === pkg && (pkg !== '' || index.structs.has(t.name))) out.push({ type: t.name, via, dir });
   });
   return out;
 }

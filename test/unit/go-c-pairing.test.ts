@@ -76,6 +76,16 @@ describe("bpf2go's naming", () => {
   });
 });
 
+describe('C unions', () => {
+  it("a union's mirror is one of its members and blank bytes (as bpf2go writes it); a field that is none of them is flagged", async () => {
+    const c = [{ text: 'union ip_addr {\n\t__u64 raw;\n\t__u8 v6[16];\n};\n' }];
+    const go = `${HEADER}//ebpf:struct ip_addr\ntype IpAddr struct {\n\tRaw uint64\n\t_   [8]byte\n}\n${lookup('IpAddr')}`;
+    assert.deepEqual(await lint(c, go), []);
+    const [f] = await lint(c, go.replace('\tRaw uint64\n\t_   [8]byte', '\tRaw uint32\n\t_   [12]byte'));
+    assert.match(f, /^go-c-mismatch: IpAddr does not match union ip_addr .*IpAddr\.Raw \(offset 0, 4 bytes\) is none of union ip_addr's members/);
+  });
+});
+
 describe('packed C structs and explicit padding', () => {
   const packed = { text: 'struct flow_key {\n\t__u8 proto;\n\t__u32 addr;\n\t__u16 port;\n} __attribute__((packed));\n' };
 

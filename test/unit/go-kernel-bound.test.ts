@@ -228,6 +228,21 @@ describe('direction: go-unexported-field only where kernel bytes are decoded', (
 });
 
 describe('the Go module found from a file', () => {
+  it("a type of pkg/ that another package of the module hands to the kernel is checked in its own file, with the caller named", async () => {
+    const types = 'package types\n\ntype Rec struct {\n\tComm string\n\tPid  uint32\n}\n\ntype Quiet struct {\n\tName string\n}\n';
+    const main = 'package main\n\nimport (\n\t"github.com/cilium/ebpf"\n\n\t"example.com/agent/pkg/types"\n)\n\n'
+      + 'func store(m *ebpf.Map) error {\n\tv := types.Rec{}\n\treturn m.Put(uint32(0), v)\n}\n\nfunc log(q types.Quiet) { _ = q }\n';
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-importers-'));
+    mkdirSync(path.join(dir, 'pkg', 'types'), { recursive: true });
+    mkdirSync(path.join(dir, 'cmd', 'agent'), { recursive: true });
+    writeFileSync(path.join(dir, 'go.mod'), 'module example.com/agent\n\ngo 1.19\n');
+    writeFileSync(path.join(dir, 'pkg', 'types', 'types.go'), types);
+    writeFileSync(path.join(dir, 'cmd', 'agent', 'main.go'), main);
+    const a = await new SourceAnalyzer().analyze('go', types, { file: path.join(dir, 'pkg', 'types', 'types.go') });
+    assert.deepEqual(a.findings.map((f) => [f.rule, f.message.split(':')[0]]), [['go-not-fixed-size', 'Rec.Comm is string, whose size is not fixed, but Rec is passed to m.Put in cmd/agent/main.go']]);
+  });
+
+
   it('a package dir below a nested go.mod is its own module', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-mod-'));
     mkdirSync(path.join(dir, 'tools'), { recursive: true });
