@@ -112,7 +112,9 @@ export class Builder {
     const fields = rec.union ? [{ name: camel(rec.fields[0].name), type: this.goType(rec.fields[0]), mirrors: rec.fields[0].name },
       blank(cLayoutOf({ kind: 'record', rec }).size - cLayoutOf(rec.fields[0].type).size)]
       : rec.fields.map((f): GoField => ({ name: camel(f.name), type: this.goType(f), mirrors: f.name }));
-    const g: GoRecord = { name: goName, fields, mirrors: rec };
+    // bpf2go writes a nested record inline unless it was asked for the type (-type) too
+    const inline = this.binding === 'bpf2go' && rec !== this.cRecords[this.cRecords.length - 1] && this.r() < 0.6;
+    const g: GoRecord = { name: goName, fields, mirrors: rec, ...(inline ? { inline } : {}) };
     this.goRecords.push(g);
     return g;
   }

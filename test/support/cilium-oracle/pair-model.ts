@@ -39,7 +39,8 @@ export interface GoField {
   /** The C field whose value this field carries (none for a blank field). */
   mirrors?: string;
 }
-export interface GoRecord { name: string; fields: GoField[]; mirrors: CRecord }
+/** `inline`: written as an anonymous `struct { ... }` where it is used, as bpf2go writes nested records. */
+export interface GoRecord { name: string; fields: GoField[]; mirrors: CRecord; inline?: boolean }
 
 /** How the Go type is made kernel-bound in the linted source, the ways real code does. */
 export type Binding = 'marker' | 'name' | 'bpf2go' | 'module';

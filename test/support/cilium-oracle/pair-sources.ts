@@ -43,7 +43,7 @@ function goRecordText(g: GoRecord, marker: boolean): string {
 /** The pair's Go type declarations (nested mirrors first, the marker on the outer one in marker binding). */
 export function goTypesText(p: Pair): string {
   const defined = p.goDefined.map((d) => `type ${d.name} ${d.of.name}\n`);
-  return [...defined, ...p.goRecords.map((g) => goRecordText(g, p.binding === 'marker' && g === p.go))].join('\n');
+  return [...defined, ...p.goRecords.filter((g) => !g.inline).map((g) => goRecordText(g, p.binding === 'marker' && g === p.go))].join('\n');
 }
 
 /** The user-space code that writes the value to the map and reads it back: a Put and a Lookup on an *ebpf.Map (a Put alone for a put-only pair). */

@@ -88,7 +88,9 @@ function goInteger(v: bigint, cSize: number, cSigned: boolean, go: string): stri
 
 export function goTypeText(t: GoType): string {
   if (t.kind === 'scalar' || t.kind === 'defined') return t.name;
-  if (t.kind === 'record') return t.rec.name;
+  if (t.kind === 'record') {
+    return t.rec.inline ? `struct { ${t.rec.fields.map((f) => `${f.name} ${goTypeText(f.type)}`).join('; ')} }` : t.rec.name;
+  }
   return `[${t.len}]${goTypeText(t.of)}`;
 }
 
@@ -132,5 +134,5 @@ export function goLiteral(g: GoRecord, v: { [m: string]: CValue }): string {
     const cf = g.mirrors.fields.find((x) => x.name === f.mirrors)!;
     return `${f.name}: ${goExpr(f.type, cf.type, v[cf.name])}`;
   });
-  return `${g.name}{${parts.join(', ')}}`;
+  return `${goTypeText({ kind: 'record', rec: g })}{${parts.join(', ')}}`;
 }
