@@ -195,6 +195,7 @@ export class CLayoutEngine {
   recordLayout(rec: CRecordDecl): { layout: TypeLayout; fields: FieldLayout[] } {
     if (this.active.has(rec)) throw new Unresolved(`${rec.tag} ${rec.name ?? ''} contains itself`);
     if (rec.unparsed) throw new Unresolved(`${recordName(rec)}: ${rec.unparsed}`);
+    const macroAttrs = this.attributeMacros(rec);
     if (rec.alignAttr === -1) throw new Unresolved(`${recordName(rec)} has an aligned(...) attribute whose argument is not an integer constant`);
     this.active.add(rec);
     try {
@@ -226,7 +227,7 @@ export class CLayoutEngine {
           else bit = at + f.bitWidth;
           continue;
         }
-        let fa = rec.packed || f.packedAttr ? 1 : t.align;
+        let fa = rec.packed || macroAttrs.packed || f.packedAttr ? 1 : t.align;
         if (f.alignAttr) fa = Math.max(fa, f.alignAttr);
         const offset = rec.tag === 'union' ? 0 : alignUp(Math.ceil(bit / 8), fa);
         align = Math.max(align, fa);
@@ -236,6 +237,7 @@ export class CLayoutEngine {
         else bit = (offset + t.size) * 8;
       }
       if (rec.alignAttr) align = Math.max(align, rec.alignAttr);
+      if (macroAttrs.aligned) align = Math.max(align, macroAttrs.aligned);
       const raw = rec.tag === 'union' ? size : Math.ceil(bit / 8);
       const total = alignUp(raw, align);
       const layout = { size: total, align, covered: mergeRanges(covered) };
@@ -249,6 +251,29 @@ export class CLayoutEngine {
   /** False for a definition under a false `#if`: the compiler never sees it. */
   isCompiled(rec: CRecordDecl): boolean {
     return this.compiled(rec.range.start, rec).state !== 'inactive';
+  }
+
+  /**
+   * `} __packed;` and the like: a name after the body that the unit defines as an attribute macro applies to the
+   * record; one that looks like such a macro (`__packed`, `__aligned`...) but is not defined anywhere known makes the
+   * layout unknown. Other names are variables.
+   */
+  private attributeMacros(rec: CRecordDecl): { packed: boolean; aligned?: number } {
+    const out: { packed: boolean; aligned?: number } = { packed: false };
+    for (const name of rec.attributeMacros ?? []) {
+      const m = this.preprocessed.macros.get(name);
+      if (m === 'unknown') throw new Unresolved(`${recordName(rec)} is followed by ${name}, a macro defined under a condition that cannot be decided`);
+      if (!m) {
+        if (/^__(?:packed|aligned|attribute\w*|may_alias|randomize_layout)\b/.test(name)) {
+          throw new Unresolved(`${recordName(rec)} is followed by ${name}, an attribute macro no file this tool read defines`);
+        }
+        continue;
+      }
+      if (/\b(?:__packed__|packed)\b/.test(m.value)) out.packed = true;
+      const a = /\b(?:__aligned__|aligned)\s*\(\s*(\d+)\s*\)/.exec(m.value);
+      if (a) out.aligned = Number(a[1]);
+    }
+    return out;
   }
 
   /** Any type's layout, or why it cannot be computed. */

@@ -358,7 +358,14 @@ export class Extractor {
         const typeNode = node.childForFieldName('type');
         if (!typeNode) break;
         if (typeNode.type === 'struct_specifier' && node.type === 'declaration' && !typeNode.childForFieldName('name') && this.mapDecl(node, typeNode)) return;
-        this.variables(node, this.typeOfSpecifier(typeNode)); // extracts an inline struct/union body too
+        const base = this.typeOfSpecifier(typeNode); // extracts an inline struct/union body too
+        this.variables(node, base);
+        // `struct k { ... } __packed;`: tree-sitter reads a macro there as a variable's name; the layout engine
+        // decides with the unit's macros whether it is one (c-layout.ts)
+        if (base.kind === 'record' && base.def) {
+          const names = node.childrenForFieldName('declarator').filter((d) => d?.type === 'identifier' && /^__\w+$/.test(d.text)).map((d) => d!.text);
+          if (names.length > 0) base.def.attributeMacros = names;
+        }
         // initialisers may call output helpers: `struct event *e = bpf_ringbuf_reserve(...)`
         for (const d of node.childrenForFieldName('declarator')) if (d) this.walk(d);
         return;

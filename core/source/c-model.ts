@@ -54,6 +54,8 @@ export interface CRecordDecl {
   range: Range;
   /** Why the body could not be read as the compiler reads it (a syntax error tree-sitter recovered from). */
   unparsed?: string;
+  /** `} __packed;`: names after the body that may be attribute macros (or variables), for the preprocessor to say. */
+  attributeMacros?: string[];
 }
 
 /** How a map names its key or value: a type (`__type`), or only a size (`__uint(key_size, sizeof(struct k))`, `bpf_map_def`). */

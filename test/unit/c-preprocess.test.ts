@@ -143,3 +143,12 @@ describe('C attributes and type spellings', () => {
     assert.deepEqual(out.value.fields.map((f) => [f.name, f.offset, f.size]), [['a', 0, 1], ['b', 2, 2], ['c', 8, 8], ['d', 16, 4], ['e', 20, 2], ['f', 24, 8], ['g', 32, 1]]);
   });
 });
+
+describe('attribute macros after a struct body', () => {
+  it('`} __packed;` packs when the unit defines __packed as the attribute; unknown when nothing read defines it', async () => {
+    const body = 'struct k { __u8 a; __u32 b; } __packed;\n';
+    assert.equal(members(await cModel(`#define __packed __attribute__((packed))\n${body}`), 'k'), 'a@0 b@1 size 5');
+    assert.match(members(await cModel(body), 'k'), /struct k is followed by __packed, an attribute macro no file this tool read defines/);
+    assert.equal(members(await cModel('struct k { __u8 a; __u32 b; } __my_var;\n'), 'k'), 'a@0 b@4 size 8'); // a variable
+  });
+});
