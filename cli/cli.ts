@@ -35,6 +35,7 @@ Commands:
       --json            { findings: [{ rule, severity, file, line, column, endLine, endColumn, message }] }
       --sarif           SARIF 2.1.0, with each finding's fixes
       --fix             apply each finding's preferred fix in place, then report what is left
+      --severity R=L    a rule's level: off, info, warning or error (repeatable; e.g. modern-hints=off)
       -I DIR            as for layout
   setup-privileges [--user NAME] [--install | --remove]
                                                     Let a user verify without root: a root-owned helper wrapper plus a

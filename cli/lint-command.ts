@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
+import { readKernelFacts } from '../core/analyze/kernel-facts';
+import { parseSeverityOverride, type RuleLevel, type SeverityOverrides } from '../core/rules/unsafe/lint-controls';
 import { findCSources } from '../core/analyze/workspace-files';
 import { applyEdits, SourceText, type TextEdit } from '../core/fixes/text-edit';
 import type { Finding } from '../core/rules/finding';
@@ -56,8 +58,11 @@ export const INCLUDE_DIR_OPTION = { 'include-dir': { type: 'string', short: 'I',
  * files are analysed (which fills the analyzer's goMirrors), then the C files (whose advice depends on whether a Go
  * type mirrors the struct). Results keep the order the files were named in.
  */
-export async function lintSources(files: string[], includeDirs: string[] = [], defines: [string, string][] = []): Promise<LintedFile[]> {
+export async function lintSources(files: string[], includeDirs: string[] = [], defines: [string, string][] = [],
+  severity: SeverityOverrides = {}): Promise<LintedFile[]> {
   const analyzer = cliAnalyzer(includeDirs, defines);
+  analyzer.severityOverrides = severity;
+  analyzer.kernel = readKernelFacts() ?? undefined; // attach-target: what this kernel has (read only if a file asks)
   const sources = files.map((file) => {
     const lang = languageOfFile(file);
     if (!lang) throw new UsageError(`${file}: lint reads C (.c, .h) and Go (.go) sources.`);
@@ -114,19 +119,34 @@ function fixFile(l: LintedFile): string[] {
   return titles;
 }
 
-/** `ebpf-debugger lint <files...> [--json | --sarif] [--fix] [-I DIR]... [-D NAME[=VALUE]]...`: the language server's rules, for CI. Exit 1 on any warning or error. */
+/** `--severity RULE=LEVEL` (repeatable): a rule's level for this run (off, info, warning, error). */
+function severityOverrides(args: string[]): SeverityOverrides {
+  const out: Record<string, RuleLevel> = {};
+  for (const arg of args) {
+    try {
+      const [rule, level] = parseSeverityOverride(arg);
+      out[rule] = level;
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  return out;
+}
+
+/** `ebpf-debugger lint <files...> [--json | --sarif] [--fix] [--severity RULE=LEVEL]... [-I DIR]... [-D NAME[=VALUE]]...`: the language server's rules, for CI. Exit 1 on any warning or error. */
 export async function runLint(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { json: { type: 'boolean', default: false }, sarif: { type: 'boolean', default: false },
-    fix: { type: 'boolean', default: false }, ...INCLUDE_DIR_OPTION, ...DEFINE_OPTION });
+    fix: { type: 'boolean', default: false }, severity: { type: 'string', multiple: true }, ...INCLUDE_DIR_OPTION, ...DEFINE_OPTION });
   const includeDirs = values['include-dir'] ?? [];
   const defines = parseDefines(values.define);
+  const severity = severityOverrides(values.severity ?? []);
   if (positionals.length === 0) throw new UsageError('name the sources to lint.');
   if (values.json && values.sarif) throw new UsageError('choose one of --json and --sarif.');
-  let linted = await lintSources(positionals, includeDirs, defines);
+  let linted = await lintSources(positionals, includeDirs, defines, severity);
   if (values.fix) {
     const fixed = linted.flatMap(fixFile);
     for (const line of fixed) process.stderr.write(`fixed ${line}\n`);
-    if (fixed.length > 0) linted = await lintSources(positionals, includeDirs, defines); // report what is left
+    if (fixed.length > 0) linted = await lintSources(positionals, includeDirs, defines, severity); // report what is left
   }
   const findings = linted.flatMap((l) => l.findings.map((f) => fileFinding(l.file, f)));
   if (values.json) process.stdout.write(JSON.stringify({ findings }, null, 2) + '\n');

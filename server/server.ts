@@ -2,6 +2,7 @@
 import { CodeActionKind, CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type CodeLens, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
+import { readKernelFacts } from '../core/analyze/kernel-facts';
 import type { SourceLanguage } from '../core/source/tree-sitter';
 import { STRUCT_LAYOUT_REQUEST, type StructLayoutParams, type StructLayoutResult } from '../core/lsp-ext';
 import { readFileSync } from 'node:fs';
@@ -10,10 +11,12 @@ import { toDiagnostic } from './diagnostics';
 import { findCSources } from '../core/analyze/workspace-files';
 import { layoutHover, layoutLenses, structLayoutOf, type DocumentAnalysis } from './layout-features';
 import { quickFixes } from './code-actions';
+import { watchLintSettings } from './lint-settings';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const analyzer = new SourceAnalyzer();
+analyzer.kernel = readKernelFacts() ?? undefined; // attach-target: the running kernel's hooks (its BTF read on first need)
 const pending = new Map<string, NodeJS.Timeout>();
 /** The latest analysis of each open document, for hovers, lenses, quick fixes and the layout request. */
 const analyses = new Map<string, DocumentAnalysis>();
@@ -80,7 +83,15 @@ async function learnWorkspaceC(roots: string[]): Promise<void> {
   for (const doc of documents.all()) void validate(doc);
 }
 
-connection.onInitialized(() => void learnWorkspaceC(workspaceRoots));
+connection.onInitialized(() => {
+  void learnWorkspaceC(workspaceRoots);
+  // ebpf.lint.severity: per-rule levels; a change re-lints the open documents
+  watchLintSettings(connection, lintSettingsSupport, (overrides) => {
+    analyzer.severityOverrides = overrides;
+    for (const doc of documents.all()) schedule(doc);
+  });
+});
+let lintSettingsSupport = { configuration: false, dynamicChange: false };
 
 let workspaceRoots: string[] = [];
 const initializeResult: InitializeResult = {
@@ -96,6 +107,8 @@ connection.onInitialize((params) => {
   workspaceRoots = (params.workspaceFolders ?? []).flatMap((f) => local(f.uri));
   if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = local(params.rootUri);
   lensRefreshSupported = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  lintSettingsSupport = { configuration: params.capabilities.workspace?.configuration === true,
+    dynamicChange: params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true };
   return initializeResult;
 });
 

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { SHOW_STRUCT_LAYOUT_COMMAND } from '../../core/lsp-ext';
 import { LAUNCH_ATTRIBUTES, launchForActiveFile, validateLaunchArguments } from '../../core/launch-attributes';
 import { setupCommandLine } from '../../core/setup/privileged-setup';
+import { SETTINGS, configurationContribution } from '../../core/settings';
 import { debuggersContribution, manifestInSync } from '../../scripts/sync-manifest';
 import { REPO } from '../support/paths';
 
@@ -16,6 +17,20 @@ describe('package.json and the TypeScript sources of truth', () => {
     const props = pkg.contributes.debuggers[0].configurationAttributes.launch.properties;
     assert.deepEqual(Object.keys(props).sort(), Object.keys(LAUNCH_ATTRIBUTES).sort());
     assert.deepEqual(debuggersContribution()[0], pkg.contributes.debuggers[0]);
+  });
+
+  it('contributes.configuration is generated from core/settings.ts, and the server reads the settings by those names', () => {
+    assert.deepEqual(pkg.contributes.configuration, configurationContribution(), 'run `node --import tsx scripts/sync-manifest.ts`');
+    assert.deepEqual(Object.keys(pkg.contributes.configuration.properties), SETTINGS.map((s) => s.name));
+    for (const s of SETTINGS) {
+      const declared = pkg.contributes.configuration.properties[s.name];
+      assert.deepEqual([declared.type, declared.default, declared.scope], [s.type, s.default, s.scope], s.name);
+      assert.ok(declared.description.length > 20, `${s.name} says what it does`);
+    }
+    // the server asks for the setting through the declaration, never a copy of its name
+    const server = readdirSync(path.join(REPO, 'server')).map((f) => readFileSync(path.join(REPO, 'server', f), 'utf8')).join('\n');
+    assert.ok(!/'ebpf\.lint\.severity'/.test(server), 'server/ names ebpf.lint.severity through core/settings.ts');
+    assert.match(server, /LINT_SEVERITY_SETTING\.name/);
   });
 
   it('every command the client registers is contributed, and every contributed one registered', () => {

@@ -20,8 +20,9 @@ export const modernHints: UnsafeRule = {
     for (const { callee, node } of allCalls(ctx)) {
       const fn = node.childForFieldName('function')!;
       if (callee === 'bpf_get_current_task' && taskBtfEverywhere) {
-        out.push({ rule: 'modern-hints', severity: 'info', range: nodeRange(fn),
-          fixes: () => [{ title: 'Use bpf_get_current_task_btf()', preferred: true, edits: [{ range: nodeRange(fn), newText: 'bpf_get_current_task_btf' }] }],
+        const range = nodeRange(fn); // fixes run after the tree is freed: nothing in them may read a node
+        out.push({ rule: 'modern-hints', severity: 'info', range,
+          fixes: () => [{ title: 'Use bpf_get_current_task_btf()', preferred: true, edits: [{ range, newText: 'bpf_get_current_task_btf' }] }],
           message: 'bpf_get_current_task() returns the task as a plain number, so every read needs BPF_CORE_READ or bpf_probe_read_kernel. ' +
             'bpf_get_current_task_btf() (kernel 5.11+) returns a BTF pointer to the same struct task_struct, whose fields can be read directly (task->tgid).' });
       }

@@ -32,8 +32,9 @@ export const probeRead: UnsafeRule = {
       const kernel = `${callee.replace('bpf_probe_read', 'bpf_probe_read_kernel')}`;
       const userName = `${callee.replace('bpf_probe_read', 'bpf_probe_read_user')}`;
       const preferUser = user && !kernelOnly;
-      const fix = (name: string, preferred: boolean): Fix => ({ title: `Use ${name}()`, preferred, edits: [{ range: nodeRange(fn), newText: name }] });
-      out.push({ rule: 'probe-read', severity: 'warning', range: nodeRange(fn),
+      const range = nodeRange(fn); // fixes run after the tree is freed: nothing in them may read a node
+      const fix = (name: string, preferred: boolean): Fix => ({ title: `Use ${name}()`, preferred, edits: [{ range, newText: name }] });
+      out.push({ rule: 'probe-read', severity: 'warning', range,
         fixes: () => (preferUser ? [fix(userName, true), fix(kernel, false)] : [fix(kernel, true), fix(userName, false)]),
         message: `${callee}() is deprecated (kernel 5.5 split it into ${kernel}() and ${userName}()): it reads user or kernel memory by guessing, ` +
           `and kernels built for architectures without CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE (arm64 among them) do not offer it: the verifier answers ` +
@@ -84,9 +85,10 @@ function rawPointerDerefs(prog: BpfProgram): Finding[] {
     if (base?.type !== 'identifier' || !raw.has(base.text)) continue;
     if (!isLoad(fe)) continue;
     const chain = outerChain(fe);
-    out.push({ rule: 'probe-read', severity: 'error', range: nodeRange(chain.node),
-      fixes: chain.fields ? () => [{ title: `Read it with BPF_CORE_READ(${base.text}, ${chain.fields!.join(', ')})`, preferred: true,
-        edits: [{ range: nodeRange(chain.node), newText: `BPF_CORE_READ(${base.text}, ${chain.fields!.join(', ')})` }] }] : undefined,
+    const range = nodeRange(chain.node);
+    const read = chain.fields ? `BPF_CORE_READ(${base.text}, ${chain.fields.join(', ')})` : null; // computed now: the tree is gone when fixes run
+    out.push({ rule: 'probe-read', severity: 'error', range,
+      fixes: read ? () => [{ title: `Read it with ${read}`, preferred: true, edits: [{ range, newText: read }] }] : undefined,
       message: `The verifier answers "R<n> invalid mem access 'scalar'" (older kernels: 'inv'): in a SEC("${prog.section}") program ${base.text} comes from ` +
         `${raw.get(base.text)}, so ${fe.text} is a load from an unchecked number. Read kernel memory with BPF_CORE_READ(${base.text}, ...) ` +
         `or bpf_probe_read_kernel(); fentry/fexit, tp_btf and LSM programs get BTF-typed arguments that can be dereferenced directly.` });

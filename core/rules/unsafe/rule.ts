@@ -40,5 +40,9 @@ export interface UnsafeRule {
   description: string;
   /** The severity when the rule is certain; a rule may report lower (never higher) per finding, saying why. */
   defaultSeverity: Severity;
+  /**
+   * The tree lives only while check() runs: a finding's `fixes` closure is called later (a light bulb, `lint --fix`),
+   * so it must capture ranges and texts, never tree nodes.
+   */
   check(ctx: UnsafeRuleContext): Finding[];
 }
