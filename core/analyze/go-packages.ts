@@ -145,7 +145,21 @@ export class GoPackageSources {
     }
   }
 
+  /** Where each package from outside the module was found, kept a few seconds (a lint run asks for time or sync once per file). */
+  private readonly found = new Map<string, { at: number; value: { files: GoFileModel[] } | { missing: string } }>();
+
   private async importedPackage(importPath: string, mod: GoModFile | null): Promise<{ files: GoFileModel[] } | { missing: string }> {
+    const own = mod && (importPath === mod.module || importPath.startsWith(`${mod.module}/`));
+    if (own) return this.locate(importPath, mod); // the module's own files change as they are edited: read their stamps each time
+    const key = `${mod?.root ?? ''}\0${importPath}`;
+    const hit = this.found.get(key);
+    if (hit && Date.now() - hit.at < 3000) return hit.value;
+    const value = await this.locate(importPath, mod);
+    this.found.set(key, { at: Date.now(), value });
+    return value;
+  }
+
+  private async locate(importPath: string, mod: GoModFile | null): Promise<{ files: GoFileModel[] } | { missing: string }> {
     if (mod && (importPath === mod.module || importPath.startsWith(`${mod.module}/`))) {
       const files = await this.packageFiles(path.join(mod.root, importPath.slice(mod.module.length)), null);
       return files.length > 0 ? { files } : { missing: `${importPath} has no Go files in this module` };
