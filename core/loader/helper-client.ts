@@ -116,7 +116,10 @@ export class HelperClient implements Loader {
   }
 
   private spawnHelper(l: Launch): ChildProcessWithoutNullStreams {
-    const child = spawn(l.cmd, l.args, { env: { ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // SUDO_UID & co. in our own environment (a CLI run with sudo) must not make a directly started helper drop to
+    // that user: it runs with our privileges; through sudo or pkexec the wrapper gets them afresh
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SUDO_(UID|GID|USER|COMMAND)|PKEXEC_UID)$/.test(k)));
+    const child = spawn(l.cmd, l.args, { env: { ...inherited, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => this.onData(b));
     child.stderr.on('data', (b: Buffer) => { stderr = (stderr + b.toString('utf8')).slice(-8192); });

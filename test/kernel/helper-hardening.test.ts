@@ -86,6 +86,19 @@ describe('the helper started for a user: privilege drop, protocol, object reads,
     assert.doesNotMatch(ps, /^\s*0\s+\S*node \S*dist\/helper\.js --bogus/m);
   });
 
+  it('a root client under sudo (SUDO_UID in its own environment) starts its helper as root, not as that user', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, user.env);
+    const helper = new HelperClient({ helperPath: HELPER });
+    try {
+      const hello = await helper.hello();
+      assert.deepEqual([hello.uid, hello.limits, hello.redacted], [0, null, false]);
+    } finally {
+      for (const k of Object.keys(user.env)) if (!(k in saved)) delete process.env[k];
+      await helper.close();
+    }
+  });
+
   it('ends when its parent dies (PR_SET_PDEATHSIG), even with its stdin still open', async () => {
     const parent = spawn('/bin/sh', ['-c', `"${process.execPath}" "${HELPER}"; exit $?`], { env: { ...process.env, ...user.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
