@@ -18,6 +18,10 @@ function tmp(files: Record<string, string>): string {
 
 const analyze = (src: string, file: string) => new SourceAnalyzer().analyze('go', src, { file });
 
+// a module cache of this test's own (go env reads GOMODCACHE; the toolchain is asked once per process)
+const MODCACHE = mkdtempSync(path.join(os.tmpdir(), 'ebpf-modcache-'));
+process.env.GOMODCACHE = MODCACHE;
+
 describe('Go types from the toolchain, vendor/ and replaced modules', () => {
   it('build constraints: file name suffixes and //go:build expressions, for linux/amd64', () => {
     assert.equal(builtFor('x_linux.go', ''), true);
@@ -51,6 +55,18 @@ describe('Go types from the toolchain, vendor/ and replaced modules', () => {
     const mu = src.replace('At time.Time', 'Mu sync.Mutex');
     const m = await analyze(mu, path.join(dir, 'main.go'));
     assert.deepEqual(m.findings.map((x) => [x.rule, x.message.split(',')[0]]), [['go-unexported-field', 'W.Mu (sync.Mutex) holds the unexported field W.Mu.state']]);
+  });
+
+  it('a required module is read from the module cache, its path spelled the cache\'s way (!acme for Acme)', async () => {
+    mkdirSync(path.join(MODCACHE, 'github.com', '!acme', 'wire@v1.2.0', 'frame'), { recursive: true });
+    writeFileSync(path.join(MODCACHE, 'github.com', '!acme', 'wire@v1.2.0', 'frame', 'frame.go'), 'package frame\n\ntype Head struct {\n\tKind uint8\n\tLen  uint64\n}\n');
+    const src = 'package main\n\nimport "github.com/Acme/wire/frame"\n\ntype V struct {\n\tH frame.Head\n\tN uint32\n}\n';
+    const dir = tmp({ 'go.mod': 'module example.com/c\n\ngo 1.19\n\nrequire github.com/Acme/wire v1.2.0\n', 'main.go': src });
+    assert.equal(goToolchain().modcache, MODCACHE);
+    const a = await analyze(src, path.join(dir, 'main.go'));
+    const v = new GoLayoutEngine(a.goModel!).structLayout(a.goModel!.structs[0]);
+    assert.ok(v.ok, v.ok ? '' : v.reason);
+    assert.deepEqual([v.value.size, v.value.binarySize], [24, 13]);
   });
 
   it('vendor/ and a replace to a local directory are read; a module not on the machine is layout-unknown, never guessed', async () => {
