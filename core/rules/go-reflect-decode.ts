@@ -10,7 +10,8 @@ export const RULE_ID = 'go-reflect-decode';
 /**
  * `go-reflect-decode` (info): a struct decoded with reflection on every iteration of a loop. cilium/ebpf copies a
  * value's bytes straight into a struct only when the struct has no padding and no unexported fields; otherwise each
- * Lookup/Next goes through encoding/binary, as binary.Read and json.Unmarshal always do.
+ * Lookup/Next goes through encoding/binary, as binary.Read and json.Unmarshal always do. Only decode sites count, and
+ * binary.Read/json.Unmarshal only on kernel bytes (a ring buffer or perf record, LookupBytes): see go-uses.ts.
  */
 export function checkReflectDecode(model: GoFileModel, sites: GoCodecSite[]): Finding[] {
   const engine = new GoLayoutEngine(model);
