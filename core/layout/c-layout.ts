@@ -1,15 +1,13 @@
-import { evalConstText, toNumber } from '../source/c-const-expr';
 import type { CEnumDecl, CFieldDecl, CFileModel, CRecordDecl, CTypeRef } from '../source/c-model';
-import { preprocess, type GroupState, type Preprocessed } from '../source/c-preprocess';
+import type { GroupState, Preprocessed } from '../source/c-preprocess';
 import type { Position } from '../source/range';
 import { gaps, mergeRanges, shift } from './byte-ranges';
+import { ACTIVE, hasConditionals, macroArrayLength, preprocessedUnit, recordAttributeMacros, recordName, Unresolved } from './c-macros';
 import { BPF_SCALARS, enumSize, POINTER } from './c-primitives';
 import type { FieldLayout, LayoutOutcome, StructLayout, TypeLayout } from './types';
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 const MAX_ARRAY_PATTERN = 1 << 16; // replicate an element's coverage up to this many bytes; beyond, treat as covered
-
-class Unresolved extends Error {}
 
 /** Computes C layouts for the BPF target from one file's declarations. Unknown types are reported, never guessed. */
 export class CLayoutEngine {
@@ -82,30 +80,10 @@ export class CLayoutEngine {
     return this.lookup((m) => m.constants, name) ?? null;
   }
 
-  /**
-   * An array size as the preprocessor leaves it: its macros expanded with the unit's `#define`s and `-D`s (so
-   * `-DMAX_ENTRIES=32` or an `#ifndef`-guarded default count), then the file's enumerators. Null: not a constant.
-   */
+  /** An array size as the preprocessor leaves it (c-macros.ts): the unit's `#define`s and `-D`s, then enumerators. */
   private arrayLength(type: Extract<CTypeRef, { kind: 'array' }>): number | null {
     if (!type.lengthText || !/[A-Za-z_]/.test(type.lengthText) || !this.model.directives) return type.length ?? this.constant(type.lengthText);
-    const macros = this.preprocessed.macros;
-    let undecided: string | undefined;
-    let depth = 0;
-    const lookup = (name: string): bigint | null => {
-      const m = macros.get(name);
-      if (m === 'unknown') undecided = name;
-      if (m && m !== 'unknown' && !m.params && depth < 16) {
-        depth++;
-        const v = evalConstText(m.value, lookup);
-        depth--;
-        if (v !== null) return v;
-      }
-      const c = this.constant(name);
-      return c === null ? null : BigInt(c);
-    };
-    const v = evalConstText(type.lengthText, lookup);
-    if (undecided) throw new Unresolved(`array size '${type.lengthText}' depends on ${undecided}, which is defined under a condition that cannot be decided`);
-    return v === null ? type.length ?? this.constant(type.lengthText) : toNumber(v);
+    return macroArrayLength(type.lengthText, this.preprocessed.macros, (n) => this.constant(n)) ?? type.length ?? this.constant(type.lengthText);
   }
 
   /** A layout from BTF, for a type no source defines. */
@@ -253,27 +231,9 @@ export class CLayoutEngine {
     return this.compiled(rec.range.start, rec).state !== 'inactive';
   }
 
-  /**
-   * `} __packed;` and the like: a name after the body that the unit defines as an attribute macro applies to the
-   * record; one that looks like such a macro (`__packed`, `__aligned`...) but is not defined anywhere known makes the
-   * layout unknown. Other names are variables.
-   */
+  /** `} __packed;`: what the names after the body mean with the unit's macros (c-macros.ts). */
   private attributeMacros(rec: CRecordDecl): { packed: boolean; aligned?: number } {
-    const out: { packed: boolean; aligned?: number } = { packed: false };
-    for (const name of rec.attributeMacros ?? []) {
-      const m = this.preprocessed.macros.get(name);
-      if (m === 'unknown') throw new Unresolved(`${recordName(rec)} is followed by ${name}, a macro defined under a condition that cannot be decided`);
-      if (!m) {
-        if (/^__(?:packed|aligned|attribute\w*|may_alias|randomize_layout)\b/.test(name)) {
-          throw new Unresolved(`${recordName(rec)} is followed by ${name}, an attribute macro no file this tool read defines`);
-        }
-        continue;
-      }
-      if (/\b(?:__packed__|packed)\b/.test(m.value)) out.packed = true;
-      const a = /\b(?:__aligned__|aligned)\s*\(\s*(\d+)\s*\)/.exec(m.value);
-      if (a) out.aligned = Number(a[1]);
-    }
-    return out;
+    return rec.attributeMacros ? recordAttributeMacros(rec, this.preprocessed.macros) : { packed: false };
   }
 
   /** Any type's layout, or why it cannot be computed. */
@@ -332,30 +292,6 @@ export class CLayoutEngine {
     }
     return undefined;
   }
-}
-
-const recordName = (rec: CRecordDecl) => (rec.name ? `${rec.tag} ${rec.name}` : rec.typedefName ?? `${rec.tag} (anonymous)`);
-const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef']);
-const ACTIVE: GroupState = { state: 'active' };
-
-const units = new WeakMap<CFileModel, Preprocessed>();
-const conditional = new WeakMap<CFileModel, boolean>();
-/** The file has `#if`s: only then do positions need the preprocessor's answer. */
-function hasConditionals(m: CFileModel): boolean {
-  let has = conditional.get(m);
-  if (has === undefined) conditional.set(m, (has = m.directives?.some((d) => CONDITIONALS.has(d.kind)) ?? false));
-  return has;
-}
-
-/** The preprocessor run of a unit (its main file's model), kept as long as the model. */
-export function preprocessedUnit(model: CFileModel): Preprocessed {
-  let p = units.get(model);
-  if (!p) {
-    const links = model.includeLinks;
-    p = preprocess(model, (from, inc) => links?.get(from)?.get(inc), model.predefined);
-    units.set(model, p);
-  }
-  return p;
 }
 
 /** The member's full type as C spells it without the name: `__u8[16]`, `struct sock *`. */
