@@ -9,6 +9,8 @@ const watch = process.argv.includes('--watch');
 const entryPoints = {
   extension: 'client/extension.ts',
   server: 'server/server.ts',
+  // the language server's worker thread for large documents (server/off-thread-analyzer.ts starts it)
+  'analysis-worker': 'server/analysis-worker.ts',
   adapter: 'debug-adapter/adapter.ts',
   helper: 'debug-adapter/kernel/helper.ts',
   cli: 'cli/cli.ts',

@@ -1,4 +1,4 @@
-import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver/node';
+import { CodeActionKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver-protocol';
 import type { Range } from '../core/source/range';
 import { toDiagnostic } from './diagnostics';
 import type { DocumentAnalysis } from './layout-features';

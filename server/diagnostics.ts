@@ -1,4 +1,4 @@
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol';
 import type { Finding, Severity } from '../core/rules/finding';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {

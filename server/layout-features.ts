@@ -1,4 +1,4 @@
-import type { CodeLens, Hover, Position } from 'vscode-languageserver/node';
+import type { CodeLens, Hover, Position } from 'vscode-languageserver-protocol';
 import type { SourceAnalysis } from '../core/analyze/analyze-source';
 import { CLayoutEngine } from '../core/layout/c-layout';
 import { formatLayout, layoutSummary } from '../core/layout/format';

@@ -6,12 +6,15 @@ import { readKernelFacts } from '../core/analyze/kernel-facts';
 import type { SourceLanguage } from '../core/source/tree-sitter';
 import { STRUCT_LAYOUT_REQUEST, type StructLayoutParams, type StructLayoutResult } from '../core/lsp-ext';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toDiagnostic } from './diagnostics';
 import { findCSources } from '../core/analyze/workspace-files';
 import { layoutHover, layoutLenses, structLayoutOf, type DocumentAnalysis } from './layout-features';
 import { quickFixes } from './code-actions';
 import { watchLintSettings } from './lint-settings';
+import { LARGE_DOCUMENT_CHARS } from './large-documents';
+import { OffThreadDocuments } from './off-thread-documents';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -21,6 +24,13 @@ const pending = new Map<string, NodeJS.Timeout>();
 /** The latest analysis of each open document, for hovers, lenses, quick fixes and the layout request. */
 const analyses = new Map<string, DocumentAnalysis>();
 const DEBOUNCE_MS = 150;
+/** Large C documents: analysed in a worker thread (off-thread-documents.ts). */
+const large = new OffThreadDocuments(path.join(__dirname, 'analysis-worker.js'), {
+  publish: (uri, version, diagnostics) => connection.sendDiagnostics({ uri, version, diagnostics }),
+  setLenses: (uri, now) => updateLenses(uri, now),
+  settings: () => ({ goMirrors: [...analyzer.goMirrors], severityOverrides: analyzer.severityOverrides }),
+  isCurrent: (uri, version) => documents.get(uri)?.version === version,
+});
 
 function languageOf(doc: TextDocument): SourceLanguage | undefined {
   if (doc.languageId === 'c' || doc.uri.endsWith('.c') || doc.uri.endsWith('.h')) return 'c';
@@ -33,14 +43,20 @@ async function validate(doc: TextDocument): Promise<void> {
   if (!lang) return;
   const version = doc.version;
   try {
+    if (lang === 'c' && doc.getText().length >= LARGE_DOCUMENT_CHARS) {
+      if (!large.has(doc.uri)) forgetHere(doc.uri);
+      return await large.validate(doc);
+    }
+    if (large.has(doc.uri)) large.forget(doc.uri); // it is small again: analysed here
     const file = doc.uri.startsWith('file:') ? fileURLToPath(doc.uri) : undefined;
     const analysis = await analyzer.analyze(lang, doc.getText(), { file, document: doc.uri });
     if (documents.get(doc.uri)?.version !== version) return; // a newer edit is on its way
     analyses.set(doc.uri, analysis);
-    updateLenses(doc.uri, analysis);
+    updateLenses(doc.uri, layoutLenses(analysis, doc.uri));
     if (analysis.cModel) analyzer.learnCModel(analysis.cModel); // an edited C struct changes what Go types are compared with
     await connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: analysis.findings.map((f) => toDiagnostic(f, doc.uri)) });
   } catch (e) {
+    if (!documents.get(doc.uri)) return; // closed meanwhile (the worker stops with its last document)
     connection.console.error(`eBPF: analysing ${doc.uri} failed: ${(e as Error).stack ?? String(e)}`);
   }
 }
@@ -52,8 +68,7 @@ async function validate(doc: TextDocument): Promise<void> {
  */
 let lensRefreshSupported = false;
 const lenses = new Map<string, { summary: string; lenses: CodeLens[] }>();
-function updateLenses(uri: string, analysis: DocumentAnalysis): void {
-  const now = layoutLenses(analysis, uri);
+function updateLenses(uri: string, now: CodeLens[]): void {
   const summary = JSON.stringify(now.map((l) => [l.range.start, l.command?.title]));
   const changed = lenses.get(uri)?.summary !== summary;
   lenses.set(uri, { summary, lenses: now });
@@ -71,7 +86,9 @@ function schedule(doc: TextDocument): void {
 /** C sources of the workspace, so Go types can be compared with the C structs they mirror (go-c-mismatch). */
 async function learnWorkspaceC(roots: string[]): Promise<void> {
   const files = findCSources(roots, 2000);
-  analyzer.setIncludeSearch({ workspaceHeaders: files.filter((f) => f.endsWith('.h')) });
+  const search = { workspaceHeaders: files.filter((f) => f.endsWith('.h')) };
+  analyzer.setIncludeSearch(search);
+  large.setIncludeSearch(search);
   for (const f of files) {
     try {
       await analyzer.learnC(readFileSync(f, 'utf8'), f);
@@ -113,36 +130,61 @@ connection.onInitialize((params) => {
 });
 
 
-/** The document's analysis once its pending one is done (a hover can come right after an edit). */
-async function analysisOf(uri: string): Promise<DocumentAnalysis | undefined> {
+/** What the server keeps of a document analysed here, once it moved to the worker. */
+function forgetHere(uri: string): void {
+  analyses.delete(uri);
+  analyzer.forget(uri);
+}
+
+/**
+ * The open document, once its pending analysis is done (a hover can come right after an edit), and whether the
+ * worker holds it; else its analysis here.
+ */
+async function analysisOf(uri: string): Promise<{ doc?: TextDocument; offThread: boolean; a?: DocumentAnalysis }> {
   const doc = documents.get(uri);
-  if (doc && (pending.has(uri) || !analyses.has(uri))) {
+  if (doc && (pending.has(uri) || (!analyses.has(uri) && !large.has(uri)))) {
     clearTimeout(pending.get(uri));
     pending.delete(uri);
     await validate(doc);
   }
-  return analyses.get(uri);
+  if (doc && large.has(uri)) return { doc, offThread: true };
+  return { doc, offThread: false, a: analyses.get(uri) };
 }
 
 connection.onHover(async (p) => {
-  const a = await analysisOf(p.textDocument.uri);
+  const { doc, offThread, a } = await analysisOf(p.textDocument.uri);
+  if (offThread) return large.hover(doc!, p.position);
   return a ? layoutHover(a, p.position) : null;
 });
 connection.onCodeLens(async (p) => {
-  await analysisOf(p.textDocument.uri);
+  const { doc, offThread } = await analysisOf(p.textDocument.uri);
+  if (offThread) await large.lensesReady(doc!);
   return lenses.get(p.textDocument.uri)?.lenses ?? [];
 });
 connection.onCodeAction(async (p) => {
-  const a = await analysisOf(p.textDocument.uri);
+  const { doc, offThread, a } = await analysisOf(p.textDocument.uri);
+  if (offThread) return large.codeActions(doc!, p);
   return a ? quickFixes(p.textDocument.uri, a, p) : [];
 });
 connection.onRequest(STRUCT_LAYOUT_REQUEST, async (p: StructLayoutParams): Promise<StructLayoutResult> => {
-  const a = await analysisOf(p.uri);
+  const { doc, offThread, a } = await analysisOf(p.uri);
+  if (offThread) return large.structLayout(doc!, p.name);
   return a ? structLayoutOf(a, p.name) : { error: `${p.uri} is not an open C or Go document` };
 });
 
-documents.onDidOpen((e) => void validate(e.document));
-documents.onDidChangeContent((e) => schedule(e.document));
+// an open fires both events: analyse once, at once (a second, debounced analysis of the same text is wasted work)
+let opening: string | undefined;
+documents.onDidOpen((e) => {
+  opening = e.document.uri;
+  void validate(e.document);
+});
+documents.onDidChangeContent((e) => {
+  if (opening === e.document.uri) {
+    opening = undefined;
+    return;
+  }
+  schedule(e.document);
+});
 // a saved file is what the other documents read: a Go file of their package, a header, a C struct Go types mirror
 documents.onDidSave((e) => {
   for (const doc of documents.all()) if (doc.uri !== e.document.uri && languageOf(doc)) schedule(doc);
@@ -152,6 +194,7 @@ documents.onDidClose((e) => {
   analyses.delete(e.document.uri);
   lenses.delete(e.document.uri);
   analyzer.forget(e.document.uri);
+  large.forget(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

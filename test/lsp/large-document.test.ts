@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { LARGE_DOCUMENT_CHARS } from '../../server/large-documents';
+import { DIST } from '../support/paths';
+
+/** A generated header of kernel-style types (as bpftool writes vmlinux.h), just over the size the server hands its worker. */
+function typesHeader(): string {
+  const out = ['#ifndef __BIG_H__', '#define __BIG_H__', '', 'typedef unsigned char __u8;', 'typedef unsigned short __u16;', 'typedef unsigned int __u32;',
+    'typedef unsigned long long __u64;', '', 'struct list_head {', '\tstruct list_head *next;', '\tstruct list_head *prev;', '};', ''];
+  for (let i = 0; out.join('\n').length < LARGE_DOCUMENT_CHARS * 1.2; i++) {
+    for (let j = 0; j < 100; j++) {
+      const n = i * 100 + j;
+      out.push(`struct gen_${n} {`, '\tstruct list_head list;', '\t__u8 flags;', '\t__u32 count;', '\tunion {', '\t\t__u64 stamp;', '\t\tvoid *priv;', '\t};', '};', '');
+    }
+  }
+  return `${out.join('\n')}\n#endif /* __BIG_H__ */\n`;
+}
+
+const PADDED_MAP = 'struct big_key {\n\t__u8 proto;\n\t__u32 addr;\n};\n\nstruct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__uint(max_entries, 64);\n'
+  + '\t__type(key, struct big_key);\n\t__type(value, __u64);\n} big_map SEC(".maps");\n';
+
+/** Large C documents over LSP (dist/server.js): they are analysed off the event loop, and still answer like small ones. */
+describe('language server: large documents', () => {
+  let child: ChildProcess;
+  let conn: MessageConnection;
+  let workspace: string;
+  const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
+
+  const nextDiagnostics = (uri: string) => new Promise<PublishDiagnosticsParams>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no diagnostics published for ${uri} within 60 s`)), 60_000);
+    waiting.set(uri, (p) => { clearTimeout(timer); resolve(p); });
+  });
+  const open = (uri: string, text: string) => conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
+  const hover = (uri: string, line: number, character: number) =>
+    conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }) as Promise<{ contents: { value: string } } | null>;
+
+  before(async () => {
+    workspace = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lsp-large-'));
+    child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => waiting.get(p.uri)?.(p));
+    conn.onRequest('workspace/codeLens/refresh', () => null);
+    conn.listen();
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(workspace).href, capabilities: {} });
+    await conn.sendNotification('initialized', {});
+  });
+  after(async () => {
+    await conn.sendRequest('shutdown').catch(() => undefined);
+    conn.dispose();
+    child.kill();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('publishes a large types-only header\'s (empty) diagnostics, answers hovers on another document meanwhile and on the header\'s own structs', async () => {
+    const text = typesHeader();
+    assert.ok(text.length > LARGE_DOCUMENT_CHARS);
+    const headerFile = path.join(workspace, 'big.h');
+    writeFileSync(headerFile, text);
+    const small = pathToFileURL(path.join(workspace, 'small.bpf.c')).href;
+    const smallReady = nextDiagnostics(small);
+    await open(small, 'struct pair {\n\t__u8 a;\n\t__u64 b;\n};\n');
+    await smallReady;
+    const headerUri = pathToFileURL(headerFile).href;
+    const published = nextDiagnostics(headerUri);
+    await open(headerUri, text);
+    const onSmall = await hover(small, 0, 8); // sent right behind the header
+    assert.match(onSmall?.contents.value ?? '', /^16 bytes, align 8, 7 bytes padding/);
+    assert.match(onSmall?.contents.value ?? '', /struct pair \{/);
+    assert.deepEqual((await published).diagnostics, []);
+    // the header's own structs, parsed for this hover
+    const lines = text.split('\n');
+    const line = lines.indexOf('struct gen_1234 {');
+    const onHeader = await hover(headerUri, line, 9);
+    assert.match(onHeader?.contents.value ?? '', /^32 bytes, align 8, 3 bytes padding/);
+    const onMember = await hover(headerUri, line + 3, 9);
+    assert.match(onMember?.contents.value ?? '', /^\*\*count\*\*: offset 20, size 4, align 4; after a 3-byte hole/);
+  });
+
+  it('reports the padded key of a map defined in a large document, with its quick fix and code lens', async () => {
+    const text = `${typesHeader().replace(/#endif \/\* __BIG_H__ \*\/\n$/, '')}${PADDED_MAP}#endif\n`;
+    const uri = pathToFileURL(path.join(workspace, 'big_map.bpf.c')).href;
+    const published = nextDiagnostics(uri);
+    await open(uri, text);
+    const { diagnostics } = await published;
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['c-map-key-padding', 2]]);
+    const keyLine = text.split('\n').indexOf('struct big_key {');
+    assert.equal(diagnostics[0].range.start.line, keyLine);
+    const actions = await conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: diagnostics[0].range, context: { diagnostics },
+    }) as { title: string; edit: { changes: Record<string, unknown[]> } }[];
+    assert.ok(actions.some((a) => /explicit padding/.test(a.title) && a.edit.changes[uri].length > 0), JSON.stringify(actions.map((a) => a.title)));
+    const lenses = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as { range: { start: { line: number } }; command: { title: string } }[];
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command.title]), [[keyLine, "8 bytes, align 4, 3 bytes padding — key of map 'big_map' (BPF_MAP_TYPE_HASH)"]]);
+  });
+
+  it('after an edit that removes the padding, the warning is gone; closing the document clears it', async () => {
+    const text = `${typesHeader()}${PADDED_MAP}`;
+    const uri = pathToFileURL(path.join(workspace, 'edited.bpf.c')).href;
+    let published = nextDiagnostics(uri);
+    await open(uri, text);
+    assert.equal((await published).diagnostics.length, 1);
+    published = nextDiagnostics(uri);
+    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.replace('\t__u8 proto;\n', '\t__u32 proto;\n') }] });
+    assert.deepEqual((await published).diagnostics, []);
+    published = nextDiagnostics(uri);
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    assert.deepEqual((await published).diagnostics, []);
+  });
+});
