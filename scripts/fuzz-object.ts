@@ -1,12 +1,13 @@
 /**
  * Fuzz with truncated, bit-flipped and section-mutated real objects:
- * `node --import tsx scripts/fuzz-object.ts [count] [--readers-only | --helper-only]` (default 10,000 each).
+ * `node --import tsx scripts/fuzz-object.ts [count] [--readers-only | --helper-only] [--user NAME]` (default 10,000 each).
  * 1. Our ELF/BTF/BTF.ext readers in process: typed errors are expected; a crash is not.
  * 2. The loader helper process itself (dist/helper.js; `npm run build` first), through libbpf and the kernel:
- *    every input answered, no crash, no hang. Crashing inputs are kept (their paths are printed).
+ *    every input answered, no crash, no hang. Crashing inputs are kept (their paths are printed). With --user (as
+ *    root), the helper runs as sudo would start it for that user: dropped to them, with the limits.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fuzzHelper } from '../test/fuzz/helper-fuzz';
@@ -44,7 +45,13 @@ function fuzzReaders(): void {
 async function fuzzTheHelper(): Promise<void> {
   const helperPath = path.join(repo, 'dist', 'helper.js');
   if (!existsSync(helperPath)) throw new Error('dist/helper.js is missing: run `npm run build` first');
-  const t = await fuzzHelper({ helperPath, objects, count, dir });
+  const name = args[args.indexOf('--user') + 1];
+  let env: NodeJS.ProcessEnv | undefined;
+  if (args.includes('--user')) {
+    env = { SUDO_UID: execFileSync('id', ['-u', name], { encoding: 'utf8' }).trim(), SUDO_GID: execFileSync('id', ['-g', name], { encoding: 'utf8' }).trim() };
+    chmodSync(dir, 0o755);
+  }
+  const t = await fuzzHelper({ helperPath, objects, count, dir, env });
   console.log(`helper: ${t.inputs} objects in ${t.seconds.toFixed(1)} s: ${t.loaded} loaded, ${t.refusedByChecks} refused by the helper's checks, `
     + `${t.refusedByLibbpf} refused by libbpf, other errors ${JSON.stringify(t.otherErrors)}; ${t.crashes.length} crashes, ${t.hangs.length} hangs; slowest ${t.slowestMs.toFixed(0)} ms`);
   for (const c of t.crashes) console.error(`crash: seed ${c.seed}: ${c.why} (${c.file})`);

@@ -19,6 +19,8 @@ export interface HelperFuzzOptions {
   dir: string;
   /** A request unanswered this long is a hang. */
   timeoutMs?: number;
+  /** Environment for the helper: SUDO_UID/SUDO_GID play sudo, so it runs as that user, with the limits. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface HelperFuzzTally {
@@ -38,7 +40,8 @@ export interface HelperFuzzTally {
 
 export async function fuzzHelper(o: HelperFuzzOptions): Promise<HelperFuzzTally> {
   const tally: HelperFuzzTally = { inputs: 0, loaded: 0, refusedByChecks: 0, refusedByLibbpf: 0, otherErrors: {}, crashes: [], hangs: [], slowestMs: 0, seconds: 0 };
-  let client = new HelperClient({ helperPath: o.helperPath, elevate: 'none', timeoutMs: o.timeoutMs ?? 30_000 });
+  const start = () => new HelperClient({ helperPath: o.helperPath, elevate: 'none', timeoutMs: o.timeoutMs ?? 30_000, env: o.env });
+  let client = start();
   const t0 = performance.now();
   const first = o.firstSeed ?? 1;
   try {
@@ -58,7 +61,7 @@ export async function fuzzHelper(o: HelperFuzzOptions): Promise<HelperFuzzTally>
           writeFileSync(kept, input);
           tally.crashes.push({ seed, why: e.message.split('\n')[0], file: kept });
           await client.close();
-          client = new HelperClient({ helperPath: o.helperPath, elevate: 'none', timeoutMs: o.timeoutMs ?? 30_000 });
+          client = start();
         } else if (e.code === 'timeout') {
           const kept = path.join(o.dir, `hang-${seed}.o`);
           writeFileSync(kept, input);

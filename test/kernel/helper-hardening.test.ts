@@ -115,13 +115,14 @@ describe('the helper started for a user: privilege drop, protocol, object reads,
     const h = rawHelper(user.env);
     h.child.stdin.write(['null', '42', '[1,2]', '"hi"', '{"id":"x","method":"hello"}', '{"id":3,"method":"nope"}', '{"id":4,"method":"list","params":[1]}', '{not json'].join('\n') + '\n');
     h.child.stdin.write('x'.repeat(2 * 1024 * 1024) + '\n');
+    h.child.stdin.write('['.repeat(500_000) + ']'.repeat(500_000) + '\n'); // nested as deep as 1 MiB allows
     h.child.stdin.write('{"id":9,"method":"hello"}\n');
-    const r = await h.replies(10);
-    assert.deepEqual(r.slice(0, 9).map((x) => [x.id, (x.error as { code: string }).code]), [
-      [null, 'usage'], [null, 'usage'], [null, 'usage'], [null, 'usage'], [null, 'usage'], [3, 'usage'], [4, 'usage'], [null, 'usage'], [null, 'usage']]);
+    const r = await h.replies(11);
+    assert.deepEqual(r.slice(0, 10).map((x) => [x.id, (x.error as { code: string }).code]), [
+      [null, 'usage'], [null, 'usage'], [null, 'usage'], [null, 'usage'], [null, 'usage'], [3, 'usage'], [4, 'usage'], [null, 'usage'], [null, 'usage'], [null, 'usage']]);
     assert.match((r[0].error as { message: string }).message, /null, not a request object/);
     assert.match((r[8].error as { message: string }).message, /over the 1048576-byte limit/);
-    assert.equal((r[9].result as { uid: number }).uid, user.uid);
+    assert.equal((r[10].result as { uid: number }).uid, user.uid);
     h.child.stdin.end();
     assert.equal((await h.exited).code, 0);
   });
