@@ -9,8 +9,8 @@ export async function lintFlow(text: string): Promise<Finding[]> {
   const tree = parseSource(parser, 'c', text);
   if (!tree) throw new Error('parse failed');
   try {
-    const model = extractCModel(tree, text);
-    return flowRules.flatMap((r) => r.check({ root: tree.rootNode, source: text, model }));
+    const ctx = { root: tree.rootNode, source: text, model: extractCModel(tree, text) }; // one context: the rules share one analysis
+    return flowRules.flatMap((r) => r.check(ctx));
   } finally {
     tree.delete();
   }

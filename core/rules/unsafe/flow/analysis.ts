@@ -1,4 +1,3 @@
-import type { CFileModel } from '../../../source/c-model';
 import type { UnsafeRuleContext } from '../rule';
 import type { FlowContext } from './eval';
 import type { CalleeSummary, FlowEvent } from './events';
@@ -22,14 +21,18 @@ interface FunctionResult {
   summary?: CalleeSummary;
 }
 
-/** One analysis per document version, shared by the seven rules (each calls analyzeFlow with the same context). */
-const cache = new WeakMap<CFileModel, { source: string; flow: FileFlow }>();
+/**
+ * One analysis per rule context, shared by the seven rules (the host hands them all the same context). Keyed on the
+ * context, not the model: the results hold tree nodes, which die with the tree the host frees after the rules.
+ */
+const cache = new WeakMap<UnsafeRuleContext, FileFlow>();
 
 export function analyzeFlow(ctx: UnsafeRuleContext): FileFlow {
-  const hit = cache.get(ctx.model);
-  if (hit && hit.source === ctx.source) return hit.flow;
-  const flow = new FileAnalysis(ctx).run();
-  cache.set(ctx.model, { source: ctx.source, flow });
+  let flow = cache.get(ctx);
+  if (!flow) {
+    flow = new FileAnalysis(ctx).run();
+    cache.set(ctx, flow);
+  }
   return flow;
 }
 

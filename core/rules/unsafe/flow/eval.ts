@@ -50,10 +50,14 @@ export abstract class ExprEval {
         if (n.text === 'NULL') return { k: 'int', lo: 0, hi: 0 };
         const c = this.cx.types.constant(n.text);
         if (c !== undefined && !this.declared.has(n.text)) return { k: 'int', lo: c, hi: c };
+        if (s.stack.has(n.text) && this.declared.get(n.text)?.length !== undefined) return { k: 'addr', local: n.text, off: 0 }; // an array decays
         return s.get(n.text);
       }
       case 'sizeof_expression': return this.sizeOf(n);
-      case 'call_expression': return this.call(n, s);
+      case 'call_expression': {
+        const inner = ExprEval.transparent(n);
+        return inner ? this.eval(inner, s) : this.call(n, s);
+      }
       case 'field_expression': return this.field(n, s);
       case 'subscript_expression': return this.subscript(n, s);
       case 'pointer_expression': return this.pointer(n, s);
@@ -139,8 +143,16 @@ export abstract class ExprEval {
     const arg = n.childForFieldName('argument')!;
     const name = n.childForFieldName('field')?.text ?? '';
     const arrow = n.text.slice(arg.endIndex - n.startIndex).trimStart().startsWith('->');
+    if (!arrow) {
+      const holder = unparen(arg);
+      if (holder.type === 'identifier' && s.stack.has(holder.text)) {
+        const a = this.addressOf(n, s);
+        return a.k === 'addr' && this.memberIsArray(s, holder.text, name) ? a : TOP;
+      }
+      this.eval(arg, s);
+      return TOP;
+    }
     const base = this.eval(arg, s);
-    if (!arrow) return TOP;
     if (base.k === 'ctx') {
       if (name === 'data') return { k: 'pkt', off: 0 };
       if (name === 'data_end') return { k: 'pktend' };
@@ -158,14 +170,25 @@ export abstract class ExprEval {
     return TOP;
   }
 
+  private memberIsArray(s: State, local: string, member: string): boolean {
+    const tag = /^(?:struct|union)\s+(\w+)$/.exec(s.stack.get(local)?.typeText ?? '')?.[1];
+    return !!tag && (this.cx.types.member(tag, member)?.typeText.includes('[') ?? false);
+  }
+
+  /** `likely(x)`, `unlikely(x)`, `__builtin_expect(x, v)`: the condition is their first argument. */
+  protected static transparent(n: Node): Node | undefined {
+    if (n.type !== 'call_expression' || !/^(?:likely|unlikely|__builtin_expect)$/.test(n.childForFieldName('function')?.text ?? '')) return undefined;
+    return callArgs(n)[0];
+  }
+
   private subscript(n: Node, s: State): Value {
     const arg = unparen(n.childForFieldName('argument')!);
     const base = this.eval(arg, s);
     const idxNode = n.childForFieldName('index')!;
     const idx = this.eval(idxNode, s);
     if (base.k === 'ptr') this.needNonNull(base, n, s, 'deref');
-    if (idx.k === 'unb') {
-      const arr = this.arrayOf(arg);
+    if (idx.k === 'unb' && this.indexCanExceed(unparen(idxNode), this.arrayOf(arg)?.length)) {
+      const arr = this.arrayOf(arg)!;
       if (arr) this.cx.emit({ kind: 'variable-offset', fn: this.fn, node: n, index: idxNode, origin: idx.origin, length: arr.length, into: arr.into });
     }
     if (base.k === 'pkt' && idx.k === 'int' && idx.lo === idx.hi) {
@@ -173,6 +196,13 @@ export abstract class ExprEval {
       this.packetAccess(base, base.off + idx.lo * elem, elem, n, arg, s);
     }
     return base.k === 'ptr' ? { k: 'unb', origin: { what: `a map value (${n.text})`, node: n } } : TOP;
+  }
+
+  /** Only a named index of a known integer type wide enough to pass the array's end (a __u8 cannot pass 256). */
+  private indexCanExceed(idx: Node, length: number | undefined): boolean {
+    if (length === undefined || idx.type !== 'identifier') return false;
+    const size = this.cx.types.sizeOf(this.declared.get(idx.text)?.text ?? '');
+    return size !== undefined && size <= 8 && 2 ** (8 * size) > length;
   }
 
   /** The length of the array an index goes into, when the engine knows it: a local array, or an array member of a map value. */
@@ -275,6 +305,10 @@ export abstract class ExprEval {
   /** Store a value into an lvalue. */
   protected store(left: Node, v: Value, s: State): void {
     const l = unparen(left);
+    if (v.k === 'addr') { // a pointer to tracked stack bytes kept in a variable: writes through it are not followed
+      s.stack.delete(v.local);
+      v = TOP;
+    }
     if (l.type === 'identifier') {
       if (s.stack.has(l.text)) {
         const obj = s.stack.get(l.text)!;
@@ -292,8 +326,6 @@ export abstract class ExprEval {
         if (obj) s.stack.set(holder.text, a.k === 'addr' ? markWritten(obj, a.off, a.off + (a.size ?? obj.size)) : markWritten(obj, 0, obj.size));
         return;
       }
-      this.eval(l, s);
-      return;
     }
     if (l.type === 'subscript_expression') {
       const a = unparen(l.childForFieldName('argument')!);
@@ -301,10 +333,17 @@ export abstract class ExprEval {
         const obj = s.stack.get(a.text)!;
         const i = this.eval(l.childForFieldName('index')!, s);
         const elem = this.cx.types.sizeOf(this.declared.get(a.text)?.text ?? '') ?? obj.size;
-        s.stack.set(a.text, i.k === 'int' && i.lo === i.hi ? markWritten(obj, i.lo * elem, (i.lo + 1) * elem) : markWritten(obj, 0, obj.size));
+        this.eval(l, s); // the index check
+        const now = s.stack.get(a.text) ?? obj;
+        s.stack.set(a.text, i.k === 'int' && i.lo === i.hi ? markWritten(now, i.lo * elem, (i.lo + 1) * elem) : markWritten(now, 0, now.size));
+        return;
       }
     }
     this.eval(l, s);
+    // any other write into a tracked local (`e.comm[0] = c`, `*(u32 *)&k = 0`): counted as writing all of it
+    const root = rootLocal(l);
+    const obj = root ? s.stack.get(root) : undefined;
+    if (root && obj) s.stack.set(root, markWritten(obj, 0, obj.size));
   }
 
   private assign(n: Node, s: State): Value {
@@ -312,6 +351,11 @@ export abstract class ExprEval {
     const right = n.childForFieldName('right')!;
     const o = n.text.slice(left.endIndex - n.startIndex).trimStart().slice(0, 3);
     let v = this.eval(right, s);
+    const r = unparen(right);
+    if (v.k === 'unb' && r.type === 'identifier') { // a copy shares the verifier's bounds with the original: follow neither
+      s.vars.delete(r.text);
+      v = TOP;
+    }
     if (!o.startsWith('=')) {
       const cur = unparen(left).type === 'identifier' ? s.get(unparen(left).text) : TOP;
       const o2 = o.replace(/=.*/, '');
@@ -347,13 +391,14 @@ export abstract class ExprEval {
         if (f) s.setPtr(a.id, { ...f, refLive: false });
         return;
       }
-      if (a.k === 'addr' && /_dynptr$/.test(name) && RELEASES.has(name.replace(/_dynptr$/, ''))) {
-        this.releaseDynptr(a.local, s);
+      const local = /^&\s*(\w+)$/.exec(argNodes[i].text)?.[1];
+      if (local && /_dynptr$/.test(name) && RELEASES.has(name.replace(/_dynptr$/, ''))) {
+        this.releaseDynptr(local, s);
         return;
       }
-      if (dyn && i === dyn.arg && a.k === 'addr') {
+      if (dyn && i === dyn.arg && local) {
         const id = this.cx.nextId();
-        s.vars.set(`\0dynptr ${a.local}`, { k: 'ptr', id });
+        s.vars.set(`\0dynptr ${local}`, { k: 'ptr', id });
         s.setPtr(id, { nul: 'nonnull', origin: { what: name, node: n }, refLive: true, release: dyn.release });
         return;
       }
@@ -416,6 +461,18 @@ export abstract class ExprEval {
     for (const [k, v] of s.vars) if (v.k === 'pkt' || v.k === 'pktend') s.vars.delete(k);
     s.pktRange = 0;
   }
+}
+
+/** The local an lvalue writes into: `k` of `k.a.b[2]`, `*(u32 *)&k`. */
+function rootLocal(n: Node): string | undefined {
+  for (let c: Node | null = n; c; ) {
+    if (c.type === 'identifier') return c.text;
+    if (c.type === 'field_expression' || c.type === 'subscript_expression' || c.type === 'pointer_expression' || c.type === 'cast_expression') {
+      c = c.childForFieldName('argument') ?? c.childForFieldName('value');
+    } else if (c.type === 'parenthesized_expression') c = c.namedChild(0);
+    else return undefined;
+  }
+  return undefined;
 }
 
 function fold(o: string, a: number, b: number): number | undefined {

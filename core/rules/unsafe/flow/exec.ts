@@ -29,6 +29,7 @@ export class FunctionFlow extends ExprEval {
   run(entry: State): void {
     for (const p of this.fn.params) this.declared.set(p.name, { text: p.typeText });
     const end = this.exec(this.fn.body, entry);
+    if (this.gotos.size > 0) throw new LostTrack(); // a backward goto (or to a label in a block already left): not followed
     if (end) this.exits.push({ state: end, node: this.fn.body.lastChild ?? this.fn.body });
   }
 
@@ -57,7 +58,15 @@ export class FunctionFlow extends ExprEval {
     switch (node.type) {
       case 'compound_statement': {
         let cur: State | null = s;
-        for (const c of node.namedChildren) if (c && c.type !== 'comment') cur = this.exec(c, cur);
+        const stmts = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+        for (let i = 0; i < stmts.length; i++) {
+          const iter = iteratorMacro(stmts[i]);
+          if (iter && stmts[i + 1]) {
+            cur = this.macroLoop(iter, stmts[++i], cur);
+            continue;
+          }
+          cur = this.exec(stmts[i], cur);
+        }
         return cur;
       }
       case 'declaration': return this.declaration(node, s.clone());
@@ -111,7 +120,16 @@ export class FunctionFlow extends ExprEval {
       const init = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
       s.stack.delete(t.name);
       if (init) {
-        const v = init.type === 'initializer_list' ? (this.eval(init, s), TOP) : this.eval(init, s);
+        let v = init.type === 'initializer_list' ? (this.eval(init, s), TOP) : this.eval(init, s);
+        const src = unparen(init);
+        if (v.k === 'addr') { // `struct k *kp = &k;`: writes through kp are not followed, so k is no longer judged
+          s.stack.delete(v.local);
+          v = TOP;
+        }
+        if (v.k === 'unb' && src.type === 'identifier') { // a copy shares the verifier's bounds with the original
+          s.vars.delete(src.text);
+          v = TOP;
+        }
         s.vars.set(t.name, this.typed(v, t.text));
         continue;
       }
@@ -171,6 +189,31 @@ export class FunctionFlow extends ExprEval {
     return exit;
   }
 
+  /**
+   * `bpf_for(i, start, end) { ... }`, `bpf_repeat(n)`, `bpf_for_each(...)`: libbpf's open-coded iterators, which
+   * tree-sitter sees as a call and a block. The block runs zero or more times; bpf_for's index lies in [start, end).
+   */
+  private macroLoop(iter: { name: string; args: Node[] }, body: Node, s: State | null): State | null {
+    let head = s ? s.clone() : null;
+    const counter = iter.name === 'bpf_for' ? iter.args[0] : undefined;
+    if (head && counter?.type === 'identifier') {
+      const hi = this.eval(iter.args[2], head.clone());
+      this.declared.set(counter.text, { text: 'int' });
+      head.vars.set(counter.text, hi.k === 'int' ? { k: 'int', lo: -Infinity, hi: hi.hi - 1 } : { k: 'int', lo: -Infinity, hi: Infinity });
+    }
+    let exit: State | null = null;
+    for (let pass = 0; pass < LOOP_PASSES + 1; pass++) {
+      this.breaks.push([]);
+      this.continues.push([]);
+      const end = joinAll([this.exec(body, head ? head.clone() : null), ...this.continues.pop()!]);
+      exit = joinAll([head, ...this.breaks.pop()!]);
+      const next = join(head, end);
+      if (sameState(next, head)) break;
+      head = pass >= LOOP_PASSES - 1 ? widen(head, next) : next;
+    }
+    return joinAll([exit, head]);
+  }
+
   /** `i < n` where n has no bound the verifier knows: the loop may run until the verifier gives up. */
   private checkBound(loop: Node, condNode: Node, s: State): void {
     const c = unparen(condNode);
@@ -198,13 +241,16 @@ export class FunctionFlow extends ExprEval {
       if (c?.type !== 'case_statement') continue;
       if (!c.childForFieldName('value')) hasDefault = true;
       cur = join(cur, t.clone()); // fallthrough from the previous case, or a jump here
-      for (const st of c.namedChildren) if (st && st !== c.childForFieldName('value') && st.type !== 'comment') cur = this.exec(st, cur);
+      const value = c.childForFieldName('value');
+      for (const st of c.namedChildren) if (st && st.id !== value?.id && st.type !== 'comment') cur = this.exec(st, cur);
     }
     return joinAll([cur, ...this.breaks.pop()!, hasDefault ? null : t]);
   }
 
   cond(node: Node, s: State): [State | null, State | null] {
     const n = unparen(node);
+    const inner = ExprEval.transparent(n);
+    if (inner) return this.cond(inner, s);
     if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
       const [t, f] = this.cond(n.childForFieldName('argument')!, s);
       return [f, t];
@@ -293,6 +339,15 @@ export class FunctionFlow extends ExprEval {
     }
     return [s, f];
   }
+}
+
+/** `bpf_for(i, 0, n)` and its kin, as tree-sitter parses them: an expression statement holding the call. */
+function iteratorMacro(n: Node): { name: string; args: Node[] } | undefined {
+  if (n.type !== 'expression_statement') return undefined;
+  const call = n.namedChild(0);
+  const name = call?.type === 'call_expression' ? call.childForFieldName('function')?.text ?? '' : '';
+  if (!/^bpf_(?:for|repeat|for_each)$/.test(name)) return undefined;
+  return { name, args: (call!.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a) };
 }
 
 /** After a few passes, a value still changing around a loop is given up (counters, accumulators). */

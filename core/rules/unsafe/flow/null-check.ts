@@ -5,7 +5,7 @@ import type { UnsafeRule, UnsafeRuleContext } from '../rule';
 import { analyzeFlow } from './analysis';
 import type { FlowEvent } from './events';
 import { callArgs } from './functions';
-import { assignedName, insertAfter, lineOf, returnConvention, statementOf } from './rule-support';
+import { assignedName, insertAfter, lineOf, returnConvention, statementOf, eager } from './rule-support';
 
 type NullEvent = Extract<FlowEvent, { kind: 'null-deref' }>;
 
@@ -63,7 +63,7 @@ function check(ctx: UnsafeRuleContext): Finding[] {
       related: [{ message: isGlobalArg ? `${e.fn.name}() is a global function` : `${origin.what}() may return NULL`, range: rangeOf(origin.node) },
         ...(e.callee ? [{ message: `${e.callee.name}() dereferences its argument here`, range: rangeOf(e.callee.node) }] : [])],
       fixes: name && stmt && (stmt.type === 'declaration' || stmt.type === 'expression_statement')
-        ? () => [{ title: `Return early when ${name} is NULL`, preferred: true, edits: [insertAfter(ctx.source, stmt!, fixText)] }]
+        ? eager([{ title: `Return early when ${name} is NULL`, preferred: true, edits: [insertAfter(ctx.source, stmt!, fixText)] }])
         : undefined,
     });
   }

@@ -3,7 +3,7 @@ import type { Finding } from '../../finding';
 import type { UnsafeRule, UnsafeRuleContext } from '../rule';
 import { analyzeFlow } from './analysis';
 import { FlowTypes } from './types';
-import { dataEndExpr, insertBefore, returnConvention, statementOf } from './rule-support';
+import { dataEndExpr, insertBefore, returnConvention, statementOf, eager } from './rule-support';
 
 function check(ctx: UnsafeRuleContext): Finding[] {
   const out: Finding[] = [];
@@ -25,7 +25,7 @@ function check(ctx: UnsafeRuleContext): Finding[] {
       severity: 'error',
       message: `${e.node.text} reads packet bytes ${e.off}..${end - 1}, but ${proven}. The verifier answers "invalid access to packet, off=${e.off} size=${e.size}, R<n>(id=0,off=${e.off},r=${e.range})" ("R<n> offset is outside of the packet"). Compare with data_end first: \`${fixText}\`.`,
       range: rangeOf(e.node),
-      fixes: stmt ? () => [{ title: `Check ${end - e.baseOff} bytes at ${base} against data_end`, preferred: true, edits: [insertBefore(ctx.source, stmt, fixText)] }] : undefined,
+      fixes: stmt ? eager([{ title: `Check ${end - e.baseOff} bytes at ${base} against data_end`, preferred: true, edits: [insertBefore(ctx.source, stmt, fixText)] }]) : undefined,
     });
   }
   return out;

@@ -3,7 +3,7 @@ import type { Finding } from '../../finding';
 import type { UnsafeRule, UnsafeRuleContext } from '../rule';
 import { analyzeFlow } from './analysis';
 import { callArgs } from './functions';
-import { assignedName, insertBefore, lineOf } from './rule-support';
+import { assignedName, insertBefore, lineOf, eager } from './rule-support';
 
 /** The release call for a reference held in `name`. */
 function releaseCall(release: string, name: string): string {
@@ -29,7 +29,7 @@ function check(ctx: UnsafeRuleContext): Finding[] {
       range: rangeOf(e.exit.type === 'return_statement' ? e.exit : e.exit),
       related: [{ message: `acquired here by ${origin.what}()`, range: rangeOf(origin.node) }],
       fixes: name && first && e.exit.type === 'return_statement'
-        ? () => [{ title: `Call ${first}() before returning`, preferred: true, edits: [insertBefore(ctx.source, e.exit, releaseCall(first, name))] }]
+        ? eager([{ title: `Call ${first}() before returning`, preferred: true, edits: [insertBefore(ctx.source, e.exit, releaseCall(first, name))] }])
         : undefined,
     });
   }

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { SourceText, type TextEdit } from '../../../fixes/text-edit';
+import { type Fix, SourceText, type TextEdit } from '../../../fixes/text-edit';
 import { rangeOf } from '../../../source/range';
 import type { FlowFunction } from './functions';
 
@@ -94,4 +94,12 @@ export function dataEndExpr(fn: FlowFunction): string {
 export function enclosingFunction(node: Node): Node | undefined {
   for (let n: Node | null = node; n; n = n.parent) if (n.type === 'function_definition') return n;
   return undefined;
+}
+
+/**
+ * Fixes computed now, handed out later: the host frees the tree after the rules ran, so a fix must not read nodes
+ * when the editor asks for it. Edits are positions and text only.
+ */
+export function eager(fixes: Fix[]): () => Fix[] {
+  return () => fixes;
 }

@@ -120,7 +120,7 @@ export function join(a: State | null, b: State | null): State | null {
   }
   for (const [name, s] of a.stack) {
     const t = b.stack.get(name);
-    if (t && t.decl === s.decl) out.stack.set(name, { ...s, written: intersect(s.written, t.written) });
+    if (t && t.decl.id === s.decl.id) out.stack.set(name, { ...s, written: intersect(s.written, t.written) });
   }
   out.pktRange = Math.min(a.pktRange, b.pktRange);
   return out;

@@ -3,6 +3,7 @@ import { rangeOf } from '../../../source/range';
 import type { Finding } from '../../finding';
 import type { UnsafeRule, UnsafeRuleContext } from '../rule';
 import { analyzeFlow } from './analysis';
+import { eager } from './rule-support';
 
 /** Names the unwritten bytes: the padding after a member, or the members left unwritten. */
 function describeHoles(ctx: UnsafeRuleContext, typeText: string, holes: [number, number][]): string {
@@ -34,7 +35,7 @@ function check(ctx: UnsafeRuleContext): Finding[] {
       message: `${e.helper}() reads ${e.size} bytes of ${e.local} (${e.typeText}), and ${what} may be unwritten on this path. The verifier answers "invalid indirect read from stack R<n> off -<k>+<i> size ${e.size}" ("invalid read from stack" on 6.x): on every kernel for a loader without CAP_PERFMON, and before 6.3 for root too (6.3+ lets CAP_PERFMON read uninitialised stack). Initialise it: \`${e.typeText.replace(/\[.*$/, '')} ${e.local}${e.typeText.includes('[') ? e.typeText.slice(e.typeText.indexOf('[')) : ''} = {};\` or __builtin_memset() it before filling the members.`,
       range: rangeOf(e.arg),
       related: [{ message: `${e.local} is declared here without an initialiser`, range: rangeOf(declarator) }],
-      fixes: canInit ? () => [{ title: `Zero-initialise ${e.local} (= {})`, preferred: true, edits: [{ range: { start: rangeOf(declarator).end, end: rangeOf(declarator).end }, newText: ' = {}' }] }] : undefined,
+      fixes: canInit ? eager([{ title: `Zero-initialise ${e.local} (= {})`, preferred: true, edits: [{ range: { start: rangeOf(declarator).end, end: rangeOf(declarator).end }, newText: ' = {}' }] }]) : undefined,
     });
   }
   return out;

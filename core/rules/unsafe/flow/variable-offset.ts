@@ -2,7 +2,7 @@ import { rangeOf } from '../../../source/range';
 import type { Finding } from '../../finding';
 import type { UnsafeRule, UnsafeRuleContext } from '../rule';
 import { analyzeFlow } from './analysis';
-import { insertBefore, returnConvention, statementOf } from './rule-support';
+import { insertBefore, returnConvention, statementOf, eager } from './rule-support';
 
 const ANSWERS = {
   stack: '"invalid unbounded variable-offset read from stack R<n>" (or write), or "R<n> min value is negative, either use unsigned index or do a if (index >=0) check."',
@@ -27,10 +27,10 @@ function check(ctx: UnsafeRuleContext): Finding[] {
       message: `${e.node.text} indexes a ${e.into} array of ${n} elements with ${i}, which comes from ${e.origin.what} and is not checked on this path. The verifier answers ${ANSWERS[e.into]}. Bound it first: \`${guard}\`${pow2 ? ` or \`${mask}\`` : ''} (on an unsigned index).`,
       range: rangeOf(e.node),
       related: [{ message: `${i} comes from ${e.origin.what}`, range: rangeOf(e.origin.node) }],
-      fixes: simple && stmt ? () => [
+      fixes: simple && stmt ? eager([
         { title: `Return early when ${i} >= ${n}`, preferred: true, edits: [insertBefore(ctx.source, stmt, guard)] },
         ...(pow2 ? [{ title: `Mask ${i} to ${n - 1}`, edits: [insertBefore(ctx.source, stmt, mask)] }] : []),
-      ] : undefined,
+      ]) : undefined,
     });
   }
   return out;
