@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_LIMITS, LIMIT_SPECS, parseLimitValue, type HelperLimits } from '../core/loader/limits';
-import { privilegedRemovalScript, privilegedSetupScript, rootSafe } from '../core/setup/privileged-setup';
+import { DEFAULT_LIMITS, LIMITS_FILE_NAME, LIMIT_SPECS, parseLimitValue, parseLimitsFile, type HelperLimits } from '../core/loader/limits';
+import { INSTALL_DIR, privilegedRemovalScript, privilegedSetupScript, rootSafe } from '../core/setup/privileged-setup';
 import { UsageError, parseCommandArgs } from './args';
 
 const LIMIT_KEYS = Object.keys(LIMIT_SPECS) as (keyof HelperLimits)[];
@@ -20,7 +20,7 @@ export async function runSetupPrivileges(argv: string[]): Promise<number> {
     user: { type: 'string' }, install: { type: 'boolean', default: false }, remove: { type: 'boolean', default: false },
     node: { type: 'string' }, ...limitOptions,
   });
-  const limits = { ...DEFAULT_LIMITS };
+  const limits = installedLimits(); // a reinstall that raises one limit keeps the others root set
   for (const k of LIMIT_KEYS) {
     const text = (values as Record<string, unknown>)[LIMIT_SPECS[k].option];
     if (typeof text !== 'string') continue;
@@ -40,6 +40,17 @@ export async function runSetupPrivileges(argv: string[]): Promise<number> {
   const platform = `@koromix/koffi-${process.platform}-${process.arch}`;
   if (!existsSync(path.join(root, 'node_modules', platform))) throw new UsageError(`koffi's native package ${platform} is missing under ${root}/node_modules.`);
   return run(privilegedSetupScript(root, node, user, platform, limits).script, values.install);
+}
+
+/** The limits of the current install, if it has a root-owned limits.json that parses; else the defaults. */
+function installedLimits(): HelperLimits {
+  const file = path.join(INSTALL_DIR, LIMITS_FILE_NAME);
+  try {
+    if (existsSync(file) && !rootSafe(file)) return parseLimitsFile(readFileSync(file, 'utf8'));
+  } catch {
+    // a broken file is replaced by the one this setup writes
+  }
+  return { ...DEFAULT_LIMITS };
 }
 
 function run(script: string, install: boolean): number {

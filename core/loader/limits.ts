@@ -76,7 +76,7 @@ export function parseLimitsFile(text: string): HelperLimits {
 export function raiseHint(key: keyof HelperLimits, suggested: number): string {
   const spec = LIMIT_SPECS[key];
   const value = spec.unit === 'bytes' ? `${Math.ceil(suggested / MiB)}MiB` : String(Math.ceil(suggested));
-  return `Root sets it at setup time: \`sudo ebpf-debugger setup-privileges --install --user $USER --${spec.option} ${value}\` (written to limits.json of the root-owned install).`;
+  return `Root sets it at setup time: \`sudo ebpf-debugger setup-privileges --install --user $USER --${spec.option} ${value}\` (written to limits.json of the root-owned install; the other limits are kept).`;
 }
 
 /** A refusal that names the limit, the value asked and (in the hint) how root raises it. */

@@ -72,6 +72,9 @@ describe('privileges: an unprivileged user, CAP_BPF only, and sudo through the i
     assert.deepEqual(JSON.parse(readFileSync(limitsFile, 'utf8')), { ...DEFAULT_LIMITS, helpersPerUser: 3, mapMemory: 512 * 1024 * 1024 }, 'the limits root set');
     assert.equal(statSync(limitsFile).uid, 0);
     assert.match(install.stdout, /concurrent helpers per user 3/);
+    const raise = spawnSync(process.execPath, [CLI, 'setup-privileges', '--install', '--user', USER, '--max-verify-seconds', '60'], { encoding: 'utf8' });
+    assert.equal(raise.status, 0, raise.stderr);
+    assert.deepEqual(JSON.parse(readFileSync(limitsFile, 'utf8')), { ...DEFAULT_LIMITS, helpersPerUser: 3, mapMemory: 512 * 1024 * 1024, verifySeconds: 60 }, 'raising one limit keeps the others');
     const r = asUser(['verify', examplePath('count_ok'), '--json']);
     const report = JSON.parse(r.stdout) as ObjectReport;
     assert.equal(report.loader.via, 'sudo', r.stderr);
