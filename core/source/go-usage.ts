@@ -32,9 +32,14 @@ export interface GoCallFact {
   args: GoExpr[];
   /** Per argument: its bytes come from the kernel (a ring buffer or perf record's RawSample, Map.LookupBytes). */
   kernelBytes: boolean[];
+  /** Per argument: the parameter of the enclosing function it holds (`func handle(b []byte)`), when it does. */
+  params?: (GoParamRef | null)[];
   inLoop: boolean;
   range: Range;
 }
+
+/** A function's parameter: `handle#0`. */
+export interface GoParamRef { fn: string; index: number }
 
 export interface GoUsageFacts {
   /** Package-level `var` declarations. */
@@ -44,6 +49,8 @@ export interface GoUsageFacts {
   /** Methods declared in the package: their receiver's base type and name (a wrapper's own Lookup is not the map's). */
   methods: { recv: string; name: string; results: string[] }[];
   calls: GoCallFact[];
+  /** Calls of the package's functions (`handle(rec.RawSample)`) with kernel bytes: which arguments hold them. */
+  kernelArgs: { fn: string; args: number[] }[];
 }
 
 /** Methods of cilium/ebpf's Map, MapIterator and Variable, and the codec functions, that take or fill a struct. */
@@ -53,10 +60,10 @@ const SCOPES = new Set(['function_declaration', 'method_declaration', 'func_lite
   'expression_switch_statement', 'type_switch_statement', 'select_statement', 'expression_case', 'type_case', 'default_case', 'communication_case']);
 const KERNEL_BYTES = /\.RawSample\b|\.LookupBytes\s*\(/;
 
-interface Scope { vars: Map<string, { bound: GoBinding; kernel: boolean }> }
+interface Scope { vars: Map<string, { bound: GoBinding; kernel: boolean; param?: GoParamRef }> }
 
 class FactCollector {
-  readonly facts: GoUsageFacts = { globals: [], funcs: [], methods: [], calls: [] };
+  readonly facts: GoUsageFacts = { globals: [], funcs: [], methods: [], calls: [], kernelArgs: [] };
   private readonly scopes: Scope[] = [];
 
   private lookup(name: string) {
@@ -67,10 +74,10 @@ class FactCollector {
     return undefined;
   }
 
-  private bind(name: string, bound: GoBinding, kernel = false) {
+  private bind(name: string, bound: GoBinding, kernel = false, param?: GoParamRef) {
     if (name === '_') return;
     const top = this.scopes[this.scopes.length - 1];
-    if (top) top.vars.set(name, { bound, kernel });
+    if (top) top.vars.set(name, { bound, kernel, ...(param ? { param } : {}) });
     else this.facts.globals.push({ name, bound });
   }
 
@@ -110,6 +117,15 @@ class FactCollector {
     return n.descendantsOfType('identifier').some((id) => id !== null && this.lookup(id.text)?.kernel === true);
   }
 
+  /** The enclosing function's parameter an expression reads (`bytes.NewReader(b)` in `func handle(b []byte)`). */
+  private paramOf(n: Node | null | undefined): GoParamRef | null {
+    for (const id of n?.descendantsOfType('identifier') ?? []) {
+      const p = id ? this.lookup(id.text)?.param : undefined;
+      if (p) return p;
+    }
+    return n?.type === 'identifier' ? this.lookup(n.text)?.param ?? null : null;
+  }
+
   private bindList(names: (Node | null)[], values: (Node | null)[], range = false) {
     const single = values.length === 1 && names.length > 1; // `a, b := f()`
     names.forEach((id, i) => {
@@ -143,7 +159,7 @@ class FactCollector {
   }
 
   private children(n: Node, loops: number, skip?: Node | null) {
-    for (const c of n.namedChildren) if (c && c !== skip) this.walk(c, loops);
+    for (const c of n.namedChildren) if (c && c.id !== skip?.id) this.walk(c, loops); // nodes are new objects each time: compare ids
   }
 
   private visit(n: Node, loops: number): void {
@@ -153,7 +169,16 @@ class FactCollector {
         const recv = n.childForFieldName('receiver')?.namedChildren[0]?.childForFieldName('type')?.text.replace(/^\*/, '').replace(/\[.*$/, '');
         if (name && n.type === 'function_declaration') this.facts.funcs.push({ name, results: this.resultTypes(n) });
         if (name && recv) this.facts.methods.push({ recv, name, results: this.resultTypes(n) });
-        return this.children(n, 0);
+        // the parameters by position, so a decode of one of them learns what the callers pass (handle(rec.RawSample))
+        const params = n.childForFieldName('parameters');
+        let index = 0;
+        for (const p of params?.namedChildren ?? []) {
+          const t = p?.childForFieldName('type')?.text;
+          const ids = p?.childrenForFieldName('name') ?? [];
+          for (const id of ids) if (id && t && name) this.bind(id.text, { type: p!.type === 'variadic_parameter_declaration' ? `[]${t}` : t }, false, { fn: name, index: index++ });
+          if (ids.length === 0) index++;
+        }
+        return this.children(n, 0, params);
       }
       case 'parameter_declaration': case 'variadic_parameter_declaration': {
         const t = n.childForFieldName('type')?.text;
@@ -195,13 +220,17 @@ class FactCollector {
 
   private call(n: Node, loops: number) {
     const fn = n.childForFieldName('function');
+    const callee = fn?.type === 'identifier' ? fn.text : fn?.type === 'selector_expression' ? fn.childForFieldName('field')?.text : undefined;
+    const all = n.childForFieldName('arguments')?.namedChildren ?? [];
+    const kernelArgs = all.flatMap((a, i) => (this.kernel(a) ? [i] : []));
+    if (callee && kernelArgs.length > 0) this.facts.kernelArgs.push({ fn: callee, args: kernelArgs });
     if (fn?.type !== 'selector_expression') return;
     const method = fn.childForFieldName('field')?.text ?? '';
     if (!CALLS.has(method)) return;
     const recvNode = fn.childForFieldName('operand');
     const argNodes = n.childForFieldName('arguments')?.namedChildren ?? [];
     this.facts.calls.push({ call: `${recvNode?.text ?? ''}.${method}`, method, recv: this.expr(recvNode), args: argNodes.map((a) => this.expr(a)),
-      kernelBytes: argNodes.map((a) => this.kernel(a)), inLoop: loops > 0, range: rangeOf(n) });
+      kernelBytes: argNodes.map((a) => this.kernel(a)), params: argNodes.map((a) => this.paramOf(a)), inLoop: loops > 0, range: rangeOf(n) });
   }
 }
 

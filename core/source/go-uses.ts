@@ -65,6 +65,9 @@ export function resolveUses(model: GoFileModel): { uses: Map<string, GoStructUse
   const sites: GoCodecSite[] = [];
   const files = [model, ...(model.siblings ?? [])];
   const index = new GoPackageIndex(files);
+  // parameters the package's callers pass kernel bytes to: `handle(rec.RawSample)` makes handle's decode of b count
+  const kernelParams = new Set(files.flatMap((m) => (m.facts ?? []).flatMap((f) => (f.kernelArgs ?? []).flatMap((k) => k.args.map((i) => `${k.fn}#${i}`)))));
+  const kernel = (call: GoCallFact) => call.kernelBytes[0] || (call.params?.[0] ? kernelParams.has(`${call.params[0].fn}#${call.params[0].index}`) : false);
   const lines = model.source.split('\n');
   const generated = isGenerated(model);
   for (const s of model.structs) {
@@ -95,7 +98,7 @@ export function resolveUses(model: GoFileModel): { uses: Map<string, GoStructUse
     const where = file === model || !file.file ? '' : ` in ${fileName(file)}`;
     for (const f of file.facts ?? []) {
       for (const call of f.calls) {
-        for (const { type, via, dir } of crossings(call, file, index, '')) {
+        for (const { type, via, dir } of crossings(call, file, index, '', kernel)) {
           if (file === model) sites.push({ type, call: call.call, via, direction: dir === 'dec' ? 'decode' : 'encode', inLoop: call.inLoop, range: call.range });
           note(type, via, dir, `${call.call}${where}`);
         }
@@ -108,7 +111,7 @@ export function resolveUses(model: GoFileModel): { uses: Map<string, GoStructUse
     for (const file of pkg) {
       const where = ` in ${file.file ? path.relative(model.importers!.root, file.file).split(path.sep).join('/') : `package ${file.pkg}`}`;
       for (const call of (file.facts ?? []).flatMap((f) => f.calls)) {
-        for (const { type, via, dir } of crossings(call, file, other, model.importers!.path)) note(type, via, dir, `${call.call}${where}`);
+        for (const { type, via, dir } of crossings(call, file, other, model.importers!.path, (c) => c.kernelBytes[0])) note(type, via, dir, `${call.call}${where}`);
       }
     }
   }
@@ -126,7 +129,7 @@ function receiverKind(t: GoRType | null, index: GoPackageIndex, method: string):
 }
 
 /** The package's structs a call moves across the boundary, each with the way it goes. */
-function crossings(call: GoCallFact, file: GoFileModel, index: GoPackageIndex, pkg: string): { type: string; via: GoCodecSite['via']; dir: Dir }[] {
+function crossings(call: GoCallFact, file: GoFileModel, index: GoPackageIndex, pkg: string, kernelBytes: (c: GoCallFact) => boolean): { type: string; via: GoCodecSite['via']; dir: Dir }[] {
   let kind: string | null;
   let via: GoCodecSite['via'] = 'map';
   const callee = call.recv.k === 'id' && !call.recv.bound ? index.importsOf(file).get(call.recv.name) : undefined;
@@ -135,7 +138,7 @@ function crossings(call: GoCallFact, file: GoFileModel, index: GoPackageIndex, p
   const dirs = DIRECTIONS[`${kind}.${call.method}`];
   if (dirs === undefined) return [];
   // encoding/binary and encoding/json count only on bytes that came from the kernel (a record's RawSample...)
-  if ((kind === 'binary' || kind === 'json') && !call.kernelBytes[0]) return [];
+  if ((kind === 'binary' || kind === 'json') && !kernelBytes(call)) return [];
   const out: { type: string; via: GoCodecSite['via']; dir: Dir }[] = [];
   call.args.forEach((a, i) => {
     const dir = Array.isArray(dirs) ? dirs[i] ?? null : dirs;

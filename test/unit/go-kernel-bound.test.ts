@@ -219,6 +219,13 @@ describe('direction: go-unexported-field only where kernel bytes are decoded', (
     assert.deepEqual((await analyzer.analyze('go', src('\t_ = m.Put(uint32(0), Outer{})'))).findings, []);
   });
 
+  it("a function's parameter holds kernel bytes when the package's callers pass it a record's RawSample", async () => {
+    const handler = `${HEADER}${TYPES}\nfunc decode(prefix string, b []byte) (Priv, error) {\n\tvar p Priv\n\terr := binary.Read(bytes.NewReader(b), binary.LittleEndian, &p)\n\treturn p, err\n}\n`;
+    const caller = '\nfunc run(rd *ringbuf.Reader) {\n\trec, _ := rd.Read()\n\t_, _ = decode("x", rec.RawSample)\n}\n';
+    assert.deepEqual((await rules(handler + caller)).map((r) => r.split('@')[0]), ['go-unexported-field', 'go-unexported-field']);
+    assert.deepEqual(await rules(handler + caller.replace('rec.RawSample', '[]byte("file")')), []); // called with other bytes
+  });
+
   it('binary.Read and json.Unmarshal of bytes that are not the kernel\'s (a file) make nothing kernel-bound, and go-reflect-decode stays silent', async () => {
     const body = '\tb, _ := os.ReadFile("cfg.json")\n\tfor i := 0; i < 3; i++ {\n\t\tvar p Priv\n\t\t_ = json.Unmarshal(b, &p)\n\t\t_ = binary.Read(bytes.NewReader(b), binary.LittleEndian, &p)\n\t}';
     assert.deepEqual(await rules(call(body)), []);
