@@ -1,5 +1,6 @@
 import { rng } from '../../fuzz/log-mutator';
 import { makeMistake } from './pair-mistakes';
+import { goTypeText } from './pair-values';
 import {
   blank, C_SCALARS, camel, cFieldOffsets, cHoles, CLASSES, cLayoutOf, goIntFor, hasHoles, scalar,
   type Binding, type CField, type CRecord, type CScalar, type GoDefined, type GoField, type GoRecord, type GoType, type Pair, type PairClass,
@@ -64,7 +65,7 @@ export class Builder {
   }
 
   /** A nested struct of two or three scalars; `holes`: in random order (it may then have padding of its own). */
-  recordField(holes: boolean): CField {
+  recordField(holes: boolean, allowArray = true): CField {
     const rec: CRecord = { name: `${this.pick(['addr', 'tuple', 'hdr', 'ctx'])}${this.id}k${this.nested++}`, fields: [] };
     const saved = [...this.used];
     this.used.clear();
@@ -74,7 +75,7 @@ export class Builder {
     this.used.clear();
     saved.forEach((s) => this.used.add(s));
     this.cRecords.push(rec);
-    const array = this.r() < 0.25;
+    const array = this.r() < 0.25 && allowArray;
     return { name: this.fresh(['src', 'dst', 'inner', 'hdr', 'peer']), type: array ? { kind: 'array', of: { kind: 'record', rec }, len: 2 } : { kind: 'record', rec } };
   }
 
@@ -129,6 +130,11 @@ export class Builder {
     if (t.kind === 'scalar') return { kind: 'scalar', name: goIntFor(t) };
     if (t.kind === 'record') return { kind: 'record', rec: this.mirror(t.rec) };
     const of = t.of.kind === 'record' ? { kind: 'record' as const, rec: this.mirror(t.of.rec) } : { kind: 'scalar' as const, name: goIntFor(t.of) };
+    if (of.kind === 'scalar' && this.definedTypes && this.r() < 0.1) { // `type Ipv6 [16]uint8`
+      const d: GoDefined = { kind: 'defined', name: `${camel(f.name)}T${this.id}d${this.goDefined.length}`, of: { kind: 'array', of, len: t.len } };
+      this.goDefined.push(d);
+      return d;
+    }
     return { kind: 'array', of, len: t.len };
   }
 }
@@ -147,8 +153,10 @@ export function generatePair(id: number, klass: PairClass, seed: number): Pair {
   const r = rng(seed * 7919 + id);
   // every class meets every binding: the round and the class choose it together
   const turn = Math.floor(id / CLASSES.length) + CLASSES.indexOf(klass);
-  // bpf2go never writes an unexported field and its output says nothing of direction: a put-only pair is hand-written
-  const binding: Binding = klass === 'unexported-put' ? (['marker', 'name', 'module'] as const)[turn % 3] : (['marker', 'name', 'bpf2go', 'module'] as const)[turn % 4];
+  // bpf2go never writes unexported, embedded or standard-library fields (and its output says nothing of direction):
+  // those pairs are hand-written
+  const handWritten = ['unexported-put', 'embedded', 'duration', 'time'].includes(klass);
+  const binding: Binding = handWritten ? (['marker', 'name', 'module'] as const)[turn % 3] : (['marker', 'name', 'bpf2go', 'module'] as const)[turn % 4];
   const b = new Builder(id, r, binding);
   const c: CRecord = { name: `${b.pick(WORDS1)}_${b.pick(WORDS2)}${id}`, fields: [] };
   const holey = ['blank-padding', 'named-padding', 'omitted-padding', 'misplaced-padding'].includes(klass);
@@ -167,6 +175,8 @@ export function generatePair(id: number, klass: PairClass, seed: number): Pair {
     if (klass === 'bool') need(isScalar(1), () => b.scalarField(scalar('__u8')));
     if (klass === 'width' || klass === 'signedness') need(isScalar(), () => b.scalarField());
     if (klass === 'union') c.fields.push(b.unionField());
+    if (klass === 'duration' || klass === 'time') need(isScalar(8), () => b.scalarField(scalar(b.pick(['__u64', '__s64']))));
+    if (klass === 'embedded') need((f) => f.type.kind === 'record', () => b.recordField(false, false));
     if (klass === 'byte-array') need((f) => f.type.kind === 'array' && f.type.of.kind === 'scalar' && f.type.of.size > 1, () => b.arrayField(b.pick(['__u32', '__u16', '__u64']), 4));
     if (klass === 'swapped') {
       const sizes = c.fields.filter(isScalar()).map((f) => cLayoutOf(f.type).size);
@@ -201,7 +211,7 @@ export function generatePair(id: number, klass: PairClass, seed: number): Pair {
   const go = b.mirror(c);
   note = makeMistake(klass, c, go, b, note);
   if (c.packed) note = `${note ? `${note}; ` : ''}packed (${c.packed})`;
-  if (b.goDefined.length > 0) note = `${note ? `${note}; ` : ''}Go uses defined types (${b.goDefined.map((d) => `${d.name} ${d.of.name}`).join(', ')})`;
+  if (b.goDefined.length > 0) note = `${note ? `${note}; ` : ''}Go uses defined types (${b.goDefined.map((d) => `${d.name} ${goTypeText(d.of)}`).join(', ')})`;
   return { id, klass, binding, putOnly: klass === 'unexported-put', c, cRecords: b.cRecords, cEnums: b.cEnums, go, goRecords: b.goRecords, goDefined: b.goDefined, note: note || 'a faithful mirror' };
 }
 

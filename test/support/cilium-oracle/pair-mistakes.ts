@@ -66,11 +66,12 @@ export function makeMistake(klass: PairClass, c: CRecord, go: GoRecord, b: Build
       break;
     }
     case 'array-length': {
-      const { f } = pickField((g) => g.type.kind === 'array' && g.type.of.kind === 'scalar');
-      if (f.type.kind !== 'array') break;
-      const len = f.type.len + (f.type.len > 2 && b.r() < 0.5 ? -(1 + Math.floor(b.r() * (f.type.len - 1))) : 1 + Math.floor(b.r() * 4));
-      note = `Go ${f.name} has ${len} elements, C ${f.type.len}`;
-      f.type = { ...f.type, len };
+      const { f } = pickField((_, cf) => cf.type.kind === 'array' && cf.type.of.kind === 'scalar');
+      const array = f.type.kind === 'defined' ? f.type.of : f.type; // a defined array type is written out: [N]T
+      if (array.kind !== 'array') break;
+      const len = array.len + (array.len > 2 && b.r() < 0.5 ? -(1 + Math.floor(b.r() * (array.len - 1))) : 1 + Math.floor(b.r() * 4));
+      note = `Go ${f.name} has ${len} elements, C ${array.len}`;
+      f.type = { ...array, len };
       break;
     }
     case 'width': {
@@ -118,6 +119,21 @@ export function makeMistake(klass: PairClass, c: CRecord, go: GoRecord, b: Build
         f.name = name;
       }
       note = `Go renames ${renamed.join(', ')}`;
+      break;
+    }
+    case 'duration':
+    case 'time': {
+      const { f, cf } = pickField((_, cf) => cf.type.kind === 'scalar' && cf.type.size === 8);
+      f.type = { kind: 'scalar', name: klass === 'duration' ? 'time.Duration' : 'time.Time' };
+      note = `Go ${f.name} is ${f.type.name} for C ${cScalarOf(cf)!.name}`;
+      break;
+    }
+    case 'embedded': {
+      const { f } = pickField((g) => g.type.kind === 'record');
+      if (f.type.kind !== 'record') break;
+      f.name = f.type.rec.name;
+      f.embedded = true;
+      note = `Go embeds ${f.type.rec.name} (for C ${f.mirrors})`;
       break;
     }
     case 'union': {

@@ -27,7 +27,7 @@ export interface CRecord { name: string; fields: CField[]; packed?: PackedSpelli
 
 export interface GoScalar { kind: 'scalar'; name: string }
 /** A defined type over an integer (`type Ifindex uint32`), as Go code names its fields' types. */
-export interface GoDefined { kind: 'defined'; name: string; of: GoScalar }
+export interface GoDefined { kind: 'defined'; name: string; of: GoScalar | GoArray }
 export interface GoArray { kind: 'array'; of: GoScalar | GoRecordRef; len: number }
 export interface GoRecordRef { kind: 'record'; rec: GoRecord }
 export type GoType = GoScalar | GoDefined | GoArray | GoRecordRef;
@@ -38,6 +38,8 @@ export interface GoField {
   type: GoType;
   /** The C field whose value this field carries (none for a blank field). */
   mirrors?: string;
+  /** An embedded field (`Hdr` alone): its name is its type's. */
+  embedded?: boolean;
 }
 /** `inline`: written as an anonymous `struct { ... }` where it is used, as bpf2go writes nested records. */
 export interface GoRecord { name: string; fields: GoField[]; mirrors: CRecord; inline?: boolean }
@@ -46,7 +48,7 @@ export interface GoRecord { name: string; fields: GoField[]; mirrors: CRecord; i
 export type Binding = 'marker' | 'name' | 'bpf2go' | 'module';
 
 export const CLASSES = ['faithful', 'packed', 'blank-padding', 'named-padding', 'omitted-padding', 'misplaced-padding', 'packed-with-padding',
-  'swapped', 'int', 'string', 'array-length', 'width', 'unexported', 'unexported-put', 'bool', 'signedness', 'byte-array', 'renamed', 'union'] as const;
+  'swapped', 'int', 'string', 'array-length', 'width', 'unexported', 'unexported-put', 'bool', 'signedness', 'byte-array', 'renamed', 'union', 'embedded', 'duration', 'time'] as const;
 export type PairClass = (typeof CLASSES)[number];
 
 export interface Pair {
@@ -82,7 +84,7 @@ export function goIntFor(c: CScalar, flipSign = false): string {
 }
 
 export const GO_SIZES: Record<string, number> = { bool: 1, int8: 1, uint8: 1, byte: 1, int16: 2, uint16: 2, int32: 4, uint32: 4,
-  int64: 8, uint64: 8, int: 8, uint: 8, string: 16 };
+  int64: 8, uint64: 8, int: 8, uint: 8, string: 16, 'time.Duration': 8 };
 
 export interface SizeAlign { size: number; align: number }
 

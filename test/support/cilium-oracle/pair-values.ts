@@ -111,7 +111,9 @@ export function goExpr(g: GoType, c: CType, v: CValue): string {
     if (g.name === 'bool') return v !== 0n ? 'true' : 'false';
     if (g.name === 'string') return JSON.stringify(String.fromCharCode(...flatBytes(c, v)));
     if (c.kind !== 'scalar') throw new Error(`generator: Go ${g.name} for a C ${c.kind}`);
-    return goInteger(v as bigint, c.size, c.signed, g.name === 'byte' ? 'uint8' : g.name);
+    if (g.name === 'time.Time') return `time.Unix(0, ${goInteger(v as bigint, c.size, c.signed, 'int64')})`;
+    const as = g.name === 'byte' ? 'uint8' : g.name === 'time.Duration' ? 'int64' : g.name;
+    return goInteger(v as bigint, c.size, c.signed, as);
   }
   if (g.kind === 'array' && c.kind === 'record') return `${goTypeText(g)}{${flatBytes(c, v).join(', ')}}`; // [16]byte for a union
   if (g.kind === 'record') {
