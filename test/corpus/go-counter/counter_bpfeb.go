@@ -78,6 +78,7 @@ type counterMapSpecs struct {
 	PktHdrs     *ebpf.MapSpec `ebpf:"pkt_hdrs"`
 	PktMetas    *ebpf.MapSpec `ebpf:"pkt_metas"`
 	PortPairs   *ebpf.MapSpec `ebpf:"port_pairs"`
+	RawStats    *ebpf.MapSpec `ebpf:"raw_stats"`
 	Samples     *ebpf.MapSpec `ebpf:"samples"`
 }
 
@@ -106,6 +107,7 @@ type counterMaps struct {
 	PktHdrs     *ebpf.Map `ebpf:"pkt_hdrs"`
 	PktMetas    *ebpf.Map `ebpf:"pkt_metas"`
 	PortPairs   *ebpf.Map `ebpf:"port_pairs"`
+	RawStats    *ebpf.Map `ebpf:"raw_stats"`
 	Samples     *ebpf.Map `ebpf:"samples"`
 }
 
@@ -117,6 +119,7 @@ func (m *counterMaps) Close() error {
 		m.PktHdrs,
 		m.PktMetas,
 		m.PortPairs,
+		m.RawStats,
 		m.Samples,
 	)
 }

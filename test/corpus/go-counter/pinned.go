@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"unsafe"
 
 	"github.com/cilium/ebpf"
 )
@@ -33,4 +34,17 @@ func dumpPinned() error {
 		fmt.Printf("ifindex %d dir %d: %d\n", k.Ifindex, k.Dir, n)
 	}
 	return it.Err()
+}
+
+// rawStats is read through unsafe.Pointer: cilium/ebpf copies the map's bytes into Go's memory as they are, and
+// Go pads it exactly as C does (16 bytes, 4 after Count); encoding/binary is not involved.
+type rawStats struct {
+	Count uint32
+	Bytes uint64
+}
+
+func readRaw(m *ebpf.Map, key uint32) (rawStats, error) {
+	var v rawStats
+	err := m.Lookup(unsafe.Pointer(&key), unsafe.Pointer(&v))
+	return v, err
 }

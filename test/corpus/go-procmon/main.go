@@ -56,6 +56,16 @@ type exitEvent struct {
 	DurationNs uint64
 }
 
+// Event is what procmon hands to its consumers: the kernel's record and when it arrived. It never goes back.
+type Event struct {
+	bpfEvent
+	Received time.Time
+}
+
+func publish(e Event) {
+	log.Printf("%s pid %d (%s)", e.Received.Format(time.RFC3339), e.Pid, commString(e.Comm))
+}
+
 func main() {
 	configDir := flag.String("config", "/etc/procmon", "directory of *.json policy files")
 	flag.Parse()
@@ -121,6 +131,7 @@ func main() {
 			continue
 		}
 		remember(cache, event)
+		publish(Event{bpfEvent: event, Received: time.Now()})
 	}
 }
 

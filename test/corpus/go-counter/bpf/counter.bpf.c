@@ -51,6 +51,19 @@ struct port_pair {
 	__u32 addr;
 };
 
+/* 4 bytes of padding after count; user space reads it through unsafe.Pointer (Go lays it out the same way) */
+struct raw_stats {
+	__u32 count;
+	__u64 bytes;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, struct raw_stats);
+} raw_stats SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 64);
@@ -147,6 +160,12 @@ int count_packets(struct xdp_md *ctx)
 
 		struct port_pair pp = { .dport = 0, .sport = 0, .addr = iph->daddr };
 		bpf_map_update_elem(&port_pairs, &key, &pp, BPF_ANY);
+	}
+
+	struct raw_stats *rs = bpf_map_lookup_elem(&raw_stats, &key);
+	if (rs) {
+		__sync_fetch_and_add(&rs->count, 1);
+		__sync_fetch_and_add(&rs->bytes, data_end - data);
 	}
 
 	s.cpu = bpf_get_smp_processor_id();
