@@ -53,6 +53,8 @@ export interface FileIndex {
   functions: Map<string, CFunction>;
   programs: BpfProgram[];
   license: { value: string; range: Range } | null;
+  /** allCalls()' answer, once asked. */
+  calls?: { callee: string; node: Node }[];
 }
 
 const cache = new WeakMap<UnsafeRuleContext, FileIndex>();
@@ -84,10 +86,8 @@ const SECTION_TEXT = /\b(?:SEC|__section)\s*\(\s*"([^"\n]*)"\s*\)/g;
 function buildIndex(ctx: UnsafeRuleContext): FileIndex {
   const functions = new Map<string, CFunction>();
   const programs: BpfProgram[] = [];
-  const defs = ctx.root.descendantsOfType('function_definition');
   let prevEnd = 0;
-  for (const fn of defs) {
-    if (!fn) continue;
+  for (const fn of topLevelFunctions(ctx.root)) {
     const body = fn.childForFieldName('body');
     const name = functionName(fn);
     // SEC("...") sits between the previous definition and this one's body (blanked in the tree's text)
@@ -110,6 +110,29 @@ function buildIndex(ctx: UnsafeRuleContext): FileIndex {
     }
   }
   return { functions, programs, license: readLicense(ctx.source) };
+}
+
+/**
+ * Function definitions at file level, and inside #if/#ifdef blocks: walked with a cursor over the top-level nodes
+ * (a descendants query marshals every node of a 5,000-line file, several milliseconds for nothing).
+ */
+function topLevelFunctions(root: Node): Node[] {
+  const out: Node[] = [];
+  const cursor = root.walk();
+  const visit = () => {
+    if (!cursor.gotoFirstChild()) return;
+    do {
+      const type = cursor.nodeType;
+      if (type === 'function_definition') out.push(cursor.currentNode);
+      else if (type.startsWith('preproc_if') || type === 'preproc_else' || type === 'preproc_elif' || type === 'preproc_elifdef') {
+        visit();
+      }
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+  };
+  visit();
+  cursor.delete();
+  return out;
 }
 
 export function rangeAt(text: string, from: number, to: number): Range {
@@ -174,14 +197,19 @@ function helperName(callee: string, call: Node): string {
   return callee;
 }
 
-/** Every call in the file (identifier callees), with the function it is in. */
+/** Every call in the file's functions (identifier callees), computed once per context. */
 export function allCalls(ctx: UnsafeRuleContext): { callee: string; node: Node }[] {
-  const out: { callee: string; node: Node }[] = [];
-  for (const call of ctx.root.descendantsOfType('call_expression')) {
-    const fn = call?.childForFieldName('function');
-    if (call && fn?.type === 'identifier') out.push({ callee: fn.text, node: call });
+  const index = fileIndex(ctx);
+  if (!index.calls) {
+    index.calls = [];
+    for (const fn of index.functions.values()) {
+      for (const call of fn.node.descendantsOfType('call_expression')) {
+        const callee = call?.childForFieldName('function');
+        if (call && callee?.type === 'identifier') index.calls.push({ callee: callee.text, node: call });
+      }
+    }
   }
-  return out;
+  return index.calls;
 }
 
 export const nodeRange = (n: Node): Range => rangeOf(n);
