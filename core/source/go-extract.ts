@@ -105,6 +105,15 @@ export class GoExtractor {
       }
       return;
     }
+    if (node.type === 'type_alias') { // `type Key = bpfKey`: the same type under another name
+      const name = node.childForFieldName('name');
+      const typeNode = node.childForFieldName('type');
+      if (name && typeNode) {
+        this.model.defined.set(name.text, this.type(typeNode));
+        if (typeNode.type === 'type_identifier') (this.model.aliases ??= new Map()).set(name.text, typeNode.text);
+      }
+      return;
+    }
     if (node.type === 'type_spec') {
       const name = node.childForFieldName('name');
       const typeNode = node.childForFieldName('type');

@@ -37,6 +37,7 @@ export function extractGoModel(tree: Tree, cache?: GoModelCache): GoFileModel {
     model.imports.push(...m.imports);
     model.structs.push(...m.structs);
     for (const [k, v] of m.defined) model.defined.set(k, v);
+    for (const [k, v] of m.aliases ?? []) (model.aliases ??= new Map()).set(k, v);
     for (const [k, v] of m.constants) model.constants.set(k, v);
     // the package clause sets the anchor; an import declaration moves it, unless a grouped import already has it
     if (f.anchor && (f.anchor.from === 'package' || model.importAnchor.style !== 'group')) model.importAnchor = f.anchor.value;

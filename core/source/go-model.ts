@@ -52,6 +52,8 @@ export interface GoFileModel {
   structs: GoStructDecl[];
   /** `type X uint32` and other non-struct type declarations, by name. */
   defined: Map<string, GoTypeRef>;
+  /** `type Key = bpfKey` aliases of a type of the package, by name: uses of Key are uses of bpfKey. */
+  aliases?: Map<string, string>;
   /** Integer constants, for array lengths. */
   constants: Map<string, number>;
   /** The package's other files (same directory and package clause): their types are this file's too. */

@@ -38,6 +38,7 @@ const PREDECLARED = new Set(['bool', 'byte', 'rune', 'string', 'int', 'int8', 'i
 export class GoPackageIndex {
   readonly structs = new Map<string, { decl: GoStructDecl; file: GoFileModel }>();
   private readonly defined = new Set<string>();
+  private readonly aliases = new Map<string, string>();
   private readonly globals = new Map<string, { bound: GoBinding; file: GoFileModel }>();
   private readonly funcs = new Map<string, { results: string[]; file: GoFileModel }>();
   private readonly methods = new Map<string, { results: string[]; file: GoFileModel }>();
@@ -47,6 +48,7 @@ export class GoPackageIndex {
     for (const file of files) {
       for (const s of file.structs) if (!this.structs.has(s.name)) this.structs.set(s.name, { decl: s, file });
       for (const d of file.defined.keys()) this.defined.add(d);
+      for (const [a, t] of file.aliases ?? []) this.aliases.set(a, t);
       for (const f of file.facts ?? []) {
         for (const g of f.globals) if (!this.globals.has(g.name)) this.globals.set(g.name, { bound: g.bound, file });
         for (const fn of f.funcs) this.funcs.set(fn.name, { results: fn.results, file });
@@ -101,7 +103,9 @@ export class GoPackageIndex {
       const path = this.importsOf(file).get(q[1]);
       return path ? named(path, q[2], prefix) : null;
     }
-    return /^\w+$/.test(t) ? named('', t, prefix) : null;
+    if (!/^\w+$/.test(t)) return null;
+    for (let i = 0; i < 4 && this.aliases.has(t); i++) t = this.aliases.get(t)!; // `type Key = bpfKey`
+    return named('', t, prefix);
   }
 
   /** The type of a struct's field, promoted through embedded structs of this package. */

@@ -161,6 +161,10 @@ func more(a agent, t *tracer) {
     assert.deepEqual(await uses(src), ['A', 'B', 'C', 'K2', 'K3', 'Priv']);
   });
 
+  it('a type alias (type Key = A) is the type it names', async () => {
+    assert.deepEqual(await uses(`${HEADER}${TYPES}\ntype Key = A\n\nfunc run(m *ebpf.Map) {\n\tvar k Key\n\t_ = m.Put(&k, uint32(0))\n}\n`), ['A']);
+  });
+
   it('variables are typed by their scope: function, block and closure, not the last binding of the file', async () => {
     const src = `${HEADER}${TYPES}
 func first(m *ebpf.Map) {
