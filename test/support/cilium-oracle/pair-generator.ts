@@ -192,6 +192,8 @@ export function generatePair(id: number, klass: PairClass, seed: number): Pair {
     } else if (klass === 'misplaced-padding') {
       if (cHoles(c).some((h) => h.before < c.fields.length) || attempt > 20) break; // a hole before some field
     } else if (holey) {
+      // an over-aligned struct (its size rounded up to 8 or 16): trailing padding the fields do not show
+      if ((klass === 'blank-padding' || klass === 'omitted-padding') && b.r() < 0.2) c.aligned = b.pick([8, 16]);
       if (cHoles(c).length > 0 || (klass === 'omitted-padding' && hasHoles(c)) || attempt > 20) break;
     } else {
       arrangeWithoutHoles(c, b);
@@ -211,6 +213,7 @@ export function generatePair(id: number, klass: PairClass, seed: number): Pair {
   const go = b.mirror(c);
   note = makeMistake(klass, c, go, b, note);
   if (c.packed) note = `${note ? `${note}; ` : ''}packed (${c.packed})`;
+  if (c.aligned) note = `${note ? `${note}; ` : ''}aligned(${c.aligned})`;
   if (b.goDefined.length > 0) note = `${note ? `${note}; ` : ''}Go uses defined types (${b.goDefined.map((d) => `${d.name} ${goTypeText(d.of)}`).join(', ')})`;
   return { id, klass, binding, putOnly: klass === 'unexported-put', c, cRecords: b.cRecords, cEnums: b.cEnums, go, goRecords: b.goRecords, goDefined: b.goDefined, note: note || 'a faithful mirror' };
 }

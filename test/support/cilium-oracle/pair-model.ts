@@ -23,7 +23,8 @@ export interface CField {
 
 export type PackedSpelling = 'suffix' | 'suffix-dunder' | 'prefix';
 /** `union`: every member at offset 0 (the generator writes the first member only; the others overlay it). */
-export interface CRecord { name: string; fields: CField[]; packed?: PackedSpelling; union?: boolean }
+/** `aligned`: `__attribute__((aligned(N)))` on the record, which can add trailing padding. */
+export interface CRecord { name: string; fields: CField[]; packed?: PackedSpelling; union?: boolean; aligned?: number }
 
 export interface GoScalar { kind: 'scalar'; name: string }
 /** A defined type over an integer (`type Ifindex uint32`), as Go code names its fields' types. */
@@ -116,6 +117,7 @@ export function cFieldOffsets(rec: CRecord): { offsets: number[]; size: number; 
     off += l.size;
     align = Math.max(align, a);
   }
+  align = Math.max(align, rec.aligned ?? 1);
   return { offsets, size: Math.ceil(off / align) * align, align };
 }
 

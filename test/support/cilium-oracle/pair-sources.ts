@@ -11,7 +11,8 @@ function cMember(name: string, t: CType): string {
 
 function cRecordText(rec: CRecord): string {
   const head = rec.packed === 'prefix' ? `struct __attribute__((packed)) ${rec.name} {` : `${rec.union ? 'union' : 'struct'} ${rec.name} {`;
-  const tail = rec.packed === 'suffix' ? '} __attribute__((packed));' : rec.packed === 'suffix-dunder' ? '} __attribute__((__packed__));' : '};';
+  const tail = rec.packed === 'suffix' ? '} __attribute__((packed));' : rec.packed === 'suffix-dunder' ? '} __attribute__((__packed__));'
+    : rec.aligned ? `} __attribute__((aligned(${rec.aligned})));` : '};';
   return [head, ...rec.fields.map((f) => `\t${cMember(f.name, f.type)};`), tail].join('\n');
 }
 
