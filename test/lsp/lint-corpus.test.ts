@@ -199,6 +199,6 @@ describe('the corpus is real code', () => {
         }
       }
     }
-    assert.equal(generated, 4);
+    assert.ok(generated >= 4, `${generated} bpf2go outputs`);
   });
 });

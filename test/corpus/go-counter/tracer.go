@@ -39,6 +39,18 @@ func loadTracer(path string) (*tracer, error) {
 
 func (t *tracer) Close() { t.coll.Close() }
 
+//go:generate go run github.com/cilium/ebpf/cmd/bpf2go -target amd64 tracer bpf/tracer.bpf.c -- -I./bpf
+
+// put hides the value's type behind any: what reaches Put is whatever the caller passed.
+func put(m *ebpf.Map, key, value any) error {
+	return m.Put(key, value)
+}
+
+// seedCreds writes through the generated mirror, via the untyped helper.
+func seedCreds(objs *tracerObjects, pid uint32) error {
+	return put(objs.Creds, pid, &tracerCredInfo{Uid: 0, Gid: 0})
+}
+
 func (t *tracer) credsOf(pid uint32) (Cred, error) {
 	var c Cred
 	err := t.creds.Lookup(pid, &c)
