@@ -85,6 +85,8 @@ export function resolveUses(model: GoFileModel): { uses: Map<string, GoStructUse
   const own = new Set(model.structs.map((s) => s.name));
   const note = (type: string, via: GoCodecSite['via'], dir: Dir, at: string) => {
     if (via === 'json' || !own.has(type)) return;
+    // cilium/ebpf hands a type with its own MarshalBinary/UnmarshalBinary to it, not to encoding/binary: its layout is its business
+    if (via === 'map' && index.hasMethod(type, dir === 'enc' ? 'MarshalBinary' : 'UnmarshalBinary')) return;
     let use = uses.get(type);
     if (!use) {
       use = { why: `passed to ${at}`, byCalls: true };

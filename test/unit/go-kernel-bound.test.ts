@@ -161,6 +161,14 @@ func more(a agent, t *tracer) {
     assert.deepEqual(await uses(src), ['A', 'B', 'C', 'K2', 'K3', 'Priv']);
   });
 
+  it('a type with its own MarshalBinary/UnmarshalBinary is marshalled by it, not by encoding/binary: not a use that way', async () => {
+    const own = `${HEADER}${TYPES}\nfunc (a A) MarshalBinary() ([]byte, error) { return nil, nil }\nfunc (p *Priv) UnmarshalBinary(b []byte) error { return nil }\n`;
+    const body = '\nfunc run(m *ebpf.Map) {\n\tvar p Priv\n\t_ = m.Put(A{}, uint32(0))\n\t_ = m.Lookup(uint32(0), &p)\n\t_ = m.Put(uint32(0), p)\n}\n';
+    const a = await analyzer.analyze('go', own + body);
+    assert.deepEqual([...a.goUses!.keys()], ['Priv']); // Priv is still encoded by encoding/binary (no MarshalBinary)
+    assert.deepEqual(a.findings.map((f) => f.rule), []); // and only encoded that way: its unexported fields are fine
+  });
+
   it('a type alias (type Key = A) is the type it names', async () => {
     assert.deepEqual(await uses(`${HEADER}${TYPES}\ntype Key = A\n\nfunc run(m *ebpf.Map) {\n\tvar k Key\n\t_ = m.Put(&k, uint32(0))\n}\n`), ['A']);
   });
