@@ -169,6 +169,11 @@ func more(a agent, t *tracer) {
     assert.deepEqual(a.findings.map((f) => f.rule), []); // and only encoded that way: its unexported fields are fine
   });
 
+  it('a value passed as unsafe.Pointer(&v) is copied as its memory, not through encoding/binary: not a use', async () => {
+    const src = `${HEADER.replace('"sync"', '"sync"\n\t"unsafe"')}${TYPES}\nfunc run(m *ebpf.Map) {\n\tvar b B\n\t_ = m.Lookup(uint32(0), unsafe.Pointer(&b))\n\tvar a A\n\t_ = m.Lookup(uint32(0), &a)\n}\n`;
+    assert.deepEqual(await uses(src), ['A']);
+  });
+
   it('a type alias (type Key = A) is the type it names', async () => {
     assert.deepEqual(await uses(`${HEADER}${TYPES}\ntype Key = A\n\nfunc run(m *ebpf.Map) {\n\tvar k Key\n\t_ = m.Put(&k, uint32(0))\n}\n`), ['A']);
   });
