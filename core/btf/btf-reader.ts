@@ -41,6 +41,8 @@ const MAX_TYPES = 1 << 20;
 
 export class Btf {
   readonly types: BtfType[] = [];
+  /** Where each type's 12-byte header starts, in bytes from the start of the section (0 for void). */
+  readonly typeOffsets: number[] = [0];
   private readonly strings: Buffer;
 
   constructor(data: Buffer) {
@@ -59,6 +61,7 @@ export class Btf {
     while (p < end) {
       if (this.types.length > MAX_TYPES) throw new BtfError('too many BTF types');
       need(12);
+      this.typeOffsets.push(p);
       const info = data.readUInt32LE(p + 4);
       const kindNo = (info >>> 24) & 0x1f;
       if (kindNo === 0 || kindNo >= BTF_KINDS.length) throw new BtfError(`type ${this.types.length} has unknown kind ${kindNo}`);

@@ -30,7 +30,7 @@ export function validateBtf(data: Buffer): Btf {
   checkHeader(data);
   const btf = new Btf(data);
   const strLen = data.readUInt32LE(20);
-  const raw = rawInfo(data, btf.types.length);
+  const raw = rawInfo(data, btf);
   const n = btf.types.length;
   const ref = (t: BtfType, id: number, what: string, voidOk = true) => {
     if (id >= n || (!voidOk && id === 0)) fail(`type ${t.id} (${t.kind}) ${what} type ${id}, which ${id === 0 ? 'cannot be void here' : 'does not exist'}`);
@@ -116,24 +116,17 @@ export function validateBtf(data: Buffer): Btf {
 interface RawInfo { nameOff: number; info: number; extra: number; memberNames: number[] }
 
 /** The raw words the reader interprets (name offsets of members are needed to bound-check them). */
-function rawInfo(data: Buffer, count: number): RawInfo[] {
+function rawInfo(data: Buffer, btf: Btf): RawInfo[] {
   const out: RawInfo[] = [{ nameOff: 0, info: 0, extra: 0, memberNames: [] }];
-  let p = 24;
-  for (let id = 1; id < count; id++) {
-    const info = data.readUInt32LE(p + 4);
-    const kind = (info >>> 24) & 0x1f;
-    const vlen = info & 0xffff;
-    const r: RawInfo = { nameOff: data.readUInt32LE(p), info, extra: 0, memberNames: [] };
+  for (let id = 1; id < btf.types.length; id++) {
+    const t = btf.types[id];
+    let p = btf.typeOffsets[id];
+    const r: RawInfo = { nameOff: data.readUInt32LE(p), info: data.readUInt32LE(p + 4), extra: 0, memberNames: [] };
     p += 12;
-    const each = (size: number) => { for (let i = 0; i < vlen; i++, p += size) r.memberNames.push(data.readUInt32LE(p)); };
-    switch (kind) {
-      case 1: case 14: case 17: r.extra = data.readUInt32LE(p); p += 4; break; // INT, VAR, DECL_TAG
-      case 3: p += 12; break; // ARRAY
-      case 4: case 5: case 19: each(12); break; // STRUCT, UNION, ENUM64
-      case 6: case 13: each(8); break; // ENUM, FUNC_PROTO
-      case 15: p += 12 * vlen; break; // DATASEC
-      default: break;
-    }
+    const each = (size: number) => { for (let i = 0; i < t.vlen; i++, p += size) r.memberNames.push(data.readUInt32LE(p)); };
+    if (t.kind === 'INT' || t.kind === 'VAR' || t.kind === 'DECL_TAG') r.extra = data.readUInt32LE(p);
+    else if (t.kind === 'STRUCT' || t.kind === 'UNION' || t.kind === 'ENUM64') each(12);
+    else if (t.kind === 'ENUM' || t.kind === 'FUNC_PROTO') each(8);
     out.push(r);
   }
   return out;

@@ -21,17 +21,11 @@ const build = (src: string, dir: string, extra: string[] = []) => {
   return readFileSync(out);
 };
 
-/** The byte offset of the first BTF type of `kind` in the object, and of the ELF section header `name`. */
+/** The byte offset in the object of the first BTF type of `kind`. */
 function btfTypeOffset(obj: Buffer, kind: string): number {
   const sec = new ElfFile(obj).section('.BTF')!;
   const btf = new Btf(obj.subarray(sec.offset, sec.offset + sec.size));
-  let p = sec.offset + 24 + obj.readUInt32LE(sec.offset + 8);
-  for (const t of btf.types.slice(1)) {
-    if (t.kind === kind) return p;
-    const extra: Partial<Record<string, number>> = { INT: 4, VAR: 4, DECL_TAG: 4, ARRAY: 12, STRUCT: 12 * t.vlen, UNION: 12 * t.vlen, ENUM64: 12 * t.vlen, ENUM: 8 * t.vlen, FUNC_PROTO: 8 * t.vlen, DATASEC: 12 * t.vlen };
-    p += 12 + (extra[t.kind] ?? 0);
-  }
-  throw new Error(`no ${kind}`);
+  return sec.offset + btf.typeOffsets[btf.types.findIndex((t) => t.kind === kind)];
 }
 const header = (obj: Buffer, name: string) => Number(obj.readBigUInt64LE(40)) + new ElfFile(obj).section(name)!.index * 64;
 
