@@ -62,6 +62,14 @@ try {
 } catch (e) {
   die(EXIT_PRIVILEGES, `could not keep only the capabilities ${capabilitySet}: ${(e as Error).message}`);
 }
+if (!user) {
+  try {
+    exitWithParent(); // started directly: end with the client too
+    if (process.ppid !== parentAtStart) process.exit(0); // it went before the signal was set
+  } catch {
+    // koffi is missing: every request says so (libbpf-missing); the helper still ends on stdin EOF
+  }
+}
 
 // 3. Limits: whenever the requesting user is not root.
 const uid = process.getuid?.() ?? -1;
