@@ -83,7 +83,7 @@ export function checkGoStruct(model: GoFileModel, engine: GoLayoutEngine, ctx: G
       message: `${s.name} (${use.why}) is ${layout.size} bytes in memory (and in the kernel) but encoding/binary packs it to ${layout.binarySize}: `
         + `its padding (${describeHoles(layout.holes)}) is dropped, so every field after the first hole is read from the wrong offset. `
         + 'Add the padding as explicit blank fields (e.g. `_ [4]byte`), or reorder the fields.'
-        + (pairing ? '' : ' (If the C struct is packed, this is right: mark the type `//ebpf:struct <name>` so it is compared with it.)'),
+        + (pairing ? '' : ' (If the C struct is packed, the Go type is right as it is: mark it `//ebpf:struct <c-name>` so it is compared with it.)'),
       // a struct mirroring C keeps the C order: no reorder offered then
       fixes: () => [goPaddingFix(model, s, layout), pairing ? null : goReorderFix(model, s, layout), goHostLayoutFix(model, s)].filter((x): x is Fix => x !== null) });
   }
