@@ -8,6 +8,13 @@
 export const LARGE_DOCUMENT_CHARS = 512 * 1024;
 
 /**
+ * A worker that holds only documents that hand nothing to the kernel (they need it for hovers alone) stops after this
+ * long without a request: its memory (a vmlinux.h's parse takes ~200 MB) goes back, and a later hover parses again.
+ * EBPF_DEBUGGER_IDLE_STOP_MS overrides it (the LSP test waits less).
+ */
+export const IDLE_STOP_MS = Number(process.env.EBPF_DEBUGGER_IDLE_STOP_MS) || 30_000;
+
+/**
  * What a C document needs for any finding or code lens: a map definition (BTF-style `__uint(...)`/`__type(...)`
  * members, legacy `struct bpf_map_def`/`bpf_elf_map`), a program section (`SEC("...")`), or code (a function body:
  * helper calls, output calls, wrappers around them, loops). The layout rules report only structs that a map or an

@@ -49,13 +49,25 @@ export class OffThreadAnalyzer {
   /** Drop a document; the worker stops with the last one. */
   forget(uri: string): void {
     if (!this.documents.delete(uri) || !this.worker) return;
-    if (this.documents.size > 0) {
-      void this.request('forget', { uri }).catch(() => undefined);
-      return;
-    }
+    if (this.documents.size > 0) void this.request('forget', { uri }).catch(() => undefined);
+    else this.stop('no large document is open');
+  }
+
+  /** The documents it holds, and whether it has nothing to answer. */
+  held(): Iterable<string> {
+    return this.documents;
+  }
+
+  idle(): boolean {
+    return this.waiting.size === 0;
+  }
+
+  /** Stop the worker (its analyses go; the documents stay held: the next request starts it again). */
+  stop(reason: string): void {
     const worker = this.worker;
+    if (!worker) return;
     this.worker = undefined;
-    this.fail('stopped: no large document is open');
+    this.fail(`stopped: ${reason}`);
     this.onStopped();
     void worker.terminate();
   }

@@ -10,7 +10,7 @@ import type { CodeAction, CodeActionParams, CodeLens, Diagnostic, Hover, Positio
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { StructLayoutResult } from '../core/lsp-ext';
 import type { AnalyzerSettings, IncludeSearch } from './analysis-protocol';
-import { handsNothingToTheKernel } from './large-documents';
+import { handsNothingToTheKernel, IDLE_STOP_MS } from './large-documents';
 import { OffThreadAnalyzer } from './off-thread-analyzer';
 
 export interface OffThreadHost {
@@ -29,6 +29,7 @@ export class OffThreadDocuments {
   private readonly analysed = new Map<string, { version: number; done: Promise<void> }>();
   /** The version of each document found to hand nothing to the kernel (no findings, no lenses, no fixes). */
   private readonly inert = new Map<string, number>();
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(script: string, private readonly host: OffThreadHost) {
     this.worker = new OffThreadAnalyzer(script, () => this.analysed.clear());
@@ -79,7 +80,7 @@ export class OffThreadDocuments {
 
   async hover(doc: TextDocument, position: Position): Promise<Hover | null> {
     await this.analyse(doc);
-    return this.worker.request('hover', { uri: doc.uri, position });
+    return this.settle(this.worker.request('hover', { uri: doc.uri, position }));
   }
 
   async codeActions(doc: TextDocument, params: CodeActionParams): Promise<CodeAction[]> {
@@ -90,7 +91,17 @@ export class OffThreadDocuments {
 
   async structLayout(doc: TextDocument, name: string): Promise<StructLayoutResult> {
     await this.analyse(doc);
-    return this.worker.request('structLayout', { uri: doc.uri, name });
+    return this.settle(this.worker.request('structLayout', { uri: doc.uri, name }));
+  }
+
+  /** After a request on a document: stop the worker once it sits idle holding inert documents alone. */
+  private settle<T>(answer: Promise<T>): Promise<T> {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.worker.idle() && [...this.worker.held()].every((uri) => this.inert.has(uri))) this.worker.stop('idle, holding types-only documents');
+    }, IDLE_STOP_MS);
+    this.idleTimer.unref();
+    return answer;
   }
 
   forget(uri: string): void {
@@ -100,6 +111,7 @@ export class OffThreadDocuments {
   }
 
   dispose(): void {
+    clearTimeout(this.idleTimer);
     this.worker.dispose();
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -37,13 +37,16 @@ describe('language server: large documents', () => {
     const timer = setTimeout(() => reject(new Error(`no diagnostics published for ${uri} within 60 s`)), 60_000);
     waiting.set(uri, (p) => { clearTimeout(timer); resolve(p); });
   });
+  const close = (uri: string) => conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  const threads = () => readdirSync(`/proc/${child.pid}/task`).length;
   const open = (uri: string, text: string) => conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
   const hover = (uri: string, line: number, character: number) =>
     conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }) as Promise<{ contents: { value: string } } | null>;
 
   before(async () => {
     workspace = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lsp-large-'));
-    child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // the worker stops after 1 s idle holding types-only documents (30 s by default)
+    child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, EBPF_DEBUGGER_IDLE_STOP_MS: '1000' } });
     conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => waiting.get(p.uri)?.(p));
     conn.onRequest('workspace/codeLens/refresh', () => null);
@@ -110,7 +113,26 @@ describe('language server: large documents', () => {
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.replace('\t__u8 proto;\n', '\t__u32 proto;\n') }] });
     assert.deepEqual((await published).diagnostics, []);
     published = nextDiagnostics(uri);
-    await conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await close(uri);
     assert.deepEqual((await published).diagnostics, []);
+  });
+
+  it('the worker stops when idle with only types-only documents, and a later hover on one starts it again', async () => {
+    for (const name of ['big.h', 'big_map.bpf.c']) await close(pathToFileURL(path.join(workspace, name)).href); // the earlier tests' documents
+    const text = typesHeader();
+    const uri = pathToFileURL(path.join(workspace, 'idle.h')).href;
+    const published = nextDiagnostics(uri);
+    await open(uri, text);
+    await published;
+    const line = text.split('\n').indexOf('struct gen_77 {');
+    const before = threads();
+    assert.match((await hover(uri, line, 9))?.contents.value ?? '', /^32 bytes, align 8/);
+    const running = threads();
+    assert.ok(running > before, `the worker thread started (${before} -> ${running} threads)`);
+    for (let waited = 0; threads() >= running; waited += 100) {
+      assert.ok(waited < 20_000, `the idle worker did not stop (${threads()} threads)`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match((await hover(uri, line + 2, 9))?.contents.value ?? '', /^\*\*flags\*\*: offset 16, size 1, align 1; followed by a 3-byte hole/);
   });
 });
