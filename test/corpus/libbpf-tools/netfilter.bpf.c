@@ -34,8 +34,9 @@ struct flow_key { // expect: c-map-key-padding warning
 	__u16 dport;
 };
 
-/* ETH_P_IPV6 is a macro of linux/if_ether.h, a system header: which branch is taken cannot be known from the sources */
-struct l3_key { // expect: layout-unknown info
+/* ETH_P_IPV6 is a macro of linux/if_ether.h, a system header the file includes: clang takes the 16-byte branch (24
+ * bytes in all, 2 of tail padding, zeroed). Laid out only by a tool that reads that header; otherwise undecidable. */
+struct l3_key { // expect: layout-unknown info | c-map-key-padding info
 	__u32 ifindex;
 #ifdef ETH_P_IPV6
 	__u8 addr[16];
@@ -66,8 +67,9 @@ struct flow_stats {
 	__u64 bytes;
 };
 
-/* struct bpf_spin_lock comes from linux/bpf.h, a system header: laid out only from BTF (the built object) */
-struct rate_state { // expect: layout-unknown info
+/* struct bpf_spin_lock comes from linux/bpf.h, a system header (4 bytes, then 4 of padding): laid out from that
+ * header or the built object's BTF, else unknown */
+struct rate_state { // expect: layout-unknown info | c-map-value-padding info
 	struct bpf_spin_lock lock;
 	__u64 tokens;
 	__u64 last_ns;
