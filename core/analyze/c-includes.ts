@@ -7,6 +7,7 @@ import { ElfFile } from '../elf/elf-reader';
 import type { CFileModel, ExternalLayouts } from '../source/c-model';
 import { FileStampCache, statOrNull } from '../util/file-stamp-cache';
 import { CompileCommands } from './compile-commands';
+import { SystemMacros } from './system-macros';
 
 const MAX_DEPTH = 16;
 /** Larger headers (vmlinux.h is tens of megabytes) are not parsed: their types come from BTF. */
@@ -33,6 +34,7 @@ export class CTypeSources {
   constructor(private readonly parse: (text: string) => Promise<CFileModel | null>) {}
 
   private readonly compileCommands = new CompileCommands();
+  private readonly systemMacros = new SystemMacros();
 
   /**
    * Where `#include "inc"` in a file of `fromDir` leads: beside it, in an `-I` directory (given, then the build's for
@@ -121,6 +123,16 @@ export class CTypeSources {
     await visit(file, model, 0);
     model.includeLinks = links;
     model.predefined = new Map([...flags.defines, ...this.defines]);
+    // the macros of the system headers it includes, from clang's preprocessor (their types come from BTF)
+    const system = [...new Set([model, ...out].flatMap((m) => m.includes.filter((i) => i.system && !links.get(m)?.has(i.path)).map((i) => i.path)))]
+      .filter((p) => !/^bpf\/bpf_\w+\.h$/.test(p));
+    model.systemMacros = new Map();
+    const defines = [...model.predefined];
+    for (const p of system) {
+      const macros = await this.systemMacros.of(p, [...this.includeDirs, ...flags.includeDirs], defines);
+      if (macros) model.systemMacros.set(p, macros);
+    }
+    model.unreadIncludes = [model, ...out].flatMap((m) => m.includes.filter((i) => !i.system && !links.get(m)?.has(i.path) && path.basename(i.path) !== 'vmlinux.h').map((i) => i.path));
     return out;
   }
 
@@ -177,7 +189,10 @@ export class CTypeSources {
         break;
       }
     }
-    if (model.includes.some((i) => path.basename(i.path) === 'vmlinux.h') && existsSync(KERNEL_BTF)) {
+    // the kernel's BTF has vmlinux.h's types, and the uapi types of <linux/...> (struct bpf_spin_lock): used for those
+    // when every project header was found (a missing one could define a struct of the same name)
+    const uapi = model.includes.some((i) => i.system && i.path.startsWith('linux/')) && model.unreadIncludes?.length === 0;
+    if ((uapi || model.includes.some((i) => path.basename(i.path) === 'vmlinux.h')) && existsSync(KERNEL_BTF)) {
       const k = this.btfOf(KERNEL_BTF, "the kernel's BTF");
       if (k) out.push(k);
     }

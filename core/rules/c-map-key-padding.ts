@@ -49,7 +49,7 @@ export function checkMapKeyPadding(model: CFileModel, ctx: CLintContext = {}): F
     const trie = maps.every((m) => m.mapType === 'BPF_MAP_TYPE_LPM_TRIE'); // compared byte by byte, not hashed
     // the helper calls that pass this struct as the key of one of these maps, and how each filled it
     const mapNames = new Set(maps.map((m) => m.name));
-    const uses = (model.keyUses ?? []).filter((u) => (u.map === null || mapNames.has(u.map)) && engine.resolveRecord(u.type) === rec)
+    const uses = (model.keyUses ?? []).filter((u) => (u.type ? (u.map === null || mapNames.has(u.map)) && engine.resolveRecord(u.type) === rec : mapNames.has(u.map ?? '')))
       .flatMap((u) => followWrites(model, u.init, u.range));
     const verdict = paddingVerdict(uses, 'the key');
     const assumed = engine.assumedUndefined(rec);

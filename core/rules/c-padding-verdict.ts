@@ -27,7 +27,7 @@ export function paddingVerdict(uses: WrittenUse[], what: string): { severity: Se
   const at = (u: WrittenUse) => `line ${u.range.start.line + 1}`;
   const why = (u: WrittenUse) => `${u.init?.why ?? 'not followed'}${u.init?.at ? ` at line ${u.init.at.line + 1}` : ''}`;
   if (uses.length === 0) {
-    return { severity: 'warning', related: [], sentence: `No helper call in this file shows how ${what} is filled, so nothing says the padding is zeroed. ` };
+    return { severity: 'warning', related: [], sentence: `No helper call in this file shows how ${what} is filled (user space may fill it), so nothing says the padding is zeroed. ` };
   }
   if (unwritten.length > 0) {
     const first = unwritten[0];

@@ -304,13 +304,19 @@ export class Extractor {
 
   /** `bpf_map_update_elem(&flows, &key, ...)`: the key's variable, its struct type and how its bytes were filled. */
   private keyCall(call: Node, callee: string, args: Node[]): void {
-    const key = argumentVariable(args[1]);
-    if (!key || !this.writes) return;
-    const t = this.lookupVar(key.name);
-    const type = t && (key.address ? t : t.kind === 'pointer' ? t.to : null);
-    if (!type) return;
+    if (!this.writes || !args[1]) return;
     const map = argumentVariable(args[0]);
-    (this.model.keyUses ??= []).push({ map: map?.address ? map.name : null, type, helper: callee, init: this.writes.facts.stateAt(key.name, call.startIndex), range: rangeOf(call) });
+    const mapName = map?.address ? map.name : null;
+    const key = argumentVariable(args[1]);
+    const t = key ? this.lookupVar(key.name) : undefined;
+    const type = t && (key!.address ? t : t.kind === 'pointer' ? t.to : null);
+    if (key && type) {
+      (this.model.keyUses ??= []).push({ map: mapName, type, helper: callee, init: this.writes.facts.stateAt(key.name, call.startIndex), range: rangeOf(call) });
+    } else if (mapName) {
+      // `&keys[i]`, `&e->key`: a use of the map's key that this tool does not follow (so no "nothing uses it")
+      (this.model.keyUses ??= []).push({ map: mapName, helper: callee, range: rangeOf(call),
+        init: { state: 'unknown', why: `the key is ${args[1].text.replace(/\s+/g, ' ').slice(0, 40)}, which this tool does not follow` } });
+    }
   }
 
   walk(node: Node): void {
@@ -345,7 +351,9 @@ export class Extractor {
         const outer = this.locals;
         const outerWrites = this.writes;
         this.locals = new Map(outer ?? []); // parameters and locals shadow globals until the function ends
-        this.writes = { facts: new FunctionWrites(node), end: node.endIndex };
+        const facts = new FunctionWrites(node);
+        this.writes = { facts, end: node.endIndex };
+        if (facts.name) for (const p of facts.paramStates(node.endIndex)) (this.model.paramWrites ??= []).push({ fn: facts.name, ...p });
         for (const c of node.namedChildren) if (c) this.walk(c);
         this.locals = outer;
         this.writes = outerWrites;

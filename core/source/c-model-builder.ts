@@ -52,6 +52,7 @@ function merge(model: CFileModel, context: ExtractionContext, f: CFragment): voi
   model.events.push(...m.events);
   if (m.keyUses?.length) (model.keyUses ??= []).push(...m.keyUses);
   if (m.callArgs?.length) (model.callArgs ??= []).push(...m.callArgs);
+  if (m.paramWrites?.length) (model.paramWrites ??= []).push(...m.paramWrites);
   if (m.reserveWrappers?.length) (model.reserveWrappers ??= []).push(...m.reserveWrappers);
   model.records.push(...m.records);
   model.maps.push(...m.maps);

@@ -1,5 +1,6 @@
 import type { StructLayout } from '../layout/types';
 import type { CDirective } from './c-directives';
+import type { Macro } from './c-preprocess';
 import type { WriteState } from './c-struct-writes';
 import type { Range } from './range';
 
@@ -98,7 +99,8 @@ export interface CCallArg {
 export interface CKeyUse {
   /** The map, when the call names it (`&flows`). */
   map: string | null;
-  type: CTypeRef;
+  /** The key variable's type; absent when the key is not a variable (`&keys[i]`): then it is the map's key. */
+  type?: CTypeRef;
   helper: string;
   init: WriteState;
   range: Range;
@@ -124,6 +126,8 @@ export interface CFileModel {
   keyUses?: CKeyUse[];
   /** Struct variables passed to the file's functions, so a key or event reaching a helper through a parameter is followed. */
   callArgs?: CCallArg[];
+  /** How the file's functions leave what their pointer parameters point to (`make_key(struct key *out)` zeroing `*out`). */
+  paramWrites?: { fn: string; index: number; init: WriteState }[];
   /** Functions that return a ring buffer reservation (`reserve_buf`): what they return is an event buffer. */
   reserveWrappers?: string[];
   records: CRecordDecl[];
@@ -143,6 +147,10 @@ export interface CFileModel {
   directives?: CDirective[];
   /** `-D NAME=VALUE` (and `-U NAME`, null) from the command line or the build, for the unit this file is the main file of. */
   predefined?: Map<string, string | null>;
+  /** The macros each system header the unit includes defines (`linux/if_ether.h` -> ETH_P_IPV6), from clang. */
+  systemMacros?: Map<string, Map<string, Macro>>;
+  /** Quoted includes of the unit that were not found or not parsed. */
+  unreadIncludes?: string[];
   /** Which header each include of the unit's files leads to (set with `headers`): from-file model -> include path -> header. */
   includeLinks?: Map<CFileModel, Map<string, CFileModel>>;
 }

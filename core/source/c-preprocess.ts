@@ -119,6 +119,11 @@ export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path:
       case 'include': {
         if (now === false) return;
         const h = headerFor(m, d.path!, d.system ?? false);
+        const system = !h && d.system ? unit.systemMacros?.get(d.path!) : undefined;
+        if (system) { // a system header clang preprocessed for us: its macros, defined here
+          for (const [name, macro] of system) macros.set(name, now === true ? macro : 'unknown');
+          return;
+        }
         if (!h) {
           // a header not read may define the macro a later condition tests; vmlinux.h (types only, left to BTF on
           // purpose) and libbpf's own headers (helpers and section macros) define none that struct layouts test

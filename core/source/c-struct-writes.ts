@@ -13,7 +13,7 @@ import type { Position } from './range';
  */
 export type WriteState =
   | { state: 'zeroed' | 'unwritten'; why: string; at?: Position; copyOf?: string }
-  | { state: 'unknown'; why: string; at?: Position; param?: { fn: string; index: number } }
+  | { state: 'unknown'; why: string; at?: Position; param?: { fn: string; index: number }; filledBy?: { fn: string; index: number }; prior?: WriteState }
   | { state: 'call'; callee: string; why: string; at?: Position };
 
 const MEMSETS = new Set(['__builtin_memset', 'memset', '__builtin___memset_chk']);
@@ -135,13 +135,25 @@ export class FunctionWrites {
       case 'call_expression': {
         const a = args(node);
         const v = argumentVariable(a[0]);
-        if (MEMSETS.has(calleeName(node)) && v && /^0[uUlL]*$/.test(a[1]?.text ?? '') && coversWhole(a[2], v.name)) {
-          this.note(v.name, node.startIndex, { state: 'zeroed', why: `zeroed by ${calleeName(node)}`, at: where(node) });
+        const callee = calleeName(node);
+        if (MEMSETS.has(callee) && v && /^0[uUlL]*$/.test(a[1]?.text ?? '') && coversWhole(a[2], v.name)) {
+          this.note(v.name, node.startIndex, { state: 'zeroed', why: `zeroed by ${callee}`, at: where(node) });
+        } else if (/^\w+$/.test(callee) && !/^(?:bpf_|__builtin_)/.test(callee)) {
+          // `make_key(&k, ...)`: the file's function may zero it (decided once the unit's functions are known)
+          a.forEach((arg, index) => {
+            const x = argumentVariable(arg);
+            if (x?.address) this.note(x.name, node.startIndex, { state: 'unknown', why: `passed to ${callee}()`, at: where(node), filledBy: { fn: callee, index }, prior: this.stateAt(x.name, node.startIndex) });
+          });
         }
         break;
       }
     }
     for (const c of node.namedChildren) if (c) this.visit(c);
+  }
+
+  /** How the function leaves what each parameter points to, where it writes it whole (`__builtin_memset(out, 0, ...)`). */
+  paramStates(end: number): { index: number; init: WriteState }[] {
+    return [...this.params].filter(([name]) => this.history.has(name)).map(([name, index]) => ({ index, init: this.stateAt(name, end) }));
   }
 
   /** The state of `name`'s bytes at offset `at`: the last whole-object write before it. */

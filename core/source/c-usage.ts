@@ -52,6 +52,13 @@ export function followWrites(model: CFileModel, init: WriteState | undefined, ra
     if (!wrappers.has(init.callee)) return [{ init: { state: 'unknown', why: init.why, at: init.at }, range }];
     return [{ init: { state: 'unwritten', why: `reserved by ${init.callee}(), whose ring buffer memory still holds an earlier record's bytes`, at: init.at }, range }];
   }
+  if (init?.state === 'unknown' && init.filledBy && depth < 8) {
+    const { fn, index } = init.filledBy;
+    const units = [model, ...(model.headers ?? [])];
+    const filled = units.flatMap((m) => m.paramWrites ?? []).find((p) => p.fn === fn && p.index === index);
+    if (filled?.init.state === 'zeroed') return [{ init: { state: 'zeroed', why: `${filled.init.why} in ${fn}()`, at: init.at }, range }];
+    return followWrites(model, init.prior, range, depth + 1); // the function does not zero it: as it was before the call
+  }
   if (init?.state === 'unknown' && init.param && depth < 4) {
     const { fn, index } = init.param;
     const sites = (model.callArgs ?? []).filter((c) => c.callee === fn && c.index === index);

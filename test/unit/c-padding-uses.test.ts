@@ -127,3 +127,24 @@ describe('layout-unknown', () => {
     assert.deepEqual(checkLayoutUnknown(await cModel('struct k { __u32 a; };\n' + MAP.replace('struct key', 'struct k'))), []);
   });
 });
+
+describe('c-map-key-padding: keys this tool does not follow', () => {
+  it('a key that is not a variable (&keys[i]) counts as a use that was not followed: an info, not "nothing uses it"', async () => {
+    const findings = checkMapKeyPadding(await cModel(prog('\tstruct key keys[2] = {};\n\tbpf_map_update_elem(&flows, &keys[1], &one, BPF_ANY);')));
+    assert.deepEqual(findings.map((f) => f.severity), ['info']);
+    assert.match(findings[0].message, /cannot see how it is filled \(the key is &keys\[1\], which this tool does not follow\)/);
+  });
+});
+
+describe('c-map-key-padding: keys zeroed by the file\'s helpers', () => {
+  const maker = 'static __always_inline void make_key(struct key *out, __u32 addr)\n{\n\t__builtin_memset(out, 0, sizeof(*out));\n\tout->addr = addr;\n}\n'
+    + 'static __always_inline void log_key(struct key *k)\n{\n}\n';
+  it('a key passed to a function that memsets it is zeroed; one passed to a function that does not keeps its state', async () => {
+    const zeroed = await keyFinding(prog('\tstruct key k;\n\tmake_key(&k, 1);\n\tbpf_map_update_elem(&flows, &k, &one, BPF_ANY);', maker));
+    assert.equal(zeroed.severity, 'info');
+    assert.match(zeroed.message, /zeroed by __builtin_memset in make_key\(\)/);
+    const logged = await keyFinding(prog('\tstruct key k;\n\tk.proto = 6;\n\tlog_key(&k);\n\tbpf_map_update_elem(&flows, &k, &one, BPF_ANY);', maker));
+    assert.equal(logged.severity, 'warning');
+    assert.match(logged.message, /declared without an initialiser and filled member by member/);
+  });
+});

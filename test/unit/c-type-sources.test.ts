@@ -55,6 +55,18 @@ describe('C types and macros from the build', () => {
     assert.deepEqual(defineArgs(['-DA', '-D', 'B=2', '-DC=', '-UD', '-I', 'x', '-DE=a b']), [['A', '1'], ['B', '2'], ['C', ''], ['D', null], ['E', 'a b']]);
   });
 
+  it('system headers: their macros from clang\'s preprocessor, their uapi types from the kernel\'s BTF', async () => {
+    const src = '#include <linux/bpf.h>\n#include <linux/if_ether.h>\nstruct l3_key {\n\t__u32 ifindex;\n#ifdef ETH_P_IPV6\n\t__u8 addr[16];\n#else\n\t__u8 addr[4];\n#endif\n\t__u16 proto;\n};\n'
+      + 'struct rate { struct bpf_spin_lock lock; __u64 tokens; };\n'
+      + hashMap('struct l3_key') + hashMap('__u32').replace('__u64', 'struct rate').replace('} m ', '} rates ');
+    const dir = tmp({ 'prog.bpf.c': src });
+    const a = await new SourceAnalyzer().analyze('c', src, { file: path.join(dir, 'prog.bpf.c') });
+    const byRule = a.findings.map((f) => `${f.rule} ${f.message.slice(0, 200)}`);
+    assert.ok(byRule.some((f) => /^c-map-key-padding struct l3_key .* 2 padding bytes in 1 hole: 2 bytes at offset 22 \(trailing\)/.test(f)), byRule.join('\n'));
+    assert.ok(byRule.some((f) => /^c-map-value-padding struct rate is the value of map 'rates' and has padding \(4 bytes at offset 4\)/.test(f)), byRule.join('\n'));
+    assert.ok(!byRule.some((f) => f.startsWith('layout-unknown')), byRule.join('\n'));
+  });
+
   it('a struct the source cannot lay out is taken from the compiled object\'s BTF', async () => {
     // clang answers __has_attribute; this tool does not, so only the object knows which member is there
     const src = 'typedef unsigned char __u8; typedef unsigned int __u32; typedef unsigned long long __u64;\n'
