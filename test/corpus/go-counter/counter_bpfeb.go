@@ -72,6 +72,7 @@ type counterProgramSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type counterMapSpecs struct {
+	Drops       *ebpf.MapSpec `ebpf:"drops"`
 	IfaceCfgs   *ebpf.MapSpec `ebpf:"iface_cfgs"`
 	IfaceCounts *ebpf.MapSpec `ebpf:"iface_counts"`
 	PktCount    *ebpf.MapSpec `ebpf:"pkt_count"`
@@ -101,6 +102,7 @@ func (o *counterObjects) Close() error {
 //
 // It can be passed to loadCounterObjects or ebpf.CollectionSpec.LoadAndAssign.
 type counterMaps struct {
+	Drops       *ebpf.Map `ebpf:"drops"`
 	IfaceCfgs   *ebpf.Map `ebpf:"iface_cfgs"`
 	IfaceCounts *ebpf.Map `ebpf:"iface_counts"`
 	PktCount    *ebpf.Map `ebpf:"pkt_count"`
@@ -113,6 +115,7 @@ type counterMaps struct {
 
 func (m *counterMaps) Close() error {
 	return _CounterClose(
+		m.Drops,
 		m.IfaceCfgs,
 		m.IfaceCounts,
 		m.PktCount,

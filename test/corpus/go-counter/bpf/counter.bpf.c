@@ -31,6 +31,21 @@ struct pkt_meta {
 	__u32 mark;
 } __attribute__((packed));
 
+/* a header first, then the body, as Tetragon's messages are laid out */
+struct msg_common {
+	__u8 op;
+	__u8 flags;
+	__u16 pad;
+	__u32 size;
+	__u64 ktime;
+};
+
+struct msg_drop {
+	struct msg_common common;
+	__u32 ifindex;
+	__u32 reason;
+};
+
 /* sent through perf output from the stack, not zeroed: 4 bytes after cpu */
 struct sample { // expect: c-map-value-padding warning
 	__u32 cpu;
@@ -112,6 +127,12 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } samples SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} drops SEC(".maps");
+
 SEC("xdp")
 int count_packets(struct xdp_md *ctx)
 {
@@ -125,8 +146,16 @@ int count_packets(struct xdp_md *ctx)
 	__u64 *cnt, one = 1;
 
 	struct iface_cfg *cfg = bpf_map_lookup_elem(&iface_cfgs, &key);
-	if (cfg && !cfg->enabled)
+	if (cfg && !cfg->enabled) {
+		struct msg_drop drop = {};
+
+		drop.common.op = 1;
+		drop.common.size = sizeof(drop);
+		drop.common.ktime = bpf_ktime_get_ns();
+		drop.ifindex = ctx->ingress_ifindex;
+		bpf_perf_event_output(ctx, &drops, BPF_F_CURRENT_CPU, &drop, sizeof(drop));
 		return XDP_PASS;
+	}
 
 	rec = bpf_map_lookup_elem(&pkt_count, &key);
 	if (!rec)
