@@ -67,7 +67,7 @@ struct port_pair {
 };
 
 /* 4 bytes of padding after count; user space reads it through unsafe.Pointer (Go lays it out the same way) */
-struct raw_stats {
+struct raw_stats { // expect: c-map-value-padding info
 	__u32 count;
 	__u64 bytes;
 };
