@@ -152,3 +152,15 @@ describe('attribute macros after a struct body', () => {
     assert.equal(members(await cModel('struct k { __u8 a; __u32 b; } __my_var;\n'), 'k'), 'a@0 b@4 size 8'); // a variable
   });
 });
+
+describe('fixes for structs with #if in the body', () => {
+  it('no padding fix or reorder is offered: the holes differ between configurations', async () => {
+    const { checkMapKeyPadding } = await import('../../core/rules/c-map-key-padding');
+    const map = 'struct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__type(key, struct k);\n\t__type(value, __u64);\n} m SEC(".maps");\n';
+    const [f] = checkMapKeyPadding(await cModel(struct('#ifdef WIDE\n\t__u64 w;\n#endif') + map));
+    assert.equal(f.rule, 'c-map-key-padding');
+    assert.deepEqual(f.fixes?.(), []);
+    const [plain] = checkMapKeyPadding(await cModel(struct('') + map));
+    assert.ok((plain.fixes?.() ?? []).length > 0);
+  });
+});
