@@ -9,7 +9,12 @@ struct sock_key {
 	long long unsigned int cookie;
 	short unsigned int sport;
 	short unsigned int dport;
+#if 1
 	unsigned int pid;
+#endif
+#if 0
+	unsigned char state;	/* planned: per TCP state */
+#endif
 };
 
 struct traffic_key {
