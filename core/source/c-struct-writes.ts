@@ -13,7 +13,8 @@ import type { Position } from './range';
  */
 export type WriteState =
   | { state: 'zeroed' | 'unwritten'; why: string; at?: Position; copyOf?: string }
-  | { state: 'unknown'; why: string; at?: Position; param?: { fn: string; index: number }; filledBy?: { fn: string; index: number }; prior?: WriteState }
+  | { state: 'unknown'; why: string; at?: Position; param?: { fn: string; index: number }; filledBy?: { fn: string; index: number }; prior?: WriteState;
+      aliasOf?: string }
   | { state: 'call'; callee: string; why: string; at?: Position };
 
 const MEMSETS = new Set(['__builtin_memset', 'memset', '__builtin___memset_chk']);
@@ -70,7 +71,12 @@ export function classifyValue(value: Node): WriteState {
     }
     case 'identifier': // resolved to the source's state where it is copied (FunctionWrites.stateAt)
       return { state: 'unwritten', why: `a copy of ${value.text}, which carries that object's padding bytes`, copyOf: value.text };
-    case 'pointer_expression':
+    case 'pointer_expression': {
+      const target = value.child(0)?.type === '&' ? value.childForFieldName('argument') : null;
+      // `struct key *kp = &k;`: kp's bytes are k's, as they are where kp is used
+      if (target?.type === 'identifier') return { state: 'unknown', why: `points to ${target.text}`, aliasOf: target.text };
+      return { state: 'unknown', why: `a copy of ${value.text}: its padding is whatever that object holds` };
+    }
     case 'field_expression':
     case 'subscript_expression':
       return { state: 'unknown', why: `a copy of ${value.text}: its padding is whatever that object holds` };
@@ -163,6 +169,8 @@ export class FunctionWrites {
     if (last) {
       // `struct k key; ... memset(&key, 0, ...)`: the declaration's "unwritten" is overtaken by the memset. A copy of
       // another variable has its bytes, padding included (clang copies the whole object): zeroed if that one was
+      const alias = last.state.state === 'unknown' ? last.state.aliasOf : undefined;
+      if (alias && alias !== name && depth < 8) return this.stateAt(alias, at, depth + 1);
       const copied = last.state.state === 'unwritten' ? last.state.copyOf : undefined;
       if (copied && copied !== name && depth < 8) {
         const source = this.stateAt(copied, last.at, depth + 1);

@@ -148,3 +148,12 @@ describe('c-map-key-padding: keys zeroed by the file\'s helpers', () => {
     assert.match(logged.message, /declared without an initialiser and filled member by member/);
   });
 });
+
+describe('c-map-key-padding: a pointer to a local key', () => {
+  it('is the local, as it is where the pointer is used', async () => {
+    const zeroed = await keyFinding(prog('\tstruct key k;\n\tstruct key *kp = &k;\n\t__builtin_memset(&k, 0, sizeof(k));\n\tbpf_map_update_elem(&flows, kp, &one, BPF_ANY);'));
+    assert.equal(zeroed.severity, 'info');
+    const filled = await keyFinding(prog('\tstruct key k;\n\tstruct key *kp = &k;\n\tkp->proto = 6;\n\tbpf_map_update_elem(&flows, kp, &one, BPF_ANY);'));
+    assert.equal(filled.severity, 'warning');
+  });
+});
