@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, copyFileSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, copyFileSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,6 +23,7 @@ const CAP_DEPENDENT = path.join(REPO, 'test', 'programs', 'cap_dependent.bpf.c')
 
 /** A home of the user's own: the build cache goes in its .cache/ebpf-debugger, which must be the user's. */
 let home = '';
+const scratch: string[] = [];
 
 function asUser(args: string[], caps: string[] = []) {
   const capArgs = caps.length ? [`--inh-caps=${caps.map((c) => `+${c}`).join(',')}`, `--ambient-caps=${caps.map((c) => `+${c}`).join(',')}`] : ['--inh-caps=-all'];
@@ -37,11 +38,13 @@ describe('privileges: an unprivileged user, CAP_BPF only, and sudo through the i
     spawnSync('userdel', [USER]);
     execFileSync('useradd', ['-M', '-s', '/usr/sbin/nologin', USER]);
     home = mkdtempSync(path.join(os.tmpdir(), 'ebpf-home-'));
+    scratch.push(home);
     chownSync(home, Number(execFileSync('id', ['-u', USER], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', USER], { encoding: 'utf8' })));
   });
   after(() => {
     spawnSync(process.execPath, [CLI, 'setup-privileges', '--remove']);
     spawnSync('userdel', [USER]);
+    for (const d of scratch) rmSync(d, { recursive: true, force: true });
   });
 
   it('without privileges: an error verdict whose message gives the exact fix, not libbpf\'s RLIMIT_MEMLOCK hint', () => {
@@ -86,7 +89,9 @@ describe('privileges: an unprivileged user, CAP_BPF only, and sudo through the i
   });
 
   it('through sudo, the client\'s timeout ends the helper (which sudo would leave running), and nothing of the user\'s remains', async () => {
-    const slow = (await buildBpfSource(path.join(REPO, 'bench', 'programs', 'loop_log.bpf.c'), { extraArgs: ['-DLOOP_ITERS=20000'], outDir: mkdtempSync(path.join(os.tmpdir(), 'ebpf-slow-')) })).object;
+    const outDir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-slow-'));
+    scratch.push(outDir);
+    const slow = (await buildBpfSource(path.join(REPO, 'bench', 'programs', 'loop_log.bpf.c'), { extraArgs: ['-DLOOP_ITERS=20000'], outDir })).object;
     chmodSync(path.dirname(slow), 0o755);
     chmodSync(slow, 0o644);
     const t0 = Date.now();
