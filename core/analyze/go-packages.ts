@@ -89,23 +89,17 @@ export class GoPackageSources {
     }
   }
 
-  /** Whether each Go file of a module imports a given path, by file stamp: the text is read again only when it changed. */
+  /** Each Go file's import block, by file stamp: the text is read again only when it changed. */
   private readonly importsCache = new FileStampCache<string>();
-  private readonly listings = new Map<string, { at: number; files: string[] }>();
+  /** Per module: which directories import each path, from one pass over its Go files, kept 3 s (a lint run asks once per file). */
+  private readonly importIndex = new Map<string, { at: number; dirs: Map<string, Set<string>> }>();
 
-  /** The module's Go files (breadth first, vendor/, testdata/ and nested modules left out; at most MAX_MODULE_FILES). */
-  private moduleGoFiles(root: string): string[] {
-    const hit = this.listings.get(root);
-    if (hit && Date.now() - hit.at < 3000) return hit.files;
-    const files = findFiles(root, (n) => n.endsWith('.go') && !n.endsWith('_test.go'), MAX_MODULE_FILES);
-    this.listings.set(root, { at: Date.now(), files });
-    return files;
-  }
-
-  /** The module's packages (by directory) with a file that imports `importPath`, each with all its files. */
-  private async importers(root: string, importPath: string): Promise<GoFileModel[][]> {
-    const dirs = new Set<string>();
-    for (const file of this.moduleGoFiles(root)) {
+  /** The directories of the module whose Go files import each path (vendor/, testdata/, nested modules left out). */
+  private importingDirs(root: string): Map<string, Set<string>> {
+    const hit = this.importIndex.get(root);
+    if (hit && Date.now() - hit.at < 3000) return hit.dirs;
+    const dirs = new Map<string, Set<string>>();
+    for (const file of findFiles(root, (n) => n.endsWith('.go') && !n.endsWith('_test.go'), MAX_MODULE_FILES)) {
       const st = statOrNull(file);
       if (!st) continue;
       let head = this.importsCache.get(file, st)?.value;
@@ -113,8 +107,19 @@ export class GoPackageSources {
         try { head = importBlock(readFileSync(file, 'utf8')); } catch { head = ''; }
         this.importsCache.set(file, st, head);
       }
-      if (head.includes(`"${importPath}"`)) dirs.add(path.dirname(file));
+      for (const m of head.matchAll(/"([^"\s]+)"/g)) {
+        const set = dirs.get(m[1]) ?? new Set<string>();
+        set.add(path.dirname(file));
+        dirs.set(m[1], set);
+      }
     }
+    this.importIndex.set(root, { at: Date.now(), dirs });
+    return dirs;
+  }
+
+  /** The module's packages (by directory) with a file that imports `importPath`, each with all its files. */
+  private async importers(root: string, importPath: string): Promise<GoFileModel[][]> {
+    const dirs = this.importingDirs(root).get(importPath) ?? new Set<string>();
     const out: GoFileModel[][] = [];
     for (const dir of [...dirs].sort()) {
       const files = await this.packageFiles(dir, null);
