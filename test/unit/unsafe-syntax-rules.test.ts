@@ -66,6 +66,12 @@ describe('gpl-helper', () => {
     const lsm = `${HEAD}SEC("lsm/file_open")\nint p(void *ctx) { return 0; }\nchar LICENSE[] SEC("license") = "MIT";\n`;
     assert.match(of(await lint(lsm), 'gpl-helper')[0].message, /"LSM programs must have a GPL compatible license"/);
   });
+
+  it('a license given through a macro is not read, so not judged; a comment about licenses is no license', async () => {
+    const cilium = xdp(null) + '#define BPF_LICENSE(NAME) char ____license[] __attribute__((section("license"), used)) = NAME\nBPF_LICENSE("Dual BSD/GPL");\n';
+    assert.deepEqual(of(await lint(cilium), 'gpl-helper'), []);
+    assert.equal(of(await lint(`// license: see COPYING\n${xdp(null)}`), 'gpl-helper').length, 1);
+  });
 });
 
 describe('probe-read', () => {

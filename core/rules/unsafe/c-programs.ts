@@ -52,7 +52,8 @@ export interface CFunction {
 export interface FileIndex {
   functions: Map<string, CFunction>;
   programs: BpfProgram[];
-  license: { value: string; range: Range } | null;
+  /** The license string in this file; null when the file declares none; 'unknown' when it is a macro or in a header. */
+  license: { value: string; range: Range } | null | 'unknown';
   /** allCalls()' answer, once asked. */
   calls?: { callee: string; node: Node }[];
 }
@@ -109,7 +110,7 @@ function buildIndex(ctx: UnsafeRuleContext): FileIndex {
       programs.push({ name, section, kind: programKind(section), node: fn, sectionRange: rangeAt(ctx.source, sectionAt, sectionAt + section.length) });
     }
   }
-  return { functions, programs, license: readLicense(ctx.source) };
+  return { functions, programs, license: readLicense(ctx) };
 }
 
 /**
@@ -146,11 +147,20 @@ function positionOf(text: string, offset: number) {
   return { line, character: offset - lineStart };
 }
 
-function readLicense(source: string): FileIndex['license'] {
+function readLicense(ctx: UnsafeRuleContext): FileIndex['license'] {
+  const source = ctx.source;
   const m = /\bSEC\s*\(\s*"license"\s*\)\s*=\s*"([^"\n]*)"/.exec(source);
-  if (!m) return null;
-  const at = m.index + m[0].lastIndexOf('"', m[0].length - 2) + 1;
-  return { value: m[1], range: rangeAt(source, at, at + m[1].length) };
+  if (m) {
+    const at = m.index + m[0].lastIndexOf('"', m[0].length - 2) + 1;
+    return { value: m[1], range: rangeAt(source, at, at + m[1].length) };
+  }
+  // a macro (cilium's BPF_LICENSE("Dual BSD/GPL"), __section_license, a #define'd string) or a header's definition:
+  // the value is not read, and not guessed either
+  const withoutComments = source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+  if (/license/i.test(withoutComments) || (ctx.model.headers ?? []).some((h) => /license/i.test(h.source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '')))) {
+    return 'unknown';
+  }
+  return null;
 }
 
 /** The kernel's license_is_gpl_compatible() (include/linux/license.h). */

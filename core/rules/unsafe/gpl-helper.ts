@@ -14,6 +14,7 @@ export const gplHelper: UnsafeRule = {
   defaultSeverity: 'error',
   check(ctx) {
     const index = fileIndex(ctx);
+    if (index.license === 'unknown') return []; // declared through a macro or a header: not read, so not judged
     const license = index.license?.value ?? null;
     if (license !== null && isGplCompatible(license)) return [];
     const out: Finding[] = [];
@@ -45,7 +46,7 @@ export const gplHelper: UnsafeRule = {
 
 function licenseFix(ctx: UnsafeRuleContext, index: FileIndex): Fix[] {
   let edit: TextEdit;
-  if (index.license) edit = { range: index.license.range, newText: 'GPL' };
+  if (index.license && index.license !== 'unknown') edit = { range: index.license.range, newText: 'GPL' };
   else {
     const lines = ctx.source.split('\n');
     const last = lines.length - 1;
