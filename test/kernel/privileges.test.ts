@@ -106,6 +106,7 @@ describe('privileges: an unprivileged user, CAP_BPF only, and sudo through the i
 
   it('the helper opens files as the user: an object only root can read is refused', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-priv-'));
+    scratch.push(dir);
     chmodSync(dir, 0o755);
     const secret = path.join(dir, 'secret.bpf.o');
     copyFileSync((await buildBpfSource(examplePath('count_ok'))).object, secret);
