@@ -83,10 +83,10 @@ export function resolveUses(model: GoFileModel): { uses: Map<string, GoStructUse
     }
   }
   const own = new Set(model.structs.map((s) => s.name));
+  // cilium/ebpf hands a type with its own MarshalBinary/UnmarshalBinary to it, not to encoding/binary: its layout is its business
+  const custom = (type: string, via: GoCodecSite['via'], dir: Dir) => via === 'map' && index.hasMethod(type, dir === 'enc' ? 'MarshalBinary' : 'UnmarshalBinary');
   const note = (type: string, via: GoCodecSite['via'], dir: Dir, at: string) => {
-    if (via === 'json' || !own.has(type)) return;
-    // cilium/ebpf hands a type with its own MarshalBinary/UnmarshalBinary to it, not to encoding/binary: its layout is its business
-    if (via === 'map' && index.hasMethod(type, dir === 'enc' ? 'MarshalBinary' : 'UnmarshalBinary')) return;
+    if (via === 'json' || !own.has(type) || custom(type, via, dir)) return;
     let use = uses.get(type);
     if (!use) {
       use = { why: `passed to ${at}`, byCalls: true };
@@ -101,7 +101,7 @@ export function resolveUses(model: GoFileModel): { uses: Map<string, GoStructUse
     for (const f of file.facts ?? []) {
       for (const call of f.calls) {
         for (const { type, via, dir } of crossings(call, file, index, '', kernel)) {
-          if (file === model) sites.push({ type, call: call.call, via, direction: dir === 'dec' ? 'decode' : 'encode', inLoop: call.inLoop, range: call.range });
+          if (file === model && !custom(type, via, dir)) sites.push({ type, call: call.call, via, direction: dir === 'dec' ? 'decode' : 'encode', inLoop: call.inLoop, range: call.range });
           note(type, via, dir, `${call.call}${where}`);
         }
       }

@@ -167,6 +167,7 @@ func more(a agent, t *tracer) {
     const a = await analyzer.analyze('go', own + body);
     assert.deepEqual([...a.goUses!.keys()], ['Priv']); // Priv is still encoded by encoding/binary (no MarshalBinary)
     assert.deepEqual(a.findings.map((f) => f.rule), []); // and only encoded that way: its unexported fields are fine
+    assert.deepEqual(a.goModel && (await analyzer.analyze('go', `${own}\nfunc loop(m *ebpf.Map) {\n\tvar p Priv\n\tfor {\n\t\t_ = m.Lookup(uint32(0), &p)\n\t}\n}\n`)).findings, []); // no reflection either
   });
 
   it('a value passed as unsafe.Pointer(&v) is copied as its memory, not through encoding/binary: not a use', async () => {
