@@ -36,3 +36,24 @@ describe('ebpf-debugger lint and layout -D NAME[=VALUE]', () => {
     assert.match(later.stderr, /later: not laid out, member 'x' of struct later depends on #if __clang_major__ >= 14: __clang_major__ is defined under a condition that cannot be decided/);
   });
 });
+
+describe('ebpf-debugger lint: C advice fits the project', () => {
+  it('advice about Go mirrors only when a Go file of the run mirrors the struct; C terms otherwise', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-cli-mirrors-'));
+    const c = path.join(dir, 'prog.bpf.c');
+    const go = path.join(dir, 'main.go');
+    writeFileSync(c, 'struct event {\n\t__u32 pid;\n\t__u64 ts;\n};\nstruct {\n\t__uint(type, BPF_MAP_TYPE_RINGBUF);\n} rb SEC(".maps");\n'
+      + 'SEC("tp")\nint handle(void *ctx)\n{\n\tstruct event *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);\n\tif (!e)\n\t\treturn 0;\n\te->pid = 1;\n\tbpf_ringbuf_submit(e, 0);\n\treturn 0;\n}\n');
+    writeFileSync(go, 'package main\n\n//ebpf:struct event\ntype Event struct {\n\tPid uint32\n\t_   [4]byte\n\tTs  uint64\n}\n');
+    const message = (args: string[]) => {
+      const r = runCli(['lint', ...args, '--json']);
+      const f = JSON.parse(r.stdout).findings.find((x: { rule: string }) => x.rule === 'c-map-value-padding');
+      assert.ok(f, r.stdout + r.stderr);
+      return f.message as string;
+    };
+    assert.match(message([c]), /user space reading it \(with the same C struct\)/);
+    assert.doesNotMatch(message([c]), /Go/);
+    // the Go file named after the C one: its Go types are known before the C findings are worded
+    assert.match(message([c, go]), /give the Go type that mirrors it the same holes as `_ \[N\]byte` fields/);
+  });
+});
