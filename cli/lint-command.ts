@@ -3,6 +3,7 @@ import path from 'node:path';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
 import { readKernelFacts } from '../core/analyze/kernel-facts';
 import { parseSeverityOverride, type RuleLevel, type SeverityOverrides } from '../core/rules/unsafe/lint-controls';
+import { unsafeRules } from '../core/rules/unsafe/registry';
 import { findCSources } from '../core/analyze/workspace-files';
 import { applyEdits, SourceText, type TextEdit } from '../core/fixes/text-edit';
 import type { Finding } from '../core/rules/finding';
@@ -87,7 +88,9 @@ const region = (r: Range) => ({ startLine: r.start.line + 1, startColumn: r.star
 const relative = (file: string) => path.relative(process.cwd(), file).split(path.sep).join('/');
 
 function sarif(linted: LintedFile[]): object {
-  const rules = [...new Set(linted.flatMap((l) => l.findings.map((f) => f.rule)))].map((id) => ({ id }));
+  const described = new Map(unsafeRules().map((r) => [r.id, r.description]));
+  const rules = [...new Set(linted.flatMap((l) => l.findings.map((f) => f.rule)))]
+    .map((id) => (described.has(id) ? { id, shortDescription: { text: described.get(id)! } } : { id }));
   return sarifLog(TOOL_VERSION, rules, linted.flatMap((l) => l.findings.map((f) => {
     const fixes = f.fixes?.() ?? [];
     return {

@@ -9,6 +9,8 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { LINT_SEVERITY_SETTING } from '../../core/settings';
 import { DIST } from '../support/paths';
+import { runCli } from '../support/run-cli';
+import { writeFileSync } from 'node:fs';
 
 const XDP = '#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\nSEC("xdp")\nint p(struct xdp_md *ctx)\n{\n\tchar b[4];\n' +
   '\tbpf_skb_load_bytes(ctx, 0, b, 4);\n\tbpf_printk("x");\n\treturn XDP_PASS;\n}\nchar LICENSE[] SEC("license") = "MIT";\n';
@@ -74,5 +76,18 @@ describe('language server: unsafe-pattern diagnostics, their fixes, and ebpf.lin
       { title: string; isPreferred?: boolean; edit: { changes: Record<string, { newText: string }[]> } }[];
     assert.deepEqual(actions.map((a) => [a.title, a.isPreferred ?? false]), [['Use bpf_probe_read_kernel()', true], ['Use bpf_probe_read_user()', false]]);
     assert.deepEqual(actions[0].edit.changes[uri].map((e) => e.newText), ['bpf_probe_read_kernel']);
+  });
+
+  it('lint --sarif describes each unsafe rule it reports; --severity applies to the CLI the same way', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'ebpf-unsafe-sarif-')), 'p.bpf.c');
+    writeFileSync(file, XDP);
+    const sarif = JSON.parse(runCli(['lint', file, '--sarif']).stdout);
+    const rules = Object.fromEntries(sarif.runs[0].tool.driver.rules.map((r: { id: string; shortDescription?: { text: string } }) => [r.id, r.shortDescription?.text]));
+    assert.match(rules['helper-prog-type'], /program type cannot call/);
+    assert.match(rules['gpl-helper'], /GPL-compatible LICENSE/);
+    const r = runCli(['lint', file, '--json', '--severity', 'gpl-helper=off', '--severity', 'helper-prog-type=info']);
+    assert.equal(r.code, 0, 'nothing above info is left');
+    assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`), ['helper-prog-type:info']);
+    assert.equal(runCli(['lint', file, '--severity', 'gpl-helper']).code, 2);
   });
 });
