@@ -1,5 +1,5 @@
 import { CLayoutEngine } from '../layout/c-layout';
-import { typeKey } from '../source/c-extract';
+import { typeKey } from '../source/c-type-text';
 import type { CFileModel } from '../source/c-model';
 import { cStructUses } from '../source/c-usage';
 import type { Finding } from './finding';

@@ -6,7 +6,7 @@ import { readMapBody } from './c-map-decl';
 import type { CEnumDecl, CFieldDecl, CFileModel, CRecordDecl, CTypeRef } from './c-model';
 import { argumentVariable, FunctionWrites, isReserveWrapper } from './c-struct-writes';
 import { attributeValues, firstError, KEY_HELPERS, OUTPUT_HELPERS, PREPROC_GROUPS, resultVariable, specifierText, typeText } from './c-syntax';
-import { parseTypeText } from './c-type-text';
+import { parseTypeText, typeKey } from './c-type-text';
 import { rangeOf } from './range';
 
 /** Normalise `unsigned`, `long int`, `short unsigned int`, `char signed`... to the spelling the primitive table uses. */
@@ -19,18 +19,6 @@ export interface ExtractionContext {
   constants: Map<string, number>;
   typedefs: Map<string, CTypeRef>;
   globals: Map<string, CTypeRef>;
-}
-
-/** A compact, comparable spelling of a type (no definitions), for recording what a fragment read. */
-export function typeKey(t: CTypeRef | undefined): string {
-  if (!t) return '-';
-  switch (t.kind) {
-    case 'named': return t.name;
-    case 'record': return `${t.tag} ${t.name ?? '{}'}`;
-    case 'enum': return `enum ${t.name ?? '{}'}`;
-    case 'pointer': return `${typeKey(t.to)}*`;
-    case 'array': return `${typeKey(t.of)}[${t.lengthText}]`;
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Tree } from 'web-tree-sitter';
-import { Extractor, typeKey, type ExtractionContext } from './c-extract';
+import { Extractor, type ExtractionContext } from './c-extract';
+import { typeKey } from './c-type-text';
 import { scanDirectives } from './c-directives';
 import { readLegacyMaps } from './c-legacy-maps';
 import type { CFileModel, CTypeRef } from './c-model';

@@ -16,3 +16,15 @@ export function parseTypeText(text: string): CTypeRef {
   for (let i = 0; i < pointers; i++) type = { kind: 'pointer', to: type };
   return type;
 }
+
+/** A compact, comparable spelling of a type (no definitions), for recording what a fragment read. */
+export function typeKey(t: CTypeRef | undefined): string {
+  if (!t) return '-';
+  switch (t.kind) {
+    case 'named': return t.name;
+    case 'record': return `${t.tag} ${t.name ?? '{}'}`;
+    case 'enum': return `enum ${t.name ?? '{}'}`;
+    case 'pointer': return `${typeKey(t.to)}*`;
+    case 'array': return `${typeKey(t.of)}[${t.lengthText}]`;
+  }
+}
