@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SourceAnalyzer } from '../../core/analyze/analyze-source';
 import { readKernelFacts } from '../../core/analyze/kernel-facts';
 import { buildBpfSource } from '../../core/build/clang';
+import { applyEdits } from '../../core/fixes/text-edit';
 import { syntaxRules } from '../../core/rules/unsafe/registry';
 import type { ObjectReport } from '../../core/verify/report';
 import { kernelObjects } from '../support/bpf-objects';
@@ -85,6 +87,22 @@ describe('syntax rules (8-11): recall on the reject corpus, verified in the real
       assert.ok(quoted.some((q) => answer.includes(q.replace(/R<n>/, '').trim()) || want.message.test(q)),
         `${file}: the finding quotes none of "${answer.slice(0, 200)}": ${f.message}`);
       assert.deepEqual(await settledOwn(want.text, before), before, 'nothing left loaded');
+    });
+  }
+
+  for (const file of files) {
+    it(`${file}: where the rule has a fix, the fixed program is accepted`, async (t) => {
+      const want = expectation(file);
+      const source = path.join(DIR, file);
+      const findings = (await analyzer.analyze('c', want.text, { file: source })).findings.filter((f) => f.rule === want.rule && f.fixes);
+      // what lint --fix applies: the preferred fix, else the first
+      const fixes = findings.map((f) => f.fixes!()).map((xs) => xs.find((x) => x.preferred) ?? xs[0]).filter(Boolean);
+      if (fixes.length === 0) return t.skip(`${want.rule} has no mechanical fix for this one`);
+      const fixed = path.join(mkdtempSync(path.join(os.tmpdir(), 'unsafe-fixed-')), file);
+      writeFileSync(fixed, applyEdits(want.text, fixes[0].edits));
+      const r = runCli(['verify', fixed, '--json']);
+      assert.equal(r.code, 0, `the fixed program verifies: ${r.stderr}${r.stdout.slice(0, 2000)}`);
+      assert.ok((JSON.parse(r.stdout) as ObjectReport).programs.every((p) => p.verdict === 'accepted'));
     });
   }
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +10,6 @@ import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver
 import { LINT_SEVERITY_SETTING } from '../../core/settings';
 import { DIST } from '../support/paths';
 import { runCli } from '../support/run-cli';
-import { writeFileSync } from 'node:fs';
 
 const XDP = '#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\nSEC("xdp")\nint p(struct xdp_md *ctx)\n{\n\tchar b[4];\n' +
   '\tbpf_skb_load_bytes(ctx, 0, b, 4);\n\tbpf_printk("x");\n\treturn XDP_PASS;\n}\nchar LICENSE[] SEC("license") = "MIT";\n';

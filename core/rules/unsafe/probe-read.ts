@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import type { Fix } from '../../fixes/text-edit';
+import type { Fix, TextEdit } from '../../fixes/text-edit';
 import type { Finding } from '../finding';
 import { allCalls, fileIndex, nodeRange, type BpfProgram } from './c-programs';
-import type { UnsafeRule } from './rule';
+import type { UnsafeRule, UnsafeRuleContext } from './rule';
 
 /** Sections whose pointers are user memory: the user variant is the right replacement there. */
 const USER_SECTIONS = /^(uprobe|uretprobe|usdt|ksyscall|kretsyscall|tracepoint\/syscalls|tp\/syscalls)/;
@@ -40,7 +40,7 @@ export const probeRead: UnsafeRule = {
           `and kernels built for architectures without CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE (arm64 among them) do not offer it: the verifier answers ` +
           `"program of this type cannot use helper ${callee}#${callee === 'bpf_probe_read' ? 4 : 45}" there. Use ${kernel}() for kernel memory, ${userName}() for user memory.` });
     }
-    for (const prog of index.programs) out.push(...rawPointerDerefs(prog));
+    for (const prog of index.programs) out.push(...rawPointerDerefs(prog, coreReadInclude(ctx)));
     return out;
   },
 };
@@ -75,7 +75,7 @@ function rawPointers(prog: BpfProgram): Map<string, string> {
   return names;
 }
 
-function rawPointerDerefs(prog: BpfProgram): Finding[] {
+function rawPointerDerefs(prog: BpfProgram, include: TextEdit | null): Finding[] {
   const raw = rawPointers(prog);
   if (raw.size === 0) return [];
   const out: Finding[] = [];
@@ -88,12 +88,23 @@ function rawPointerDerefs(prog: BpfProgram): Finding[] {
     const range = nodeRange(chain.node);
     const read = chain.fields ? `BPF_CORE_READ(${base.text}, ${chain.fields.join(', ')})` : null; // computed now: the tree is gone when fixes run
     out.push({ rule: 'probe-read', severity: 'error', range,
-      fixes: read ? () => [{ title: `Read it with ${read}`, preferred: true, edits: [{ range, newText: read }] }] : undefined,
+      fixes: read ? () => [{ title: `Read it with ${read}`, preferred: true, edits: [{ range, newText: read }, ...(include ? [include] : [])] }] : undefined,
       message: `The verifier answers "R<n> invalid mem access 'scalar'" (older kernels: 'inv'): in a SEC("${prog.section}") program ${base.text} comes from ` +
         `${raw.get(base.text)}, so ${fe.text} is a load from an unchecked number. Read kernel memory with BPF_CORE_READ(${base.text}, ...) ` +
         `or bpf_probe_read_kernel(); fentry/fexit, tp_btf and LSM programs get BTF-typed arguments that can be dereferenced directly.` });
   }
   return out;
+}
+
+/** The `#include <bpf/bpf_core_read.h>` BPF_CORE_READ needs, after the file's last include; null when it is there. */
+function coreReadInclude(ctx: UnsafeRuleContext): TextEdit | null {
+  const has = (text: string) => /#\s*include\s*[<"]bpf\/bpf_core_read\.h[>"]/.test(text);
+  if (has(ctx.source) || (ctx.model.headers ?? []).some((h) => has(h.source))) return null;
+  const lines = ctx.source.split('\n');
+  let last = -1;
+  lines.forEach((l, i) => { if (/^\s*#\s*include\b/.test(l)) last = i; });
+  const at = last >= 0 ? { line: last, character: lines[last].length } : { line: 0, character: 0 };
+  return { range: { start: at, end: at }, newText: last >= 0 ? '\n#include <bpf/bpf_core_read.h>' : '#include <bpf/bpf_core_read.h>\n' };
 }
 
 /** `p->a` read as a value: not under `&`, sizeof, a CO-RE macro, or on the left of an assignment. */

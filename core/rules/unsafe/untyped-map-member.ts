@@ -35,30 +35,32 @@ export const untypedMapMember: UnsafeRule = {
       if (FD_MAPS.test(type)) continue;
       const storage = STORAGE_MAPS.test(type);
       const bodyAt = m.index + m[0].indexOf('{') + 1;
-      let storageSaid = false;
-      for (const member of m[1].matchAll(/__uint\s*\(\s*(key|value)_size\s*,\s*([^;]*?)\s*\)\s*;/g)) {
-        const role = member[1];
+      const sized = [...m[1].matchAll(/__uint\s*\(\s*(key|value)_size\s*,\s*([^;]*?)\s*\)\s*;/g)].map((member) => {
         const from = bodyAt + member.index;
-        const range = rangeAt(ctx.source, from, from + member[0].length);
         const t = /^sizeof\s*\(\s*([^()]+?)\s*\)$/.exec(member[2])?.[1];
-        const typeText = t && TYPE_LIKE.test(t) ? t : null;
-        const special = role === 'value' && typeText ? specialField(ctx, typeText) : null;
-        const fixes = typeText ? () => [{ title: `Use __type(${role}, ${typeText})`, preferred: true, edits: [{ range, newText: `__type(${role}, ${typeText});` }] }] : undefined;
-        if (special) {
-          out.push({ rule: 'untyped-map-member', severity: 'error', range, fixes,
-            message: `The kernel refuses ${m[2]}: its value ${typeText} holds a ${special}, and the verifier answers "map '${m[2]}' has to have BTF in order to use ${special}" ` +
-              `(map creation fails first on kernels that check at creation). __uint(value_size, ...) gives only a size: use __type(value, ${typeText}).` });
-          continue;
-        }
-        if (storage && storageSaid) continue; // one finding per storage map
-        storageSaid ||= storage;
-        out.push(storage ? { rule: 'untyped-map-member', severity: 'error', range, fixes,
+        return { role: member[1], size: member[2], range: rangeAt(ctx.source, from, from + member[0].length), typeText: t && TYPE_LIKE.test(t) ? t : null };
+      });
+      const typed = (ms: typeof sized) => ms.every((x) => x.typeText)
+        ? () => [{ title: ms.map((x) => `Use __type(${x.role}, ${x.typeText})`).join(', '), preferred: true,
+          edits: ms.map((x) => ({ range: x.range, newText: `__type(${x.role}, ${x.typeText});` })) }]
+        : undefined;
+      if (storage && sized.length > 0) {
+        // one finding per storage map, whose fix types every sized member (the kernel wants both)
+        out.push({ rule: 'untyped-map-member', severity: 'error', range: sized[0].range, fixes: typed(sized),
           message: `The kernel refuses to create ${m[2]} (libbpf answers "map '${m[2]}': failed to create: Invalid argument(-22)"): ` +
-            `${type.replace('BPF_MAP_TYPE_', '').toLowerCase()} maps need BTF key and value types, and __uint(${role}_size, ...) gives only a size. Use __type(key, int) and __type(value, T).` }
-          : { rule: 'untyped-map-member', severity: 'info', range, fixes,
-            message: `__uint(${role}_size, ${member[2]}) gives ${m[2]} a ${role} size but no BTF type: the map works, but bpftool dumps it as hex, ` +
+            `${type.replace('BPF_MAP_TYPE_', '').toLowerCase()} maps need BTF key and value types, and __uint(${sized[0].role}_size, ...) gives only a size. ` +
+            'Use __type(key, int) and __type(value, T).' });
+        continue;
+      }
+      for (const x of sized) {
+        const special = x.role === 'value' && x.typeText ? specialField(ctx, x.typeText) : null;
+        out.push(special ? { rule: 'untyped-map-member', severity: 'error', range: x.range, fixes: typed([x]),
+          message: `The kernel refuses ${m[2]}: its value ${x.typeText} holds a ${special}, and the verifier answers "map '${m[2]}' has to have BTF in order to use ${special}" ` +
+            `(map creation fails first on kernels that check at creation). __uint(value_size, ...) gives only a size: use __type(value, ${x.typeText}).` }
+          : { rule: 'untyped-map-member', severity: 'info', range: x.range, fixes: typed([x]),
+            message: `__uint(${x.role}_size, ${x.size}) gives ${m[2]} a ${x.role} size but no BTF type: the map works, but bpftool dumps it as hex, ` +
               `bpf_spin_lock/bpf_timer/kptr fields in it are refused ("map '${m[2]}' has to have BTF in order to use bpf_spin_lock"), and the layout rules ` +
-              `cannot check its ${role}. Use __type(${role}, ${typeText ?? 'T'}).` });
+              `cannot check its ${x.role}. Use __type(${x.role}, ${x.typeText ?? 'T'}).` });
       }
     }
     return out;
