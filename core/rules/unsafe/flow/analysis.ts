@@ -2,6 +2,7 @@ import type { UnsafeRuleContext } from '../rule';
 import type { FlowContext } from './eval';
 import type { CalleeSummary, FlowEvent } from './events';
 import { FunctionFlow, LostTrack } from './exec';
+import { resetNodeCache } from './node-cache';
 import { fileFunctions, type FlowFunction } from './functions';
 import { CONTEXT_TYPES } from './helpers';
 import { State, type Value } from './state';
@@ -58,6 +59,7 @@ class FileAnalysis {
   }
 
   run(): FileFlow {
+    resetNodeCache();
     const events: FlowEvent[] = [];
     const unanalysed: string[] = [];
     for (const fn of this.functions.values()) {

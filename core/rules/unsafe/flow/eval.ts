@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { field, kids, typeOf } from './node-cache';
 import { parseIntegerLiteral } from '../../../source/c-const-expr';
 import type { CalleeSummary, FlowEvent } from './events';
 import { callArgs, calleeName, type FlowFunction } from './functions';
@@ -20,8 +21,8 @@ export interface FlowContext {
   nextId(): number;
 }
 
-const unparen = (n: Node): Node => (n.type === 'parenthesized_expression' && n.namedChild(0) ? unparen(n.namedChild(0)!) : n);
-const op = (n: Node) => n.childForFieldName('operator')?.type ?? '';
+const unparen = (n: Node): Node => (typeOf(n) === 'parenthesized_expression' && kids(n)[0] ? unparen(kids(n)[0]!) : n);
+const op = (n: Node) => field(n, 'operator')?.type ?? '';
 
 /**
  * Expressions, evaluated abstractly over one path's state (side effects applied to it in place). Anything the engine
@@ -38,7 +39,7 @@ export abstract class ExprEval {
 
   eval(node: Node, s: State): Value {
     const n = unparen(node);
-    switch (n.type) {
+    switch (typeOf(n)) {
       case 'number_literal': {
         const v = parseIntegerLiteral(n.text.replace(/[uUlL]+$/, ''));
         return v === null ? TOP : { k: 'int', lo: Number(v), hi: Number(v) };
@@ -62,14 +63,14 @@ export abstract class ExprEval {
       case 'subscript_expression': return this.subscript(n, s);
       case 'pointer_expression': return this.pointer(n, s);
       case 'cast_expression': {
-        const v = this.eval(n.childForFieldName('value')!, s);
-        const t = n.childForFieldName('type')?.text ?? '';
+        const v = this.eval(field(n, 'value')!, s);
+        const t = field(n, 'type')?.text ?? '';
         if (v.k === 'pkt') return { ...v, pointee: pointeeStruct(t) ?? (/\*/.test(t) ? undefined : v.pointee) };
         return v.k === 'ptr' || v.k === 'pktend' || v.k === 'ctx' || v.k === 'addr' || v.k === 'unb' || v.k === 'int' ? v : TOP;
       }
       case 'assignment_expression': return this.assign(n, s);
       case 'update_expression': {
-        const arg = unparen(n.childForFieldName('argument')!);
+        const arg = unparen(field(n, 'argument')!);
         const v = this.eval(arg, s);
         const delta = n.text.includes('++') ? 1 : -1;
         const next: Value = v.k === 'int' ? { k: 'int', lo: v.lo + delta, hi: v.hi + delta } : v.k === 'unb' ? v : TOP;
@@ -78,22 +79,22 @@ export abstract class ExprEval {
       }
       case 'binary_expression': return this.binary(n, s);
       case 'unary_expression': {
-        this.eval(n.childForFieldName('argument')!, s);
+        this.eval(field(n, 'argument')!, s);
         return TOP;
       }
       case 'conditional_expression': {
-        const [t, f] = this.cond(n.childForFieldName('condition')!, s);
-        const a = t ? this.eval(n.childForFieldName('consequence')!, t) : TOP;
-        const b = f ? this.eval(n.childForFieldName('alternative')!, f) : TOP;
+        const [t, f] = this.cond(field(n, 'condition')!, s);
+        const a = t ? this.eval(field(n, 'consequence')!, t) : TOP;
+        const b = f ? this.eval(field(n, 'alternative')!, f) : TOP;
         this.replace(s, t, f);
         return a.k === 'int' && b.k === 'int' ? { k: 'int', lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) } : TOP;
       }
       case 'comma_expression': {
-        this.eval(n.childForFieldName('left')!, s);
-        return this.eval(n.childForFieldName('right')!, s);
+        this.eval(field(n, 'left')!, s);
+        return this.eval(field(n, 'right')!, s);
       }
       default:
-        for (const c of n.namedChildren) if (c) this.escape(this.eval(c, s), s);
+        for (const c of kids(n)) if (c) this.escape(this.eval(c, s), s);
         return TOP;
     }
   }
@@ -107,17 +108,17 @@ export abstract class ExprEval {
   }
 
   private sizeOf(n: Node): Value {
-    const type = n.childForFieldName('type');
+    const type = field(n, 'type');
     let size: number | undefined;
     if (type) size = this.cx.types.sizeOf(type.text);
     else {
-      const v = unparen(n.childForFieldName('value')!);
-      if (v.type === 'identifier') {
+      const v = unparen(field(n, 'value')!);
+      if (typeOf(v) === 'identifier') {
         const d = this.declared.get(v.text);
         size = d ? this.cx.types.sizeOf(d.text) : undefined;
         if (size !== undefined && d?.length !== undefined) size *= d.length;
-      } else if (v.type === 'pointer_expression' && v.text.startsWith('*')) {
-        const d = this.declared.get(unparen(v.childForFieldName('argument')!).text);
+      } else if (typeOf(v) === 'pointer_expression' && v.text.startsWith('*')) {
+        const d = this.declared.get(unparen(field(v, 'argument')!).text);
         size = d && /\*\s*$/.test(d.text) ? this.cx.types.sizeOf(d.text.replace(/\*\s*$/, '')) : undefined;
       }
     }
@@ -140,12 +141,12 @@ export abstract class ExprEval {
   }
 
   private field(n: Node, s: State): Value {
-    const arg = n.childForFieldName('argument')!;
-    const name = n.childForFieldName('field')?.text ?? '';
+    const arg = field(n, 'argument')!;
+    const name = field(n, 'field')?.text ?? '';
     const arrow = n.text.slice(arg.endIndex - n.startIndex).trimStart().startsWith('->');
     if (!arrow) {
       const holder = unparen(arg);
-      if (holder.type === 'identifier' && s.stack.has(holder.text)) {
+      if (typeOf(holder) === 'identifier' && s.stack.has(holder.text)) {
         const a = this.addressOf(n, s);
         return a.k === 'addr' && this.memberIsArray(s, holder.text, name) ? a : TOP;
       }
@@ -177,14 +178,14 @@ export abstract class ExprEval {
 
   /** `likely(x)`, `unlikely(x)`, `__builtin_expect(x, v)`: the condition is their first argument. */
   protected static transparent(n: Node): Node | undefined {
-    if (n.type !== 'call_expression' || !/^(?:likely|unlikely|__builtin_expect)$/.test(n.childForFieldName('function')?.text ?? '')) return undefined;
+    if (typeOf(n) !== 'call_expression' || !/^(?:likely|unlikely|__builtin_expect)$/.test(field(n, 'function')?.text ?? '')) return undefined;
     return callArgs(n)[0];
   }
 
   private subscript(n: Node, s: State): Value {
-    const arg = unparen(n.childForFieldName('argument')!);
+    const arg = unparen(field(n, 'argument')!);
     const base = this.eval(arg, s);
-    const idxNode = n.childForFieldName('index')!;
+    const idxNode = field(n, 'index')!;
     const idx = this.eval(idxNode, s);
     if (base.k === 'ptr') this.needNonNull(base, n, s, 'deref');
     if (idx.k === 'unb' && this.indexCanExceed(unparen(idxNode), this.arrayOf(arg)?.length)) {
@@ -200,33 +201,33 @@ export abstract class ExprEval {
 
   /** Only a named index of a known integer type wide enough to pass the array's end (a __u8 cannot pass 256). */
   private indexCanExceed(idx: Node, length: number | undefined): boolean {
-    if (length === undefined || idx.type !== 'identifier') return false;
+    if (length === undefined || typeOf(idx) !== 'identifier') return false;
     const size = this.cx.types.sizeOf(this.declared.get(idx.text)?.text ?? '');
     return size !== undefined && size <= 8 && 2 ** (8 * size) > length;
   }
 
   /** The length of the array an index goes into, when the engine knows it: a local array, or an array member of a map value. */
   private arrayOf(arg: Node): { length: number; into: 'stack' | 'map value' } | undefined {
-    if (arg.type === 'identifier') {
+    if (typeOf(arg) === 'identifier') {
       const d = this.declared.get(arg.text);
       return d?.length ? { length: d.length, into: 'stack' } : undefined;
     }
-    if (arg.type === 'field_expression') {
-      const holder = unparen(arg.childForFieldName('argument')!);
-      const tag = holder.type === 'identifier' ? pointeeStruct(this.declared.get(holder.text)?.text ?? '') : undefined;
-      const m = tag ? this.cx.types.memberArray(tag, arg.childForFieldName('field')?.text ?? '') : undefined;
+    if (typeOf(arg) === 'field_expression') {
+      const holder = unparen(field(arg, 'argument')!);
+      const tag = typeOf(holder) === 'identifier' ? pointeeStruct(this.declared.get(holder.text)?.text ?? '') : undefined;
+      const m = tag ? this.cx.types.memberArray(tag, field(arg, 'field')?.text ?? '') : undefined;
       return m ? { length: m.length, into: 'map value' } : undefined;
     }
     return undefined;
   }
 
   private elemSize(arg: Node): number | undefined {
-    const d = arg.type === 'identifier' ? this.declared.get(arg.text) : undefined;
+    const d = typeOf(arg) === 'identifier' ? this.declared.get(arg.text) : undefined;
     return d && /\*\s*$/.test(d.text) ? this.cx.types.sizeOf(d.text.replace(/\*\s*$/, '')) : undefined;
   }
 
   private pointer(n: Node, s: State): Value {
-    const arg = unparen(n.childForFieldName('argument')!);
+    const arg = unparen(field(n, 'argument')!);
     if (n.text.startsWith('&')) return this.addressOf(arg, s);
     const base = this.eval(arg, s);
     if (base.k === 'ptr') {
@@ -240,17 +241,17 @@ export abstract class ExprEval {
 
   /** `&local`, `&local.member`: the address of tracked stack bytes; `&p->member`: needs p non-NULL. */
   private addressOf(arg: Node, s: State): Value {
-    if (arg.type === 'identifier') {
+    if (typeOf(arg) === 'identifier') {
       if (s.stack.has(arg.text)) return { k: 'addr', local: arg.text, off: 0 };
       s.vars.delete(arg.text); // its address escapes: whatever holds it may write it
       return TOP;
     }
-    if (arg.type === 'field_expression') {
-      const holder = unparen(arg.childForFieldName('argument')!);
+    if (typeOf(arg) === 'field_expression') {
+      const holder = unparen(field(arg, 'argument')!);
       const isDot = arg.text.slice(holder.endIndex - arg.startIndex).trimStart().startsWith('.');
-      if (isDot && holder.type === 'identifier' && s.stack.has(holder.text)) {
+      if (isDot && typeOf(holder) === 'identifier' && s.stack.has(holder.text)) {
         const tag = /^(?:struct|union)\s+(\w+)$/.exec(s.stack.get(holder.text)!.typeText)?.[1];
-        const m = tag ? this.cx.types.member(tag, arg.childForFieldName('field')?.text ?? '') : undefined;
+        const m = tag ? this.cx.types.member(tag, field(arg, 'field')?.text ?? '') : undefined;
         if (m) return { k: 'addr', local: holder.text, off: m.off, size: m.size };
         s.stack.delete(holder.text);
         return TOP;
@@ -261,9 +262,9 @@ export abstract class ExprEval {
     }
     const v = this.eval(arg, s);
     this.escape(v, s);
-    if (arg.type === 'subscript_expression') {
-      const a = unparen(arg.childForFieldName('argument')!);
-      if (a.type === 'identifier') s.stack.delete(a.text);
+    if (typeOf(arg) === 'subscript_expression') {
+      const a = unparen(field(arg, 'argument')!);
+      if (typeOf(a) === 'identifier') s.stack.delete(a.text);
     }
     return TOP;
   }
@@ -275,8 +276,8 @@ export abstract class ExprEval {
       this.replace(s, t, f);
       return { k: 'int', lo: 0, hi: 1 };
     }
-    const l = this.eval(n.childForFieldName('left')!, s);
-    const r = this.eval(n.childForFieldName('right')!, s);
+    const l = this.eval(field(n, 'left')!, s);
+    const r = this.eval(field(n, 'right')!, s);
     if (['==', '!=', '<', '>', '<=', '>='].includes(o)) {
       this.escape(l, s);
       this.escape(r, s);
@@ -309,7 +310,7 @@ export abstract class ExprEval {
       s.stack.delete(v.local);
       v = TOP;
     }
-    if (l.type === 'identifier') {
+    if (typeOf(l) === 'identifier') {
       if (s.stack.has(l.text)) {
         const obj = s.stack.get(l.text)!;
         s.stack.set(l.text, markWritten(obj, 0, obj.size));
@@ -318,20 +319,20 @@ export abstract class ExprEval {
       return;
     }
     this.escape(v, s); // into memory: no longer followed
-    if (l.type === 'field_expression') {
-      const holder = unparen(l.childForFieldName('argument')!);
-      if (holder.type === 'identifier' && s.stack.has(holder.text)) {
+    if (typeOf(l) === 'field_expression') {
+      const holder = unparen(field(l, 'argument')!);
+      if (typeOf(holder) === 'identifier' && s.stack.has(holder.text)) {
         const a = this.addressOf(l, s);
         const obj = s.stack.get(holder.text);
         if (obj) s.stack.set(holder.text, a.k === 'addr' ? markWritten(obj, a.off, a.off + (a.size ?? obj.size)) : markWritten(obj, 0, obj.size));
         return;
       }
     }
-    if (l.type === 'subscript_expression') {
-      const a = unparen(l.childForFieldName('argument')!);
-      if (a.type === 'identifier' && s.stack.has(a.text)) {
+    if (typeOf(l) === 'subscript_expression') {
+      const a = unparen(field(l, 'argument')!);
+      if (typeOf(a) === 'identifier' && s.stack.has(a.text)) {
         const obj = s.stack.get(a.text)!;
-        const i = this.eval(l.childForFieldName('index')!, s);
+        const i = this.eval(field(l, 'index')!, s);
         const elem = this.cx.types.sizeOf(this.declared.get(a.text)?.text ?? '') ?? obj.size;
         this.eval(l, s); // the index check
         const now = s.stack.get(a.text) ?? obj;
@@ -347,12 +348,12 @@ export abstract class ExprEval {
   }
 
   private assign(n: Node, s: State): Value {
-    const left = n.childForFieldName('left')!;
-    const right = n.childForFieldName('right')!;
+    const left = field(n, 'left')!;
+    const right = field(n, 'right')!;
     const o = n.text.slice(left.endIndex - n.startIndex).trimStart().slice(0, 3);
     let v = this.eval(right, s);
     const r = unparen(right);
-    if (v.k === 'unb' && r.type === 'identifier') { // a copy shares the verifier's bounds with the original: follow neither
+    if (v.k === 'unb' && typeOf(r) === 'identifier') { // a copy shares the verifier's bounds with the original: follow neither
       s.vars.delete(r.text);
       v = TOP;
     }
@@ -466,10 +467,10 @@ export abstract class ExprEval {
 /** The local an lvalue writes into: `k` of `k.a.b[2]`, `*(u32 *)&k`. */
 function rootLocal(n: Node): string | undefined {
   for (let c: Node | null = n; c; ) {
-    if (c.type === 'identifier') return c.text;
-    if (c.type === 'field_expression' || c.type === 'subscript_expression' || c.type === 'pointer_expression' || c.type === 'cast_expression') {
-      c = c.childForFieldName('argument') ?? c.childForFieldName('value');
-    } else if (c.type === 'parenthesized_expression') c = c.namedChild(0);
+    if (typeOf(c) === 'identifier') return c.text;
+    if (typeOf(c) === 'field_expression' || typeOf(c) === 'subscript_expression' || typeOf(c) === 'pointer_expression' || typeOf(c) === 'cast_expression') {
+      c = field(c, 'argument') ?? field(c, 'value');
+    } else if (typeOf(c) === 'parenthesized_expression') c = c.namedChild(0);
     else return undefined;
   }
   return undefined;

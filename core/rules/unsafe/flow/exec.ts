@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { field, kids, typeOf } from './node-cache';
 import { ExprEval } from './eval';
 import { CONTEXT_TYPES } from './helpers';
 import { join, joinAll, sameState, State, TOP, type Value } from './state';
@@ -11,7 +12,7 @@ export const MAX_STATEMENTS = 4000;
 
 export class LostTrack extends Error {}
 
-const unparen = (n: Node): Node => (n.type === 'parenthesized_expression' && n.namedChild(0) ? unparen(n.namedChild(0)!) : n);
+const unparen = (n: Node): Node => (typeOf(n) === 'parenthesized_expression' && kids(n)[0] ? unparen(kids(n)[0]!) : n);
 const isNull = (v: Value) => v.k === 'int' && v.lo === 0 && v.hi === 0;
 
 /**
@@ -47,18 +48,18 @@ export class FunctionFlow extends ExprEval {
   /** Run a statement from a state; the state after it (null: no path falls through). */
   exec(node: Node, s: State | null): State | null {
     if (++this.steps > MAX_STATEMENTS) throw new LostTrack();
-    if (node.type === 'labeled_statement') {
-      const label = node.childForFieldName('label')?.text ?? '';
+    if (typeOf(node) === 'labeled_statement') {
+      const label = field(node, 'label')?.text ?? '';
       s = joinAll([s, ...(this.gotos.get(label) ?? [])]);
       this.gotos.delete(label);
-      const inner = node.namedChildren.find((c) => c && c.type !== 'statement_identifier');
+      const inner = kids(node).find((c) => c && typeOf(c) !== 'statement_identifier');
       return inner ? this.exec(inner, s) : s;
     }
     if (!s) return null;
-    switch (node.type) {
+    switch (typeOf(node)) {
       case 'compound_statement': {
         let cur: State | null = s;
-        const stmts = node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+        const stmts = kids(node).filter((c): c is Node => !!c && typeOf(c) !== 'comment');
         for (let i = 0; i < stmts.length; i++) {
           const iter = iteratorMacro(stmts[i]);
           if (iter && stmts[i + 1]) {
@@ -77,10 +78,10 @@ export class FunctionFlow extends ExprEval {
         return t;
       }
       case 'if_statement': {
-        const [t, f] = this.cond(node.childForFieldName('condition')!, s.clone());
-        const a = this.exec(node.childForFieldName('consequence')!, t);
-        const alt = node.childForFieldName('alternative');
-        const elseStmt = alt?.namedChildren.find((c) => c && c.type !== 'comment');
+        const [t, f] = this.cond(field(node, 'condition')!, s.clone());
+        const a = this.exec(field(node, 'consequence')!, t);
+        const alt = field(node, 'alternative');
+        const elseStmt = alt?.namedChildren.find((c) => c && typeOf(c) !== 'comment');
         const b = elseStmt ? this.exec(elseStmt, f) : f;
         return join(a, b);
       }
@@ -94,7 +95,7 @@ export class FunctionFlow extends ExprEval {
       case 'break_statement': this.breaks[this.breaks.length - 1]?.push(s); return null;
       case 'continue_statement': this.continues[this.continues.length - 1]?.push(s); return null;
       case 'goto_statement': {
-        const label = node.childForFieldName('label')?.text ?? '';
+        const label = field(node, 'label')?.text ?? '';
         const list = this.gotos.get(label) ?? [];
         list.push(s);
         this.gotos.set(label, list);
@@ -109,7 +110,7 @@ export class FunctionFlow extends ExprEval {
   }
 
   private declaration(node: Node, s: State): State {
-    const type = node.childForFieldName('type');
+    const type = field(node, 'type');
     if (!type) return s;
     for (const d of node.childrenForFieldName('declarator')) {
       if (!d) continue;
@@ -117,16 +118,16 @@ export class FunctionFlow extends ExprEval {
       if (!t) continue;
       const length = t.dims.length === 1 ? this.arrayLength(t.dims[0]) : undefined;
       this.declared.set(t.name, { text: t.text, length });
-      const init = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
+      const init = typeOf(d) === 'init_declarator' ? field(d, 'value') : null;
       s.stack.delete(t.name);
       if (init) {
-        let v = init.type === 'initializer_list' ? (this.eval(init, s), TOP) : this.eval(init, s);
+        let v = typeOf(init) === 'initializer_list' ? (this.eval(init, s), TOP) : this.eval(init, s);
         const src = unparen(init);
         if (v.k === 'addr') { // `struct k *kp = &k;`: writes through kp are not followed, so k is no longer judged
           s.stack.delete(v.local);
           v = TOP;
         }
-        if (v.k === 'unb' && src.type === 'identifier') { // a copy shares the verifier's bounds with the original
+        if (v.k === 'unb' && typeOf(src) === 'identifier') { // a copy shares the verifier's bounds with the original
           s.vars.delete(src.text);
           v = TOP;
         }
@@ -157,12 +158,12 @@ export class FunctionFlow extends ExprEval {
 
   private loop(node: Node, s: State): State | null {
     let cur: State | null = s.clone();
-    const init = node.childForFieldName('initializer');
-    if (init) cur = init.type === 'declaration' ? this.declaration(init, cur) : (this.eval(init, cur), cur);
-    const condNode = node.childForFieldName('condition');
-    const update = node.childForFieldName('update');
-    const body = node.childForFieldName('body')!;
-    const isDo = node.type === 'do_statement';
+    const init = field(node, 'initializer');
+    if (init) cur = typeOf(init) === 'declaration' ? this.declaration(init, cur) : (this.eval(init, cur), cur);
+    const condNode = field(node, 'condition');
+    const update = field(node, 'update');
+    const body = field(node, 'body')!;
+    const isDo = typeOf(node) === 'do_statement';
     let head: State | null = cur;
     let exit: State | null = null;
     for (let pass = 0; pass < LOOP_PASSES + 1; pass++) {
@@ -217,15 +218,15 @@ export class FunctionFlow extends ExprEval {
   /** `i < n` where n has no bound the verifier knows: the loop may run until the verifier gives up. */
   private checkBound(loop: Node, condNode: Node, s: State): void {
     const c = unparen(condNode);
-    if (c.type !== 'binary_expression') return;
-    const o = c.childForFieldName('operator')?.type ?? '';
+    if (typeOf(c) !== 'binary_expression') return;
+    const o = field(c, 'operator')?.type ?? '';
     if (!['<', '<=', '!=', '>', '>='].includes(o)) return;
-    const body = loop.childForFieldName('body');
+    const body = field(loop, 'body');
     if (body && /\b(?:break|return|goto)\b/.test(body.text)) return; // another way out the engine does not weigh
     for (const side of ['right', 'left'] as const) {
       const bound = unparen(c.childForFieldName(side)!);
       const other = unparen(c.childForFieldName(side === 'right' ? 'left' : 'right')!);
-      if (other.type !== 'identifier' || bound.type === 'number_literal') continue;
+      if (typeOf(other) !== 'identifier' || typeOf(bound) === 'number_literal') continue;
       const v = this.eval(bound, s.clone());
       if (v.k === 'unb') this.cx.emit({ kind: 'unbounded-loop', fn: this.fn, loop, bound, origin: v.origin });
     }
@@ -233,16 +234,16 @@ export class FunctionFlow extends ExprEval {
 
   private switchStmt(node: Node, s: State): State | null {
     const t = s.clone();
-    this.eval(node.childForFieldName('condition')!, t);
+    this.eval(field(node, 'condition')!, t);
     this.breaks.push([]);
     let cur: State | null = null;
     let hasDefault = false;
-    for (const c of node.childForFieldName('body')?.namedChildren ?? []) {
+    for (const c of field(node, 'body')?.namedChildren ?? []) {
       if (c?.type !== 'case_statement') continue;
-      if (!c.childForFieldName('value')) hasDefault = true;
+      if (!field(c, 'value')) hasDefault = true;
       cur = join(cur, t.clone()); // fallthrough from the previous case, or a jump here
-      const value = c.childForFieldName('value');
-      for (const st of c.namedChildren) if (st && st.id !== value?.id && st.type !== 'comment') cur = this.exec(st, cur);
+      const value = field(c, 'value');
+      for (const st of kids(c)) if (st && st.id !== value?.id && typeOf(st) !== 'comment') cur = this.exec(st, cur);
     }
     return joinAll([cur, ...this.breaks.pop()!, hasDefault ? null : t]);
   }
@@ -251,14 +252,14 @@ export class FunctionFlow extends ExprEval {
     const n = unparen(node);
     const inner = ExprEval.transparent(n);
     if (inner) return this.cond(inner, s);
-    if (n.type === 'unary_expression' && n.childForFieldName('operator')?.type === '!') {
-      const [t, f] = this.cond(n.childForFieldName('argument')!, s);
+    if (typeOf(n) === 'unary_expression' && field(n, 'operator')?.type === '!') {
+      const [t, f] = this.cond(field(n, 'argument')!, s);
       return [f, t];
     }
-    if (n.type === 'binary_expression') {
-      const o = n.childForFieldName('operator')?.type ?? '';
-      const left = n.childForFieldName('left')!;
-      const right = n.childForFieldName('right')!;
+    if (typeOf(n) === 'binary_expression') {
+      const o = field(n, 'operator')?.type ?? '';
+      const left = field(n, 'left')!;
+      const right = field(n, 'right')!;
       if (o === '&&') {
         const [t1, f1] = this.cond(left, s);
         const [t2, f2] = t1 ? this.cond(right, t1) : [null, null];
@@ -271,13 +272,13 @@ export class FunctionFlow extends ExprEval {
       }
       if (['==', '!=', '<', '>', '<=', '>='].includes(o)) return this.compare(o, left, right, s);
     }
-    if (n.type === 'assignment_expression') { // if ((p = lookup(...)) != NULL) / if (!(p = ...))
+    if (typeOf(n) === 'assignment_expression') { // if ((p = lookup(...)) != NULL) / if (!(p = ...))
       this.eval(n, s);
-      return this.truth(unparen(n.childForFieldName('left')!), s);
+      return this.truth(unparen(field(n, 'left')!), s);
     }
-    if (n.type === 'identifier' || n.type === 'field_expression' || n.type === 'call_expression') {
-      const v = n.type === 'identifier' ? s.get(n.text) : this.eval(n, s);
-      if (n.type === 'identifier') return this.truth(n, s);
+    if (typeOf(n) === 'identifier' || typeOf(n) === 'field_expression' || typeOf(n) === 'call_expression') {
+      const v = typeOf(n) === 'identifier' ? s.get(n.text) : this.eval(n, s);
+      if (typeOf(n) === 'identifier') return this.truth(n, s);
       if (v.k === 'ptr') return this.split(v.id, s, true);
       return [s, s.clone()];
     }
@@ -287,7 +288,7 @@ export class FunctionFlow extends ExprEval {
 
   /** `if (p)`: p non-NULL where true, NULL where false. */
   private truth(n: Node, s: State): [State | null, State | null] {
-    const v = n.type === 'identifier' ? s.get(n.text) : TOP;
+    const v = typeOf(n) === 'identifier' ? s.get(n.text) : TOP;
     if (v.k === 'ptr') return this.split(v.id, s, true);
     if (v.k === 'unb' || v.k === 'int') {
       const f = s.clone();
@@ -343,11 +344,11 @@ export class FunctionFlow extends ExprEval {
 
 /** `bpf_for(i, 0, n)` and its kin, as tree-sitter parses them: an expression statement holding the call. */
 function iteratorMacro(n: Node): { name: string; args: Node[] } | undefined {
-  if (n.type !== 'expression_statement') return undefined;
-  const call = n.namedChild(0);
-  const name = call?.type === 'call_expression' ? call.childForFieldName('function')?.text ?? '' : '';
+  if (typeOf(n) !== 'expression_statement') return undefined;
+  const call = kids(n)[0];
+  const name = call?.type === 'call_expression' ? field(call, 'function')?.text ?? '' : '';
   if (!/^bpf_(?:for|repeat|for_each)$/.test(name)) return undefined;
-  return { name, args: (call!.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a) };
+  return { name, args: (field(call!, 'arguments')?.namedChildren ?? []).filter((a): a is Node => !!a) };
 }
 
 /** After a few passes, a value still changing around a loop is given up (counters, accumulators). */

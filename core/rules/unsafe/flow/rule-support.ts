@@ -60,9 +60,16 @@ export function returnConvention(fn: FlowFunction): string {
   return `return ${best ?? '0'};`;
 }
 
+let lastText: SourceText | undefined;
+/** One SourceText per document (its line index is built once, not once per fix). */
+function sourceText(source: string): SourceText {
+  if (lastText?.text !== source) lastText = new SourceText(source);
+  return lastText;
+}
+
 /** Insert a statement on its own line before `stmt`; when `stmt` is the lone body of an if/loop, brace the two. */
 export function insertBefore(source: string, stmt: Node, text: string): TextEdit {
-  const src = new SourceText(source);
+  const src = sourceText(source);
   const range = rangeOf(stmt);
   const parent = stmt.parent;
   if (parent && parent.type !== 'compound_statement' && parent.type !== 'case_statement' && parent.type !== 'labeled_statement') {
@@ -76,7 +83,7 @@ export function insertBefore(source: string, stmt: Node, text: string): TextEdit
 
 /** Insert a statement on its own line after `stmt` (same indentation). */
 export function insertAfter(source: string, stmt: Node, text: string): TextEdit {
-  const src = new SourceText(source);
+  const src = sourceText(source);
   const range = rangeOf(stmt);
   const indent = src.indentOf(range.start.line);
   return { range: { start: range.end, end: range.end }, newText: `\n${indent}${text}` };

@@ -35,29 +35,45 @@ class StackEstimate {
     return f;
   }
 
-  private block(node: Node, fn: FlowFunction): Frame {
-    const locals: Local[] = [];
-    let nested: Frame = { size: 0, locals: [] };
-    const visit = (n: Node) => {
-      if (n.type === 'declaration') this.declared(n, fn, locals);
-      if (n.type === 'call_expression') {
+  /**
+   * The frame of a block: its own locals, plus the largest of its nested blocks and inlined calls (clang reuses their
+   * slots). The declarations, calls and blocks come from one descendantsOfType walk, nested by their offsets.
+   */
+  private block(body: Node, fn: FlowFunction): Frame {
+    // only arrays and records count, and calls to this file's static functions: a body with neither costs no walk
+    const text = this.text(fn);
+    const calls = this.staticCallees.test(text);
+    if (!calls && !/\[|\b(?:struct|union)\s+\w+\s+\w/.test(text)) return { size: 0, locals: [] };
+    const nodes = body.descendantsOfType(calls ? ['compound_statement', 'declaration', 'call_expression'] : ['compound_statement', 'declaration']).filter((n): n is Node => !!n);
+    interface Block { end: number; locals: Local[]; nested: Frame }
+    const root: Block = { end: body.endIndex, locals: [], nested: { size: 0, locals: [] } };
+    const open: Block[] = [root];
+    const close = (b: Block): Frame => {
+      const own = b.locals.reduce((n, l) => n + l.size, 0);
+      return { size: own + b.nested.size, locals: [...b.locals, ...b.nested.locals] };
+    };
+    const pop = (until: number) => {
+      while (open.length > 1 && open[open.length - 1].end <= until) {
+        const f = close(open.pop()!);
+        const parent = open[open.length - 1];
+        if (f.size > parent.nested.size) parent.nested = f;
+      }
+    };
+    for (const n of nodes) {
+      pop(n.startIndex);
+      const cur = open[open.length - 1];
+      if (n.type === 'compound_statement') open.push({ end: n.endIndex, locals: [], nested: { size: 0, locals: [] } });
+      else if (n.type === 'declaration') this.declared(n, fn, cur.locals);
+      else {
         const callee = this.functions.get(calleeName(n) ?? '');
         if (callee && callee.isStatic && !callee.noinline && !callee.section) {
           const f = this.frame(callee); // inlined: its locals live in this frame while the call runs
-          if (f.size > nested.size) nested = f;
+          if (f.size > cur.nested.size) cur.nested = f;
         }
       }
-      for (const c of n.namedChildren) {
-        if (!c) continue;
-        if (c.type === 'compound_statement') {
-          const f = this.block(c, fn);
-          if (f.size > nested.size) nested = f;
-        } else visit(c);
-      }
-    };
-    for (const c of node.namedChildren) if (c) visit(c);
-    const own = locals.reduce((n, l) => n + l.size, 0);
-    return { size: own + nested.size, locals: [...locals, ...nested.locals] };
+    }
+    pop(Number.MAX_SAFE_INTEGER);
+    return close(root);
   }
 
   private declared(n: Node, fn: FlowFunction, out: Local[]): void {
@@ -76,13 +92,29 @@ class StackEstimate {
       }
       const isArray = t.dims.length > 0;
       const isRecord = /^(?:struct|union)\s/.test(t.text.trim());
-      if ((isArray || isRecord) && this.inMemory(fn.body, t.name, isArray)) out.push({ name: t.name, size, decl: d!, fn: fn.name });
+      if ((isArray || isRecord) && this.inMemory(fn, t.name, isArray)) out.push({ name: t.name, size, decl: d!, fn: fn.name });
     }
   }
 
   /** Whether clang must keep the object in memory: `buf[i]` with a non-constant i, `buf` as a pointer, `&obj`. */
-  private inMemory(body: Node, name: string, isArray: boolean): boolean {
-    const text = body.text;
+  private readonly bodyText = new Map<string, string>();
+
+  private text(fn: FlowFunction): string {
+    let text = this.bodyText.get(fn.name);
+    if (text === undefined) this.bodyText.set(fn.name, (text = this.ctx.source.slice(fn.body.startIndex, fn.body.endIndex)));
+    return text;
+  }
+
+  /** A call to one of the file's static functions, by name. */
+  private get staticCallees(): RegExp {
+    const names = [...this.functions.values()].filter((f) => f.isStatic && !f.section).map((f) => f.name);
+    return (this.calleePattern ??= names.length ? new RegExp(`\\b(?:${names.join('|')})\\s*\\(`) : /(?!)/);
+  }
+
+  private calleePattern?: RegExp;
+
+  private inMemory(fn: FlowFunction, name: string, isArray: boolean): boolean {
+    const text = this.text(fn);
     const re = isArray ? new RegExp(`\\b${name}\\s*(\\[\\s*([^\\]]*)\\]|[,)])`, 'g') : new RegExp(`&\\s*${name}\\b`, 'g');
     for (let m = re.exec(text); m; m = re.exec(text)) {
       if (!isArray) return true;
@@ -98,8 +130,8 @@ class StackEstimate {
     if (this.chains.has(fn.name)) return { total: 0, path: [] };
     this.chains.set(fn.name, null);
     let deepest = { total: 0, path: [] as FlowFunction[] };
-    const visit = (n: Node) => {
-      if (n.type === 'call_expression') {
+    for (const n of this.staticCallees.test(this.text(fn)) ? fn.body.descendantsOfType('call_expression') : []) {
+      if (n) {
         const callee = this.functions.get(calleeName(n) ?? '');
         if (callee && callee.isStatic && callee.noinline && !callee.section) {
           const c = this.chain(callee);
@@ -109,9 +141,7 @@ class StackEstimate {
           if (c.total - roundUp(this.frame(callee).size) > deepest.total) deepest = { total: c.total - roundUp(this.frame(callee).size), path: c.path.slice(1) };
         }
       }
-      for (const c of n.namedChildren) if (c) visit(c);
-    };
-    visit(fn.body);
+    }
     const out = { total: roundUp(this.frame(fn).size) + deepest.total, path: [fn, ...deepest.path] };
     this.chains.set(fn.name, out);
     return out;
