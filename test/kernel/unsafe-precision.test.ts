@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { SourceAnalyzer } from '../../core/analyze/analyze-source';
 import { readKernelFacts } from '../../core/analyze/kernel-facts';
+import { applyEdits } from '../../core/fixes/text-edit';
 import { unsafeRules } from '../../core/rules/unsafe/registry';
 import type { ObjectReport } from '../../core/verify/report';
 import { EXAMPLES, REPO } from '../support/paths';
@@ -63,5 +65,24 @@ describe('unsafe-pattern rules: precision on correct programs, verified in the r
     assert.ok(accepted.length >= 3, `accepted: ${accepted.join(', ')}`); // count_ok, padded_key, cap_dependent today
     const alarms = (await Promise.all(accepted.map(unsafeAlarms))).flat();
     assert.deepEqual(alarms, [], 'false alarms on programs the kernel accepts');
+  });
+
+  it('the hints\' fixes (infos on the corpus) keep each program accepted', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'unsafe-hinted-'));
+    const fixed: string[] = [];
+    for (const file of goodFiles) {
+      const text = readFileSync(file, 'utf8');
+      const { findings } = await analyzer.analyze('c', text, { file });
+      const fixes = findings.filter((f) => UNSAFE.has(f.rule) && f.fixes).map((f) => f.fixes!()).map((xs) => xs.find((x) => x.preferred) ?? xs[0]).filter(Boolean);
+      if (fixes.length === 0) continue;
+      const out = path.join(dir, path.basename(file));
+      writeFileSync(out, applyEdits(text, fixes.flatMap((x) => x.edits)));
+      fixed.push(out);
+    }
+    for (const h of readdirSync(GOOD).filter((f) => f.endsWith('.h'))) writeFileSync(path.join(dir, h), readFileSync(path.join(GOOD, h)));
+    assert.ok(fixed.length >= 2, `hint fixes applied to ${fixed.length} corpus programs`);
+    for (const report of verifyAll(fixed)) {
+      for (const p of report.programs) assert.equal(p.verdict, 'accepted', `${report.source} ${p.name} after its hint fixes: ${p.message}`);
+    }
   });
 });
