@@ -23,22 +23,22 @@ export function bpf2goPrefix(model: GoFileModel): string | undefined {
 }
 
 /**
- * Evidence that a Go type nothing hands to the kernel mirrors a C struct of the same name: at least two named fields,
- * and three in four of them named like a C member (`SaddrV4` for `saddr_v4`). A bare name match (`Config`, `config`)
- * is too weak on its own for a type that never crosses.
+ * Evidence that a Go type mirrors a C struct of the same name: a `share` of its named fields (at least `least`) named
+ * like a C member (`SaddrV4` for `saddr_v4`). A bare name match (`Config`, `config`) is too weak on its own.
  */
-function fieldsAgree(s: GoStructDecl, c: CStructEntry): boolean {
+function fieldsAgree(s: GoStructDecl, c: CStructEntry, share: number, least: number): boolean {
   const goNames = s.fields.filter((f) => f.name !== '_').map((f) => bare(f.name));
-  if (goNames.length < 2) return false;
+  if (goNames.length < least) return false;
   const cNames = new Set(c.layout.fields.map((f) => bare(f.name)));
-  return goNames.filter((n) => cNames.has(n)).length * 4 >= goNames.length * 3;
+  return goNames.filter((n) => cNames.has(n)).length >= goNames.length * share;
 }
 
 /**
  * The C struct a Go type mirrors: an `//ebpf:struct` marker (any C struct, the kernel's too), bpf2go's naming
  * (`bpfFlowKey` for `flow_key`, `bpfEventT` for `event_t`) or, for a type handed to the kernel, the same name
- * (`Event`, `FlowKey`) among the project's own C sources; never a kernel type by its bare name. A type nothing hands
- * to the kernel pairs by name only when its fields agree too (`MsgExecveKey` in pkg/ for `msg_execve_key` in bpf/).
+ * (`Event`, `FlowKey`) among the project's own C sources, with half its fields named alike; never a kernel type by its
+ * bare name. A type nothing hands to the kernel pairs by name only when three in four of its fields are named alike
+ * (`MsgExecveKey` in pkg/ for `msg_execve_key` in bpf/).
  */
 export function pairC(s: GoStructDecl, use: GoStructUse | undefined, index: CStructIndex, near: string | undefined, prefix?: string): CPairing | null {
   if (use?.cStruct) {
@@ -63,6 +63,7 @@ export function pairC(s: GoStructDecl, use: GoStructUse | undefined, index: CStr
   }
   const c = byName([...new Set([s.name, snake(s.name), s.name.toLowerCase()])]);
   if (!c) return null;
-  if (use) return { c, how: `${use.why}, and named like struct ${c.name}`, mirrorOnly: false };
-  return fieldsAgree(s, c) ? { c, how: `named like struct ${c.name} of ${c.file ? c.file.split(/[\\/]/).pop() : 'the C sources'}, with the same field names`, mirrorOnly: true } : null;
+  // handed to the kernel: the name, and half the fields named alike (an unrelated `key` elsewhere in the module is not it)
+  if (use) return fieldsAgree(s, c, 0.5, 1) ? { c, how: `${use.why}, and named like struct ${c.name}`, mirrorOnly: false } : null;
+  return fieldsAgree(s, c, 0.75, 2) ? { c, how: `named like struct ${c.name} of ${c.file ? c.file.split(/[\\/]/).pop() : 'the C sources'}, with the same field names`, mirrorOnly: true } : null;
 }

@@ -54,6 +54,13 @@ describe('go-c-mismatch pairing', () => {
     assert.deepEqual((await a.analyze('go', goTask, go)).findings.map((f) => f.rule), []); // Start is 4 bytes on both sides now
   });
 
+  it('a type handed to the kernel pairs by name only when half its fields are named like the C members', async () => {
+    const other = { text: 'struct task { __u64 cookie; __u32 flags; };\n' }; // an unrelated `task` elsewhere in the project
+    assert.deepEqual((await lint([other], goTask)).filter((f) => f.startsWith('go-c-mismatch')), []);
+    const half = { text: 'struct task { __u32 pid; __u64 begin; };\n' }; // Pid agrees, Start was renamed
+    assert.equal((await lint([half], goTask)).filter((f) => f.startsWith('go-c-mismatch')).length, 1);
+  });
+
   it('a name two C files define differently pairs with the nearer one, and not at all when they are as near', async () => {
     const dir = tmp({ 'go.mod': 'module example.com/x\n\ngo 1.19\n', 'a/prog.c': task, 'b/prog.c': 'struct task { __u32 pid; __u32 start; };\n', 'a/main.go': goTask, 'main.go': goTask });
     const a = new SourceAnalyzer();
