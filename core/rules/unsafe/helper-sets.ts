@@ -47,8 +47,9 @@ export function helpersOf(kind: ProgramKind): HelperSet | null {
   const entries = HELPERS_BY_KIND[probed];
   if (!entries) return null;
   set = parse(entries);
-  if (probed !== kind) for (const extra of TRAMPOLINE_EXTRAS) if (!set.has(extra)) set.set(extra, true);
-  if (kind === 'kprobe') for (const extra of SLEEPABLE_EXTRAS) if (!set.has(extra)) set.set(extra, true);
+  // not probed, so their gpl_only is not known either: counted as any-license (gpl-helper says nothing about them)
+  if (probed !== kind) for (const extra of TRAMPOLINE_EXTRAS) if (!set.has(extra)) set.set(extra, false);
+  if (kind === 'kprobe') for (const extra of SLEEPABLE_EXTRAS) if (!set.has(extra)) set.set(extra, false);
   sets.set(kind, set);
   return set;
 }
