@@ -1,6 +1,6 @@
 import type { CStructIndex } from '../analyze/module-c-sources';
 import { GoLayoutEngine } from '../layout/go-layout';
-import type { GoFileModel } from '../source/go-model';
+import type { GoFileModel, GoStructDecl } from '../source/go-model';
 import { isHandleStruct, type GoCodecSite, type GoStructUse } from '../source/go-uses';
 import type { Finding } from './finding';
 import { checkGoCMismatch, compareWithC } from './go-c-mismatch';
@@ -34,6 +34,7 @@ export function lintGoModel(model: GoFileModel, uses: Map<string, GoStructUse>, 
     // (a `Peer { Addr string; Port uint16 }` JSON type is not, whatever its names)
     if (!use && pairing?.mirrorOnly && (!out.ok || out.value.binarySize === null)) continue;
     if (pairing) mirrors.push(pairing.c.name);
+    if (use?.cStruct && !pairing) findings.push(markedButUnknown(s, use.cStruct));
     if (!out.ok) {
       findings.push(layoutUnknown(s, use?.why ?? `a mirror of struct ${pairing!.c.name} (${pairing!.how})`, out.reason));
       continue;
@@ -44,4 +45,14 @@ export function lintGoModel(model: GoFileModel, uses: Map<string, GoStructUse>, 
   }
   findings.push(...checkReflectDecode(model, sites));
   return { findings, mirrors };
+}
+
+/** `//ebpf:struct name` with no such C struct to compare with: say so, so silence keeps meaning "compared". */
+function markedButUnknown(s: GoStructDecl, cName: string): Finding {
+  return {
+    rule: 'layout-unknown', severity: 'info', range: s.nameRange,
+    message: `${s.name} is marked //ebpf:struct ${cName}, but no C struct ${cName} was laid out among the C sources of this module and `
+      + 'those linted with it (or several files as near define it differently), so the Go fields are not compared with it. '
+      + 'Lint the C file that defines it together with this one, or check its name.',
+  };
 }
