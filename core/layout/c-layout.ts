@@ -2,7 +2,7 @@ import type { CEnumDecl, CFieldDecl, CFileModel, CRecordDecl, CTypeRef } from '.
 import type { GroupState, Preprocessed } from '../source/c-preprocess';
 import type { Position } from '../source/range';
 import { gaps, mergeRanges, shift } from './byte-ranges';
-import { ACTIVE, hasConditionals, macroArrayLength, preprocessedUnit, recordAttributeMacros, recordName, Unresolved } from './c-macros';
+import { ACTIVE, hasConditionals, hasPackPragmas, macroArrayLength, preprocessedUnit, recordAttributeMacros, recordName, Unresolved } from './c-macros';
 import { BPF_SCALARS, enumSize, POINTER } from './c-primitives';
 import type { FieldLayout, LayoutOutcome, StructLayout, TypeLayout } from './types';
 
@@ -174,6 +174,7 @@ export class CLayoutEngine {
     if (this.active.has(rec)) throw new Unresolved(`${rec.tag} ${rec.name ?? ''} contains itself`);
     if (rec.unparsed) throw new Unresolved(`${recordName(rec)}: ${rec.unparsed}`);
     const macroAttrs = this.attributeMacros(rec);
+    const pack = this.packOf(rec);
     if (rec.alignAttr === -1) throw new Unresolved(`${recordName(rec)} has an aligned(...) attribute whose argument is not an integer constant`);
     this.active.add(rec);
     try {
@@ -207,6 +208,7 @@ export class CLayoutEngine {
         }
         let fa = rec.packed || macroAttrs.packed || f.packedAttr ? 1 : t.align;
         if (f.alignAttr) fa = Math.max(fa, f.alignAttr);
+        if (pack !== undefined) fa = Math.min(fa, pack); // `#pragma pack(N)` caps aligned members too (clang)
         const offset = rec.tag === 'union' ? 0 : alignUp(Math.ceil(bit / 8), fa);
         align = Math.max(align, fa);
         covered.push(...shift(t.covered, offset));
@@ -229,6 +231,16 @@ export class CLayoutEngine {
   /** False for a definition under a false `#if`: the compiler never sees it. */
   isCompiled(rec: CRecordDecl): boolean {
     return this.compiled(rec.range.start, rec).state !== 'inactive';
+  }
+
+  /** The `#pragma pack(N)` in force where the record starts; bitfields under one are not modelled. */
+  private packOf(rec: CRecordDecl): number | undefined {
+    if (!this.scope.some(hasPackPragmas)) return undefined;
+    const owner = this.ownerOf(rec);
+    const pack = this.preprocessed.packAt(owner, rec.range.start);
+    if (pack === 'unknown') throw new Unresolved(`${recordName(rec)} is under a #pragma pack set in a condition that cannot be decided`);
+    if (pack !== undefined && rec.fields.some((f) => f.bitWidth !== undefined)) throw new Unresolved(`${recordName(rec)} has bitfields under #pragma pack(${pack}), which this tool does not lay out`);
+    return pack;
   }
 
   /** `} __packed;`: what the names after the body mean with the unit's macros (c-macros.ts). */

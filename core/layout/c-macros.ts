@@ -21,6 +21,14 @@ export function hasConditionals(m: CFileModel): boolean {
   return has;
 }
 
+const pragmas = new WeakMap<CFileModel, boolean>();
+/** The file has `#pragma pack`: only then can a record's position change its member alignments. */
+export function hasPackPragmas(m: CFileModel): boolean {
+  let has = pragmas.get(m);
+  if (has === undefined) pragmas.set(m, (has = m.directives?.some((d) => d.kind === 'pragma') ?? false));
+  return has;
+}
+
 /** The preprocessor run of a unit (its main file's model), kept as long as the model. */
 export function preprocessedUnit(model: CFileModel): Preprocessed {
   let p = units.get(model);

@@ -2,12 +2,12 @@ import type { Position } from './range';
 
 /** One preprocessor line of a C file, as the preprocessor reads it (continuations joined, comments removed). */
 export interface CDirective {
-  kind: 'define' | 'undef' | 'include' | 'if' | 'ifdef' | 'ifndef' | 'elif' | 'elifdef' | 'elifndef' | 'else' | 'endif';
+  kind: 'define' | 'undef' | 'include' | 'if' | 'ifdef' | 'ifndef' | 'elif' | 'elifdef' | 'elifndef' | 'else' | 'endif' | 'pragma';
   /** Where its `#` is: a conditional group is known by the position of the directive that opens it. */
   at: Position;
   /** The macro of `#define`, `#undef`, `#ifdef`, `#ifndef`, `#elifdef`, `#elifndef`. */
   name?: string;
-  /** `#define`: the replacement text ('' for `#define X`); `#if`/`#elif`: the condition. */
+  /** `#define`: the replacement text ('' for `#define X`); `#if`/`#elif`: the condition; `#pragma`: what follows it. */
   text?: string;
   /** `#define F(a, b) ...`: a function-like macro's parameters. */
   params?: string[];
@@ -17,7 +17,7 @@ export interface CDirective {
 }
 
 const DIRECTIVE = /^[ \t]*#[ \t]*(\w+)/;
-const KINDS = new Set<CDirective['kind']>(['define', 'undef', 'include', 'if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif']);
+const KINDS = new Set<CDirective['kind']>(['define', 'undef', 'include', 'if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif', 'pragma']);
 
 /**
  * The directives of a file, in order. A text scan: tree-sitter's tree holds them in many shapes (inside struct bodies,
@@ -97,6 +97,8 @@ function read(kind: CDirective['kind'], rest: string, at: Position): CDirective 
     case 'if':
     case 'elif':
       return { kind, at, text: rest.trim() };
+    case 'pragma': // only `#pragma pack(...)` changes a layout
+      return /^\s*pack\b/.test(rest) ? { kind, at, text: rest.trim() } : null;
     default:
       return { kind, at };
   }

@@ -17,6 +17,8 @@ export type GroupState = { state: 'active' } | { state: 'inactive' } | { state: 
 export interface Preprocessed {
   /** The state of the innermost conditional group holding a position of one of the unit's files (active: none). */
   at(model: CFileModel, p: Position): { state: GroupState; assumed: string[] };
+  /** The `#pragma pack` in force at a position: a maximum member alignment, none, or undecidable. */
+  packAt(model: CFileModel, p: Position): number | undefined | 'unknown';
   macros: Map<string, Macro>;
 }
 
@@ -71,10 +73,19 @@ export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path:
     g.set(key(at), { state, assumed });
   };
 
+  // `#pragma pack`: the value in force, its push stack, and each file's changes in order (a header may change it)
+  let pack: number | undefined | 'unknown';
+  const packStack: (number | undefined | 'unknown')[] = [];
+  const packs = new Map<CFileModel, { at: Position; value: typeof pack }[]>();
+  const packChanged = (m: CFileModel, at: Position) => {
+    if (!packs.has(m)) packs.set(m, []);
+    packs.get(m)!.push({ at, value: pack });
+  };
   const run = (m: CFileModel) => {
     entered.add(m);
     const depth = stack.length;
     const ds = m.directives ?? [];
+    packChanged(m, { line: -1, character: 0 });
     ds.forEach((d, i) => step(m, d, ds[i + 1]));
     if (stack.length > depth) stack.length = depth; // an unterminated #if ends with its file
   };
@@ -116,6 +127,21 @@ export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path:
         if (now === true) macros.delete(d.name!);
         else if (now === 'unknown') macros.set(d.name!, 'unknown');
         return;
+      case 'pragma': {
+        if (now === false) return;
+        const m2 = /^pack\s*\(\s*(?:(push|pop)\s*)?,?\s*(\d+)?\s*\)/.exec(d.text ?? '');
+        if (!m2) return;
+        if (now === 'unknown') pack = 'unknown';
+        else if (m2[1] === 'push') {
+          packStack.push(pack);
+          if (m2[2]) pack = Number(m2[2]);
+        } else if (m2[1] === 'pop') {
+          pack = packStack.pop();
+          if (m2[2]) pack = Number(m2[2]);
+        } else pack = m2[2] ? Number(m2[2]) : undefined;
+        packChanged(m, d.at);
+        return;
+      }
       case 'include': {
         if (now === false) return;
         const h = headerFor(m, d.path!, d.system ?? false);
@@ -134,6 +160,7 @@ export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path:
         if (now === 'unknown') stack.push({ outer: true, taken: 'unknown', current: 'unknown', assumed: [] });
         run(h);
         if (now === 'unknown') stack.pop();
+        packChanged(m, d.at); // what the header left in force
         return;
       }
     }
@@ -146,6 +173,11 @@ export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path:
   const ACTIVE = { state: { state: 'active' } as GroupState, assumed: [] };
   return {
     macros,
+    packAt: (m, p) => {
+      let value: typeof pack;
+      for (const c of packs.get(m) ?? []) if (before(c.at, p)) value = c.value;
+      return value;
+    },
     at: (m, p) => {
       if (!m.directives?.length) return ACTIVE;
       let list = intervals.get(m);

@@ -46,6 +46,8 @@ export interface RandomCOptions {
   attributes?: boolean;
   /** Multi-word types in any order (SPELLINGS). */
   spellings?: boolean;
+  /** Structs under `#pragma pack(push, N)` ... `#pragma pack(pop)` and `#pragma pack(N)` ... `#pragma pack()` (no bitfields there). */
+  pragmaPack?: boolean;
 }
 
 /** C source with `count` random structs and unions (each may nest earlier ones), plus a variable of each so BTF keeps it. */
@@ -69,7 +71,17 @@ export function randomCStructs(count: number, seed: number, opts: RandomCOptions
   const enumNames = ENUMS.map((e) => /^enum (?:__attribute__\(\(\w+\)\) )?(\w+)/.exec(e)![1]);
   const names: string[] = [];
   const nestable: string[] = []; // structs ending in a flexible array are not nested in others
+  let packLeft = 0; // structs left in the current #pragma pack region
+  let packClose = '';
   for (let i = 0; i < count; i++) {
+    if (opts.pragmaPack && packLeft === 0 && r() < 0.15) {
+      const n = pick([1, 2, 4]);
+      const push = r() < 0.6;
+      lines.push(push ? `#pragma pack(push, ${n})` : `#pragma pack(${n})`);
+      packClose = push ? '#pragma pack(pop)' : '#pragma pack()';
+      packLeft = 1 + Math.floor(r() * 3);
+    }
+    const packed = packLeft > 0;
     const tag = r() < 0.15 ? 'union' : 'struct';
     const name = `t${i}`;
     const fields: string[] = [];
@@ -82,7 +94,7 @@ export function randomCStructs(count: number, seed: number, opts: RandomCOptions
         continue;
       }
       const roll = r();
-      if (roll < 0.15) {
+      if (roll < 0.15 && !packed) {
         const [t, bits] = pick(BITFIELD_TYPES);
         fields.push(`${t} f${f} : ${1 + Math.floor(r() * bits)};`);
         // unnamed bitfields: padding bits, and `: 0`, which closes the storage unit
@@ -117,6 +129,7 @@ export function randomCStructs(count: number, seed: number, opts: RandomCOptions
     lines.push(`${tag} ${id} v_${id};`);
     names.push(id);
     if (!flexible) nestable.push(id);
+    if (packLeft > 0 && --packLeft === 0) lines.push(packClose);
   }
   return { source: lines.join('\n') + '\n', names };
 }

@@ -47,8 +47,8 @@ describe('C layout engine vs clang for the BPF target (property test)', () => {
     console.log(`layout property: ${names.length} records, ${fields} fields (${JSON.stringify({ ...kinds, unnamedBitfields })}), all equal to clang's BTF`);
   });
 
-  it(`${COUNT} random structs with #if/#ifdef/#elif/#else in their bodies, -D, combined attributes and multi-word types: equal to clang's BTF`, { timeout: 300_000 }, async () => {
-    const { source, names } = randomCStructs(COUNT, 20261201, { preprocessor: true, attributes: true, spellings: true });
+  it(`${COUNT} random structs with #if/#ifdef/#elif/#else in their bodies, -D, combined attributes, #pragma pack and multi-word types: equal to clang's BTF`, { timeout: 300_000 }, async () => {
+    const { source, names } = randomCStructs(COUNT, 20261201, { preprocessor: true, attributes: true, spellings: true, pragmaPack: true });
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-layout-prop-pp-'));
     writeFileSync(path.join(dir, 'structs.c'), source);
     execFileSync('clang', ['-g', '-O0', '-target', 'bpf', ...PREDEFINED.map(([n, v]) => `-D${n}=${v}`), '-c', path.join(dir, 'structs.c'), '-o', path.join(dir, 'structs.o')]);
@@ -58,7 +58,8 @@ describe('C layout engine vs clang for the BPF target (property test)', () => {
     const model = await cModel(source);
     model.predefined = new Map(PREDEFINED);
     const engine = new CLayoutEngine(model);
-    const stats = { records: 0, fields: 0, conditionalKept: 0, conditionalDropped: 0, packedAligned: 0 };
+    const stats = { records: 0, fields: 0, conditionalKept: 0, conditionalDropped: 0, packedAligned: 0, pragmaPacked: 0 };
+    const pragmaRegions = [...source.matchAll(/#pragma pack\((?:push, )?\d\)\n([\s\S]*?)#pragma pack\((?:pop)?\)/g)].map((m) => m[1]);
     for (const name of names) {
       const rec = model.records.find((x) => x.name === name)!;
       const mine = engine.structLayout(rec);
@@ -79,9 +80,11 @@ ${line()}`);
       stats.conditionalKept += kept;
       stats.conditionalDropped += conditional.length - kept;
       if (rec.packed && rec.alignAttr) stats.packedAligned++;
+      if (pragmaRegions.some((r) => r.includes(` ${name} {`))) stats.pragmaPacked++;
     }
     // the shapes must really occur: members both kept and dropped by conditions, packed structs with an alignment
-    assert.ok(stats.conditionalKept > COUNT / 10 && stats.conditionalDropped > COUNT / 10 && stats.packedAligned > COUNT / 50, JSON.stringify(stats));
+    assert.ok(stats.conditionalKept > COUNT / 10 && stats.conditionalDropped > COUNT / 10 && stats.packedAligned > COUNT / 50
+      && stats.pragmaPacked > COUNT / 20, JSON.stringify(stats));
     console.log(`layout property (preprocessor, attributes, spellings): ${JSON.stringify(stats)}, all equal to clang's BTF`);
   });
 });

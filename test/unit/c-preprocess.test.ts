@@ -164,3 +164,22 @@ describe('fixes for structs with #if in the body', () => {
     assert.ok((plain.fixes?.() ?? []).length > 0);
   });
 });
+
+describe('#pragma pack', () => {
+  it('caps member alignment (aligned members too) where it is in force; pop and pack() restore it', async () => {
+    const src = '#pragma pack(push, 2)\nstruct a { __u8 x; __u64 y; };\nstruct b { __u8 x; __u64 y __attribute__((aligned(8))); };\n#pragma pack(pop)\n'
+      + 'struct c { __u8 x; __u64 y; };\n#pragma pack(1)\nstruct d { __u8 x; __u32 y; };\n#pragma pack()\nstruct e { __u8 x; __u32 y; };\n';
+    const model = await cModel(src);
+    // what clang's BTF says for the same source
+    assert.deepEqual(['a', 'b', 'c', 'd', 'e'].map((n) => members(model, n)), ['x@0 y@2 size 10', 'x@0 y@2 size 10', 'x@0 y@8 size 16', 'x@0 y@1 size 5', 'x@0 y@4 size 8']);
+  });
+
+  it('a pack a header leaves in force applies after its #include; bitfields under a pack are not laid out', async () => {
+    const header = await cModel('#pragma pack(push, 1)\n');
+    const main = await cModel('#include "pack1.h"\nstruct k { __u8 a; __u32 b; };\nstruct bits { __u32 a : 3; __u8 b; };\n');
+    main.headers = [header];
+    main.includeLinks = new Map([[main, new Map([['pack1.h', header]])]]);
+    assert.equal(members(main, 'k'), 'a@0 b@1 size 5');
+    assert.match(members(main, 'bits'), /has bitfields under #pragma pack\(1\), which this tool does not lay out/);
+  });
+});
