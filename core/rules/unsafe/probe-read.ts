@@ -13,7 +13,7 @@ const NOT_A_LOAD = /^(bpf_core_\w+|BPF_CORE_\w+|sizeof|__builtin_\w+|offsetof|bp
 
 /**
  * Rule 9: bpf_probe_read/bpf_probe_read_str (deprecated: one helper for user and kernel memory, absent on
- * architectures where the two address spaces overlap), and direct dereferences of pointers that are plain numbers to
+ * architectures where the two address ranges overlap: an info), and direct dereferences of pointers that are plain numbers to
  * the verifier: the arguments of kprobe-style programs (BPF_KPROBE, raw_tp's BPF_PROG) and bpf_get_current_task().
  * BTF-typed contexts (tp_btf, fentry/fexit, LSM, iterators) are trusted pointers and may be dereferenced.
  */
@@ -34,11 +34,13 @@ export const probeRead: UnsafeRule = {
       const preferUser = user && !kernelOnly;
       const range = nodeRange(fn); // fixes run after the tree is freed: nothing in them may read a node
       const fix = (name: string, preferred: boolean): Fix => ({ title: `Use ${name}()`, preferred, edits: [{ range, newText: name }] });
-      out.push({ rule: 'probe-read', severity: 'warning', range,
+      // an info: x86, arm64, riscv, loongarch and arm offer it; only where user and kernel addresses overlap is it refused
+      out.push({ rule: 'probe-read', severity: 'info', range,
         fixes: () => (preferUser ? [fix(userName, true), fix(kernel, false)] : [fix(kernel, true), fix(userName, false)]),
-        message: `${callee}() is deprecated (kernel 5.5 split it into ${kernel}() and ${userName}()): it reads user or kernel memory by guessing, ` +
-          `and kernels built for architectures without CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE (arm64 among them) do not offer it: the verifier answers ` +
-          `"program of this type cannot use helper ${callee}#${callee === 'bpf_probe_read' ? 4 : 45}" there. Use ${kernel}() for kernel memory, ${userName}() for user memory.` });
+        message: `${callee}() is deprecated (kernel 5.5 split it into ${kernel}() and ${userName}()): it guesses whether the address is user or kernel ` +
+          'memory, which only works where the two address ranges do not overlap. Kernels built without CONFIG_ARCH_HAS_NON_OVERLAPPING_ADDRESS_SPACE ' +
+          `(s390, for one; x86, arm64 and riscv have it) refuse it: "program of this type cannot use helper ${callee}#${callee === 'bpf_probe_read' ? 4 : 45}". ` +
+          `Use ${kernel}() for kernel memory, ${userName}() for user memory.` });
     }
     for (const prog of index.programs) out.push(...rawPointerDerefs(prog, coreReadInclude(ctx)));
     return out;
