@@ -3,8 +3,9 @@ import { fileIndex } from './c-programs';
 import type { KernelFacts, UnsafeRule } from './rule';
 
 /**
- * Kernel functions people kprobe whose event a stable hook covers (inlined, renamed or split across versions:
- * blk_account_io_start became inline in 5.16, do_sys_open became do_sys_openat2 in 5.6, ...).
+ * Kernel functions people kprobe whose event a stable hook covers (they get inlined, renamed or split across versions:
+ * do_sys_open became do_sys_openat2 with openat2 in 5.6; libbpf-tools' biolatency left blk_account_io_start for the
+ * block tracepoints when it was inlined). Each hook fires at the same point as the function it stands for.
  */
 const STABLE_ALTERNATIVES: Record<string, string> = {
   do_unlinkat: 'the LSM hook lsm/path_unlink (or lsm/inode_unlink)',
