@@ -59,7 +59,10 @@ describe('flow engine: NULL checks along paths', () => {
       'static __attribute__((noinline)) int bump(struct val *v) { if (!v) return 0; v->n++; return 0; }'),
     'a global function dereferences its argument': prog('\tstruct val *v = bpf_map_lookup_elem(&m, &k);\n\tif (v)\n\t\tbump(v);',
       '__attribute__((noinline)) int bump(struct val *v)\n{\n\tv->n++; /*! null-check */\n\treturn 0;\n}'),
+    'a global function with a kernel-typed argument: not judged': prog('\tk = peek(0);', '__attribute__((noinline)) int peek(struct task_struct *t) { return t->pid; }'),
     'a global function checks its argument': prog('\tbump(0);', '__attribute__((noinline)) int bump(struct val *v) { if (!v) return 0; v->n++; return 0; }'),
+    'checked by a static helper (clang inlines the test)': prog('\tstruct val *v = bpf_map_lookup_elem(&m, &k);\n\tif (!valid(v))\n\t\treturn XDP_PASS;\n\tv->n++;',
+      'static __always_inline int valid(struct val *v) { return v != NULL; }'),
     'ring buffer record written unchecked': prog('\t__u64 *e = bpf_ringbuf_reserve(&rb, 8, 0);\n\t*e = k; /*! null-check */\n\tbpf_ringbuf_submit(e, 0);'),
   };
   for (const [name, body] of Object.entries(cases)) it(name, () => expectMarked(body));
@@ -79,6 +82,10 @@ describe('flow engine: packet bounds along paths', () => {
     'checked the other way round': pkt('\tif (data_end >= data + 14) {\n\t\tk = eth->h_proto;\n\t}'),
     'next header checked too': pkt('\tif ((void *)(eth + 1) > data_end)\n\t\treturn XDP_PASS;\n\tip = (void *)(eth + 1);\n\tif ((void *)(ip + 1) > data_end)\n\t\treturn XDP_PASS;\n\tk = ip->protocol;'),
     'after a helper that moves the packet: not followed': pkt('\tbpf_xdp_adjust_head(ctx, 0);\n\tk = eth->h_proto;'),
+    'checked by an inlined static parser': prog('\tvoid *data = (void *)(long)ctx->data;\n\tvoid *data_end = (void *)(long)ctx->data_end;\n\tstruct ethhdr *eth = data;\n\tif (parse(data, data_end) < 0)\n\t\treturn XDP_PASS;\n\tk = eth->h_proto;',
+      'static __always_inline int parse(void *data, void *data_end) { if (data + 14 > data_end) return -1; return 0; }'),
+    'an unchecked read inside a static parser': prog('\tk = parse((void *)(long)ctx->data, (void *)(long)ctx->data_end);',
+      'static __always_inline int parse(void *data, void *data_end)\n{\n\tstruct ethhdr *eth = data;\n\treturn eth->h_proto; /*! packet-bounds */\n}'),
     'checked one byte, read h_proto': pkt('\tif (data + 1 > data_end)\n\t\treturn XDP_PASS;\n\tk = eth->h_proto; /*! packet-bounds */'),
     'not checked at all': pkt('\tk = eth->h_proto; /*! packet-bounds */'),
     'checked the Ethernet header, read the IP one': pkt('\tif ((void *)(eth + 1) > data_end)\n\t\treturn XDP_PASS;\n\tip = (void *)(eth + 1);\n\tk = ip->protocol; /*! packet-bounds */'),
@@ -94,6 +101,8 @@ describe('flow engine: references along paths', () => {
       'static __attribute__((noinline)) void send(__u64 *e) { *e = 1; bpf_ringbuf_submit(e, 0); }'),
     'handed to a function the engine cannot see: not followed': prog('\t__u64 *e = bpf_ringbuf_reserve(&rb, 8, 0);\n\tif (!e)\n\t\treturn XDP_PASS;\n\tsomewhere(e);', 'extern void somewhere(void *p);'),
     'dynptr discarded on failure too': prog('\tstruct bpf_dynptr d;\n\tif (bpf_ringbuf_reserve_dynptr(&rb, 8, 0, &d)) {\n\t\tbpf_ringbuf_discard_dynptr(&d, 0);\n\t\treturn XDP_PASS;\n\t}\n\tbpf_ringbuf_submit_dynptr(&d, 0);'),
+    'released by a static callee on some paths only: not judged': prog('\t__u64 *e = bpf_ringbuf_reserve(&rb, 8, 0);\n\tif (!e)\n\t\treturn XDP_PASS;\n\tif (!maybe_send(e, k))\n\t\tbpf_ringbuf_discard(e, 0);',
+      'static __attribute__((noinline)) int maybe_send(__u64 *e, __u32 k) { if (k > 3) { bpf_ringbuf_submit(e, 0); return 1; } return 0; }'),
     'an early return keeps the record': prog('\t__u64 *e = bpf_ringbuf_reserve(&rb, 8, 0);\n\tif (!e)\n\t\treturn XDP_PASS;\n\tif (k > 3)\n\t\treturn XDP_DROP; /*! reference-leak */\n\tbpf_ringbuf_submit(e, 0);'),
     'dynptr not discarded when the reserve failed': prog('\tstruct bpf_dynptr d;\n\tif (bpf_ringbuf_reserve_dynptr(&rb, 8, 0, &d))\n\t\treturn XDP_PASS; /*! reference-leak */\n\tbpf_ringbuf_submit_dynptr(&d, 0);'),
   };
@@ -123,6 +132,7 @@ describe('flow engine: loops and indexes', () => {
     'an index checked first': withVal('\tif (n >= 16)\n\t\treturn XDP_PASS;\n\tbuf[n] = 1;\n\tv->slots[n] = buf[3];'),
     'an index masked': withVal('\tn &= 15;\n\tv->slots[n] = 1;'),
     'a small #pragma unroll': withVal('#pragma unroll\n\tfor (int i = 0; i < 16; i++)\n\t\tv->slots[i] = i;'),
+    'an unclamped bound over plain arithmetic clang may fold: not judged': withVal('\t__u64 sum = 0;\n\tfor (__u32 i = 0; i < n; i++)\n\t\tsum += 3;\n\tv->n = sum;'),
     'an unclamped bound from a map value': withVal('\tfor (__u32 i = 0; i < n; i++) /*! unbounded-loop */\n\t\tv->n += i;'),
     'an unchecked index into a map value array': withVal('\tv->slots[n] = 1; /*! variable-offset */'),
     'an unchecked index into a stack buffer': withVal('\tbuf[n] = 1; /*! variable-offset */\n\tv->n = buf[2];'),

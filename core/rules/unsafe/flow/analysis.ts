@@ -45,12 +45,24 @@ class FileAnalysis {
   private readonly types: FlowTypes;
   private id = 0;
   private readonly masked: string;
+  private readonly model: UnsafeRuleContext['model'];
 
   constructor(ctx: UnsafeRuleContext) {
+    this.model = ctx.model;
     this.masked = ctx.root.text;
     this.functions = fileFunctions(ctx.root, ctx.source);
     this.types = new FlowTypes(ctx.model);
     for (const m of ctx.source.matchAll(/\bbpf_loop\s*\([^,]+,\s*&?\s*(\w+)/g)) this.callbacks.add(m[1]);
+  }
+
+  /**
+   * A global function's pointer argument the verifier types as memory that may be NULL: a pointer to a scalar or to a
+   * struct this file (or its headers) defines. Kernel types (BTF, tracepoint records) may be typed otherwise: silent.
+   */
+  private plainMemory(typeText: string): boolean {
+    const tag = pointeeStruct(typeText);
+    if (!tag) return !/\b(?:struct|union|enum)\b/.test(typeText);
+    return [this.model, ...(this.model.headers ?? [])].some((m) => m.records.some((r) => r.name === tag));
   }
 
   /** A file without any program (a plain C unit, a header-like library) has no global BPF subprograms either. */
@@ -95,7 +107,7 @@ class FileAnalysis {
       if (a?.k === 'pkt') entry.vars.set(p.name, { ...a, pointee: pointeeStruct(p.typeText) });
       else if (a?.k === 'pktend' || a?.k === 'ctx') entry.vars.set(p.name, a);
     });
-    const cx: FlowContext = { ...outer, emit: (e) => { if (e.kind === 'packet-access') emit(e); } };
+    const cx: FlowContext = { ...outer, paramChecked: () => undefined, emit: (e) => { if (e.kind === 'packet-access') emit(e); } };
     this.inlineDepth++;
     try {
       new FunctionFlow(callee, cx).run(entry);
@@ -108,7 +120,7 @@ class FileAnalysis {
 
   private analyse(fn: FlowFunction): FunctionResult {
     const own: FlowEvent[] = [];
-    const summary: CalleeSummary = { derefs: new Map(), releases: new Set(), escapes: new Set() };
+    const summary: CalleeSummary = { derefs: new Map(), releases: new Set(), escapes: new Set(), checks: new Set() };
     const seen = new Set<string>();
     const cx: FlowContext = {
       source: this.masked,
@@ -119,6 +131,7 @@ class FileAnalysis {
         return callee && callee.isStatic && !callee.section ? this.result(callee)?.summary : undefined;
       },
       inlinePacket: (name, args, range) => this.inlinePacket(name, args, range, cx.emit, cx),
+      paramChecked: (i) => summary.checks.add(i),
       emit: (e) => {
         const key = `${e.kind}:${'node' in e ? e.node.startIndex : 'call' in e ? e.call.startIndex : 'loop' in e ? e.loop.startIndex : e.exit.startIndex}`;
         if (e.kind === 'null-deref' && e.fact.param !== undefined) {
@@ -146,7 +159,7 @@ class FileAnalysis {
         paramIds.set(i, id);
         entry.vars.set(p.name, { k: 'ptr', id });
         entry.setPtr(id, { nul: 'maybe', origin: { what: `argument ${p.name}`, node: fn.node }, param: i, refLive: true });
-      } else if (!fn.isStatic && this.hasPrograms && isScalarPointer(p.typeText) && !/__arg_/.test(p.text)) {
+      } else if (!fn.isStatic && this.hasPrograms && isScalarPointer(p.typeText) && !/__arg_/.test(p.text) && this.plainMemory(p.typeText)) {
         const id = cx.nextId();
         entry.vars.set(p.name, { k: 'ptr', id });
         entry.setPtr(id, { nul: 'maybe', origin: { what: `argument ${p.name} of global function ${fn.name}()`, node: fn.node, regType: 'mem_or_null' } });
@@ -171,7 +184,9 @@ class FileAnalysis {
       }
     }
     for (const [i, id] of paramIds) {
-      if (!summary.escapes.has(i) && flow.exits.length > 0 && flow.exits.every(({ state }) => state.ptrs.get(id)?.refLive === false)) summary.releases.add(i);
+      if (summary.escapes.has(i) || flow.exits.length === 0) continue;
+      if (flow.exits.every(({ state }) => state.ptrs.get(id)?.refLive === false)) summary.releases.add(i);
+      else if (flow.exits.some(({ state }) => state.ptrs.get(id)?.released)) summary.escapes.add(i); // released on some paths: the caller cannot be judged
     }
     return { events: dedupLeaks(own), summary: fn.isStatic && !fn.section ? summary : undefined };
   }

@@ -18,6 +18,8 @@ export interface FlowContext {
   summary(name: string): CalleeSummary | undefined;
   /** Follow packet pointers into a static callee: its accesses are judged against what the caller proved. */
   inlinePacket(name: string, args: Value[], pktRange: number): void;
+  /** A static function's parameter compared with NULL (recorded in its summary). */
+  paramChecked(param: number): void;
   nextId(): number;
 }
 
@@ -386,10 +388,12 @@ export abstract class ExprEval {
     const dyn = DYNPTR_ACQUIRES.get(name);
     const summary = this.cx.summary(name);
     if (summary && args.some((a) => a.k === 'pkt' || a.k === 'pktend')) this.cx.inlinePacket(name, args, s.pktRange);
+    // an inlined callee's data_end check (or its reload of ctx->data that clang merges) may prove bytes for the caller
+    const touchesPacket = summary && args.some((a) => a.k === 'pkt' || a.k === 'pktend' || a.k === 'ctx');
     args.forEach((a, i) => {
       if (RELEASES.has(name) && i === 0 && a.k === 'ptr') {
         const f = s.ptrs.get(a.id);
-        if (f) s.setPtr(a.id, { ...f, refLive: false });
+        if (f) s.setPtr(a.id, { ...f, refLive: false, released: true });
         return;
       }
       const local = /^&\s*(\w+)$/.exec(argNodes[i].text)?.[1];
@@ -415,7 +419,7 @@ export abstract class ExprEval {
       if (summary && a.k === 'ptr') return this.applySummary(summary, i, a.id, argNodes[i], n, name, s);
       this.escape(a, s);
     });
-    if (CHANGES_PACKET.test(name)) this.forgetPacket(s);
+    if (CHANGES_PACKET.test(name) || touchesPacket) this.forgetPacket(s);
     const nullType = MAY_RETURN_NULL.get(name);
     if (nullType) {
       const id = this.cx.nextId();
@@ -435,7 +439,7 @@ export abstract class ExprEval {
       this.cx.emit({ kind: 'null-deref', fn: this.fn, node: arg, fact, how: 'callee', callee: { name, node: deref } });
       s.setPtr(id, { ...fact, nul: 'nonnull' });
     }
-    if (summary.escapes.has(i)) s.ptrs.delete(id);
+    if (summary.escapes.has(i) || summary.checks.has(i)) s.ptrs.delete(id); // its answer may guard the caller's uses
     else if (summary.releases.has(i)) s.setPtr(id, { ...(s.ptrs.get(id) ?? fact), refLive: false });
     void call;
   }

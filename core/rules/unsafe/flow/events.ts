@@ -23,6 +23,8 @@ export interface CalleeSummary {
   derefs: Map<number, Node>;
   /** Parameter indexes the callee releases (or finds NULL) on every path. */
   releases: Set<number>;
-  /** Parameter indexes the callee hands on where the engine cannot follow. */
+  /** Parameter indexes the callee hands on where the engine cannot follow (or releases on some paths only). */
   escapes: Set<number>;
+  /** Parameter indexes the callee compares with NULL: a caller's later use may rest on its answer (is_valid(p)). */
+  checks: Set<number>;
 }

@@ -223,6 +223,8 @@ export class FunctionFlow extends ExprEval {
     if (!['<', '<=', '!=', '>', '>='].includes(o)) return;
     const body = field(loop, 'body');
     if (body && /\b(?:break|return|goto)\b/.test(body.text)) return; // another way out the engine does not weigh
+    // a body of plain arithmetic (sum += i) clang may fold into a closed form, leaving no loop for the verifier
+    if (body && !/\(|->|\[|\*\s*\w/.test(body.text)) return;
     for (const side of ['right', 'left'] as const) {
       const bound = unparen(c.childForFieldName(side)!);
       const other = unparen(c.childForFieldName(side === 'right' ? 'left' : 'right')!);
@@ -304,6 +306,7 @@ export class FunctionFlow extends ExprEval {
   private split(id: number, s: State, nonNullWhenTrue: boolean): [State | null, State | null] {
     const fact = s.ptrs.get(id);
     if (!fact) return [s, s.clone()];
+    if (fact.param !== undefined) this.cx.paramChecked(fact.param);
     const nn = s;
     const nu = s.clone();
     nn.setPtr(id, { ...fact, nul: 'nonnull' });

@@ -17,6 +17,8 @@ export interface PtrFact {
   origin: Origin;
   /** An acquired reference still held on some path reaching here (non-NULL there). */
   refLive?: boolean;
+  /** Released by a call on this path (not merely found NULL). */
+  released?: boolean;
   /** The calls that release it (for the message and the fix). */
   release?: readonly string[];
   /** A static callee's parameter: its uses are reported at the call site. */
@@ -116,7 +118,7 @@ export function join(a: State | null, b: State | null): State | null {
   for (const [id, f] of a.ptrs) {
     const g = b.ptrs.get(id);
     if (!g) continue; // forgotten on one path: forgotten
-    out.ptrs.set(id, { ...f, nul: joinNull(f.nul, g.nul), refLive: f.refLive || g.refLive });
+    out.ptrs.set(id, { ...f, nul: joinNull(f.nul, g.nul), refLive: f.refLive || g.refLive, released: f.released || g.released });
   }
   for (const [name, s] of a.stack) {
     const t = b.stack.get(name);
