@@ -128,9 +128,14 @@ export class GoPackageSources {
     return out;
   }
 
-  /** Resolve the packages the files' structs name, for each file (imports are per file). */
+  /**
+   * Resolve the packages the files' structs name, and (for the analysed package) every package of the module it
+   * imports: their structs type receivers such as `objs.Events` of an exported `probe.Objects`.
+   */
   private async attach(models: GoFileModel[], mod: GoModFile | null, depth: number): Promise<void> {
     const wanted = referencedPackages(models);
+    const own = (p: string) => mod !== null && (p === mod.module || p.startsWith(`${mod.module}/`));
+    if (depth === 0) for (const i of models.flatMap((m) => m.imports)) if (own(i.path) && i.name !== '_' && i.name !== '.') wanted.add(i.name);
     const packages = new Map<string, GoFileModel[]>();
     const errors = new Map<string, string>();
     for (const name of wanted) {

@@ -108,12 +108,34 @@ export class GoPackageIndex {
     return named('', t, prefix);
   }
 
-  /** The type of a struct's field, promoted through embedded structs of this package. */
+  /** The package an import path names, from the packages resolved for the files (go-packages.ts), or null. */
+  private foreign(importPath: string): GoPackageIndex | null {
+    if (!this.foreigners.has(importPath)) {
+      let found: GoPackageIndex | null = null;
+      for (const file of this.files) {
+        for (const [name, files] of file.packages ?? []) {
+          if (this.importsOf(file).get(name) === importPath && files.length > 0) found = new GoPackageIndex(files);
+        }
+        if (found) break;
+      }
+      this.foreigners.set(importPath, found);
+    }
+    return this.foreigners.get(importPath)!;
+  }
+
+  private readonly foreigners = new Map<string, GoPackageIndex | null>();
+
+  /** The type of a struct's field, promoted through embedded structs (of this package, or of a resolved one). */
   field(type: GoRType, name: string, depth = 0): GoRType | null {
     if (type.prefix !== '' && type.prefix !== '*') return null;
     const special = FIELDS[`${type.pkg}.${type.name}.${name}`];
     if (special) return special;
-    if (type.pkg !== '' || depth > 4) return null;
+    if (depth > 4) return null;
+    if (type.pkg !== '') {
+      // `probe.Objects{}.Events`: the other package's field, its own types qualified by its path
+      const t = this.foreign(type.pkg)?.field({ ...type, pkg: '' }, name, depth + 1);
+      return t && t.pkg === '' && !PREDECLARED.has(t.name) ? { ...t, pkg: type.pkg } : t ?? null;
+    }
     const s = this.structs.get(type.name);
     if (!s) return null;
     const own = s.decl.fields.find((f) => f.name === name);
