@@ -114,7 +114,8 @@ describe('flow rules: mutants of correct programs, verified in the real kernel',
     for (const [i, m] of list.entries()) {
       const file = path.join(dir, `m${i}_${path.basename(m.file)}`);
       writeFileSync(file, m.text);
-      const r = runCli(['verify', file, '--json']);
+      // root may read uninitialised stack (6.3+): a deleted memset is judged as a loader without CAP_PERFMON sees it
+      const r = runCli(['verify', file, '--json', ...(m.kind === 'memset' ? ['--capabilities', 'bpf+net_admin'] : [])]);
       if (r.code === 2 || !r.stdout.trim().startsWith('{')) continue; // does not build (a deletion clang refuses)
       const report = JSON.parse(r.stdout) as ObjectReport;
       const findings = (await lintFlow(m.text)).filter((f) => RULES_FOR[m.kind].includes(f.rule));
@@ -128,7 +129,7 @@ describe('flow rules: mutants of correct programs, verified in the real kernel',
       else missed.push(`${path.basename(m.file)}: ${m.what} -> ${report.programs.find((p) => p.verdict === 'rejected')?.message?.split('\n')[0]}`);
     }
     const share = rejected ? flagged / rejected : 0;
-    process.stdout.write(`# mutants: ${list.length}, rejected by the kernel: ${rejected}, flagged: ${flagged} (${(share * 100).toFixed(0)}%)\n`);
+    process.stdout.write(`# mutants: ${list.length} (${[...kinds].map((k) => `${list.filter((m) => m.kind === k).length} ${k}`).join(', ')}), rejected by the kernel: ${rejected}, flagged: ${flagged} (${(share * 100).toFixed(0)}%)\n`);
     for (const x of missed) process.stdout.write(`#   missed: ${x}\n`);
     for (const x of falseErrors) process.stdout.write(`#   error on an accepted mutant: ${x}\n`);
     assert.ok(rejected >= 10, `only ${rejected} mutants rejected: the sample says little`);
