@@ -176,6 +176,10 @@ describe('suppression comments and severity overrides', () => {
     assert.deepEqual(rules(await lint(same)), ['helper-prog-type:error']);
     const all = text.replace('\tbpf_skb_load_bytes', '\t// ebpf-lint-disable-next-line\n\tbpf_skb_load_bytes');
     assert.deepEqual(rules(await lint(all)), ['gpl-helper:error']);
+    const why = text.replace('\tbpf_printk', '\t// ebpf-lint-disable-next-line gpl-helper -- MIT on purpose, printk only in debug builds\n\tbpf_printk');
+    assert.deepEqual(rules(await lint(why)), ['helper-prog-type:error']);
+    const allWhy = text.replace('\tbpf_printk', '\t// ebpf-lint-disable-next-line -- debug only\n\tbpf_printk');
+    assert.deepEqual(rules(await lint(allWhy)), ['helper-prog-type:error']);
   });
 
   it('applies to the layout rules too', async () => {

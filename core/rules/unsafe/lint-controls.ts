@@ -8,8 +8,8 @@ export const RULE_LEVELS: readonly RuleLevel[] = ['off', 'info', 'warning', 'err
 export type SeverityOverrides = Readonly<Record<string, RuleLevel>>;
 
 /**
- * `// ebpf-lint-disable-next-line RULE[, RULE]` and `// ebpf-lint-disable-line RULE` (also in block comments); no rule
- * named means every rule. Returns, per 0-based line, the rule ids suppressed there ('*' for all).
+ * `// ebpf-lint-disable-next-line RULE[, RULE] [-- reason]` and `// ebpf-lint-disable-line RULE` (also in block comments);
+ * no rule named means every rule. Returns, per 0-based line, the rule ids suppressed there ('*' for all).
  */
 export function suppressions(text: string): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
@@ -19,7 +19,8 @@ export function suppressions(text: string): Map<number, Set<string>> {
     let line = 0;
     for (let i = text.indexOf('\n'); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
     const target = m[1] === 'next-line' ? line + 1 : line;
-    const ids = m[2].replace(/\*\/.*$/, '').split(/[,\s]+/).map((s) => s.trim()).filter((s) => /^[\w-]+$/.test(s) && s !== '--');
+    // `RULE, RULE -- why` (ESLint's convention): the reason after `--` names no rule
+    const ids = m[2].replace(/\*\/.*$/, '').replace(/(^|\s)--(\s.*)?$/, '').split(/[,\s]+/).map((s) => s.trim()).filter((s) => /^[\w-]+$/.test(s));
     const set = out.get(target) ?? new Set<string>();
     for (const id of ids.length > 0 ? ids : ['*']) set.add(id);
     out.set(target, set);
