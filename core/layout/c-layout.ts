@@ -2,7 +2,7 @@ import type { CEnumDecl, CFieldDecl, CFileModel, CRecordDecl, CTypeRef } from '.
 import type { GroupState, Preprocessed } from '../source/c-preprocess';
 import type { Position } from '../source/range';
 import { gaps, mergeRanges, shift } from './byte-ranges';
-import { ACTIVE, hasConditionals, hasPackPragmas, macroArrayLength, preprocessedUnit, recordAttributeMacros, recordName, Unresolved } from './c-macros';
+import { ACTIVE, expandAttributeMacros, hasConditionals, hasPackPragmas, macroArrayLength, preprocessedUnit, recordName, Unresolved } from './c-macros';
 import { BPF_SCALARS, enumSize, POINTER } from './c-primitives';
 import type { FieldLayout, LayoutOutcome, StructLayout, TypeLayout } from './types';
 
@@ -175,6 +175,7 @@ export class CLayoutEngine {
     if (rec.unparsed) throw new Unresolved(`${recordName(rec)}: ${rec.unparsed}`);
     const macroAttrs = this.attributeMacros(rec);
     const pack = this.packOf(rec);
+    const packed = rec.packed || macroAttrs.packed;
     if (rec.alignAttr === -1) throw new Unresolved(`${recordName(rec)} has an aligned(...) attribute whose argument is not an integer constant`);
     this.active.add(rec);
     try {
@@ -194,8 +195,8 @@ export class CLayoutEngine {
             bit = alignUp(bit, t.align * 8); // zero-width: next member starts at the next unit
             continue;
           }
-          if (!rec.packed && Math.floor(at / unit) !== Math.floor((at + f.bitWidth - 1) / unit)) at = alignUp(at, t.align * 8);
-          if (f.name !== null && !rec.packed) align = Math.max(align, t.align); // unnamed bitfields do not align the record
+          if (!packed && Math.floor(at / unit) !== Math.floor((at + f.bitWidth - 1) / unit)) at = alignUp(at, t.align * 8);
+          if (f.name !== null && !packed) align = Math.max(align, t.align); // unnamed bitfields do not align the record
           const byte = Math.floor(at / 8);
           covered.push([byte, Math.ceil((at + f.bitWidth) / 8)]);
           if (f.name !== null) {
@@ -206,8 +207,10 @@ export class CLayoutEngine {
           else bit = at + f.bitWidth;
           continue;
         }
-        let fa = rec.packed || macroAttrs.packed || f.packedAttr ? 1 : t.align;
+        const own = f.attributeMacros ? expandAttributeMacros(`member '${f.name ?? '(anonymous)'}'`, f.attributeMacros, this.preprocessed.macros) : { packed: false };
+        let fa = packed || f.packedAttr || own.packed ? 1 : t.align;
         if (f.alignAttr) fa = Math.max(fa, f.alignAttr);
+        if (own.aligned) fa = Math.max(fa, own.aligned);
         if (pack !== undefined) fa = Math.min(fa, pack); // `#pragma pack(N)` caps aligned members too (clang)
         const offset = rec.tag === 'union' ? 0 : alignUp(Math.ceil(bit / 8), fa);
         align = Math.max(align, fa);
@@ -228,6 +231,20 @@ export class CLayoutEngine {
     }
   }
 
+  /**
+   * Whether the compiler packs the record: `__attribute__((packed))`, a macro that expands to it (`} __packed;`), or
+   * `#pragma pack(1)` in force where it is defined. For the Go side: a packed C struct has no padding to mirror.
+   */
+  isPacked(rec: CRecordDecl): boolean {
+    if (rec.packed) return true;
+    try {
+      return this.attributeMacros(rec).packed || this.packOf(rec) === 1;
+    } catch (e) {
+      if (e instanceof Unresolved) return false;
+      throw e;
+    }
+  }
+
   /** False for a definition under a false `#if`: the compiler never sees it. */
   isCompiled(rec: CRecordDecl): boolean {
     return this.compiled(rec.range.start, rec).state !== 'inactive';
@@ -245,7 +262,7 @@ export class CLayoutEngine {
 
   /** `} __packed;`: what the names after the body mean with the unit's macros (c-macros.ts). */
   private attributeMacros(rec: CRecordDecl): { packed: boolean; aligned?: number } {
-    return rec.attributeMacros ? recordAttributeMacros(rec, this.preprocessed.macros) : { packed: false };
+    return rec.attributeMacros ? expandAttributeMacros(recordName(rec), rec.attributeMacros, this.preprocessed.macros) : { packed: false };
   }
 
   /** Any type's layout, or why it cannot be computed. */

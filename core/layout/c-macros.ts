@@ -1,5 +1,5 @@
 import { evalConstText, toNumber } from '../source/c-const-expr';
-import type { CFileModel, CRecordDecl } from '../source/c-model';
+import type { CAttributeMacro, CFileModel, CRecordDecl } from '../source/c-model';
 import { preprocess, type GroupState, type Macro, type Preprocessed } from '../source/c-preprocess';
 
 /** What the preprocessor's answers mean for a layout: array sizes, attribute macros, the unit's run, cached per model. */
@@ -66,24 +66,39 @@ export function macroArrayLength(lengthText: string, macros: Map<string, Macro>,
 }
 
 /**
- * `} __packed;` and the like: a name after the body that the unit defines as an attribute macro applies to the
- * record; one that looks like such a macro (`__packed`, `__aligned`...) but is not defined anywhere known makes the
- * layout unknown. Other names are variables.
+ * Attribute macros (`} __packed;`, `__u64 x __aligned(8);`) expanded with the unit's macros: `__packed` defined as
+ * `__attribute__((packed))`, `__aligned(x)` as `__attribute__((aligned(x)))`. One that no file this tool read defines
+ * (or that expands to something else) makes the layout unknown rather than guessed.
  */
-export function recordAttributeMacros(rec: CRecordDecl, macros: Map<string, Macro>): { packed: boolean; aligned?: number } {
+export function expandAttributeMacros(what: string, used: CAttributeMacro[], macros: Map<string, Macro>): { packed: boolean; aligned?: number } {
   const out: { packed: boolean; aligned?: number } = { packed: false };
-  for (const name of rec.attributeMacros ?? []) {
+  for (const { name, args } of used) {
     const m = macros.get(name);
-    if (m === 'unknown') throw new Unresolved(`${recordName(rec)} is followed by ${name}, a macro defined under a condition that cannot be decided`);
-    if (!m) {
-      if (/^__(?:packed|aligned|attribute\w*|may_alias|randomize_layout)\b/.test(name)) {
-        throw new Unresolved(`${recordName(rec)} is followed by ${name}, an attribute macro no file this tool read defines`);
-      }
-      continue;
+    const spelled = `${name}${args ? `(${args.join(', ')})` : ''}`;
+    if (m === 'unknown') throw new Unresolved(`${what} uses ${spelled}, a macro defined under a condition that cannot be decided`);
+    if (!m || (args !== undefined) !== (m.params !== undefined)) throw new Unresolved(`${what} uses ${spelled}, an attribute macro no file this tool read defines`);
+    let value = m.value;
+    m.params?.forEach((p, i) => { value = value.replace(new RegExp(`\\b${p}\\b`, 'g'), `(${args?.[i] ?? ''})`); });
+    if (/\b(?:__packed__|packed)\b/.test(value)) out.packed = true;
+    const a = alignedArgument(value);
+    if (a !== null) {
+      const n = evalConstText(a, (x) => { const c = macros.get(x); return c && c !== 'unknown' && !c.params ? evalConstText(c.value, () => null) : null; });
+      if (n === null || n <= 0n) throw new Unresolved(`${what} uses ${spelled}, whose alignment is not an integer constant`);
+      out.aligned = Math.max(out.aligned ?? 0, Number(n));
     }
-    if (/\b(?:__packed__|packed)\b/.test(m.value)) out.packed = true;
-    const a = /\b(?:__aligned__|aligned)\s*\(\s*(\d+)\s*\)/.exec(m.value);
-    if (a) out.aligned = Number(a[1]);
+    if (!out.packed && a === null) throw new Unresolved(`${what} uses ${spelled}, which expands to ${value || 'nothing'}, not packed or aligned`);
   }
   return out;
+}
+
+/** The argument of `aligned(...)` in an attribute's text, parentheses balanced; null when there is none. */
+function alignedArgument(text: string): string | null {
+  const m = /\b(?:__aligned__|aligned)\s*\(/.exec(text);
+  if (!m) return null;
+  let depth = 1;
+  for (let i = m.index + m[0].length; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return text.slice(m.index + m[0].length, i);
+  }
+  return null;
 }

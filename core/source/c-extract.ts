@@ -5,7 +5,7 @@ import { readEnum } from './c-enum';
 import { readMapBody } from './c-map-decl';
 import type { CEnumDecl, CFieldDecl, CFileModel, CRecordDecl, CTypeRef } from './c-model';
 import { argumentVariable, FunctionWrites, isReserveWrapper } from './c-struct-writes';
-import { attributeValues, firstError, KEY_HELPERS, OUTPUT_HELPERS, PREPROC_GROUPS, resultVariable, specifierText, typeText } from './c-syntax';
+import { attributeMacrosIn, attributeValues, firstError, KEY_HELPERS, OUTPUT_HELPERS, PREPROC_GROUPS, resultVariable, specifierText, typeText } from './c-syntax';
 import { parseTypeText, typeKey } from './c-type-text';
 import { rangeOf } from './range';
 
@@ -159,6 +159,14 @@ export class Extractor {
       ...(broken ? { unparsed: `line ${broken.startPosition.row + 1} of its body does not parse (${broken.isMissing ? `missing ${broken.type}` : `near '${broken.text.slice(0, 30)}'`}): a macro this tool does not expand, or a syntax error` } : {}),
     };
     if (displayName && !rec.name) rec.typedefName = displayName;
+    // `} __packed;` / `} __aligned(8) name_t;`: blanked for parsing (c-macro-mask.ts), read here from the text as written
+    const parent = node.parent;
+    // up to the declarator (`name_t`), or to the `;` of `struct k { ... } __packed;` (tree-sitter has no declaration then)
+    const semicolon = this.model.source.indexOf(';', node.endIndex);
+    const upTo = parent && (parent.type === 'declaration' || parent.type === 'type_definition') ? parent.childForFieldName('declarator')?.startIndex ?? parent.endIndex
+      : semicolon >= 0 && semicolon - node.endIndex < 200 ? semicolon : node.endIndex;
+    const macros = attributeMacrosIn(this.model.source.slice(node.endIndex, upTo));
+    if (macros.length > 0) rec.attributeMacros = macros;
     this.model.records.push(rec);
     return rec;
   }
@@ -170,7 +178,8 @@ export class Extractor {
     const base = this.typeOfSpecifier(typeNode);
     const typeText = specifierText(typeNode);
     const fattrs = attributeValues(fd, (n) => this.constExpr(n));
-    const extra = { ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}), ...(fattrs.packed ? { packedAttr: true } : {}) };
+    const macros = attributeMacrosIn(this.model.source.slice(typeNode.endIndex, fd.endIndex));
+    const extra = { ...(fattrs.aligned ? { alignAttr: fattrs.aligned } : {}), ...(fattrs.packed ? { packedAttr: true } : {}), ...(macros.length ? { attributeMacros: macros } : {}) };
     const declarators = fd.childrenForFieldName('declarator').filter((d): d is Node => d !== null);
     const bitClauses = fd.text.includes(':') ? fd.children.filter((c): c is Node => c !== null && c.type === 'bitfield_clause') : [];
     if (declarators.length === 0) {
@@ -354,14 +363,7 @@ export class Extractor {
         const typeNode = node.childForFieldName('type');
         if (!typeNode) break;
         if (typeNode.type === 'struct_specifier' && node.type === 'declaration' && !typeNode.childForFieldName('name') && this.mapDecl(node, typeNode)) return;
-        const base = this.typeOfSpecifier(typeNode); // extracts an inline struct/union body too
-        this.variables(node, base);
-        // `struct k { ... } __packed;`: tree-sitter reads a macro there as a variable's name; the layout engine
-        // decides with the unit's macros whether it is one (c-layout.ts)
-        if (base.kind === 'record' && base.def) {
-          const names = node.childrenForFieldName('declarator').filter((d) => d?.type === 'identifier' && /^__\w+$/.test(d.text)).map((d) => d!.text);
-          if (names.length > 0) base.def.attributeMacros = names;
-        }
+        this.variables(node, this.typeOfSpecifier(typeNode)); // extracts an inline struct/union body too
         // initialisers may call output helpers: `struct event *e = bpf_ringbuf_reserve(...)`
         for (const d of node.childrenForFieldName('declarator')) if (d) this.walk(d);
         return;

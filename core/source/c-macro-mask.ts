@@ -8,9 +8,11 @@
  * its name; consecutive attribute specifiers become one. The model reads map members and enum attributes from the original text at the same offsets.
  */
 export function maskBpfMacros(text: string): string {
-  if (!text.includes('SEC') && !text.includes('__section') && !text.includes('enum') && !text.includes('__attribute__') && !/__(?:uint|type|array|ulong)\b/.test(text)) return text;
+  if (!text.includes('SEC') && !text.includes('__section') && !text.includes('enum') && !text.includes('__attribute__') && !text.includes('__packed')
+    && !text.includes('__aligned') && !/__(?:uint|type|array|ulong)\b/.test(text)) return text;
   let out = text.replace(SECTION, (m) => blank(m)).replace(ENUM_ATTRIBUTE, (m, attr: string) => m.slice(0, m.length - attr.length) + blank(attr))
-    .replace(ATTRIBUTE_JOINT, (m) => `,${blank(m.slice(1))}`);
+    .replace(ATTRIBUTE_JOINT, (m) => `,${blank(m.slice(1))}`)
+    .replace(ATTRIBUTE_MACRO, (m, before: string, gap: string, macro: string) => (DIRECTIVE_WORDS.has(before) ? m : before + gap + blank(macro)));
   MAP_MEMBER.lastIndex = 0;
   const parts: string[] = [];
   let last = 0;
@@ -36,6 +38,13 @@ const ENUM_ATTRIBUTE = /\benum\s+(__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\))
  * `__attribute__((packed,                  aligned(8)))`, which means the same to the compiler.
  */
 const ATTRIBUTE_JOINT = /\)\)\s*__attribute__\s*\(\(/g;
+/**
+ * The kernel's attribute macros after a struct body or a member's declarator, `} __packed;`, `__u64 x __aligned(8);`:
+ * tree-sitter-c reads the first as a variable and fails on the second. Blanked for parsing; the extractor reads them
+ * from the original text and the layout engine expands them with the unit's macros (c-macros.ts).
+ */
+const ATTRIBUTE_MACRO = /(\}|\]|\w+)([ \t]+)(__packed\b|__aligned\s*\([^()\n]*\))(?=\s*[;,\w])/g;
+const DIRECTIVE_WORDS = new Set(['define', 'undef', 'ifdef', 'ifndef', 'defined', 'elifdef', 'elifndef']);
 /** A map member macro where a member starts: after a line start, `{` or `;`. Group 2 ends at its `(`. */
 const MAP_MEMBER = /((?:^|[{;])[ \t]*)(__(?:uint|type|array|ulong)\s*\()/gm;
 

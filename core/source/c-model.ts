@@ -27,6 +27,12 @@ export interface CEnumDecl {
   unknownValue?: string;
 }
 
+/** A macro used as an attribute (`__packed`, `__aligned(8)`): its name and, for a function-like one, its arguments. */
+export interface CAttributeMacro {
+  name: string;
+  args?: string[];
+}
+
 export interface CFieldDecl {
   name: string | null;
   type: CTypeRef;
@@ -40,6 +46,8 @@ export interface CFieldDecl {
   declRange: Range;
   /** __attribute__((packed)) on the member: alignment 1. */
   packedAttr?: boolean;
+  /** `__u64 x __aligned(8);`: attribute macros after the declarator, expanded with the unit's macros. */
+  attributeMacros?: CAttributeMacro[];
 }
 
 export interface CRecordDecl {
@@ -55,8 +63,8 @@ export interface CRecordDecl {
   range: Range;
   /** Why the body could not be read as the compiler reads it (a syntax error tree-sitter recovered from). */
   unparsed?: string;
-  /** `} __packed;`: names after the body that may be attribute macros (or variables), for the preprocessor to say. */
-  attributeMacros?: string[];
+  /** `} __packed;`, `} __aligned(8) name_t;`: attribute macros after the body, expanded with the unit's macros. */
+  attributeMacros?: CAttributeMacro[];
 }
 
 /** How a map names its key or value: a type (`__type`), or only a size (`__uint(key_size, sizeof(struct k))`, `bpf_map_def`). */

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { MAX_ALIGN } from '../layout/c-primitives';
-import type { CTypeRef } from './c-model';
+import type { CAttributeMacro, CTypeRef } from './c-model';
 
 /** What tree-sitter-c's nodes mean for the C model: attributes, member syntax errors, type spellings, call sites. */
 
@@ -86,4 +86,10 @@ export function typeText(t: CTypeRef): string | null {
   if (t.kind === 'record' && t.name) return `${t.tag} ${t.name}`;
   if (t.kind === 'enum' && t.name) return `enum ${t.name}`;
   return null;
+}
+
+/** The kernel-style attribute macros in a stretch of source (`__packed`, `__aligned(8)`), as c-macro-mask.ts blanks them. */
+export function attributeMacrosIn(text: string): CAttributeMacro[] {
+  if (!text.includes('__packed') && !text.includes('__aligned')) return [];
+  return [...text.matchAll(/\b(__packed)\b|\b(__aligned)\s*\(([^()\n]*)\)/g)].map((m) => (m[1] ? { name: m[1] } : { name: m[2], args: [m[3].trim()] }));
 }

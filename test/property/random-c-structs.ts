@@ -39,6 +39,9 @@ const IFDEFS = ['#ifdef CFG_ON', '#ifndef CFG_ON', '#ifdef CFG_NEVER', '#ifndef 
 const COMBINED_ATTRIBUTES = [' __attribute__((packed)) __attribute__((aligned(8)))', ' __attribute__((__packed__, __aligned__(4)))',
   ' __attribute__((aligned(16))) __attribute__((packed))', ' __attribute__((__packed__))', ' __attribute__((packed, aligned(2)))'];
 
+/** The kernel's attribute macros (include/linux/compiler_attributes.h), used after bodies and on members. */
+const KERNEL_ATTRIBUTE_MACROS = ['#define __packed __attribute__((__packed__))', '#define __aligned(x) __attribute__((__aligned__(x)))'];
+
 export interface RandomCOptions {
   /** `#if`/`#ifdef`/`#elif`/`#else` around members, over macros of the file, -D (PREDEFINED) and clang's predefines. */
   preprocessor?: boolean;
@@ -55,7 +58,8 @@ export function randomCStructs(count: number, seed: number, opts: RandomCOptions
   const r = rng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
   const lines = ['typedef unsigned char __u8; typedef unsigned short __u16; typedef unsigned int __u32; typedef unsigned long long __u64;',
-    'typedef signed char __s8; typedef short __s16; typedef int __s32; typedef long long __s64;', ...ENUMS, ...(opts.preprocessor ? MACRO_LINES : [])];
+    'typedef signed char __s8; typedef short __s16; typedef int __s32; typedef long long __s64;', ...ENUMS, ...(opts.preprocessor ? MACRO_LINES : []),
+    ...(opts.attributes ? KERNEL_ATTRIBUTE_MACROS : [])];
   const scalars = opts.spellings ? [...SCALARS, ...SPELLINGS, ...SPELLINGS] : SCALARS;
   /** Members under a random conditional: one group, #else, or an #elif chain, sometimes nested one deep. */
   const conditional = (member: () => string, depth = 0): string => {
@@ -120,10 +124,13 @@ export function randomCStructs(count: number, seed: number, opts: RandomCOptions
     // a flexible array member ends some structs (never unions, never alone)
     const flexible = tag === 'struct' && r() < 0.08;
     if (flexible) fields.push(`${pick(['__u8', '__u32', '__u64'])} flex[];`);
-    const attrs = opts.attributes && r() < 0.3 ? pick(COMBINED_ATTRIBUTES)
+    const attrs = opts.attributes && r() < 0.3 ? pick([...COMBINED_ATTRIBUTES, ' __packed', ` __aligned(${pick([4, 8, 16])})`])
       : r() < 0.15 ? ' __attribute__((packed))' : r() < 0.1 ? ` __attribute__((aligned(${pick([8, 16, 32])})))` : '';
     // aligned members inside packed structs keep (and lend the struct) their alignment
-    if (opts.attributes && attrs.includes('packed') && r() < 0.5) fields.splice(Math.floor(r() * fields.length), 0, `__u32 fa${i} __attribute__((aligned(${pick([2, 4, 8])})));`);
+    if (opts.attributes && attrs.includes('packed') && r() < 0.5) {
+      const aligned = r() < 0.5 ? `__attribute__((aligned(${pick([2, 4, 8])})))` : `__aligned(${pick([2, 4, 8])})`;
+      fields.splice(Math.floor(r() * fields.length), 0, `__u32 fa${i} ${aligned};`);
+    }
     const id = tag === 'union' ? `u${i}` : name;
     lines.push(`${tag} ${id} { ${fields.join(' ')} }${attrs};`);
     lines.push(`${tag} ${id} v_${id};`);

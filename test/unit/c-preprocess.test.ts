@@ -132,7 +132,7 @@ describe('C attributes and type spellings', () => {
 
   it('an alignment that is not a constant, or an unexpanded attribute macro, is reported', async () => {
     assert.match(await layout('struct k { __u8 a; } __attribute__((aligned(sizeof(long))));\n'), /aligned\(...\) attribute whose argument is not an integer constant/);
-    assert.match(await layout('struct k { __u8 a; __u64 b __aligned(8); };\n'), /does not parse .*a macro this tool does not expand/);
+    assert.match(await layout('struct k { __u8 a; __u64 b __alignof_this(8); };\n'), /does not parse .*a macro this tool does not expand/);
   });
 
   it('multi-word types in any order and spelling', async () => {
@@ -148,8 +148,18 @@ describe('attribute macros after a struct body', () => {
   it('`} __packed;` packs when the unit defines __packed as the attribute; unknown when nothing read defines it', async () => {
     const body = 'struct k { __u8 a; __u32 b; } __packed;\n';
     assert.equal(members(await cModel(`#define __packed __attribute__((packed))\n${body}`), 'k'), 'a@0 b@1 size 5');
-    assert.match(members(await cModel(body), 'k'), /struct k is followed by __packed, an attribute macro no file this tool read defines/);
+    assert.match(members(await cModel(body), 'k'), /struct k uses __packed, an attribute macro no file this tool read defines/);
     assert.equal(members(await cModel('struct k { __u8 a; __u32 b; } __my_var;\n'), 'k'), 'a@0 b@4 size 8'); // a variable
+  });
+
+  it('kernel-style __aligned(N) on members and __packed on a typedef expand with the unit\'s macros', async () => {
+    const defs = '#define __packed __attribute__((packed))\n#define __aligned(x) __attribute__((aligned(x)))\n#define WORD 8\n';
+    assert.equal(members(await cModel(`${defs}struct k { __u8 a; __u32 b __aligned(WORD); __u8 c[3] __aligned(2); };\n`), 'k'), 'a@0 b@8 c@12 size 16');
+    const td = await cModel(`${defs}typedef struct { __u8 a; __u64 b; } __packed pk_t;\n`);
+    const engine = new CLayoutEngine(td);
+    const out = engine.structLayout(td.records[0]);
+    assert.deepEqual(out.ok ? [td.records[0].typedefName, out.value.size] : out.reason, ['pk_t', 9]);
+    assert.match(members(await cModel('struct k { __u8 a; __u64 b __aligned(8); };\n'), 'k'), /member 'b' uses __aligned\(8\), an attribute macro no file this tool read defines/);
   });
 });
 
@@ -181,5 +191,14 @@ describe('#pragma pack', () => {
     main.includeLinks = new Map([[main, new Map([['pack1.h', header]])]]);
     assert.equal(members(main, 'k'), 'a@0 b@1 size 5');
     assert.match(members(main, 'bits'), /has bitfields under #pragma pack\(1\), which this tool does not lay out/);
+  });
+});
+
+describe('CLayoutEngine.isPacked', () => {
+  it('is true for the attribute, a macro that expands to it, and #pragma pack(1)', async () => {
+    const model = await cModel('#define __packed __attribute__((packed))\nstruct a { __u8 x; } __attribute__((packed));\nstruct b { __u8 x; __u32 y; } __packed;\n'
+      + '#pragma pack(push, 1)\nstruct c { __u8 x; __u32 y; };\n#pragma pack(pop)\nstruct d { __u8 x; __u32 y; };\n');
+    const engine = new CLayoutEngine(model);
+    assert.deepEqual(model.records.map((r) => engine.isPacked(r)), [true, true, true, false]);
   });
 });
