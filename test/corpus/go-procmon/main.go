@@ -29,6 +29,20 @@ type limitValue struct {
 	burst uint32
 }
 
+// Window is the value of the limits map written with its own MarshalBinary: cilium/ebpf calls it instead of
+// encoding/binary, and it writes the 8 bytes struct limit_value has.
+type Window struct {
+	Rate  uint16
+	Burst uint32
+}
+
+func (w Window) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 8)
+	binary.LittleEndian.PutUint32(b[0:4], uint32(w.Rate))
+	binary.LittleEndian.PutUint32(b[4:8], w.Burst)
+	return b, nil
+}
+
 // TargetOpts is the value of the targets map (struct target_config in bpf/procmon.h).
 type TargetOpts struct {
 	Pid   uint32
@@ -164,6 +178,9 @@ func applyConfig(objs *bpfObjects, cfgs []config.Config) error {
 			}
 		}
 		if err := objs.Limits.Put(uint32(0), limitValue{Rate: cfg.Rate, burst: cfg.Burst}); err != nil {
+			return err
+		}
+		if err := objs.Limits.Put(uint32(1), Window{Rate: uint16(cfg.Rate), Burst: cfg.Burst}); err != nil {
 			return err
 		}
 		rl := RateLimit{Window: cfg.Interval, Burst: cfg.Burst, Tokens: cfg.Burst}
