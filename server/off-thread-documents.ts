@@ -52,14 +52,17 @@ export class OffThreadDocuments {
       await this.host.publish(doc.uri, doc.version, []);
       return;
     }
-    await this.analyse(doc);
+    await this.analyse(doc, true); // again for a version analysed before: a save elsewhere can change its headers
   }
 
-  /** Analyse the document's current version in the worker (once per version), then publish what it found. */
-  private analyse(doc: TextDocument): Promise<void> {
+  /**
+   * Analyse the document's current version in the worker, then publish what it found. A request on it reuses the
+   * analysis of its version (`again`: a validation does not).
+   */
+  private analyse(doc: TextDocument, again = false): Promise<void> {
     const { uri, version } = doc;
     const known = this.analysed.get(uri);
-    if (known?.version === version) return known.done;
+    if (known?.version === version && !again) return known.done;
     const done = this.worker.request('analyze', { uri, version, text: doc.getText(), file: fileOf(uri), settings: this.host.settings() }).then(async (r) => {
       if (!r.analysed || !this.host.isCurrent(uri, version)) return;
       this.host.setLenses(uri, r.lenses);

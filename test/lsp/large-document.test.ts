@@ -117,6 +117,27 @@ describe('language server: large documents', () => {
     assert.deepEqual((await published).diagnostics, []);
   });
 
+  it('a save of another document lints the large one again (it reads the saved header)', async () => {
+    const header = path.join(workspace, 'keys.h');
+    writeFileSync(header, 'struct big_key {\n\t__u8 proto;\n\t__u32 addr;\n};\n');
+    const map = PADDED_MAP.replace(/^struct big_key \{[^}]*\};\n/, '');
+    const text = `#include "keys.h"\n${typesHeader()}${map}`;
+    const uri = pathToFileURL(path.join(workspace, 'uses_header.bpf.c')).href;
+    let published = nextDiagnostics(uri);
+    await open(uri, text);
+    assert.deepEqual((await published).diagnostics.map((d) => d.code), ['c-map-key-padding']);
+    const headerUri = pathToFileURL(header).href;
+    const headerOpened = nextDiagnostics(headerUri);
+    await open(headerUri, 'struct big_key {\n\t__u32 proto;\n\t__u32 addr;\n};\n');
+    await headerOpened;
+    writeFileSync(header, 'struct big_key {\n\t__u32 proto;\n\t__u32 addr;\n};\n');
+    published = nextDiagnostics(uri);
+    await conn.sendNotification('textDocument/didSave', { textDocument: { uri: headerUri } });
+    assert.deepEqual((await published).diagnostics, []);
+    await close(uri);
+    await close(headerUri);
+  });
+
   it('the worker stops when idle with only types-only documents, and a later hover on one starts it again', async () => {
     for (const name of ['big.h', 'big_map.bpf.c']) await close(pathToFileURL(path.join(workspace, name)).href); // the earlier tests' documents
     const text = typesHeader();
