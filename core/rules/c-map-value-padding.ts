@@ -26,10 +26,14 @@ export function checkMapValuePadding(model: CFileModel, ctx: CLintContext = {}):
     const value = layout.value;
     const definedHere = (rec.name !== null || rec.typedefName !== undefined) && model.records.includes(rec);
     const what = use.role === 'event' ? `is ${use.why}` : `is the value of map '${use.mapName}'`;
-    // events: a warning where some send can carry stale bytes in the holes (an info leak), an info where each is zeroed
+    // events, and values written with bpf_map_update_elem: a warning where some can carry stale bytes in the holes
+    // (an info leak), an info where each is zeroed
     const events = all.filter((u) => u.role === 'event' && engine.resolveRecord(u.type) === rec);
-    const writes = events.flatMap((u) => followWrites(model, u.init, u.range));
-    const verdict = events.length > 0 && events.every((u) => u.init) ? paddingVerdict(writes, 'the event') : null;
+    const valueMaps = new Set(all.filter((u) => u.role === 'value' && engine.resolveRecord(u.type) === rec).map((u) => u.mapName));
+    const stores = (model.valueUses ?? []).filter((u) => u.type && engine.resolveRecord(u.type) === rec && (u.map === null || valueMaps.has(u.map)));
+    const sent = [...events.map((u) => ({ init: u.init, range: u.range })), ...stores.map((u) => ({ init: u.init, range: u.range }))];
+    const writes = sent.flatMap((u) => followWrites(model, u.init, u.range));
+    const verdict = sent.length > 0 && sent.every((u) => u.init) ? paddingVerdict(writes, events.length > 0 ? 'the event' : 'the value') : null;
     const severity = verdict?.severity === 'warning' ? 'warning' : 'info';
     findings.push({
       rule: RULE_ID,

@@ -304,6 +304,13 @@ export class Extractor {
     if (!this.writes || !args[1]) return;
     const map = argumentVariable(args[0]);
     const mapName = map?.address ? map.name : null;
+    // bpf_map_update_elem's value: its bytes, padding included, are what user space reads back
+    const value = callee === 'bpf_map_update_elem' ? argumentVariable(args[2]) : null;
+    const vt = value ? this.lookupVar(value.name) : undefined;
+    const vtype = vt && (value!.address ? vt : vt.kind === 'pointer' ? vt.to : null);
+    if (value && vtype) {
+      (this.model.valueUses ??= []).push({ map: mapName, type: vtype, helper: callee, init: this.writes.facts.stateAt(value.name, call.startIndex), range: rangeOf(call) });
+    }
     const key = argumentVariable(args[1]);
     const t = key ? this.lookupVar(key.name) : undefined;
     const type = t && (key!.address ? t : t.kind === 'pointer' ? t.to : null);

@@ -52,6 +52,7 @@ function merge(model: CFileModel, context: ExtractionContext, f: CFragment): voi
   const m = f.model;
   model.events.push(...m.events);
   if (m.keyUses?.length) (model.keyUses ??= []).push(...m.keyUses);
+  if (m.valueUses?.length) (model.valueUses ??= []).push(...m.valueUses);
   if (m.callArgs?.length) (model.callArgs ??= []).push(...m.callArgs);
   if (m.paramWrites?.length) (model.paramWrites ??= []).push(...m.paramWrites);
   if (m.reserveWrappers?.length) (model.reserveWrappers ??= []).push(...m.reserveWrappers);

@@ -132,6 +132,8 @@ export interface CFileModel {
   events: CEventUse[];
   /** Structs passed as keys to map helpers, with how each was filled. */
   keyUses?: CKeyUse[];
+  /** Structs passed as values to bpf_map_update_elem, with how each was filled. */
+  valueUses?: CKeyUse[];
   /** Struct variables passed to the file's functions, so a key or event reaching a helper through a parameter is followed. */
   callArgs?: CCallArg[];
   /** How the file's functions leave what their pointer parameters point to (`make_key(struct key *out)` zeroing `*out`). */

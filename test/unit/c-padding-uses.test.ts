@@ -157,3 +157,17 @@ describe('c-map-key-padding: a pointer to a local key', () => {
     assert.equal(filled.severity, 'warning');
   });
 });
+
+describe('c-map-value-padding for values stored with bpf_map_update_elem', () => {
+  const VALUE = 'struct stat { __u64 total; __u32 count; };\nstruct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__type(key, __u32);\n\t__type(value, struct stat);\n} stats SEC(".maps");\n';
+  const fn = (body: string) => `${VALUE}SEC("tp")\nint handle(void *ctx)\n{\n\t__u32 pid = 1;\n${body}\n\treturn 0;\n}\n`;
+  it('a value filled member by member is a warning (user space reads its tail bytes); a zeroed one an info', async () => {
+    const [filled] = checkMapValuePadding(await cModel(fn('\tstruct stat st;\n\tst.total = 1;\n\tst.count = 1;\n\tbpf_map_update_elem(&stats, &pid, &st, BPF_NOEXIST);')));
+    assert.equal(filled.severity, 'warning');
+    assert.match(filled.message, /is the value of map 'stats' and has padding \(4 bytes at offset 12 \(trailing\)\).*At line 14 its padding is left unwritten/);
+    const [zeroed] = checkMapValuePadding(await cModel(fn('\tstruct stat st = {};\n\tst.count = 1;\n\tbpf_map_update_elem(&stats, &pid, &st, BPF_NOEXIST);')));
+    assert.equal(zeroed.severity, 'info');
+    // no update in the file: user space or another program writes it, as before
+    assert.equal(checkMapValuePadding(await cModel(VALUE))[0].severity, 'info');
+  });
+});
