@@ -51,4 +51,17 @@ export class ProgramSourceMap {
     const r = list[i];
     return { file: r.file, line: r.line, column: r.column, text: r.text.trim(), function: at.fn.name, approximate };
   }
+
+  /**
+   * The line of a function of this program (its first line_info record, where func_info starts it), for a reject
+   * the verifier raised before checking any instruction: always approximate. `name` null: the program itself.
+   */
+  functionLocation(name: string | null): ExactLocation | null {
+    const seg = name === null ? this.segments[0] : this.segments.find((s) => s.fn.name === name)
+      ?? this.obj.functions.filter((f) => f.name === name).map((fn) => ({ fn }))[0];
+    const list = seg && this.obj.ext?.lineInfo.get(seg.fn.section.name);
+    if (!seg || !list) return null;
+    const r = list.find((l) => l.insn >= seg.fn.start && l.insn < seg.fn.start + seg.fn.insnCount && l.line > 0);
+    return r ? { file: r.file, line: r.line, column: r.column, text: r.text.trim(), function: seg.fn.name, approximate: true } : null;
+  }
 }

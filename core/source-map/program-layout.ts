@@ -54,7 +54,33 @@ export function programLayout(obj: BpfObject, entry: BpfFunction): LayoutSegment
     }
   };
   walk(entry, 0);
+  // libbpf 1.3+ then appends the exception callback the entry names (`__exception_cb(f)`: a BTF decl tag
+  // `exception_callback:f` on the entry's FUNC), with its own callees. Older libbpf leaves it out and the kernel
+  // refuses the program before any instruction, so the extra segment never names an instruction it did not load.
+  const cb = exceptionCallback(obj, entry);
+  if (cb && !appended.has(cb)) {
+    appended.add(cb);
+    segments.push({ fn: cb, loadedStart: loadedLen });
+    loadedLen += cb.insnCount;
+    walk(cb, 1);
+  }
   return segments;
+}
+
+const EXCEPTION_TAG = 'exception_callback:';
+
+/** The function named by the entry's `exception_callback:NAME` decl tag, if the object has it. */
+export function exceptionCallback(obj: BpfObject, entry: BpfFunction): BpfFunction | null {
+  const btf = obj.btf;
+  if (!btf) return null;
+  for (const t of btf.types) {
+    if (t.kind !== 'DECL_TAG' || !t.name.startsWith(EXCEPTION_TAG) || (t.componentIdx ?? 0) !== -1) continue;
+    const target = btf.type(t.sizeOrType);
+    if (target?.kind !== 'FUNC' || target.name !== entry.name) continue;
+    const name = t.name.slice(EXCEPTION_TAG.length);
+    return obj.functions.find((f) => f.name === name && f.section.name === '.text') ?? obj.functions.find((f) => f.name === name) ?? null;
+  }
+  return null;
 }
 
 /** The function and section instruction of loaded instruction `insn`. */

@@ -111,6 +111,15 @@ const TABLE: Entry[] = [
   E('kfunc-unresolved', /kfunc '[^']*' is referenced but wasn't resolved|<invalid kfunc call>/, 'kfunc not found',
     'The kfunc the program calls does not exist in the running kernel\'s BTF.\nlibbpf poisoned the call; the verifier rejects it if this path reaches it.',
     'Guard the call with bpf_ksym_exists(), or require a kernel that provides the kfunc.'),
+  E('kfunc-arg', /^arg#\d+ (?!reference type\()/m, 'kfunc or global function argument refused',
+    'The verifier checked argument N (counting from 0) of a kfunc or global function call against the callee\'s BTF prototype and it does not fit:\nthe pointer has the wrong kind (stack, map value, untrusted), is not the object the kfunc manages, or points to a type it cannot check.',
+    'Pass what the prototype asks for: a trusted kernel pointer (from the context or an acquire kfunc), an object from bpf_obj_new() for the bpf_obj_* kfuncs, or a pointer to a plain struct of scalars for memory arguments.'),
+  E('frame-pointer', /^frame pointer is read only/m, 'Write to the frame pointer',
+    'An instruction writes R10, the read-only frame pointer (usually hand-written or inline assembly).\nThe verifier tracks every stack access relative to R10, so it may never change.',
+    'Copy R10 to another register and move that one (`r1 = r10; r1 += -8;`).'),
+  E('exception-cb-missing', /^exception callback type id not found in func_info/m, 'Exception callback not loaded',
+    'The program names an exception callback (`__exception_cb`), but the loader did not append that function to the program.\nlibbpf appends exception callbacks since version 1.3; older versions leave them out, and the kernel then refuses the program.',
+    'Load with libbpf 1.3 or newer (or cilium/ebpf 0.13+), or drop the exception callback.'),
 ];
 
 /** The explanation for a reject message (its lines joined), or null when it is not one we know. */

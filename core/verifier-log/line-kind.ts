@@ -25,7 +25,8 @@ const L = {
   suggestion: ascii('Suggestion'), endLog: ascii('-- END PROG LOAD LOG --'), beginLog: ascii('-- BEGIN PROG LOAD LOG --'),
   safe: ascii(': safe'), frameN: ascii('frame'), sym: ascii('_SYM: '), flags: ascii('flags: '), hdrLen: ascii('hdr_len: '),
   typeOff: ascii('type_off: '), typeLen: ascii('type_len: '), strOff: ascii('str_off: '), strLen: ascii('str_len: '),
-  btfTotal: ascii('btf_total_size: '), liveFrame: ascii(') frame'), topoOrder: ascii('topo_order['), subprog: ascii('subprog#'), stackUseDef: ascii('stack use/def '), argHash: ascii('arg#'), subprogStats: ascii('subprog '), liveStack: ascii(') live stack'), fp: ascii('fp'),
+  btfTotal: ascii('btf_total_size: '), liveFrame: ascii(') frame'), topoOrder: ascii('topo_order['), subprog: ascii('subprog#'), stackUseDef: ascii('stack use/def '), argHash: ascii('arg#'), sizeUnknown: ascii(' size cannot be determined'), globalFunction: ascii('Global function '),
+  onlyScalar: ascii("doesn't return scalar"), subprogStats: ascii('subprog '), liveStack: ascii(') live stack'), fp: ascii('fp'),
 };
 
 /** The end of the line without a trailing CR. */
@@ -94,7 +95,8 @@ export function classifyLine(buf: Uint8Array, start: number, rawEnd: number): Li
       if (at(buf, start, L.from)) return LineKind.From;
       if (at(buf, start, L.func)) return LineKind.Func;
       if (at(buf, start, L.forcePrecise)) return LineKind.Precision;
-      if (at(buf, start, L.frame)) return LineKind.Propagating;
+      // `frame 1: propagating r6` (never `frame pointer is read only`, an error)
+      if (at(buf, start, L.frame) && isDigit(buf[start + L.frame.length])) return LineKind.Propagating;
       if (at(buf, start, L.flags)) return LineKind.Btf;
       break;
     case 70 /* F */: if (at(buf, start, L.Func)) return LineKind.GlobalFunc; break;
@@ -137,7 +139,11 @@ export function classifyLine(buf: Uint8Array, start: number, rawEnd: number): Li
       if (at(buf, start, L.strOff) || at(buf, start, L.strLen)) return LineKind.Btf;
       break;
     case 104 /* h */: if (at(buf, start, L.hdrLen)) return LineKind.Btf; break;
-    case 97 /* a */: if (at(buf, start, L.argHash)) return LineKind.Btf; break; // btf.c: `arg#0 reference type('UNKNOWN ') size cannot be determined: -22`
+    // btf.c's notice `arg#0 reference type('UNKNOWN ') size cannot be determined: -22`; every other `arg#N …` line
+    // (kfunc and global-function argument checks) is an error
+    case 97 /* a */: if (at(buf, start, L.argHash) && lineHas(buf, start, end, L.sizeUnknown)) return LineKind.Btf; break;
+    // btf.c's notice for a function returning void (every `__naked void` program opens its log with it)
+    case 71 /* G */: if (at(buf, start, L.globalFunction) && lineHas(buf, start, end, L.onlyScalar)) return LineKind.Btf; break;
     case 98 /* b */: if (at(buf, start, L.btfTotal)) return LineKind.Btf; break;
     case 83 /* S */:
       if (at(buf, start, L.scc)) return LineKind.Scc;

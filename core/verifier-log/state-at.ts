@@ -57,7 +57,10 @@ export function stateAt(ix: LogIndex, line: number, opts: { after?: boolean; max
     } else if (k === LineKind.State) {
       const text = ix.text(i);
       const n = Number(text.slice(0, text.indexOf(':')));
-      if (n === nextInsn && replay.length === 0 || n === nextInsn && !isAfterJump(ix, i, n)) {
+      // after a note the previous instruction printed (`func 'f' arg0 has btf_id …`), the kernel prints only the
+      // registers that instruction changed, not a full state: replayed like a suffix
+      const afterNote = i > ix.first && ix.kinds[i - 1] === LineKind.Other;
+      if (!afterNote && (n === nextInsn && replay.length === 0 || n === nextInsn && !isAfterJump(ix, i, n))) {
         anchor = parseState(textAfterColon(text));
         break;
       }

@@ -117,6 +117,7 @@ export function summarize(ix: LogIndex, opts: SummaryOptions = {}): RejectSummar
     if (k === LineKind.Stats) break;
     if (k === LineKind.Other || k === LineKind.CfgSource) messageLines.push(ix.text(i).trimEnd());
   }
+  if (messageLines.length === 0 && proseStart < 0) messageLines.push(...noticeBeforeStats(ix, lastInsnLine));
   const message = messageLines.join('\n');
   const prose = proseStart >= 0 ? parseProseBlock(ix, proseStart) : null;
   const rejected = messageLines.length > 0 || prose !== null;
@@ -184,6 +185,33 @@ export function summarize(ix: LogIndex, opts: SummaryOptions = {}): RejectSummar
     hasBranchStates: hasKind(ix, LineKind.From),
   };
 }
+
+/**
+ * The lines just before the stats are the error unless proven otherwise: when nothing else is, the btf.c notices
+ * there (`Global function f() doesn't return scalar…`, `arg#0 reference type(…) size cannot be determined`) are
+ * the reject, as in a log that stops before any instruction. Only lines after the last instruction count.
+ */
+function noticeBeforeStats(ix: LogIndex, lastInsnLine: number): string[] {
+  let stats = -1;
+  for (let i = Math.max(ix.first, lastInsnLine + 1); i < ix.end; i++) {
+    if (ix.kinds[i] === LineKind.Stats) {
+      stats = i;
+      break;
+    }
+  }
+  if (stats < 0) return [];
+  const out: string[] = [];
+  for (let i = stats - 1; i > lastInsnLine && i >= ix.first; i--) {
+    const k = ix.kinds[i];
+    if (k === LineKind.Empty) continue;
+    const text = ix.text(i);
+    if (k !== LineKind.Btf || !PROGRAM_NOTICE.test(text)) break;
+    out.unshift(text.trimEnd());
+  }
+  return out;
+}
+
+const PROGRAM_NOTICE = /^(?:arg#\d+ |Global function \S+\(\) )/;
 
 /** Does the path leave straight-line order after instruction `from` (ld_imm64 takes two slots)? */
 function jumpedAfter(path: number[], from: number | null): boolean {

@@ -33,15 +33,26 @@ export interface ReportFacts {
   obj?: BpfObject | null;
 }
 
+/** The function a pre-instruction error names: `func#1 ('f')`, `Global function f()`, `exception callback 'f'`. */
+export function namedFunction(lines: string[]): string | null {
+  for (const l of lines) {
+    const m = /\('([A-Za-z_]\w*)'\)|^Global function ([A-Za-z_]\w*)\(\)|callback '([A-Za-z_]\w*)'/.exec(l);
+    if (m) return m[1] ?? m[2] ?? m[3];
+  }
+  return null;
+}
+
 /** One program's report from its log summary: the shape `verify --json` and `log --json` share. */
 export function buildProgramReport(summary: RejectSummary, f: ReportFacts): ProgramReport {
   const rejected = f.verdict === 'rejected';
-  const exact = rejected && f.map && summary.insn !== null && !summary.afterMainPass ? f.map.location(summary.insn) : null;
+  const exact = rejected && f.map && summary.insn !== null && !summary.afterMainPass ? f.map.location(summary.insn)
+    // a reject before any instruction: the function it names (or the program), from func_info, approximate
+    : rejected && f.map && summary.insn === null && summary.insnLines === 0 && !summary.proseLocation ? f.map.functionLocation(namedFunction(summary.messageLines)) : null;
   const resolve = (file: string) => path.isAbsolute(file) ? file : resolveSourceFile(file, f.roots) ?? file;
   const location: SourceLocation | null = exact
     ? { file: resolve(exact.file), line: exact.line, column: exact.column || null }
     : rejected ? rejectLocation(summary, f.roots) : null;
-  const locationSource = !location ? null : exact ? 'line_info' : summary.proseLocation ? 'log-prose' : 'log';
+  const locationSource = !location ? null : exact ? (summary.insn === null ? 'func_info' : 'line_info') : summary.proseLocation ? 'log-prose' : 'log';
   const sourcePath = exact && f.map
     ? pathLines(f.map, summary.path).map((l) => ({ file: resolve(l.file), line: l.line, text: l.text, insn: l.insn }))
     : rejected ? summary.sourcePath.filter((s) => s.file !== null && (s.line ?? 0) > 0)

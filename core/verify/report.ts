@@ -26,7 +26,7 @@ export interface ProgramReport {
   insn: number | null;
   location: SourceLocation | null;
   /** How the location was found: the object's BTF.ext line_info (exact), the log's `@ file:line`, or 7.x's prose block. */
-  locationSource: 'line_info' | 'log' | 'log-prose' | null;
+  locationSource: 'line_info' | 'func_info' | 'log' | 'log-prose' | null;
   /** The location may be off: line_info had no line for the instruction, or the log's annotation may be stale. */
   locationApproximate: boolean;
   /** The source text the verifier printed for the reject's line. */

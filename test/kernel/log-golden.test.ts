@@ -14,7 +14,9 @@ import { analyzeLog } from '../../core/verifier-log/parse';
 import { stateAt } from '../../core/verifier-log/state-at';
 import { loadObjectSourceMap, programMap } from '../../core/source-map/object-source-map';
 import type { RejectSummary } from '../../core/verifier-log/summary';
+import { buildProgramReport } from '../../core/verify/program-report';
 import { DIST, REPO } from '../support/paths';
+import { functionSpan } from '../support/function-span';
 import { ALL_SOURCES, rejectMarker } from '../support/programs';
 import { ensureTestUser, removeDir, removeTestUser, rootDir, type TestUser } from '../support/sudo-user';
 
@@ -95,7 +97,15 @@ for (const mode of ['root', 'user (redacted logs)'] as const) describe(`verifier
     assert.equal(out.errno !== 0, summary.messageLines.length > 0, 'a reject has a message, an accept has none');
     assert.equal(summary.truncated.head || summary.truncated.tail, false);
     const bug = rejectMarker(src, name)?.line;
-    if (out.errno !== 0 && !summary.afterMainPass) {
+    if (out.errno !== 0 && summary.insn === null && !summary.afterMainPass) {
+      // refused before any instruction: the report points at the program's function (func_info), approximate
+      const obj = loadObjectSourceMap(object).obj;
+      const report = buildProgramReport(summary, { name, section: null, verdict: 'rejected', errno: out.errno, logBytes: 0, truncated: false, libbpf: [], roots: [path.dirname(src)], map: programMap(obj, name), obj });
+      assert.equal(report.locationSource, 'func_info');
+      assert.equal(report.locationApproximate, true);
+      assert.ok(functionSpan(readFileSync(src, 'utf8'), name).includes(report.location!.line), 'the location is in the program\'s function');
+      assert.ok(summary.explanation, `an explanation for: ${summary.messageLines.join(' / ')}`);
+    } else if (out.errno !== 0 && !summary.afterMainPass) {
       // BUG: marks the line the object's line_info gives for the reject; the log alone gets there unless it
       // flags its last annotation as possibly stale (after a rewind, or on an instruction libbpf poisoned)
       const map = programMap(loadObjectSourceMap(object).obj, name);

@@ -14,6 +14,7 @@ import { parseSourceLine } from '../../core/verifier-log/path';
 import type { ProgramSourceMap } from '../../core/source-map/insn-to-source';
 import { loadObjectSourceMap, programMap } from '../../core/source-map/object-source-map';
 import { DIST } from '../support/paths';
+import { functionSpan } from '../support/function-span';
 import { ALL_SOURCES, rejectMarker } from '../support/programs';
 
 describe('instruction to source through BTF.ext line_info, checked against the kernel', () => {
@@ -47,6 +48,12 @@ describe('instruction to source through BTF.ext line_info, checked against the k
         }
         if (out.errno === 0 || summary.afterMainPass) continue;
         rejects++;
+        if (summary.insn === null) { // refused before any instruction: the program's own function, from func_info
+          const at = map.functionLocation(null);
+          assert.ok(at?.approximate, `${prog.name}: an approximate location from func_info`);
+          assert.ok(functionSpan(readFileSync(at.file, 'utf8'), prog.name).includes(at.line), `${prog.name}: line ${at.line} is in the function`);
+          continue;
+        }
         const marker = rejectMarker(src, prog.name);
         const loc = map.location(summary.insn!);
         assert.ok(marker && loc, `${prog.name}: a BUG marker and a location`);
@@ -66,3 +73,4 @@ describe('instruction to source through BTF.ext line_info, checked against the k
     assert.ok(annotated > 100 && rejects >= 10, `${annotated} annotations, ${rejects} rejects`);
   });
 });
+

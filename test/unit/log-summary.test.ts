@@ -97,6 +97,9 @@ describe('explanations', () => {
     'core-relo': '1: <invalid CO-RE relocation>\nfailed to resolve CO-RE relocation <byte_off> [5] struct task_struct___fake.no_such_field (0:0 @ offset 0)',
     'map-not-created': "5: <invalid BPF map reference>\nBPF map 'events' is referenced but wasn't created",
     'kfunc-unresolved': "3: <invalid kfunc call>\nkfunc 'bpf_new_kfunc' is referenced but wasn't resolved",
+    'kfunc-arg': 'arg#0 pointer type STRUCT task_struct must point to scalar, or struct with scalar',
+    'frame-pointer': 'frame pointer is read only',
+    'exception-cb-missing': 'exception callback type id not found in func_info',
   };
 
   it('covers at least the 30 most frequent messages, each with a sample', () => {
