@@ -17,6 +17,7 @@ Commands:
       --sarif           SARIF 2.1.0 (code scanning), one result per reject
       --cflags "ARGS"   extra clang arguments when building a source
       --capabilities S  verify as a loader with only: full (default), bpf, bpf+perfmon, bpf+perfmon+net_admin
+      --timeout SECONDS give up on a load after this long (default 600)
   log <file | ->                                    Summarise a saved verifier log (raw, libbpf or bpftool -d output)
       --json            the program shape of verify --json
       --source-root DIR where to look for the sources the log names (repeatable)
@@ -37,7 +38,8 @@ Commands:
       --fix             apply each finding's preferred fix in place, then report what is left
       --severity R=L    a rule's level: off, info, warning or error (repeatable; e.g. modern-hints=off)
       -I DIR            as for layout
-  setup-privileges [--user NAME] [--install | --remove]
+  setup-privileges [--user NAME] [--install | --remove] [--max-map-memory SIZE] [--max-log-buffer SIZE]
+                   [--max-verify-seconds N] [--max-helpers N]
                                                     Let a user verify without root: a root-owned helper wrapper plus a
                                                     sudoers rule for exactly it (prints the script; --install runs it as root)
 
@@ -68,11 +70,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+// output piped into `head`: the reader left, so end quietly (the helper sees its stdin close and exits)
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  throw e;
+});
+
+const args = process.argv.slice(2);
+main(args).then(
   (code) => { process.exitCode = code; },
   (e) => {
-    if (e instanceof UsageError) process.stderr.write(`ebpf-debugger ${process.argv[2]}: ${e.message}\n`);
+    const usage = e instanceof UsageError;
+    if (usage) process.stderr.write(`ebpf-debugger ${args[0]}: ${e.message}\n`);
     else process.stderr.write(`ebpf-debugger: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    // --json prints JSON whatever happens
+    if (args.includes('--json')) process.stdout.write(JSON.stringify({ error: { kind: usage ? 'usage' : 'internal', message: (e as Error).message } }, null, 2) + '\n');
     process.exitCode = 2;
   },
 );

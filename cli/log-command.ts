@@ -25,12 +25,16 @@ export async function runLog(argv: string[]): Promise<number> {
   const file = positionals[0];
   if (file !== '-' && (!existsSync(file) || statSync(file).isDirectory())) throw new UsageError(`${path.resolve(file)}: no such file.`);
   const buf = readInput(file);
-  if (buf.length === 0) {
-    throw new UsageError('the log is empty. Capture it with `ebpf-debugger verify --log-level 2 --json`, `bpftool -d prog load`, or libbpf\'s kernel_log_buf.');
-  }
   const { index, summary } = analyzeLog(buf, { symbolTags: values['symbol-tag'] });
-  const rejected = summary.messageLines.length > 0 || summary.prose !== null;
+  // a verdict needs the verifier's own marks: an instruction, the stats, the 7.x prose block or libbpf's errno
+  const verifierShaped = summary.insnLines > 0 || summary.stats.processedInsns !== undefined || summary.prose !== null || summary.errno !== null;
+  const rejected = verifierShaped && (summary.messageLines.length > 0 || summary.prose !== null);
   const verdict: Verdict = rejected ? 'rejected' : summary.stats.processedInsns !== undefined ? 'accepted' : 'unknown';
+  const noVerdict = verdict !== 'unknown' ? null : buf.length === 0 || !/\S/.test(buf.toString('latin1'))
+    ? 'The log is empty: it holds no verdict. Capture it with `ebpf-debugger verify --log-level 2 --json`, `bpftool -d prog load`, or libbpf\'s kernel_log_buf.'
+    : summary.insnLines > 0
+      ? 'The log holds no verdict: it ends before the verifier\'s verdict (no error and no "processed N insns" line), so it looks cut.'
+      : 'The log holds no verdict: it has no instruction, no error after one and no "processed N insns" line, so it is not a verifier log (or only a piece of one).';
   const roots = [...(file === '-' ? [] : [path.dirname(path.resolve(file))]), process.cwd(), ...(values['source-root'] ?? [])];
   let obj = null;
   let map = null;
@@ -59,9 +63,10 @@ export async function runLog(argv: string[]): Promise<number> {
     roots,
   });
   if (values.json) {
-    process.stdout.write(JSON.stringify({ log: file === '-' ? null : path.resolve(file), kernel: null, programs: [report] }, null, 2) + '\n');
+    const doc = { log: file === '-' ? null : path.resolve(file), kernel: null, programs: [report], ...(noVerdict ? { error: { kind: 'no-verdict', message: noVerdict } } : {}) };
+    process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
   } else {
-    if (verdict === 'unknown') process.stdout.write('The log ends before the verifier\'s verdict (no error and no "processed N insns" line): it looks cut.\n');
+    if (noVerdict) process.stdout.write(noVerdict + '\n');
     process.stdout.write(formatProgram(report) + '\n');
   }
   return verdict === 'accepted' ? 0 : 1;

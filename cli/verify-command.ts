@@ -29,8 +29,21 @@ export function expandInputs(inputs: string[]): string[] {
   return out;
 }
 
+/**
+ * `--cflags "-DX -O1"` as --help shows it: the value starts with a dash, which parseArgs refuses as a separate
+ * argument, so it is glued on (`--cflags=-DX -O1`) before parsing.
+ */
+export function glueCflags(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--cflags' && i + 1 < argv.length) out.push(`--cflags=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
 export async function runVerify(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
+  const { values, positionals } = parseCommandArgs(glueCflags(argv), {
     program: { type: 'string' },
     'log-level': { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -66,6 +79,8 @@ export async function runVerify(argv: string[]): Promise<number> {
   } catch (e) {
     if (!isEbpfError(e)) throw e;
     process.stderr.write(`ebpf-debugger: ${e.message}\n`);
+    // --json prints JSON whatever happens: the reports so far and what stopped the run
+    if (values.json) process.stdout.write(JSON.stringify({ error: { kind: e.code, message: e.message }, reports }, null, 2) + '\n');
     return 2;
   } finally {
     await loader.close();

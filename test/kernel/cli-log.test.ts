@@ -69,17 +69,34 @@ describe('ebpf-debugger log', () => {
     writeFileSync(cut, '0: R1=ctx() R10=fp0\n0: (b7) r1 = 0                        ; R1=0\n1: (63) *(u32 *)(r10 -4) = r1\n');
     const r = runCli(['log', cut]);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /ends before the verifier's verdict/);
+    assert.match(r.stdout, /holds no verdict: it ends before the verifier's verdict/);
   });
 
-  it('missing, empty and directory inputs are usage errors with a message', () => {
+  it('missing and directory inputs are usage errors with a message; with --json, a JSON error object', () => {
     assert.match(runCli(['log', '/nonexistent.log']).stderr, /no such file/);
+    assert.equal(runCli(['log', dir]).code, 2);
+    assert.equal(runCli(['log']).code, 2);
+    const r = runCli(['log', '/nonexistent.log', '--json']);
+    assert.equal(r.code, 2);
+    assert.equal(JSON.parse(r.stdout).error.kind, 'usage');
+    assert.match(JSON.parse(r.stdout).error.message, /no such file/);
+  });
+
+  it('an empty log, or text without a verdict, exits 1 saying the log holds no verdict (JSON: an error object)', () => {
     const empty = path.join(dir, 'empty.log');
     writeFileSync(empty, '');
     const r = runCli(['log', empty]);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /the log is empty/);
-    assert.equal(runCli(['log', dir]).code, 2);
-    assert.equal(runCli(['log']).code, 2);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /The log is empty: it holds no verdict/);
+    const j = runCli(['log', empty, '--json']);
+    assert.equal(j.code, 1);
+    const doc = JSON.parse(j.stdout);
+    assert.equal(doc.error.kind, 'no-verdict');
+    assert.equal(doc.programs[0].verdict, 'unknown');
+    const prose = path.join(dir, 'prose.log');
+    writeFileSync(prose, 'I tried to load my program and it did not work\n');
+    const p = runCli(['log', prose]);
+    assert.equal(p.code, 1);
+    assert.match(p.stdout, /holds no verdict: it has no instruction/);
   });
 });
