@@ -4,8 +4,9 @@ import { evalConstExpr, evalConstText, toNumber } from './c-const-expr';
 import { readEnum } from './c-enum';
 import { readMapBody } from './c-map-decl';
 import type { CEnumDecl, CFieldDecl, CFileModel, CRecordDecl, CTypeRef } from './c-model';
-import { argumentVariable, FunctionWrites, isReserveWrapper } from './c-struct-writes';
-import { attributeMacrosIn, attributeValues, firstError, KEY_HELPERS, OUTPUT_HELPERS, PREPROC_GROUPS, resultVariable, specifierText, typeText } from './c-syntax';
+import { readCallSite, type FunctionScope } from './c-call-sites';
+import { FunctionWrites, isReserveWrapper } from './c-struct-writes';
+import { attributeMacrosIn, attributeValues, firstError, PREPROC_GROUPS, specifierText, typeText } from './c-syntax';
 import { parseTypeText, typeKey } from './c-type-text';
 import { rangeOf } from './range';
 
@@ -253,74 +254,11 @@ export class Extractor {
   }
 
   /** The function being walked: how its variables' bytes are written (c-struct-writes.ts). */
-  private writes: { facts: FunctionWrites; end: number } | null = null;
+  private writes: FunctionScope | null = null;
 
-  /**
-   * A ring buffer / perf buffer output call: the struct its data or size argument names, and whether its padding
-   * holds zeroes. A call to another function with a `sizeof` argument, stored in a pointer, may be a reserve wrapper
-   * (`e = reserve_buf(sizeof(*e))`): kept with `via`, an event once the unit's functions say so.
-   */
+  /** A helper call: an event sent, a key or value handed to a map, a struct passed to the file's functions (c-call-sites.ts). */
   outputCall(call: Node): void {
-    const callee = call.childForFieldName('function')?.text ?? '';
-    const args = call.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => a !== null && a.type !== 'comment') ?? [];
-    if (KEY_HELPERS.has(callee)) return this.keyCall(call, callee, args);
-    const helper = OUTPUT_HELPERS[callee];
-    const target = resultVariable(call);
-    if (!helper) {
-      if (!this.writes || /^(?:bpf_|__builtin_)/.test(callee) || !/^\w+$/.test(callee)) return;
-      this.callArguments(call, callee, args);
-      if (!target) return;
-      const sized = args.map((a) => (a.type === 'sizeof_expression' ? this.sizeofType(a.text.trim()) : null)).find((t) => t !== null);
-      if (sized) this.model.events.push({ type: parseTypeText(sized), helper: call.text.replace(/\s+/g, ' '), range: rangeOf(call), via: callee, init: this.writes.facts.stateAt(target, this.writes.end) });
-      return;
-    }
-    let text = args[helper.size] ? this.sizeofType(args[helper.size].text.trim()) : null;
-    const data = helper.data !== undefined ? /^&?\s*(\w+)$/.exec(args[helper.data]?.text.trim() ?? '') : null;
-    if (!text && data) {
-      const t = this.lookupVar(data[1]);
-      const pointee = t && (args[helper.data!].text.trim().startsWith('&') ? t : t.kind === 'pointer' ? t.to : null);
-      text = pointee ? typeText(pointee) : null;
-    }
-    if (!text) return;
-    // what was written into the bytes sent: the data argument's variable where the call is, or a reservation's by the end
-    const sent = data ? data[1] : target;
-    const init = this.writes && sent ? this.writes.facts.stateAt(sent, data ? call.startIndex : this.writes.end) : undefined;
-    this.model.events.push({ type: parseTypeText(text), helper: call.text.replace(/\s+/g, ' '), range: rangeOf(call), ...(init ? { init } : {}) });
-  }
-
-  /** Struct variables handed to one of the file's functions (`count(&m, &key)`), for following its parameters. */
-  private callArguments(call: Node, callee: string, args: Node[]): void {
-    args.forEach((a, index) => {
-      const v = argumentVariable(a);
-      const t = v ? this.lookupVar(v.name) : undefined;
-      const type = t && (v!.address ? t : t.kind === 'pointer' ? t.to : null);
-      if (!type || (type.kind !== 'record' && type.kind !== 'named')) return;
-      (this.model.callArgs ??= []).push({ callee, index, init: this.writes!.facts.stateAt(v!.name, call.startIndex), range: rangeOf(call) });
-    });
-  }
-
-  /** `bpf_map_update_elem(&flows, &key, ...)`: the key's variable, its struct type and how its bytes were filled. */
-  private keyCall(call: Node, callee: string, args: Node[]): void {
-    if (!this.writes || !args[1]) return;
-    const map = argumentVariable(args[0]);
-    const mapName = map?.address ? map.name : null;
-    // bpf_map_update_elem's value: its bytes, padding included, are what user space reads back
-    const value = callee === 'bpf_map_update_elem' ? argumentVariable(args[2]) : null;
-    const vt = value ? this.lookupVar(value.name) : undefined;
-    const vtype = vt && (value!.address ? vt : vt.kind === 'pointer' ? vt.to : null);
-    if (value && vtype) {
-      (this.model.valueUses ??= []).push({ map: mapName, type: vtype, helper: callee, init: this.writes.facts.stateAt(value.name, call.startIndex), range: rangeOf(call) });
-    }
-    const key = argumentVariable(args[1]);
-    const t = key ? this.lookupVar(key.name) : undefined;
-    const type = t && (key!.address ? t : t.kind === 'pointer' ? t.to : null);
-    if (key && type) {
-      (this.model.keyUses ??= []).push({ map: mapName, type, helper: callee, init: this.writes.facts.stateAt(key.name, call.startIndex), range: rangeOf(call) });
-    } else if (mapName) {
-      // `&keys[i]`, `&e->key`: a use of the map's key that this tool does not follow (so no "nothing uses it")
-      (this.model.keyUses ??= []).push({ map: mapName, helper: callee, range: rangeOf(call),
-        init: { state: 'unknown', why: `the key is ${args[1].text.replace(/\s+/g, ' ').slice(0, 40)}, which this tool does not follow` } });
-    }
+    if (this.writes) readCallSite(call, { model: this.model, writes: this.writes, lookupVar: (n) => this.lookupVar(n), sizeofType: (e) => this.sizeofType(e) });
   }
 
   walk(node: Node): void {
