@@ -16,3 +16,22 @@ export type StructLayoutResult = { layout: StructLayout } | { error: string };
 
 /** The client command that opens a struct's layout beside the source; code lenses call it with `[uri, name]`. */
 export const SHOW_STRUCT_LAYOUT_COMMAND = 'ebpf.showStructLayout';
+
+/**
+ * `ebpf/verifyStatus` (server to client notification): verify on save's progress and last verdict, for a status bar.
+ * Editors that do not know it ignore it.
+ */
+export const VERIFY_STATUS_NOTIFICATION = 'ebpf/verifyStatus';
+
+export interface VerifyStatusParams {
+  /** building (clang runs), verifying (the kernel), done (a verdict), failed (no verdict: build error, environment). */
+  state: 'building' | 'verifying' | 'done' | 'failed';
+  /** The .bpf.c file. */
+  source: string;
+  verified?: number;
+  rejected?: number;
+  /** From the save to the published verdict. */
+  ms?: number;
+  /** Why it failed. */
+  message?: string;
+}

@@ -15,8 +15,23 @@ import { quickFixes } from './code-actions';
 import { watchLintSettings } from './lint-settings';
 import { LARGE_DOCUMENT_CHARS } from './large-documents';
 import { OffThreadDocuments } from './off-thread-documents';
+import { VERIFY_STATUS_NOTIFICATION } from '../core/lsp-ext';
+import { shareConfigurationChanges } from './configuration-listeners';
+import { PublishedDiagnostics } from './published-diagnostics';
+import { VerifyOnSave } from './verify-on-save';
+import { watchVerifySettings } from './verify-on-save-settings';
 
 const connection = createConnection(ProposedFeatures.all);
+shareConfigurationChanges(connection); // the lint and verify-on-save settings both re-read on a change
+/** Verify on save (issue 14): its diagnostics are merged with the lints' of the same document when published. */
+const verifyOnSave = new VerifyOnSave({
+  publish: (uris) => { for (const uri of uris) void published.publish(uri); },
+  show: (kind, text) => void (kind === 'error' ? connection.window.showErrorMessage(text) : kind === 'warning' ? connection.window.showWarningMessage(text)
+    : connection.window.showInformationMessage(text)),
+  log: (text) => connection.console.log(text),
+  status: (s) => void connection.sendNotification(VERIFY_STATUS_NOTIFICATION, s),
+});
+const published = new PublishedDiagnostics((p) => connection.sendDiagnostics(p), (uri) => verifyOnSave.diagnosticsFor(uri));
 const documents = new TextDocuments(TextDocument);
 const analyzer = new SourceAnalyzer();
 analyzer.kernel = readKernelFacts() ?? undefined; // attach-target: the running kernel's hooks (its BTF read on first need)
@@ -26,7 +41,7 @@ const analyses = new Map<string, DocumentAnalysis>();
 const DEBOUNCE_MS = 150;
 /** Large C documents: analysed in a worker thread (off-thread-documents.ts). */
 const large = new OffThreadDocuments(path.join(__dirname, 'analysis-worker.js'), {
-  publish: (uri, version, diagnostics) => connection.sendDiagnostics({ uri, version, diagnostics }),
+  publish: (uri, version, diagnostics) => published.setLint(uri, version, diagnostics),
   setLenses: (uri, now) => updateLenses(uri, now),
   settings: () => ({ goMirrors: [...analyzer.goMirrors], severityOverrides: analyzer.severityOverrides }),
   isCurrent: (uri, version) => documents.get(uri)?.version === version,
@@ -54,7 +69,7 @@ async function validate(doc: TextDocument): Promise<void> {
     analyses.set(doc.uri, analysis);
     updateLenses(doc.uri, layoutLenses(analysis, doc.uri));
     if (analysis.cModel) analyzer.learnCModel(analysis.cModel); // an edited C struct changes what Go types are compared with
-    await connection.sendDiagnostics({ uri: doc.uri, version, diagnostics: analysis.findings.map((f) => toDiagnostic(f, doc.uri)) });
+    await published.setLint(doc.uri, version, analysis.findings.map((f) => toDiagnostic(f, doc.uri)));
   } catch (e) {
     if (!documents.get(doc.uri)) return; // closed meanwhile (the worker stops with its last document)
     connection.console.error(`eBPF: analysing ${doc.uri} failed: ${(e as Error).stack ?? String(e)}`);
@@ -107,6 +122,7 @@ connection.onInitialized(() => {
     analyzer.severityOverrides = overrides;
     for (const doc of documents.all()) schedule(doc);
   });
+  watchVerifySettings(connection, lintSettingsSupport.configuration, (s) => verifyOnSave.configure(s));
 });
 let lintSettingsSupport = { configuration: false, dynamicChange: false };
 
@@ -124,6 +140,9 @@ connection.onInitialize((params) => {
   workspaceRoots = (params.workspaceFolders ?? []).flatMap((f) => local(f.uri));
   if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = local(params.rootUri);
   lensRefreshSupported = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+  // verify on save runs clang and loads programs: off when the client says the workspace is not trusted
+  verifyOnSave.trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
+  verifyOnSave.workspaceRoots = workspaceRoots;
   lintSettingsSupport = { configuration: params.capabilities.workspace?.configuration === true,
     dynamicChange: params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true };
   return initializeResult;
@@ -187,6 +206,7 @@ documents.onDidChangeContent((e) => {
 });
 // a saved file is what the other documents read: a Go file of their package, a header, a C struct Go types mirror
 documents.onDidSave((e) => {
+  if (e.document.uri.startsWith('file:')) verifyOnSave.onSave(fileURLToPath(e.document.uri));
   for (const doc of documents.all()) if (doc.uri !== e.document.uri && languageOf(doc)) schedule(doc);
 });
 documents.onDidClose((e) => {
@@ -195,8 +215,9 @@ documents.onDidClose((e) => {
   lenses.delete(e.document.uri);
   analyzer.forget(e.document.uri);
   large.forget(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  void published.dropLint(e.document.uri);
 });
 
+connection.onShutdown(() => verifyOnSave.close());
 documents.listen(connection);
 connection.listen();

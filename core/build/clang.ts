@@ -13,6 +13,8 @@ export interface BuildOptions {
   extraArgs?: string[];
   /** Where objects go; default: the per-user build cache ($XDG_CACHE_HOME/ebpf-debugger, core/build/cache-dir.ts). */
   outDir?: string;
+  /** Aborting kills clang; the build then fails with a 'cancelled' error (a newer save in the editor). */
+  signal?: AbortSignal;
 }
 
 export interface BuildResult {
@@ -79,7 +81,8 @@ export async function buildBpfSource(source: string, opts: BuildOptions = {}): P
   const target = process.arch === 'arm64' ? '__TARGET_ARCH_arm64' : '__TARGET_ARCH_x86';
   const args = ['-g', '-O2', '-target', 'bpf', `-D${target}`, ...includes, ...(opts.extraArgs ?? []), '-c', abs, '-o', object];
   const clang = opts.clang ?? 'clang';
-  const res = await execFile(clang, args, { cwd: path.dirname(abs), timeoutMs: 120_000 });
+  const res = await execFile(clang, args, { cwd: path.dirname(abs), timeoutMs: 120_000, signal: opts.signal });
+  if (opts.signal?.aborted) throw new EbpfError('cancelled', `The build of ${abs} was cancelled.`);
   if (res.spawnError) {
     throw new EbpfError('clang-missing', `Cannot run ${clang}: ${res.spawnError.code ?? res.spawnError.message}.`,
       'Install clang and llvm (Debian/Ubuntu: `sudo apt-get install clang llvm libbpf-dev`) or set the clang path.');

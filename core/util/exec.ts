@@ -9,9 +9,10 @@ export interface ExecResult {
 }
 
 /** Run a command to completion, capturing its output; never throws. */
-export function execFile(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ExecResult> {
+export function execFile(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ExecResult> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // an abort kills the process (SIGTERM); the result then carries the AbortError as spawnError
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let spawnError: NodeJS.ErrnoException | undefined;

@@ -1,0 +1,244 @@
+/**
+ * Verify on save (issue 14): a saved .bpf.c (or the sources a saved header is in) is built and every program verified
+ * in the running kernel through one reused loader helper; rejects and clang's errors become diagnostics. One source is
+ * worked on at a time: a newer save of it (or of a header it reads) kills clang or cancels the helper's request, and
+ * the cancelled run publishes nothing, so a verdict never describes an older text than the one saved last.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { CompileCommands } from '../core/analyze/compile-commands';
+import { findCSources } from '../core/analyze/workspace-files';
+import { BuildError } from '../core/build/clang';
+import { EbpfError, isEbpfError } from '../core/errors';
+import { HelperClient, wrapperInstalled } from '../core/loader/helper-client';
+import type { Loader } from '../core/loader/loader';
+import type { VerifyStatusParams } from '../core/lsp-ext';
+import { verifyObject } from '../core/verify/verify-object';
+import { buildForVerify } from './verify-on-save-build';
+import { clangDiagnostics, unlocatedBuildFailure, verifierDiagnostics, type DiagnosticsByUri } from './verify-on-save-diagnostics';
+import { DEFAULT_VERIFY_SETTINGS, type VerifySettings } from './verify-on-save-settings';
+
+export interface VerifyHost {
+  /** Publish these documents' diagnostics again (the lints' merged with diagnosticsFor()). */
+  publish(uris: string[]): void;
+  /** A message to the user, shown once per text (a missing tool, no privileges). */
+  show(kind: 'error' | 'warning' | 'info', text: string): void;
+  log(text: string): void;
+  status(s: VerifyStatusParams): void;
+}
+
+/** Environment problems: each said once, not on every save. */
+const ENVIRONMENT = new Set(['clang-missing', 'bpftool-missing', 'libbpf-missing', 'no-privileges', 'limit-exceeded', 'helper-failed']);
+
+export const PRIVILEGES_MESSAGE = 'eBPF: verify on save needs root or the privileged helper, and it is off until then. ' +
+  'Run `ebpf-debugger setup-privileges` to see what it installs, then `sudo ebpf-debugger setup-privileges --user $USER --install`.';
+
+export function isBpfSourceFile(file: string): boolean {
+  return file.endsWith('.bpf.c');
+}
+
+/** The last verdict of an object, kept while the object is unchanged: saving again republishes it. */
+interface Verdict { key: string; diagnostics: DiagnosticsByUri; verified: number; rejected: number }
+
+export class VerifyOnSave {
+  settings: VerifySettings = DEFAULT_VERIFY_SETTINGS;
+  /** Off in an untrusted workspace (the client says so in initializationOptions). */
+  trusted = true;
+  workspaceRoots: string[] = [];
+  /** Per source, its diagnostics by document (a reject in a header lands on the header). */
+  private store = new Map<string, DiagnosticsByUri>();
+  /** Per source, the files its last build read (clang's dependency file). */
+  private inputs = new Map<string, string[]>();
+  private verdicts = new Map<string, Verdict>();
+  private pending = new Map<string, number>();
+  private running: { source: string; controller: AbortController } | undefined;
+  private draining = false;
+  private helper: HelperClient | undefined;
+  private helperCaps: string | undefined;
+  private told = new Set<string>();
+  private readonly database = new CompileCommands();
+
+  constructor(private readonly host: VerifyHost) {}
+
+  /** The verifier's and clang's diagnostics for one document, over every source that was built. */
+  diagnosticsFor(uri: string): Diagnostic[] {
+    const out: Diagnostic[] = [];
+    for (const byUri of this.store.values()) out.push(...(byUri.get(uri) ?? []));
+    return out;
+  }
+
+  get enabled(): boolean {
+    return this.trusted && this.settings.enabled;
+  }
+
+  configure(settings: VerifySettings): void {
+    const was = this.settings;
+    this.settings = settings;
+    if (!this.enabled) this.clearAll();
+    if (was.capabilities !== settings.capabilities) void this.closeHelper(); // the next run starts it with the new set
+  }
+
+  /** The .bpf.c sources to verify after `file` was saved: itself, or the sources whose last build read it. */
+  sourcesFor(file: string): string[] {
+    const abs = path.resolve(file);
+    if (isBpfSourceFile(abs)) return [abs];
+    const known = [...this.inputs].filter(([, inputs]) => inputs.includes(abs)).map(([s]) => s);
+    if (known.length > 0 || !/\.h$/.test(abs)) return known;
+    // a header saved before any includer was built: the workspace's sources that name it in an #include
+    const name = path.basename(abs).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const include = new RegExp(`^\\s*#\\s*include\\s*[<"](?:[^">]*/)?${name}[">]`, 'm');
+    return findCSources(this.workspaceRoots, 2000).filter((f) => isBpfSourceFile(f) && !this.inputs.has(f) && include.test(safeRead(f)));
+  }
+
+  onSave(file: string): void {
+    if (!this.enabled) return;
+    for (const source of this.sourcesFor(file)) {
+      this.pending.set(source, Date.now());
+      if (this.running?.source === source) this.running.controller.abort(); // its text is not the saved one any more
+    }
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.pending.size > 0 && this.enabled) {
+        const [source, savedAt] = this.pending.entries().next().value as [string, number];
+        this.pending.delete(source);
+        await this.run(source, savedAt);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private canVerify(): boolean {
+    if (process.getuid?.() === 0 || wrapperInstalled()) return true;
+    this.tell('info', PRIVILEGES_MESSAGE);
+    return false;
+  }
+
+  private async run(source: string, savedAt: number): Promise<void> {
+    if (!this.canVerify()) return;
+    const controller = new AbortController();
+    const { signal } = controller;
+    this.running = { source, controller };
+    this.host.status({ state: 'building', source });
+    try {
+      const build = await buildForVerify(source, { ...this.settings, workspaceRoot: this.workspaceRoots[0] }, this.database, signal);
+      this.inputs.set(source, build.inputs);
+      const warnings = clangDiagnostics(build.warnings, source);
+      const key = JSON.stringify([build.object, this.settings.logLevel, this.settings.capabilities]);
+      let verdict = this.verdicts.get(source);
+      if (build.rebuilt || verdict?.key !== key) {
+        this.host.status({ state: 'verifying', source });
+        const run = await verifyObject(this.abortableLoader(signal), build.object, { logLevel: this.settings.logLevel, sourceRoots: [path.dirname(source)] });
+        if (signal.aborted) return;
+        const programs = run.report.programs;
+        const rejected = programs.filter((p) => p.verdict !== 'accepted').length;
+        verdict = { key, diagnostics: merge(verifierDiagnostics(programs, source), warnings), verified: programs.length - rejected, rejected };
+        this.verdicts.set(source, verdict);
+      }
+      if (signal.aborted) return;
+      this.replace(source, verdict.diagnostics);
+      const ms = Date.now() - savedAt;
+      this.host.log(`eBPF: ${path.basename(source)}: ${verdict.verified} verified, ${verdict.rejected} rejected in ${ms} ms${build.rebuilt ? '' : ' (object unchanged)'}`);
+      this.host.status({ state: 'done', source, verified: verdict.verified, rejected: verdict.rejected, ms });
+    } catch (e) {
+      if (signal.aborted || (isEbpfError(e) && e.code === 'cancelled')) return;
+      this.failed(source, e);
+    } finally {
+      if (this.running?.controller === controller) this.running = undefined;
+    }
+  }
+
+  private failed(source: string, e: unknown): void {
+    this.verdicts.delete(source);
+    const message = (e as Error).message;
+    this.host.status({ state: 'failed', source, message });
+    if (e instanceof BuildError) {
+      this.replace(source, e.diagnostics.length > 0 ? clangDiagnostics(e.diagnostics, source) : unlocatedBuildFailure(message, source));
+      return;
+    }
+    if (isEbpfError(e) && e.code === 'no-programs') {
+      this.replace(source, new Map()); // a source being written: nothing to verify yet
+      return;
+    }
+    if (isEbpfError(e) && ENVIRONMENT.has(e.code)) {
+      if (e.code === 'no-privileges') this.tell('info', PRIVILEGES_MESSAGE);
+      else this.tell(e.code === 'helper-failed' ? 'error' : 'warning', `eBPF: verify on save: ${message}`);
+      return;
+    }
+    this.host.log(`eBPF: verify on save of ${source} failed: ${(e as Error).stack ?? message}`);
+    this.tell('error', `eBPF: verify on save of ${path.basename(source)} failed: ${message}`);
+  }
+
+  /** The helper, each request refused once `signal` aborted; an abort also cancels the request in flight. */
+  private abortableLoader(signal: AbortSignal): Loader {
+    const caps = this.settings.capabilities;
+    if (!this.helper || this.helperCaps !== caps) {
+      void this.helper?.close();
+      this.helper = new HelperClient({ capabilities: caps, timeoutMs: 120_000 });
+      this.helperCaps = caps;
+    }
+    const helper = this.helper;
+    const onAbort = () => void helper.cancel().catch(() => undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const live = () => {
+      if (signal.aborted) throw new EbpfError('cancelled', 'A newer save cancelled this verification.');
+    };
+    return {
+      hello: async () => (live(), helper.hello()),
+      list: async (p) => (live(), helper.list(p)),
+      verify: async (params, onLog) => (live(), helper.verify(params, onLog)),
+      close: async () => undefined,
+    };
+  }
+
+  private replace(source: string, next: DiagnosticsByUri): void {
+    const before = [...(this.store.get(source)?.keys() ?? [])];
+    this.store.set(source, next);
+    this.host.publish([...new Set([...before, ...next.keys()])]);
+  }
+
+  private clearAll(): void {
+    this.running?.controller.abort();
+    this.pending.clear();
+    const uris = [...this.store.values()].flatMap((m) => [...m.keys()]);
+    this.store.clear();
+    if (uris.length > 0) this.host.publish([...new Set(uris)]);
+  }
+
+  private tell(kind: 'error' | 'warning' | 'info', text: string): void {
+    if (this.told.has(text)) return;
+    this.told.add(text);
+    this.host.show(kind, text);
+  }
+
+  private async closeHelper(): Promise<void> {
+    const h = this.helper;
+    this.helper = undefined;
+    await h?.close();
+  }
+
+  async close(): Promise<void> {
+    this.running?.controller.abort();
+    await this.closeHelper();
+  }
+}
+
+function merge(a: DiagnosticsByUri, b: DiagnosticsByUri): DiagnosticsByUri {
+  const out: DiagnosticsByUri = new Map(a);
+  for (const [uri, list] of b) out.set(uri, [...(out.get(uri) ?? []), ...list]);
+  return out;
+}
+
+function safeRead(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
