@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import type { ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { VERIFIER_LOG_LANGUAGE } from './verifier-log-commands';
 
-/** Start the eBPF language server (dist/server.js) for C and Go documents. */
+/** Start the eBPF language server (dist/server.js) for C, header, Go and verifier-log documents. */
 export async function startLanguageClient(context: ExtensionContext): Promise<LanguageClient> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -10,12 +11,13 @@ export async function startLanguageClient(context: ExtensionContext): Promise<La
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'c' },
-      { scheme: 'file', language: 'go' },
-      { scheme: 'vscode-remote', language: 'c' },
-      { scheme: 'vscode-remote', language: 'go' },
-    ],
+    // headers open as `cpp` by default: the server reads any `.h` as C; verifier logs get links, outline and hovers
+    documentSelector: ['file', 'vscode-remote'].flatMap((scheme) => [
+      { scheme, language: 'c' },
+      { scheme, language: 'cpp', pattern: '**/*.h' },
+      { scheme, language: 'go' },
+      { scheme, language: VERIFIER_LOG_LANGUAGE },
+    ]),
   };
   const client = new LanguageClient('ebpf', 'eBPF Language Server', serverOptions, clientOptions);
   await client.start();

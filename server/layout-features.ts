@@ -5,9 +5,11 @@ import { formatLayout, layoutSummary } from '../core/layout/format';
 import { GoLayoutEngine, type GoStructLayout } from '../core/layout/go-layout';
 import type { LayoutOutcome, StructLayout } from '../core/layout/types';
 import { SHOW_STRUCT_LAYOUT_COMMAND, type StructLayoutResult } from '../core/lsp-ext';
-import type { CRecordDecl } from '../core/source/c-model';
+import type { CFileModel, CRecordDecl } from '../core/source/c-model';
 import { cStructUses } from '../core/source/c-usage';
 import type { Range } from '../core/source/range';
+import path from 'node:path';
+import { structUseAt } from './struct-use-at';
 
 /** What the server keeps of a document's last analysis. */
 export type DocumentAnalysis = SourceAnalysis;
@@ -61,6 +63,8 @@ export function layoutHover(a: DocumentAnalysis, pos: Position): Hover | null {
       if (!member && !inside(rec.nameRange, pos)) continue;
       return hover(new CLayoutEngine(model).structLayout(rec), displayName(rec), 'BPF target', 'c', member?.name ?? undefined, member?.range ?? rec.nameRange);
     }
+    const use = useHover(model, pos);
+    if (use) return use;
     // a member of an anonymous struct or union: the layout of the innermost named record around it
     const around = model.records.filter((r) => named(r) && inside(r.range, pos) && r.fields.some((f) => inside(f.declRange, pos)))
       .sort((x, y) => (y.range.start.line - x.range.start.line) || (y.range.start.character - x.range.start.character))[0];
@@ -76,6 +80,30 @@ export function layoutHover(a: DocumentAnalysis, pos: Position): Hover | null {
     }
   }
   return null;
+}
+
+/**
+ * Hover on a use of a struct (`struct k key;`, a cast, `sizeof(struct k)`, a typedef name): the same layout as on its
+ * declaration, wherever that is (this file, an included header), or the object's BTF when no source declares it.
+ */
+function useHover(model: CFileModel, pos: Position): Hover | null {
+  const engine = new CLayoutEngine(model);
+  const use = structUseAt(model, engine, pos);
+  if (!use) return null;
+  if (use.rec) {
+    const where = model.records.includes(use.rec) ? '' : headerNote(model, use.rec);
+    const h = hover(engine.structLayout(use.rec), displayName(use.rec), 'BPF target', 'c', undefined, use.range);
+    return where ? { ...h, contents: { kind: 'markdown', value: `${where}\n\n${(h.contents as { value: string }).value}` } } : h;
+  }
+  const btf = use.tag && (model.btf ?? []).map((b) => ({ origin: b.origin, l: b.structLayout?.(use.tag!, use.name.slice(use.tag!.length + 1)) })).find((x) => x.l);
+  if (btf && btf.l) return hover({ ok: true, value: btf.l }, use.name, `BPF target, from ${btf.origin}`, 'c', undefined, use.range);
+  return null; // unknown here: say nothing rather than guess
+}
+
+/** Which included header declares `rec`. */
+function headerNote(model: CFileModel, rec: CRecordDecl): string {
+  const header = model.headers?.find((h) => h.records.includes(rec));
+  return header?.file ? `Declared in \`${path.basename(header.file)}\`` : '';
 }
 
 /** A code lens on each struct a map uses as key or value, an output helper sends, or Go hands to the kernel. */
@@ -113,9 +141,13 @@ export function structLayoutOf(a: DocumentAnalysis, name: string): StructLayoutR
     return out.ok ? { layout: out.value } : { error: out.reason };
   }
   const model = a.cModel!;
+  const engine = new CLayoutEngine(model);
+  // the document, then the headers it includes ("Show Struct Layout" on a header's struct used here)
+  const tag = /^(struct|union) /.exec(name)?.[1] as 'struct' | 'union' | undefined;
   const want = name.replace(/^(struct|union) /, '');
-  const rec = model.records.find((r) => r.name === want || r.typedefName === want);
-  if (!rec) return { error: `no struct or union named '${name}' in this document` };
-  const out = new CLayoutEngine(model).structLayout(rec);
+  const rec = model.records.find((r) => r.name === want || r.typedefName === want)
+    ?? (tag ? engine.findRecord(tag, want) : engine.findRecord('struct', want) ?? engine.findRecord('union', want) ?? engine.resolveRecord({ kind: 'named', name: want }));
+  if (!rec) return { error: `no struct or union named '${name}' in this document or the headers it includes` };
+  const out = engine.structLayout(rec);
   return out.ok ? { layout: out.value } : { error: out.reason };
 }
