@@ -24,7 +24,7 @@ function constantArrayLookup(ctx: UnsafeRuleContext, call: Node): boolean {
   const [mapArg, keyArg] = callArgs(call);
   const map = mapArg && /^&\s*(\w+)$/.exec(mapArg.text)?.[1];
   const decl = ctx.model.maps.find((m) => m.name === map);
-  if (!decl || !/ARRAY$/.test(decl.mapType ?? '') || !keyArg) return false;
+  if (!decl || !/^BPF_MAP_TYPE_(?:PERCPU_)?ARRAY$/.test(decl.mapType ?? '') || !keyArg) return false;
   const key = /^&\s*(\w+)$/.exec(keyArg.text)?.[1];
   return !!key && new RegExp(`\\b${key}\\s*=\\s*\\d+\\s*;`).test(ctx.source.slice(0, call.startIndex));
 }
@@ -50,7 +50,7 @@ function check(ctx: UnsafeRuleContext): Finding[] {
     let kernels = '';
     if (origin.what === 'bpf_map_lookup_elem' && constantArrayLookup(ctx, origin.node)) {
       severity = 'warning';
-      kernels = ' (An array map looked up with a constant key in range: kernels from 6.14 may know the value exists when the key is a zero or spilled constant; older kernels and other keys are rejected.)';
+      kernels = ' (An array map looked up with a constant key: since 6.14 the verifier drops the NULL case when it sees the key as a constant in range ("Support eliding map lookup nullness"; it does for a zeroed key, not always for a stored immediate); older kernels reject it.)';
     }
     const name = isGlobalArg ? undefined : assignedName(origin.node);
     const stmt = statementOf(origin.node);

@@ -17,7 +17,7 @@ function check(ctx: UnsafeRuleContext): Finding[] {
     const guard = pointeeSize !== undefined && end <= e.baseOff + pointeeSize
       ? `(void *)(${base} + 1) > ${dataEndExpr(e.fn)}`
       : `(void *)${base} + ${end - e.baseOff} > ${dataEndExpr(e.fn)}`;
-    const proven = e.range === 0 ? 'no comparison with data_end on this path proves any byte of it' : `the comparisons with data_end on this path prove only its first ${e.range} bytes`;
+    const proven = e.range === 0 ? 'no comparison with data_end on this path proves any byte of it' : `the comparisons with data_end on this path prove only its first ${e.range === 1 ? 'byte' : `${e.range} bytes`}`;
     const fixText = `if (${guard}) ${returnConvention(e.fn)}`;
     const stmt = statementOf(e.node);
     out.push({
