@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool linux-libc-dev make sudo golang-go golang-github-cilium-ebpf-dev)
+APT_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool linux-libc-dev make sudo golang-go golang-github-cilium-ebpf-dev
+  qemu-system-x86 busybox-static cpio xz-utils zstd)  # the last line: verify --kernel (Debian kernels under QEMU)
 E2E=0
 for arg in "$@"; do
   case "$arg" in
