@@ -4,6 +4,7 @@ import { UsageError } from './args';
 import { runLayout } from './layout-command';
 import { runLint } from './lint-command';
 import { runLog } from './log-command';
+import { runLsp } from './lsp-command';
 import { runSetupPrivileges } from './setup-command';
 import { runVerify } from './verify-command';
 
@@ -42,6 +43,8 @@ Commands:
                    [--max-verify-seconds N] [--max-helpers N]
                                                     Let a user verify without root: a root-owned helper wrapper plus a
                                                     sudoers rule for exactly it (prints the script; --install runs it as root)
+  lsp                                               The language server (layout lints, verify on save) on stdio, for any
+                                                    LSP editor: Neovim, Helix, Emacs (eglot)...
 
 Exit codes: 0 every program verified, 1 a program was rejected (or a log has no verdict), 2 usage or environment error.`;
 
@@ -58,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       return runLint(rest);
     case 'setup-privileges':
       return runSetupPrivileges(rest);
+    case 'lsp':
+      return runLsp(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { CompileCommands } from '../core/analyze/compile-commands';
 import { findCSources } from '../core/analyze/workspace-files';
@@ -200,7 +201,8 @@ export class VerifyOnSave {
   private replace(source: string, next: DiagnosticsByUri): void {
     const before = [...(this.store.get(source)?.keys() ?? [])];
     this.store.set(source, next);
-    this.host.publish([...new Set([...before, ...next.keys()])]);
+    // the source itself always: an editor sees the verdict arrive even when it has nothing to say
+    this.host.publish([...new Set([pathToFileURL(source).href, ...before, ...next.keys()])]);
   }
 
   private clearAll(): void {
