@@ -21,6 +21,7 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
   const published: PublishDiagnosticsParams[] = [];
   const statuses: VerifyStatusParams[] = [];
   const messages: string[] = [];
+  const settings: Record<string, unknown> = {};
   const verifierOf = (p: PublishDiagnosticsParams): Diagnostic[] => p.diagnostics.filter((d) => d.source === 'eBPF verifier');
 
   /** The first publish for `uri` after `from` (an index into published) that satisfies `ok`. */
@@ -67,8 +68,8 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => published.push(p));
     conn.onNotification(VERIFY_STATUS_NOTIFICATION, (s: VerifyStatusParams) => statuses.push(s));
     conn.onNotification('window/showMessage', (m: { message: string }) => messages.push(m.message));
-    // the editor's settings: the defaults (null), as an editor answers for settings the user did not set
-    conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => null));
+    // the editor's settings: null for those the user did not set (the server's defaults apply)
+    conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => settings[i.section ?? ''] ?? null));
     conn.listen();
     await conn.sendRequest('initialize', { processId: process.pid, rootUri: uriOf(workspace), capabilities: { workspace: { configuration: true } } });
     await conn.sendNotification('initialized', {});
@@ -165,5 +166,60 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     assert.equal(d.range.start.line, rejectLine);
     assert.match(d.message, /undeclared identifier 'undefined_thing'/);
     assert.deepEqual(messages, [], 'nothing to tell the user once: clang and the kernel are there');
+  });
+
+  it('reads ebpf.defines and ebpf.verifyOnSave through workspace/configuration, again when they change', async () => {
+    const file = path.join(workspace, 'configured.bpf.c');
+    writeFileSync(file, rejected.replace('\t*count += 1;', '#ifdef CHECKED\n\tif (!count)\n\t\treturn XDP_PASS;\n#endif\n\t*count += 1;'));
+    await open(file);
+    let from = statuses.length;
+    await save(file);
+    assert.equal((await doneAfter(from, file)).rejected, 1, 'without the define the check is compiled out');
+    settings['ebpf.defines'] = ['CHECKED'];
+    await conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await new Promise((r) => setTimeout(r, 200)); // the server asks for the settings again
+    from = statuses.length;
+    await save(file);
+    assert.deepEqual(await doneAfter(from, file).then((s) => [s.verified, s.rejected]), [1, 0], 'built with -DCHECKED');
+    settings['ebpf.verifyOnSave'] = false;
+    await conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await new Promise((r) => setTimeout(r, 200));
+    from = statuses.length;
+    writeFileSync(file, rejected);
+    await save(file);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(statuses.slice(from), [], 'off: neither built nor verified');
+    delete settings['ebpf.verifyOnSave'];
+    delete settings['ebpf.defines'];
+    await conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+  });
+});
+
+describe('verify on save in an untrusted workspace', () => {
+  it('is off when the client says the workspace is not trusted', async () => {
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'ebpf-vos-untrusted-'));
+    const child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], {
+      stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, XDG_CACHE_HOME: path.join(workspace, '.cache') },
+    });
+    const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const statuses: VerifyStatusParams[] = [];
+    conn.onNotification(VERIFY_STATUS_NOTIFICATION, (s: VerifyStatusParams) => statuses.push(s));
+    conn.listen();
+    try {
+      await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(workspace).href, capabilities: {}, initializationOptions: { trusted: false } });
+      await conn.sendNotification('initialized', {});
+      const file = path.join(workspace, 'null_deref.bpf.c');
+      copyFileSync(path.join(EXAMPLES, 'null_deref.bpf.c'), file);
+      const uri = pathToFileURL(file).href;
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: readFileSync(file, 'utf8') } });
+      await conn.sendNotification('textDocument/didSave', { textDocument: { uri } });
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.deepEqual(statuses, []);
+    } finally {
+      await conn.sendRequest('shutdown').catch(() => undefined);
+      conn.dispose();
+      child.kill();
+      rmSync(workspace, { recursive: true, force: true });
+    }
   });
 });
