@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { field, kids, typeOf } from './node-cache';
+import { field, kids, typeOf, unparen } from './node-cache';
 import { parseIntegerLiteral } from '../../../source/c-const-expr';
 import type { CalleeSummary, FlowEvent } from './events';
 import { callArgs, calleeName, type FlowFunction } from './functions';
@@ -23,7 +23,6 @@ export interface FlowContext {
   nextId(): number;
 }
 
-const unparen = (n: Node): Node => (typeOf(n) === 'parenthesized_expression' && kids(n)[0] ? unparen(kids(n)[0]!) : n);
 const op = (n: Node) => field(n, 'operator')?.type ?? '';
 
 /**

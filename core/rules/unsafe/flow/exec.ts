@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { field, kids, typeOf } from './node-cache';
+import { field, kids, typeOf, unparen } from './node-cache';
 import { ExprEval } from './eval';
 import { CONTEXT_TYPES } from './helpers';
 import { join, joinAll, sameState, State, TOP, type Value } from './state';
@@ -12,7 +12,6 @@ export const MAX_STATEMENTS = 4000;
 
 export class LostTrack extends Error {}
 
-const unparen = (n: Node): Node => (typeOf(n) === 'parenthesized_expression' && kids(n)[0] ? unparen(kids(n)[0]!) : n);
 const isNull = (v: Value) => v.k === 'int' && v.lo === 0 && v.hi === 0;
 
 /**

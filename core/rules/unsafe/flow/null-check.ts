@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { unparen } from './node-cache';
 import { rangeOf } from '../../../source/range';
 import type { Finding, Severity } from '../../finding';
 import type { UnsafeRule, UnsafeRuleContext } from '../rule';
@@ -9,7 +10,6 @@ import { assignedName, insertAfter, lineOf, returnConvention, statementOf, eager
 
 type NullEvent = Extract<FlowEvent, { kind: 'null-deref' }>;
 
-const unparen = (n: Node): Node => (n.type === 'parenthesized_expression' && n.namedChild(0) ? unparen(n.namedChild(0)!) : n);
 
 /** The pointer expression being used: `count` in `*count`, `s` in `s->packets`, the argument itself. */
 function usedPointer(e: NullEvent): string {

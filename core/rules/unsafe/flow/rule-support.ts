@@ -1,9 +1,9 @@
 import type { Node } from 'web-tree-sitter';
+import { unparen } from './node-cache';
 import { type Fix, SourceText, type TextEdit } from '../../../fixes/text-edit';
 import { rangeOf } from '../../../source/range';
 import type { FlowFunction } from './functions';
 
-const unparen = (n: Node): Node => (n.type === 'parenthesized_expression' && n.namedChild(0) ? unparen(n.namedChild(0)!) : n);
 
 /** 1-based line of a node, for messages. */
 export const lineOf = (n: Node) => n.startPosition.row + 1;
