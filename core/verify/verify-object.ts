@@ -9,6 +9,8 @@ import { analyzeLog } from '../verifier-log/parse';
 import type { RejectSummary } from '../verifier-log/summary';
 import type { BpfObject } from '../source-map/bpf-object';
 import { loadObjectSourceMap, programMap } from '../source-map/object-source-map';
+import { explainEperm, gatherEpermFacts } from './eperm';
+import { kernelHasFunc } from './kernel-btf-funcs';
 import { loadErrorMessage } from './libbpf-messages';
 import { buildProgramReport } from './program-report';
 import type { ObjectReport, ProgramReport } from './report';
@@ -40,8 +42,19 @@ export interface VerifyRun {
 }
 
 const ENOSPC = 28;
+const EPERM = 1;
 
-export function programReport(result: VerifyResult, log: Buffer[], roots: string[], obj: BpfObject | null = null): VerifiedProgram {
+/** Who loaded: what an EPERM message needs to know about the loader. */
+export interface LoaderIdentity { uid: number; capEff: string }
+
+/** The message of an `error` verdict; for EPERM it says what was seen and blames capabilities only when missing. */
+function errorMessage(result: VerifyResult, who: LoaderIdentity | null): string {
+  if (result.errno !== EPERM || !who) return loadErrorMessage(result.errno, result.libbpf);
+  const facts = gatherEpermFacts({ uid: who.uid, capEff: who.capEff, section: result.section, logBytes: result.logBytes }, (name) => kernelHasFunc(name, result.section));
+  return explainEperm(facts);
+}
+
+export function programReport(result: VerifyResult, log: Buffer[], roots: string[], obj: BpfObject | null = null, who: LoaderIdentity | null = null): VerifiedProgram {
   const { index, summary } = analyzeLog(log);
   const rejected = result.errno !== 0 && (summary.messageLines.length > 0 || summary.prose !== null);
   const verdict = result.errno === 0 ? 'accepted' : rejected ? 'rejected' : 'error';
@@ -50,7 +63,7 @@ export function programReport(result: VerifyResult, log: Buffer[], roots: string
     section: result.section,
     verdict,
     errno: result.errno,
-    errorLines: verdict === 'error' ? loadErrorMessage(result.errno, result.libbpf).split('\n') : undefined,
+    errorLines: verdict === 'error' ? errorMessage(result, who).split('\n') : undefined,
     logBytes: result.logBytes,
     truncated: result.logTruncated === true || result.errno === ENOSPC || (result.logBytes > 0 && (summary.truncated.tail || summary.truncated.head) && verdict !== 'error'),
     libbpf: result.libbpf,
@@ -95,7 +108,7 @@ export async function verifyObject(loader: Loader, input: string, opts: VerifyOp
   const programs: VerifiedProgram[] = [];
   for (const p of targets) {
     const outcome = await loader.verify({ path: object, program: p.name, logLevel }, (chunk) => opts.onLog?.(p.name, chunk));
-    programs.push(programReport(outcome, outcome.log, roots, obj));
+    programs.push(programReport(outcome, outcome.log, roots, obj, hello));
   }
   return {
     report: {
