@@ -1,5 +1,5 @@
 /** The eBPF language server: tree-sitter parsing of open C and Go documents, layout rules as diagnostics. */
-import { CodeActionKind, CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type CodeLens, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, CodeLensRefreshRequest, createConnection, MessageType, ProposedFeatures, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type CodeLens, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
 import { readKernelFacts } from '../core/analyze/kernel-facts';
@@ -20,14 +20,16 @@ import { shareConfigurationChanges } from './configuration-listeners';
 import { PublishedDiagnostics } from './published-diagnostics';
 import { VerifyOnSave } from './verify-on-save';
 import { watchVerifySettings } from './verify-on-save-settings';
+import { registerVerifierLogFeatures, VERIFIER_LOG_CAPABILITIES } from './verifier-log-features';
 
 const connection = createConnection(ProposedFeatures.all);
 shareConfigurationChanges(connection); // the lint and verify-on-save settings both re-read on a change
 /** Verify on save (issue 14): its diagnostics are merged with the lints' of the same document when published. */
 const verifyOnSave = new VerifyOnSave({
   publish: (uris) => { for (const uri of uris) void published.publish(uri); },
-  show: (kind, text) => void (kind === 'error' ? connection.window.showErrorMessage(text) : kind === 'warning' ? connection.window.showWarningMessage(text)
-    : connection.window.showInformationMessage(text)),
+  // a notification, not window/showMessageRequest: nothing to answer, and every editor supports it
+  show: (kind, text) => void connection.sendNotification(ShowMessageNotification.type,
+    { type: kind === 'error' ? MessageType.Error : kind === 'warning' ? MessageType.Warning : MessageType.Info, message: text }),
   log: (text) => connection.console.log(text),
   status: (s) => void connection.sendNotification(VERIFY_STATUS_NOTIFICATION, s),
 });
@@ -131,6 +133,7 @@ const initializeResult: InitializeResult = {
   capabilities: {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } }, hoverProvider: true, codeLensProvider: { resolveProvider: false },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    ...VERIFIER_LOG_CAPABILITIES, // links, outline, folding of verifier-log documents
   },
   serverInfo: { name: 'ebpf-debugger' },
 };
@@ -170,7 +173,10 @@ async function analysisOf(uri: string): Promise<{ doc?: TextDocument; offThread:
   return { doc, offThread: false, a: analyses.get(uri) };
 }
 
+/** Verifier-log documents (issue 16): their links, outline, folding, register hovers and reject diagnostic. */
+const logs = registerVerifierLogFeatures(connection, documents, (uri, version, d) => void published.setLint(uri, version, d), () => workspaceRoots);
 connection.onHover(async (p) => {
+  if (logs.owns(p.textDocument.uri)) return logs.hover(p);
   const { doc, offThread, a } = await analysisOf(p.textDocument.uri);
   if (offThread) return large.hover(doc!, p.position);
   return a ? layoutHover(a, p.position) : null;
