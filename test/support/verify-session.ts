@@ -1,0 +1,92 @@
+/** A language server (dist/server.js over stdio) for verify-on-save tests: what it published, said and reported. */
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { VERIFY_STATUS_NOTIFICATION, type VerifyStatusParams } from '../../core/lsp-ext';
+import { DIST } from './paths';
+
+export const uriOf = (file: string) => pathToFileURL(file).href;
+export const verifierOf = (p: PublishDiagnosticsParams): Diagnostic[] => p.diagnostics.filter((d) => d.source === 'eBPF verifier');
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `find` answers, failing (not hanging) after `ms`. */
+function until<T>(find: () => T | undefined, why: () => string, ms = 20_000): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      const hit = find();
+      if (hit !== undefined) {
+        clearInterval(poll);
+        resolve(hit);
+      } else if (Date.now() - started > ms) {
+        clearInterval(poll);
+        reject(new Error(why()));
+      }
+    }, 20);
+  });
+}
+
+export interface SessionOptions {
+  /** Answer workspace/configuration from `settings` (else the client says it cannot). */
+  configuration?: boolean;
+  initializationOptions?: unknown;
+  /** Run the server as this user (the workspace is made theirs). */
+  uid?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startVerifySession(opts: SessionOptions = {}) {
+  const workspace = mkdtempSync(path.join(os.tmpdir(), 'ebpf-vos-'));
+  if (opts.uid !== undefined) chmodSync(workspace, 0o777);
+  const spawnOptions: SpawnOptions = {
+    stdio: ['pipe', 'pipe', 'inherit'], uid: opts.uid, gid: opts.uid,
+    // a build cache of the test's own: nothing is shared with other runs
+    env: { ...process.env, XDG_CACHE_HOME: path.join(workspace, '.cache'), ...opts.env },
+  };
+  const child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], spawnOptions);
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const published: PublishDiagnosticsParams[] = [];
+  const statuses: VerifyStatusParams[] = [];
+  const messages: { type: number; message: string }[] = [];
+  const settings: Record<string, unknown> = {};
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => published.push(p));
+  conn.onNotification(VERIFY_STATUS_NOTIFICATION, (s: VerifyStatusParams) => statuses.push(s));
+  conn.onNotification('window/showMessage', (m: { type: number; message: string }) => messages.push(m));
+  // the editor's settings: null for those the user did not set (the server's defaults apply)
+  conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => settings[i.section ?? ''] ?? null));
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: uriOf(workspace), initializationOptions: opts.initializationOptions,
+    capabilities: opts.configuration ? { workspace: { configuration: true } } : {} });
+  await conn.sendNotification('initialized', {});
+
+  return {
+    workspace, published, statuses, messages, settings,
+    open: (file: string) => conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(file), languageId: 'c', version: 1, text: readFileSync(file, 'utf8') } }),
+    save: (file: string) => conn.sendNotification('textDocument/didSave', { textDocument: { uri: uriOf(file) } }),
+    /** The settings changed: the server asks for them again. */
+    changeSettings: async () => {
+      await conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      await sleep(200);
+    },
+    /** The first publish for `file` after `from` (an index into published) that satisfies `ok`. */
+    publishedFor: (file: string, from: number, ok: (p: PublishDiagnosticsParams) => boolean) =>
+      until(() => published.slice(from).find((p) => p.uri === uriOf(file) && ok(p)),
+        () => `no matching diagnostics for ${file}; got ${JSON.stringify(published.slice(from).filter((p) => p.uri === uriOf(file)))}`),
+    /** The verdict (or failure) for `source` reported after `from` (an index into statuses). */
+    verdictAfter: (from: number, source: string) =>
+      until(() => statuses.slice(from).find((s) => s.source === source && (s.state === 'done' || s.state === 'failed')),
+        () => `no verdict for ${source}: ${JSON.stringify(statuses.slice(from))}`),
+    close: async () => {
+      await conn.sendRequest('shutdown').catch(() => undefined);
+      conn.dispose();
+      child.kill();
+      rmSync(workspace, { recursive: true, force: true });
+    },
+  };
+}
+
+export type VerifySession = Awaited<ReturnType<typeof startVerifySession>>;
