@@ -168,3 +168,35 @@ int prog(struct xdp_md *ctx)
 }
 `));
 });
+
+describe('flow engine: after an edit', () => {
+  const two = (aBody: string) => `${HEAD}
+SEC("xdp")
+int a(struct xdp_md *ctx)
+{
+	__u32 k = 1;
+	struct val *v = bpf_map_lookup_elem(&m, &k);
+${aBody}
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int b(struct xdp_md *ctx)
+{
+	__u32 k = 2;
+	struct val *v = bpf_map_lookup_elem(&m, &k);
+	v->n++;
+	return XDP_PASS;
+}
+`;
+  it('a program found clean is skipped only while its text and the file around it are unchanged', async () => {
+    const clean = two('\tif (v)\n\t\tv->n++;');
+    assert.deepEqual(where(await lintFlow(clean)).map((w) => w.split('@')[0]), ['null-check']);
+    assert.deepEqual(where(await lintFlow(clean)).length, 1, 'the second lint of the same text says the same');
+    const broken = two('\tv->n++;');
+    assert.equal(where(await lintFlow(broken)).length, 2, 'the edited program is analysed again');
+    // the same clean program text, but the map it reads is now an array with a constant key: the context changed
+    const context = clean.replace('__type(value, struct val); } m SEC', '__type(value, struct val); __uint(map_flags, 0); } m SEC');
+    assert.equal(where(await lintFlow(context)).length, 1);
+  });
+});

@@ -28,6 +28,17 @@ interface FunctionResult {
  */
 const cache = new WeakMap<UnsafeRuleContext, FileFlow>();
 
+/**
+ * Functions analysed clean (no event, not given up on), by context hash and text: after an edit, only the functions
+ * it touched are analysed again. Bounded: emptied when it grows past CLEAN_LIMIT entries.
+ */
+const clean = new Set<string>();
+const CLEAN_LIMIT = 20_000;
+function remember(key: string): void {
+  if (clean.size >= CLEAN_LIMIT) clean.clear();
+  clean.add(key);
+}
+
 export function analyzeFlow(ctx: UnsafeRuleContext): FileFlow {
   let flow = cache.get(ctx);
   if (!flow) {
@@ -46,9 +57,11 @@ class FileAnalysis {
   private id = 0;
   private readonly masked: string;
   private readonly model: UnsafeRuleContext['model'];
+  private readonly source: string;
 
   constructor(ctx: UnsafeRuleContext) {
     this.model = ctx.model;
+    this.source = ctx.source;
     this.masked = ctx.root.text;
     this.functions = fileFunctions(ctx.root, ctx.source);
     this.types = new FlowTypes(ctx.model);
@@ -74,12 +87,36 @@ class FileAnalysis {
     resetNodeCache();
     const events: FlowEvent[] = [];
     const unanalysed: string[] = [];
+    const context = this.contextHash();
     for (const fn of this.functions.values()) {
+      const key = `${context}\0${this.source.slice(fn.node.startIndex, fn.node.endIndex)}`;
+      if (clean.has(key)) continue; // analysed before, in this same context, and nothing to say
       const r = this.result(fn);
       events.push(...(r?.events ?? []));
       if (r?.lost) unanalysed.push(fn.name);
+      else if (r && r.events.length === 0) remember(key);
     }
     return { events, functions: this.functions, unanalysed };
+  }
+
+  /**
+   * What a function's analysis depends on besides its own text: the file outside the non-static functions (types,
+   * constants, maps, every static function a call may reach). An edit inside one program leaves the others' context
+   * as it was, so a program found clean before is not analysed again.
+   */
+  private contextHash(): string {
+    let h = 0x811c9dc5;
+    let from = 0;
+    const mix = (a: number, b: number) => {
+      for (let i = a; i < b; i++) h = Math.imul(h ^ this.source.charCodeAt(i), 0x01000193);
+    };
+    for (const fn of this.functions.values()) {
+      if (fn.isStatic) continue;
+      mix(from, fn.node.startIndex);
+      from = fn.node.endIndex;
+    }
+    mix(from, this.source.length);
+    return `${(h >>> 0).toString(36)}:${this.source.length - [...this.functions.values()].reduce((n, f) => n + (f.isStatic ? 0 : f.node.endIndex - f.node.startIndex), 0)}`;
   }
 
   private result(fn: FlowFunction): FunctionResult | undefined {

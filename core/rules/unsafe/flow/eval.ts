@@ -1,27 +1,13 @@
 import type { Node } from 'web-tree-sitter';
 import { field, kids, typeOf, unparen } from './node-cache';
 import { parseIntegerLiteral } from '../../../source/c-const-expr';
-import type { CalleeSummary, FlowEvent } from './events';
-import { callArgs, calleeName, type FlowFunction } from './functions';
-import {
-  ACQUIRES, CHANGES_PACKET, DYNPTR_ACQUIRES, MAY_RETURN_NULL, NONNULL_ARGS, READS_STACK, RELEASES, UNBOUNDED_RESULT, WRITES_STACK,
-} from './helpers';
-import { markWritten, type State, TOP, unwritten, type Value } from './state';
-import { type FlowTypes, pointeeStruct } from './types';
+import { CallSemantics } from './calls';
+import { callArgs } from './functions';
+import { markWritten, type State, TOP, type Value } from './state';
+import { pointeeStruct } from './types';
 
-/** The shared services of one file's analysis: types, the event sink, static callees' summaries, value ids. */
-export interface FlowContext {
-  /** The parsed (masked) text: same offsets as the source. */
-  source: string;
-  types: FlowTypes;
-  emit(e: FlowEvent): void;
-  summary(name: string): CalleeSummary | undefined;
-  /** Follow packet pointers into a static callee: its accesses are judged against what the caller proved. */
-  inlinePacket(name: string, args: Value[], pktRange: number): void;
-  /** A static function's parameter compared with NULL (recorded in its summary). */
-  paramChecked(param: number): void;
-  nextId(): number;
-}
+export type { FlowContext } from './calls';
+
 
 const op = (n: Node) => field(n, 'operator')?.type ?? '';
 
@@ -29,11 +15,9 @@ const op = (n: Node) => field(n, 'operator')?.type ?? '';
  * Expressions, evaluated abstractly over one path's state (side effects applied to it in place). Anything the engine
  * does not model evaluates to TOP, and a tracked value that flows somewhere it cannot follow is forgotten.
  */
-export abstract class ExprEval {
+export abstract class ExprEval extends CallSemantics {
   /** Declared type of each local and parameter, as text (`struct ethhdr *`, `__u64`), and array lengths. */
   protected readonly declared = new Map<string, { text: string; length?: number }>();
-
-  constructor(protected readonly fn: FlowFunction, protected readonly cx: FlowContext) {}
 
   /** Split a state on a condition: the states where it holds and where it does not (null: no such path). */
   abstract cond(node: Node, s: State): [State | null, State | null];
@@ -371,100 +355,6 @@ export abstract class ExprEval {
     return v;
   }
 
-  private call(n: Node, s: State): Value {
-    const name = calleeName(n);
-    const argNodes = callArgs(n);
-    const args = argNodes.map((a) => this.eval(a, s));
-    if (!name) {
-      args.forEach((a) => this.escape(a, s));
-      return TOP;
-    }
-    const nonnull = NONNULL_ARGS.get(name) ?? [];
-    for (const i of nonnull) if (args[i]) this.needNonNull(args[i], argNodes[i], s, 'arg');
-    const reads = READS_STACK.get(name) ?? [];
-    for (const [i, sizeArg] of reads) if (args[i]?.k === 'addr') this.stackRead(name, n, argNodes[i], args[i], sizeArg === undefined ? undefined : args[sizeArg], s);
-    const writes = WRITES_STACK.get(name);
-    const dyn = DYNPTR_ACQUIRES.get(name);
-    const summary = this.cx.summary(name);
-    if (summary && args.some((a) => a.k === 'pkt' || a.k === 'pktend')) this.cx.inlinePacket(name, args, s.pktRange);
-    // an inlined callee's data_end check (or its reload of ctx->data that clang merges) may prove bytes for the caller
-    const touchesPacket = summary && args.some((a) => a.k === 'pkt' || a.k === 'pktend' || a.k === 'ctx');
-    args.forEach((a, i) => {
-      if (RELEASES.has(name) && i === 0 && a.k === 'ptr') {
-        const f = s.ptrs.get(a.id);
-        if (f) s.setPtr(a.id, { ...f, refLive: false, released: true });
-        return;
-      }
-      const local = /^&\s*(\w+)$/.exec(argNodes[i].text)?.[1];
-      if (local && /_dynptr$/.test(name) && RELEASES.has(name.replace(/_dynptr$/, ''))) {
-        this.releaseDynptr(local, s);
-        return;
-      }
-      if (dyn && i === dyn.arg && local) {
-        const id = this.cx.nextId();
-        s.vars.set(`\0dynptr ${local}`, { k: 'ptr', id });
-        s.setPtr(id, { nul: 'nonnull', origin: { what: name, node: n }, refLive: true, release: dyn.release });
-        return;
-      }
-      const w = writes?.find(([j]) => j === i);
-      if (w && a.k === 'addr') {
-        const obj = s.stack.get(a.local);
-        const size = w[1] !== undefined ? args[w[1]] : undefined;
-        const len = size?.k === 'int' && size.lo === size.hi ? size.lo : (a.size ?? (obj ? obj.size - a.off : 0));
-        if (obj) s.stack.set(a.local, markWritten(obj, a.off, a.off + len));
-        return;
-      }
-      if (nonnull.includes(i) || reads.some(([j]) => j === i)) return;
-      if (summary && a.k === 'ptr') return this.applySummary(summary, i, a.id, argNodes[i], n, name, s);
-      this.escape(a, s);
-    });
-    if (CHANGES_PACKET.test(name) || touchesPacket) this.forgetPacket(s);
-    const nullType = MAY_RETURN_NULL.get(name);
-    if (nullType) {
-      const id = this.cx.nextId();
-      const release = ACQUIRES.get(name);
-      s.setPtr(id, { nul: 'maybe', origin: { what: name, node: n, regType: nullType }, refLive: !!release, release });
-      return { k: 'ptr', id };
-    }
-    if (UNBOUNDED_RESULT.test(name)) return { k: 'unb', origin: { what: `the result of ${name}()`, node: n } };
-    return TOP;
-  }
-
-  private applySummary(summary: CalleeSummary, i: number, id: number, arg: Node, call: Node, name: string, s: State): void {
-    const fact = s.ptrs.get(id);
-    if (!fact) return;
-    const deref = summary.derefs.get(i);
-    if (deref && fact.nul !== 'nonnull') {
-      this.cx.emit({ kind: 'null-deref', fn: this.fn, node: arg, fact, how: 'callee', callee: { name, node: deref } });
-      s.setPtr(id, { ...fact, nul: 'nonnull' });
-    }
-    if (summary.escapes.has(i) || summary.checks.has(i)) s.ptrs.delete(id); // its answer may guard the caller's uses
-    else if (summary.releases.has(i)) s.setPtr(id, { ...(s.ptrs.get(id) ?? fact), refLive: false });
-    void call;
-  }
-
-  private releaseDynptr(local: string, s: State): void {
-    const v = s.vars.get(`\0dynptr ${local}`);
-    if (v?.k !== 'ptr') return;
-    const f = s.ptrs.get(v.id);
-    if (f) s.setPtr(v.id, { ...f, refLive: false });
-  }
-
-  private stackRead(helper: string, call: Node, argNode: Node, a: Value & { k: 'addr' }, size: Value | undefined, s: State): void {
-    const obj = s.stack.get(a.local);
-    if (!obj) return;
-    const len = size?.k === 'int' && size.lo === size.hi ? size.lo : (a.size ?? obj.size - a.off);
-    const holes = unwritten(obj, a.off, Math.min(obj.size, a.off + len));
-    if (holes.length > 0) {
-      this.cx.emit({ kind: 'uninit-read', fn: this.fn, call, arg: argNode, local: a.local, decl: obj.decl, holes, size: len, typeText: obj.typeText, helper });
-      s.stack.set(a.local, markWritten(obj, 0, obj.size)); // once per path
-    }
-  }
-
-  private forgetPacket(s: State): void {
-    for (const [k, v] of s.vars) if (v.k === 'pkt' || v.k === 'pktend') s.vars.delete(k);
-    s.pktRange = 0;
-  }
 }
 
 /** The local an lvalue writes into: `k` of `k.a.b[2]`, `*(u32 *)&k`. */
