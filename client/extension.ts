@@ -4,7 +4,9 @@ import { registerDebugging } from './debug';
 import { startLanguageClient } from './language-client';
 import { registerSetupPrivilegesCommand } from './setup-privileges-command';
 import { registerStructLayoutCommand } from './struct-layout-command';
+import { registerVerifierLogCommands } from './verifier-log-commands';
 import { registerVerifyCommand } from './verify-command';
+import { registerVerifyStatus } from './verify-status';
 
 let client: LanguageClient | undefined;
 
@@ -15,7 +17,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerDebugging(context, verifierDiagnostics);
   registerSetupPrivilegesCommand(context);
   registerStructLayoutCommand(context, () => client);
+  registerVerifierLogCommands(context);
   client = await startLanguageClient(context);
+  registerVerifyStatus(context, client); // verify on save's progress and last verdict
 }
 
 export async function deactivate(): Promise<void> {
