@@ -1,0 +1,108 @@
+/**
+ * Kernels in the cache: $XDG_CACHE_HOME/ebpf-debugger/kernels/<release>/{vmlinux,config,package}. A kernel is
+ * downloaded once (its .deb through the private apt), unpacked with dpkg-deb -x into a scratch directory, and only
+ * its vmlinuz (turned into vmlinux) and config are kept: nothing is installed as the host's kernel.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildCacheDir } from '../build/cache-dir';
+import { EbpfError } from '../errors';
+import { execFile } from '../util/exec';
+import { pickImagePackage, seriesOf, compareAbi, type KernelSpec } from './catalogue';
+import { PrivateApt } from './private-apt';
+import { extractVmlinux } from './vmlinux-extract';
+
+export interface CachedKernel {
+  /** The release `uname -r` prints in the guest, e.g. 6.1.0-50-cloud-amd64. */
+  release: string;
+  series: string;
+  abi: string;
+  dir: string;
+  vmlinux: string;
+  /** The .deb it came from and its size, for `kernels`. */
+  packageName: string;
+  packageBytes: number;
+}
+
+export interface KernelProgress {
+  /** Said before anything is fetched: what, from where, how big. */
+  (message: string): void;
+}
+
+export function kernelCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = path.join(buildCacheDir(env), 'kernels');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/** The kernels unpacked in the cache, newest first. */
+export function cachedKernels(root: string): CachedKernel[] {
+  const out: CachedKernel[] = [];
+  for (const name of existsSync(root) ? readdirSync(root) : []) {
+    const meta = path.join(root, name, 'package.json');
+    if (!existsSync(meta) || !existsSync(path.join(root, name, 'vmlinux'))) continue;
+    try { out.push({ ...(JSON.parse(readFileSync(meta, 'utf8')) as CachedKernel), dir: path.join(root, name), vmlinux: path.join(root, name, 'vmlinux') }); } catch { /* a half-written entry is fetched again */ }
+  }
+  return out.sort((a, b) => compareAbi(b.abi, a.abi));
+}
+
+const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+
+/** The kernel for a spec: from the cache, else fetched (lists, then the image package) and unpacked. */
+export async function ensureKernel(spec: Extract<KernelSpec, { kind: 'debian' }>, opts: { env?: NodeJS.ProcessEnv; progress?: KernelProgress; refresh?: boolean } = {}): Promise<CachedKernel & { downloadedBytes: number }> {
+  const root = kernelCacheRoot(opts.env);
+  const say = opts.progress ?? (() => {});
+  if (!opts.refresh) {
+    // the newest cached one of the series answers a bare series: asking the archive again is `--refresh`
+    const hit = cachedKernels(root).find((k) => k.series === spec.series && (spec.abi === null || k.abi === spec.abi));
+    if (hit) return { ...hit, downloadedBytes: 0 };
+  }
+  const { suites } = seriesOf(spec.series);
+  const apt = new PrivateApt(root, spec.series);
+  let downloaded = 0;
+  if (opts.refresh || !existsSync(path.join(apt.root, 'state', 'updated'))) {
+    say(`Fetching Debian's package lists for ${suites.join(', ')} (about 9 MB each, into ${apt.root}).`);
+    downloaded += await apt.update(suites, true);
+  }
+  const pkg = pickImagePackage(await apt.packageNames('linux-image-'), spec);
+  if (!pkg) {
+    throw new EbpfError('usage', `No Debian image package for kernel ${spec.text} in ${suites.join(', ')}.`, '`ebpf-debugger kernels` lists what can be had.');
+  }
+  const size = await apt.packageSize(pkg.name);
+  say(`Downloading ${pkg.name} (${size ? mb(size) : 'size unknown'}) from Debian; it is unpacked into ${root} and never installed.`);
+  const scratch = mkdtempSync(path.join(root, '.fetch-'));
+  try {
+    const deb = await apt.download(pkg.name, scratch);
+    const debBytes = statSync(deb).size;
+    downloaded += debBytes;
+    const tree = path.join(scratch, 'tree');
+    const x = await execFile('dpkg-deb', ['-x', deb, tree], { timeoutMs: 300_000 });
+    if (x.code !== 0) throw new EbpfError('helper-failed', `dpkg-deb -x ${path.basename(deb)} failed: ${x.stderr.trim() || x.spawnError?.message}`);
+    const vmlinuz = findFile(tree, /^vmlinuz/);
+    if (!vmlinuz) throw new EbpfError('helper-failed', `${pkg.name} holds no vmlinuz (7.x kernels keep it in linux-binary-*: not supported yet).`);
+    const config = findFile(tree, /^config/);
+    const release = path.basename(vmlinuz).replace(/^vmlinuz-?/, '') || `${pkg.abi}-${pkg.flavour === 'cloud' ? 'cloud-' : ''}amd64`;
+    const dir = path.join(root, release);
+    const tmpDir = path.join(scratch, 'kernel');
+    mkdirSync(tmpDir, { mode: 0o700 });
+    writeFileSync(path.join(tmpDir, 'vmlinux'), extractVmlinux(readFileSync(vmlinuz)));
+    if (config) writeFileSync(path.join(tmpDir, 'config'), readFileSync(config));
+    const entry = { release, series: spec.series, abi: pkg.abi, packageName: pkg.name, packageBytes: debBytes };
+    writeFileSync(path.join(tmpDir, 'package.json'), JSON.stringify(entry, null, 2) + '\n');
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(tmpDir, dir); // complete entries only: a run killed halfway leaves a .fetch- scratch, never a kernel
+    return { ...entry, dir, vmlinux: path.join(dir, 'vmlinux'), downloadedBytes: downloaded };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function findFile(dir: string, re: RegExp): string | null {
+  for (const sub of ['boot', ...readdirSync(dir)]) {
+    const d = path.join(dir, sub);
+    if (!existsSync(d) || !statSync(d).isDirectory()) continue;
+    const hit = readdirSync(d).find((f) => re.test(f) && statSync(path.join(d, f)).isFile());
+    if (hit) return path.join(d, hit);
+  }
+  return null;
+}

@@ -1,0 +1,83 @@
+/**
+ * Verify objects on one kernel: `host` through the usual loader, a Debian kernel in a VM. Either way the answer is
+ * the `verify --json` ObjectReport, its `kernel` naming the release that answered, plus how long it took.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { EbpfError } from '../errors';
+import type { Loader } from '../loader/loader';
+import { loadObjectSourceMap } from '../source-map/object-source-map';
+import type { ObjectReport } from '../verify/report';
+import { prepareObject, verifyObject, type VerifyOptions } from '../verify/verify-object';
+import { execFile } from '../util/exec';
+import { specLabel, type KernelSpec } from './catalogue';
+import { parseGuestResult, programReportsFromGuest } from './guest-result';
+import { ensureBaseInitramfs, objectName, runInitrd } from './initramfs';
+import { ensureKernel, kernelCacheRoot } from './kernel-store';
+import { bootKernel } from './qemu-run';
+
+export interface KernelRun {
+  /** What was asked for: `host`, `6.1`... */
+  requested: string;
+  reports: ObjectReport[];
+  timing: { totalMs: number; downloadMs: number; bootMs: number; downloadedBytes: number };
+}
+
+export interface KernelRunOptions extends VerifyOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Told what is downloaded and how big, before it is. */
+  progress?: (message: string) => void;
+  vmTimeoutMs?: number;
+  /** The host loader, for `host`. */
+  loader?: Loader;
+}
+
+/** bpftool's version line inside the guest (the host's bpftool is what runs there). */
+let guestLibbpf: string | null = null;
+async function guestLibbpfVersion(): Promise<string> {
+  if (guestLibbpf === null) {
+    const r = await execFile('bpftool', ['version']);
+    guestLibbpf = /libbpf v(\S+)/.exec(r.stdout)?.[1] ?? 'unknown';
+  }
+  return guestLibbpf;
+}
+
+export async function verifyOnKernel(inputs: string[], spec: KernelSpec, opts: KernelRunOptions = {}): Promise<KernelRun> {
+  const started = Date.now();
+  if (spec.kind === 'host') {
+    if (!opts.loader) throw new EbpfError('usage', 'Verifying on the host needs the loader helper.');
+    const reports: ObjectReport[] = [];
+    for (const input of inputs) reports.push((await verifyObject(opts.loader, input, opts)).report);
+    return { requested: 'host', reports, timing: { totalMs: Date.now() - started, downloadMs: 0, bootMs: 0, downloadedBytes: 0 } };
+  }
+  const prepared = [];
+  for (const input of inputs) prepared.push(await prepareObject(input, opts.build));
+  const t0 = Date.now();
+  const kernel = await ensureKernel(spec, { env: opts.env, progress: opts.progress });
+  const downloadMs = Date.now() - t0;
+  const base = await ensureBaseInitramfs(kernelCacheRoot(opts.env));
+  const objs = prepared.map((p) => {
+    const { obj, problem } = loadObjectSourceMap(p.object);
+    if (!obj) throw new EbpfError('not-an-object', `${p.object}: ${problem}`);
+    if (obj.programs.length === 0) throw new EbpfError('no-programs', `${p.object} holds no BPF program.`);
+    if (opts.programName && !obj.programs.some((f) => f.name === opts.programName)) {
+      throw new EbpfError('program-not-found', `${p.object} has no program named '${opts.programName}'.`, `Its programs: ${obj.programs.map((f) => f.name).join(', ')}.`);
+    }
+    return obj;
+  });
+  const boot = await bootKernel({ vmlinux: kernel.vmlinux, initrd: runInitrd(base, prepared.map((p) => readFileSync(p.object))), timeoutMs: opts.vmTimeoutMs });
+  const guest = parseGuestResult(boot.result);
+  const libbpf = await guestLibbpfVersion();
+  const reports = prepared.map((p, i): ObjectReport => {
+    const roots = [...(p.source ? [path.dirname(p.source)] : []), path.dirname(p.object), ...(opts.sourceRoots ?? [])];
+    let programs = programReportsFromGuest(guest.objects.get(objectName(i)), objs[i], roots);
+    if (opts.programName) programs = programs.filter((r) => r.name === opts.programName);
+    return {
+      object: p.object, source: p.source, kernel: guest.release ?? kernel.release, libbpf, logLevel: 1,
+      // root in the guest, with every capability; `via` says which VM answered
+      loader: { uid: 0, capEff: 'all', via: `vm:${kernel.release}` },
+      programs,
+    };
+  });
+  return { requested: specLabel(spec), reports, timing: { totalMs: Date.now() - started, downloadMs, bootMs: boot.wallMs, downloadedBytes: kernel.downloadedBytes } };
+}
