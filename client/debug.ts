@@ -1,14 +1,18 @@
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, launchForActiveFile } from '../core/launch-attributes';
 import { buildErrorToDiagnostics } from './verifier-diagnostics';
+import { REPLAY_DIR_ATTRIBUTE } from './verifier-log-commands';
 
 /** The adapter runs out of process: VS Code's own runtime in Node mode, on dist/adapter.js. */
 class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly context: vscode.ExtensionContext) {}
 
-  createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
+  createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
     const adapter = this.context.asAbsolutePath('dist/adapter.js');
-    return new vscode.DebugAdapterExecutable(process.execPath, [adapter], { env: { ELECTRON_RUN_AS_NODE: '1' } });
+    // "Debug This Log": the adapter's replay loader answers from the saved log instead of the kernel
+    const replay: unknown = session.configuration[REPLAY_DIR_ATTRIBUTE];
+    const env = { ELECTRON_RUN_AS_NODE: '1', ...(typeof replay === 'string' ? { EBPF_DEBUGGER_REPLAY: replay } : {}) };
+    return new vscode.DebugAdapterExecutable(process.execPath, [adapter], { env });
   }
 }
 
