@@ -63,9 +63,14 @@ export function causalPath(ix: LogIndex, summary: RejectSummary, opts: CausalPat
 function locateStep(ix: LogIndex, s: RawStep, locate: SourceLookup | null): CausalStep & { move?: boolean } {
   const exact = locate?.(s.insn) ?? null;
   const src = exact ?? logSource(ix, s.logLine);
+  const text = src?.text ?? '';
+  // old kernels print no map name: the source names the map the helper was given (`bpf_map_lookup_elem(&counts, …`)
+  const helper = /from (\w+)\(\)$/.exec(s.detail);
+  const arg = helper && new RegExp(`\\b${helper[1]}\\(\\s*(&\\w+)`).exec(text);
+  const detail = arg ? `${s.detail.slice(0, -1)}${arg[1]})` : s.detail;
   return {
-    insn: s.insn, file: src?.file ?? null, line: src?.line ?? null, column: exact?.column ?? null, text: src?.text ?? '',
-    role: s.role, detail: s.detail, ...(s.move ? { move: true } : {}),
+    insn: s.insn, file: src?.file ?? null, line: src?.line ?? null, column: exact?.column ?? null, text,
+    role: s.role, detail, ...(s.move ? { move: true } : {}),
   };
 }
 

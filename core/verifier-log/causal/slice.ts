@@ -70,6 +70,10 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
   const needed = packetBytesNeeded(messageLines);
   const seenInsn = new Set<number>();
   let branches = 0;
+  // the message's type (`R0 invalid mem access 'map_value_or_null'`) is the origin's while only copies came between
+  let transformed = false;
+  const messageType = /'(\w+)'/.exec(messageLines.join('\n'))?.[1];
+  const words = (v: RegValue | undefined) => (v ? ` = ${describeValue(v)}` : !transformed && messageType ? ` = ${messageType}` : '');
   let walked = 0;
   const push = (k: number, role: CausalRole, detail: string, move = false) => {
     if (seenInsn.has(insns[k])) return; // a loop: the step nearest the reject speaks for the others
@@ -126,11 +130,12 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
       case 'const':
         if (wanted.delete(key(e.dst))) {
           const v = valueAfter(k, e.dst);
-          push(k, 'origin', `${regName(e.dst)} = ${v ? describeValue(v) : e.text}`);
+          push(k, 'origin', `${regName(e.dst)} = ${v ? describeValue(v) : !transformed && messageType ? messageType : e.text}`);
         }
         break;
       case 'alu':
         if (wanted.has(key(e.dst))) {
+          transformed = true;
           if (e.src !== null && e.src !== 10) wanted.add(key(e.src));
           const v = valueAfter(k, e.dst);
           const operand = e.src !== null ? regName(e.src) : e.imm ?? '';
@@ -187,7 +192,7 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
           const v = valueAfter(k, 0);
           const map = v?.map?.name ? `&${v.map.name}` : '';
           const role: CausalRole = v?.refObjId !== undefined ? 'acquire' : 'origin';
-          push(k, role, `R0${v ? ` = ${describeValue(v)}` : ''}, from ${e.name}(${map})`);
+          push(k, role, `R0${words(v)}, from ${e.name}(${map})`);
         }
         for (let r = 1; r <= 5; r++) wanted.delete(key(r)); // clobbered by the call
         break;
