@@ -18,6 +18,7 @@ export function formatProgram(p: ProgramReport): string {
   const head = p.section ? `${p.name} (${p.section})` : p.name;
   if (p.verdict === 'accepted') {
     lines.push(`  ✓ ${head}: accepted${statsLine(p) ? ` — ${statsLine(p)}` : ''}`);
+    for (const n of p.notes ?? []) lines.push(`    note: ${n}`);
     return lines.join('\n');
   }
   const errno = p.errnoName ? `, ${p.errnoName} (${p.errno})` : p.errno ? `, errno ${p.errno}` : '';
@@ -46,6 +47,7 @@ export function formatProgram(p: ProgramReport): string {
     for (const s of earlier) lines.push(`      ${path.basename(s.file)}:${s.line}${s.insn !== null ? ` [insn ${s.insn}]` : ''}  ${s.text}`);
   }
   if (statsLine(p)) lines.push(`    ${statsLine(p)}`);
+  for (const n of p.notes ?? []) lines.push(`    note: ${n}`);
   return lines.join('\n');
 }
 

@@ -57,6 +57,10 @@ export interface VerifyResult {
    * `errno` is the real verdict; that short log follows the truncated one.
    */
   logTruncated?: boolean;
+  /** What the helper changed before the load so the object loads as cilium/ebpf would (typed ring buffers, user-sized maps). */
+  notes?: string[];
+  /** A map the kernel refused to create: its name, attributes and the likely cause. */
+  mapProblem?: string;
 }
 
 /** `verifyAll`: every program of the object, one at a time; the result is `{ results: VerifyResult[] }`. */

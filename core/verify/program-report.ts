@@ -31,6 +31,8 @@ export interface ReportFacts {
   /** The object's line_info for this program: the exact mapping, when the object has BTF.ext. */
   map?: ProgramSourceMap | null;
   obj?: BpfObject | null;
+  /** What the loader changed so the object loads (maps fitted as cilium/ebpf creates them). */
+  notes?: string[];
 }
 
 /** The function a pre-instruction error names: `func#1 ('f')`, `Global function f()`, `exception callback 'f'`. */
@@ -86,5 +88,6 @@ export function buildProgramReport(summary: RejectSummary, f: ReportFacts): Prog
       return { ...sym, location: viaGo, resolvedVia: viaGo ? 'go-source' as const : null };
     }),
     sourcePath,
+    notes: f.notes ?? [],
   };
 }

@@ -46,6 +46,8 @@ export interface ProgramReport {
   symbols: (SymbolRef & { location: SourceLocation | null; resolvedVia: 'elf-symbol' | 'go-source' | null })[];
   /** The last source lines on the failing path, oldest first. */
   sourcePath: { file: string; line: number; text: string; insn: number | null }[];
+  /** What the loader changed so the object loads (typed ring/perf buffers, user-sized maps), one line each. */
+  notes: string[];
 }
 
 /** The whole `verify --json` document for one object. */

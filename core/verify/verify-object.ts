@@ -49,6 +49,7 @@ export interface LoaderIdentity { uid: number; capEff: string }
 
 /** The message of an `error` verdict; for EPERM it says what was seen and blames capabilities only when missing. */
 function errorMessage(result: VerifyResult, who: LoaderIdentity | null): string {
+  if (result.mapProblem) return `${result.mapProblem}\n${loadErrorMessage(result.errno, result.libbpf)}`;
   if (result.errno !== EPERM || !who) return loadErrorMessage(result.errno, result.libbpf);
   const facts = gatherEpermFacts({ uid: who.uid, capEff: who.capEff, section: result.section, logBytes: result.logBytes }, (name) => kernelHasFunc(name, result.section));
   return explainEperm(facts);
@@ -70,6 +71,7 @@ export function programReport(result: VerifyResult, log: Buffer[], roots: string
     roots,
     obj,
     map: programMap(obj, result.program),
+    notes: result.notes,
   });
   return { report, summary, index, log };
 }

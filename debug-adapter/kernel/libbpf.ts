@@ -4,6 +4,7 @@
  * This is the only module (with helper.ts) that touches native code.
  */
 import * as koffi from 'koffi';
+import { fitMap, type OpenedMap } from '../../core/loader/map-fit';
 import { declareOpenOpts, openOptsLayout } from './open-opts';
 
 type NativeFn = ReturnType<koffi.LibraryHandle['func']>;
@@ -34,6 +35,7 @@ export class Libbpf {
   private printSink: ((level: number, msg: string) => void) | undefined;
   private readonly scratch = Buffer.alloc(4096);
   private readonly vsnprintf: NativeFn;
+  private readonly closeFd: NativeFn;
 
   constructor(libPath = 'libbpf.so.1') {
     let lib: koffi.LibraryHandle;
@@ -81,6 +83,18 @@ export class Libbpf {
       'const char *bpf_map__name(const bpf_map *map)',
       'int bpf_map__set_pin_path(bpf_map *map, const char *path)',
       'int libbpf_strerror(int err, _Out_ char *buf, size_t size)',
+      // map attributes and their setters (all in libbpf 1.0+): maps fitted as cilium/ebpf creates them (map-fit.ts)
+      'int bpf_map__type(const bpf_map *map)',
+      'uint32_t bpf_map__key_size(const bpf_map *map)',
+      'uint32_t bpf_map__value_size(const bpf_map *map)',
+      'uint32_t bpf_map__max_entries(const bpf_map *map)',
+      'uint32_t bpf_map__btf_key_type_id(const bpf_map *map)',
+      'uint32_t bpf_map__btf_value_type_id(const bpf_map *map)',
+      'int bpf_map__set_key_size(bpf_map *map, uint32_t size)',
+      'int bpf_map__set_value_size(bpf_map *map, uint32_t size)',
+      'int bpf_map__set_max_entries(bpf_map *map, uint32_t max_entries)',
+      'int bpf_map__reuse_fd(bpf_map *map, int fd)',
+      'int bpf_map_create(int map_type, const char *map_name, uint32_t key_size, uint32_t value_size, uint32_t max_entries, const void *opts)',
     ];
     for (const d of decls) {
       const name = /(\w+)\(/.exec(d)![1];
@@ -91,6 +105,7 @@ export class Libbpf {
       }
     }
     this.vsnprintf = libc.func('int vsnprintf(_Out_ void *buf, size_t size, const void *fmt, void *ap)');
+    this.closeFd = libc.func('int close(int fd)');
     this.version = `${major}.${minor}`;
     const cb = koffi.register((level: number, fmt: unknown, ap: unknown) => {
       try {
@@ -169,6 +184,46 @@ export class Libbpf {
       if (unpin) this.fn.bpf_map__set_pin_path(m, null);
     }
     return out;
+  }
+
+  /** What libbpf opened for each map: type, sizes, max_entries and BTF type ids. */
+  mapAttributes(obj: unknown): (OpenedMap & { ptr: unknown })[] {
+    const out: (OpenedMap & { ptr: unknown })[] = [];
+    for (let m = this.fn.bpf_object__next_map(obj, null); m; m = this.fn.bpf_object__next_map(obj, m)) {
+      out.push({
+        ptr: m, name: this.fn.bpf_map__name(m) as string, type: this.fn.bpf_map__type(m) as number,
+        keySize: this.fn.bpf_map__key_size(m) as number, valueSize: this.fn.bpf_map__value_size(m) as number,
+        maxEntries: this.fn.bpf_map__max_entries(m) as number,
+        btfKeyTypeId: this.fn.bpf_map__btf_key_type_id(m) as number, btfValueTypeId: this.fn.bpf_map__btf_value_type_id(m) as number,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Fit the maps as cilium/ebpf would create them (core/loader/map-fit.ts) and return a note per change. A map
+   * created here is handed to libbpf with bpf_map__reuse_fd (which duplicates the fd) and our fd closed at once:
+   * bpf_object__close then frees it with the object.
+   */
+  fitMaps(obj: unknown, cpus: number): string[] {
+    const notes: string[] = [];
+    for (const m of this.mapAttributes(obj)) {
+      const fit = fitMap(m, cpus);
+      if (!fit) continue;
+      if (fit.createPlain) {
+        const { keySize, valueSize, maxEntries } = fit.createPlain;
+        const fd = this.fn.bpf_map_create(m.type, m.name.slice(0, 15), keySize, valueSize, maxEntries, null) as number;
+        if (fd < 0) continue; // libbpf creates it as declared and reports the kernel's refusal
+        const rc = this.fn.bpf_map__reuse_fd(m.ptr, fd) as number;
+        this.closeFd(fd);
+        if (rc < 0) continue;
+      }
+      if (fit.set?.keySize !== undefined) this.fn.bpf_map__set_key_size(m.ptr, fit.set.keySize);
+      if (fit.set?.valueSize !== undefined) this.fn.bpf_map__set_value_size(m.ptr, fit.set.valueSize);
+      if (fit.set?.maxEntries !== undefined) this.fn.bpf_map__set_max_entries(m.ptr, fit.set.maxEntries);
+      notes.push(fit.note);
+    }
+    return notes;
   }
 
   /**

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkObjectBytes, type CheckedObject } from '../../core/loader/object-check';
+import { mapCreateDiagnosis } from '../../core/loader/map-fit';
 import { LimitExceeded, MAX_LOG_BUFFER, formatBytes, type HelperLimits } from '../../core/loader/limits';
 import type { ListResult, VerifyAllParams, VerifyParams, VerifyResult } from '../../core/loader/protocol';
 import { readObjectOnce } from '../../core/loader/read-object';
@@ -133,6 +134,8 @@ export class VerifyService {
         throw new LimitExceeded('mapMemory', checked.mapBytes, limits.mapMemory, `The maps of ${name} need about ${formatBytes(checked.mapBytes)} of kernel memory (the largest, ${biggest.name}, ${formatBytes(biggest.bytes)})`);
       }
       l.maps(obj, true);
+      const notes = l.fitMaps(obj, this.cpus); // as cilium/ebpf creates them: typed ring/perf buffers, user-sized maps
+      const maps = l.mapAttributes(obj).map(({ ptr: _ptr, ...m }) => m);
       const t0 = process.hrtime.bigint();
       const run = () => l.loadOne(obj, target, programs, level, buf);
       const { value: errno, expired } = limits ? new LoadDeadline(limits.verifySeconds).run(run) : { value: run(), expired: false };
@@ -144,7 +147,7 @@ export class VerifyService {
       if (length < 0) length = buf.length;
       if (this.o.redact) length = redactLog(buf, length);
       this.streamLog(id, buf, length, program);
-      return { target, errno, loadUs, length };
+      return { target, errno, loadUs, length, notes, maps };
     } finally {
       l.close(obj);
       this.release(bytes);
@@ -183,7 +186,12 @@ export class VerifyService {
             + `root raises it with \`sudo ebpf-debugger setup-privileges --install --user $USER --max-log-buffer ${Math.ceil((limits.logBuffer * 4) / (1024 * 1024))}MiB\`.`);
         }
       }
-      return { program: first.target.name, section: first.target.section, errno, logBytes, libbpf: messages, loadUs: first.loadUs, ...(logTruncated ? { logTruncated } : {}) };
+      const failedMap = errno !== 0 ? messages.find((m) => /map '[^']*': failed to create/.test(m)) : undefined;
+      const mapProblem = failedMap ? mapCreateDiagnosis(first.maps, failedMap) : null;
+      return {
+        program: first.target.name, section: first.target.section, errno, logBytes, libbpf: messages, loadUs: first.loadUs,
+        ...(logTruncated ? { logTruncated } : {}), ...(first.notes.length > 0 ? { notes: first.notes } : {}), ...(mapProblem ? { mapProblem } : {}),
+      };
     });
   }
 
