@@ -17,7 +17,7 @@ export async function startLanguageClient(context: ExtensionContext): Promise<La
       { scheme, language: 'cpp', pattern: '**/*.h' },
       { scheme, language: 'go' },
       { scheme, language: VERIFIER_LOG_LANGUAGE },
-    ]),
+    ]).concat([{ scheme: 'untitled', language: VERIFIER_LOG_LANGUAGE }]), // a pasted log, switched with "Open as Verifier Log"
   };
   const client = new LanguageClient('ebpf', 'eBPF Language Server', serverOptions, clientOptions);
   await client.start();

@@ -170,6 +170,24 @@ describe('verifier-log documents (dist/server.js over LSP)', () => {
     assert.ok(links.length > 0 && links.every((l) => path.basename(targetLine(l.target!).file).startsWith(lines[l.range.start.line].match(/@ (\w+)/)![1])));
   });
 
+  it('pasted into an untitled editor (7.x output with its prose block): the reject, and links from the workspace folders', async () => {
+    const text = readFileSync(path.join(KERNEL_MATRIX, 'level1', '7.3-cloud.txt'), 'utf8');
+    const uri = 'untitled:Untitled-1';
+    const got = new Promise<void>((resolve) => waiting.set(uri, () => resolve()));
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'bpf-verifier-log', version: 1, text } });
+    await got;
+    const lines = text.split('\n');
+    const diags = published.get(uri)!.diagnostics;
+    assert.ok(diags.length >= 1);
+    for (const d of diags) assert.equal(lines[d.range.start.line], "R0 invalid mem access 'map_value_or_null'");
+    const links = await request<DocumentLink[]>('textDocument/documentLink', uri);
+    const prose = links.find((l) => /^\s+count_packets @ /.test(lines[l.range.start.line]));
+    assert.ok(prose, 'the prose block\'s At: location is a link');
+    const target = targetLine(prose.target!);
+    assert.equal(path.basename(target.file), 'nullcheck_hash.bpf.c');
+    assert.match(target.text, /\*val \+= 1;/);
+  });
+
   it('a document that is not a verifier log says so instead of staying silent', async () => {
     const { uri } = await openLog(path.join(dir, 'saved', 'notes.bpflog'), 'bpf-verifier-log', 'just some notes\nnothing else\n');
     const diags = published.get(uri)!.diagnostics;
