@@ -60,9 +60,16 @@ describe('flow engine: NULL checks along paths', () => {
     'a global function dereferences its argument': prog('\tstruct val *v = bpf_map_lookup_elem(&m, &k);\n\tif (v)\n\t\tbump(v);',
       '__attribute__((noinline)) int bump(struct val *v)\n{\n\tv->n++; /*! null-check */\n\treturn 0;\n}'),
     'a global function with a kernel-typed argument: not judged': prog('\tk = peek(0);', '__attribute__((noinline)) int peek(struct task_struct *t) { return t->pid; }'),
+    'a static __always_inline helper is static (tree-sitter splits its head)': prog('\tstruct val *v = bpf_map_lookup_elem(&m, &k);\n\tif (v)\n\t\tbump(v);',
+      '// not a static function in a comment\nstatic __always_inline int bump(struct val *v) { v->n++; return 0; }'),
+    'a comment saying static does not make a global function static': prog('\tk = 1;', '/* static */\n__attribute__((noinline)) int bump(struct val *v)\n{\n\tv->n++; /*! null-check */\n\treturn 0;\n}'),
     'a global function checks its argument': prog('\tbump(0);', '__attribute__((noinline)) int bump(struct val *v) { if (!v) return 0; v->n++; return 0; }'),
     'checked by a static helper (clang inlines the test)': prog('\tstruct val *v = bpf_map_lookup_elem(&m, &k);\n\tif (!valid(v))\n\t\treturn XDP_PASS;\n\tv->n++;',
       'static __always_inline int valid(struct val *v) { return v != NULL; }'),
+    'returned by a static getter, dereferenced unchecked': prog('\tstruct val *v = get(k);\n\tv->n++; /*! null-check */',
+      'static __always_inline struct val *get(__u32 k) { return bpf_map_lookup_elem(&m, &k); }'),
+    'returned by a static getter, checked': prog('\tstruct val *v = get(k);\n\tif (!v)\n\t\treturn XDP_PASS;\n\tv->n++;',
+      'static __always_inline struct val *get(__u32 k) { struct val *v = bpf_map_lookup_elem(&m, &k); if (v) return v; return bpf_map_lookup_elem(&m, &k); }'),
     'ring buffer record written unchecked': prog('\t__u64 *e = bpf_ringbuf_reserve(&rb, 8, 0);\n\t*e = k; /*! null-check */\n\tbpf_ringbuf_submit(e, 0);'),
   };
   for (const [name, body] of Object.entries(cases)) it(name, () => expectMarked(body));

@@ -225,6 +225,7 @@ class FileAnalysis {
       if (flow.exits.every(({ state }) => state.ptrs.get(id)?.refLive === false)) summary.releases.add(i);
       else if (flow.exits.some(({ state }) => state.ptrs.get(id)?.released)) summary.escapes.add(i); // released on some paths: the caller cannot be judged
     }
+    summary.returnsNullable = flow.returnsNullable && { ...flow.returnsNullable, refLive: false }; // references are not followed back
     return { events: dedupLeaks(own), summary: fn.isStatic && !fn.section ? summary : undefined };
   }
 }

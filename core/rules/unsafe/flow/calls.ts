@@ -88,6 +88,12 @@ export abstract class CallSemantics {
       s.setPtr(id, { nul: 'maybe', origin: { what: name, node: n, regType: nullType }, refLive: !!release, release });
       return { k: 'ptr', id };
     }
+    if (summary?.returnsNullable) {
+      const id = this.cx.nextId();
+      const f = summary.returnsNullable;
+      s.setPtr(id, { nul: 'maybe', origin: { ...f.origin, via: { name, call: n } } });
+      return { k: 'ptr', id };
+    }
     if (UNBOUNDED_RESULT.test(name)) return { k: 'unb', origin: { what: `the result of ${name}()`, node: n } };
     return TOP;
   }

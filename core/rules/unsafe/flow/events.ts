@@ -25,6 +25,8 @@ export interface CalleeSummary {
   releases: Set<number>;
   /** Parameter indexes the callee hands on where the engine cannot follow (or releases on some paths only). */
   escapes: Set<number>;
+  /** A pointer the callee may return NULL (a lookup it returns unchecked on some path). */
+  returnsNullable?: PtrFact;
   /** Parameter indexes the callee compares with NULL: a caller's later use may rest on its answer (is_valid(p)). */
   checks: Set<number>;
 }

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { field, kids, typeOf, unparen } from './node-cache';
 import { ExprEval } from './eval';
 import { CONTEXT_TYPES } from './helpers';
-import { join, joinAll, sameState, State, TOP, type Value } from './state';
+import { join, joinAll, type PtrFact, sameState, State, TOP, type Value } from './state';
 import { declaredType, pointeeStruct } from './types';
 
 /** How many times a loop body is run to reach a fixpoint before the values it changes are given up. */
@@ -24,6 +24,8 @@ export class FunctionFlow extends ExprEval {
   private readonly continues: (State | null)[][] = [];
   private readonly gotos = new Map<string, State[]>();
   readonly exits: { state: State; node: Node }[] = [];
+  /** A pointer some return hands back while it may be NULL (for the callers' summary). */
+  returnsNullable?: PtrFact;
   private steps = 0;
 
   run(entry: State): void {
@@ -87,7 +89,10 @@ export class FunctionFlow extends ExprEval {
       case 'return_statement': {
         const t = s.clone();
         const v = node.namedChild(0);
-        if (v) this.escape(this.eval(v, t), t); // a pointer returned to the caller is the caller's
+        const value = v ? this.eval(v, t) : TOP;
+        const fact = value.k === 'ptr' ? t.ptrs.get(value.id) : undefined;
+        if (fact && fact.nul !== 'nonnull' && fact.param === undefined) this.returnsNullable ??= fact;
+        this.escape(value, t); // a pointer returned to the caller is the caller's
         this.exits.push({ state: t, node });
         return null;
       }

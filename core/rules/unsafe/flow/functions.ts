@@ -26,13 +26,17 @@ const PROGRAM_MACROS = /^BPF_(?:PROG2?|KPROBE|KRETPROBE|KSYSCALL|UPROBE|URETPROB
 export function fileFunctions(root: Node, source: string): Map<string, FlowFunction> {
   const out = new Map<string, FlowFunction>();
   let prevEnd = 0;
+  let prevStart = 0;
   for (const node of root.namedChildren) {
     if (node?.type !== 'function_definition') {
-      if (node) prevEnd = node.endIndex;
+      if (node) [prevStart, prevEnd] = [node.startIndex, node.endIndex];
       continue;
     }
-    const fn = readFunction(node, source, prevEnd);
-    prevEnd = node.endIndex;
+    // `static __always_inline T f(...)`: tree-sitter ends a declaration at the unknown macro (a MISSING `;`) and starts
+    // the definition after it, so the words before the definition are read from that broken declaration's text too
+    const broken = prevEnd > prevStart && !source.slice(prevStart, prevEnd).trimEnd().endsWith(';') && !source.slice(prevStart, prevEnd).trimEnd().endsWith('}');
+    const fn = readFunction(node, source, broken ? prevStart : prevEnd);
+    [prevStart, prevEnd] = [node.startIndex, node.endIndex];
     if (fn && !out.has(fn.name)) out.set(fn.name, fn);
   }
   return out;
@@ -48,7 +52,7 @@ function readFunction(node: Node, source: string, prevEnd: number): FlowFunction
   }
   const name = decl?.childForFieldName('declarator');
   if (!body || !decl || name?.type !== 'identifier') return undefined;
-  const head = source.slice(prevEnd, name.startIndex);
+  const head = source.slice(prevEnd, name.startIndex).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, ' '); // comments may say "static" too
   // the section macro is masked in the tree: read it from the text before the name
   const section = /\b(?:SEC|__section)\s*\(\s*"([^"]*)"\s*\)/.exec(head)?.[1];
   const params: FlowFunction['params'] = [];
@@ -65,7 +69,7 @@ function readFunction(node: Node, source: string, prevEnd: number): FlowFunction
   const typeText = node.childForFieldName('type')?.text ?? '';
   return {
     name: realName, node, body, section, params, macroArgs: macro,
-    isStatic: node.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static'),
+    isStatic: /\bstatic\b/.test(head) || node.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static'),
     noinline: /\bnoinline\b|__noinline/.test(head),
     returnsVoid: typeText === 'void' && !pointer,
     returnsPointer: pointer,

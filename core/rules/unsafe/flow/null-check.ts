@@ -39,7 +39,7 @@ function check(ctx: UnsafeRuleContext): Finding[] {
     const isGlobalArg = origin.what.startsWith('argument ');
     const source = isGlobalArg
       ? `${p} is ${origin.what}: the verifier checks a global function on its own, and a pointer argument may be NULL there`
-      : `${p} comes from ${origin.what}() on line ${lineOf(origin.node)}, which returns NULL when it fails, and no check on this path rules that out`;
+      : `${p} comes from ${origin.what}() on line ${lineOf(origin.node)}${origin.via ? ` (returned by ${origin.via.name}())` : ''}, which returns NULL when it fails, and no check on this path rules that out`;
     const answer = e.how === 'arg'
       ? `"R<n> type=${regType} expected=..." (the helper wants a non-NULL pointer)`
       : `"R<n> invalid mem access '${regType}'"`;
@@ -52,8 +52,9 @@ function check(ctx: UnsafeRuleContext): Finding[] {
       severity = 'warning';
       kernels = ' (An array map looked up with a constant key: since 6.14 the verifier drops the NULL case when it sees the key as a constant in range ("Support eliding map lookup nullness"; it does for a zeroed key, not always for a stored immediate); older kernels reject it.)';
     }
-    const name = isGlobalArg ? undefined : assignedName(origin.node);
-    const stmt = statementOf(origin.node);
+    const site = origin.via?.call ?? origin.node; // where the pointer enters this function: the check goes after it
+    const name = isGlobalArg ? undefined : assignedName(site);
+    const stmt = statementOf(site);
     const fixText = isGlobalArg ? `if (!${p}) return ...;` : `if (!${name ?? p}) ${returnConvention(e.fn)}`;
     out.push({
       rule: 'null-check',

@@ -7,6 +7,8 @@ export interface Origin {
   node: Node;
   /** The verifier's register type for the `_or_null` pointer (map_value_or_null, ...). */
   regType?: string;
+  /** Returned by a static function: its name and the call in the caller (where the check goes). */
+  via?: { name: string; call: Node };
 }
 
 export type Nullness = 'maybe' | 'nonnull' | 'null';
