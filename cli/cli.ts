@@ -4,6 +4,7 @@ import { UsageError } from './args';
 import { runLayout } from './layout-command';
 import { runLint } from './lint-command';
 import { runLog } from './log-command';
+import { runKernels } from './kernels-command';
 import { runLsp } from './lsp-command';
 import { runSetupPrivileges } from './setup-command';
 import { runVerify } from './verify-command';
@@ -19,6 +20,9 @@ Commands:
       --cflags "ARGS"   extra clang arguments when building a source
       --capabilities S  verify as a loader with only: full (default), bpf, bpf+perfmon, bpf+perfmon+net_admin
       --timeout SECONDS give up on a load after this long (default 600)
+      --kernel K        verify on kernel K instead: host, or a Debian series (6.1, 6.12...) booted under QEMU
+                        (repeatable: a table of verdicts and the rejects that differ; downloads are cached)
+      --vm-timeout S    stop a VM after S seconds (default 120)
   log <file | ->                                    Summarise a saved verifier log (raw, libbpf or bpftool -d output)
       --json            the program shape of verify --json
       --source-root DIR where to look for the sources the log names (repeatable)
@@ -43,6 +47,7 @@ Commands:
                    [--max-verify-seconds N] [--max-helpers N]
                                                     Let a user verify without root: a root-owned helper wrapper plus a
                                                     sudoers rule for exactly it (prints the script; --install runs it as root)
+  kernels [--fetch SERIES]... [--json]              The kernels in the cache and those Debian's archive carries
   lsp                                               The language server (layout lints, verify on save) on stdio, for any
                                                     LSP editor: Neovim, Helix, Emacs (eglot)...
 
@@ -61,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       return runLint(rest);
     case 'setup-privileges':
       return runSetupPrivileges(rest);
+    case 'kernels':
+      return runKernels(rest);
     case 'lsp':
       return runLsp(rest);
     case undefined:

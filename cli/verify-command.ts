@@ -9,6 +9,7 @@ import { verifyObject } from '../core/verify/verify-object';
 import { TOOL_VERSION } from './version';
 import { UsageError, parseCommandArgs } from './args';
 import { formatHuman } from './format-human';
+import { runVerifyKernels } from './verify-kernels';
 
 /** A directory stands for the sources in it (`*.bpf.c`), or its objects when it has no sources. */
 export function expandInputs(inputs: string[]): string[] {
@@ -51,6 +52,8 @@ export async function runVerify(argv: string[]): Promise<number> {
     cflags: { type: 'string' },
     capabilities: { type: 'string' },
     timeout: { type: 'string' },
+    kernel: { type: 'string', multiple: true },
+    'vm-timeout': { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('name an object (.o), a source (.bpf.c) or a directory.');
   if (values.json && values.sarif) throw new UsageError('choose one of --json and --sarif.');
@@ -63,6 +66,17 @@ export async function runVerify(argv: string[]): Promise<number> {
   const timeout = values.timeout !== undefined ? Number(values.timeout) : undefined;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new UsageError(`--timeout must be a number of seconds above 0, not '${values.timeout}'.`);
   const loader = new HelperClient({ capabilities, timeoutMs: timeout !== undefined ? timeout * 1000 : undefined });
+  if (values.kernel) {
+    // --kernel host|6.1|...: the kernel matrix (cli/verify-kernels.ts); the helper only starts if host is asked for
+    const vmTimeout = values['vm-timeout'] !== undefined ? Number(values['vm-timeout']) : undefined;
+    if (vmTimeout !== undefined && !(Number.isFinite(vmTimeout) && vmTimeout > 0)) throw new UsageError(`--vm-timeout must be a number of seconds above 0, not '${values['vm-timeout']}'.`);
+    const build = values.cflags ? { extraArgs: values.cflags.split(/\s+/).filter(Boolean) } : undefined;
+    try {
+      return await runVerifyKernels(values.kernel, () => expandInputs(positionals), { programName: values.program, logLevel, build, loader, vmTimeoutMs: vmTimeout !== undefined ? vmTimeout * 1000 : undefined }, { json: values.json, sarif: values.sarif });
+    } finally {
+      await loader.close();
+    }
+  }
   const reports: ObjectReport[] = [];
   let exit = 0;
   try {
