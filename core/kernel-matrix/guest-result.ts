@@ -53,7 +53,8 @@ export function kernelLog(output: string): string {
 
 /** libbpf's own lines (outside the kernel's log), as the helper reports them. */
 export function libbpfLines(output: string): string[] {
-  const withoutLog = output.replace(/-- BEGIN PROG LOAD LOG --[\s\S]*?-- END PROG LOAD LOG --/, '');
+  // the whole marker line goes: `libbpf: prog 'x': -- BEGIN PROG LOAD LOG --` through `-- END PROG LOAD LOG --`
+  const withoutLog = output.replace(/^[^\n]*-- BEGIN PROG LOAD LOG --[\s\S]*?-- END PROG LOAD LOG --[^\n]*$/m, '');
   return withoutLog.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('libbpf: ')).map((l) => l.slice('libbpf: '.length));
 }
 

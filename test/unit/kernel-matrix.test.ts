@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { compareAbi, imagePackages, parseKernelList, parseKernelSpec, pickImagePackage } from '../../core/kernel-matrix/catalogue';
+import { cpioArchive } from '../../core/kernel-matrix/cpio';
+import { kernelLog, libbpfLines, parseGuestResult } from '../../core/kernel-matrix/guest-result';
+import { fetchedBytes, hostMirror, sourcesList } from '../../core/kernel-matrix/private-apt';
+import { qemuArgs } from '../../core/kernel-matrix/qemu-run';
+import { extractVmlinux } from '../../core/kernel-matrix/vmlinux-extract';
+import { isEbpfError } from '../../core/errors';
+import { KERNEL_MATRIX } from '../support/paths';
+
+const NAMES = [
+  'linux-image-6.1.0-47-amd64', 'linux-image-6.1.0-47-cloud-amd64', 'linux-image-6.1.0-50-cloud-amd64',
+  'linux-image-6.1.0-50-cloud-amd64-dbg', 'linux-image-6.1.0-50-cloud-amd64-unsigned', 'linux-image-6.1.0-50-rt-amd64',
+  'linux-image-6.1.0-9-amd64', 'linux-image-6.12.38+deb12-amd64', 'linux-image-6.1.0-50-arm64', 'linux-image-amd64',
+];
+
+describe('kernel catalogue', () => {
+  it('parses host, a series and an exact ABI; refuses anything else with what to type', () => {
+    assert.deepEqual(parseKernelSpec('host'), { kind: 'host' });
+    assert.deepEqual(parseKernelSpec('6.1'), { kind: 'debian', series: '6.1', abi: null, text: '6.1' });
+    assert.deepEqual(parseKernelSpec('6.1.0-50-cloud-amd64'), { kind: 'debian', series: '6.1', abi: '6.1.0-50', text: '6.1.0-50-cloud-amd64' });
+    for (const bad of ['', 'latest', '6', '4.19', '6.1.0', '../6.1']) {
+      assert.throws(() => parseKernelSpec(bad), (e: unknown) => isEbpfError(e) && e.code === 'usage' && /host|Available series/.test(e.message), bad);
+    }
+  });
+
+  it('takes repeated and comma-separated --kernel values, once each, in order', () => {
+    const specs = parseKernelList(['6.1,host', '6.1', ' host ', '6.12']);
+    assert.deepEqual(specs.map((s) => (s.kind === 'host' ? 'host' : s.series)), ['6.1', 'host', '6.12']);
+  });
+
+  it('picks the newest cloud image of a series, or the exact ABI asked for; never -dbg, -unsigned, -rt or arm64', () => {
+    assert.deepEqual(imagePackages(NAMES, '6.1').map((p) => p.name),
+      ['linux-image-6.1.0-50-cloud-amd64', 'linux-image-6.1.0-47-cloud-amd64', 'linux-image-6.1.0-47-amd64', 'linux-image-6.1.0-9-amd64']);
+    assert.equal(pickImagePackage(NAMES, { kind: 'debian', series: '6.1', abi: null, text: '6.1' })?.name, 'linux-image-6.1.0-50-cloud-amd64');
+    assert.equal(pickImagePackage(NAMES, { kind: 'debian', series: '6.1', abi: '6.1.0-9', text: '6.1.0-9' })?.name, 'linux-image-6.1.0-9-amd64');
+    assert.equal(pickImagePackage(NAMES, { kind: 'debian', series: '6.1', abi: '6.1.0-8', text: '6.1.0-8' }), null);
+    assert.ok(compareAbi('6.1.0-10', '6.1.0-9') > 0, 'numeric, not lexical');
+  });
+});
+
+describe('private apt configuration', () => {
+  it('reuses the host mirror from deb822 and one-line sources, and names -security suites under debian-security', () => {
+    const etc = mkdtempSync(path.join(os.tmpdir(), 'apt-etc-'));
+    mkdirSync(path.join(etc, 'sources.list.d'));
+    assert.equal(hostMirror(etc), 'http://deb.debian.org/debian');
+    writeFileSync(path.join(etc, 'sources.list.d', 'debian.sources'), 'Types: deb\nURIs: http://mirror.example/debian\nSuites: bookworm\n');
+    assert.equal(hostMirror(etc), 'http://mirror.example/debian');
+    writeFileSync(path.join(etc, 'sources.list'), 'deb [arch=amd64] http://other.example/debian bookworm main\n');
+    assert.equal(hostMirror(etc), 'http://other.example/debian');
+    const list = sourcesList('http://m.example/debian', ['bookworm', 'bookworm-security']);
+    assert.match(list, /^deb \[signed-by=\S+\] http:\/\/m\.example\/debian bookworm main$/m);
+    assert.match(list, /^deb \[signed-by=\S+\] http:\/\/m\.example\/debian-security bookworm-security main$/m);
+  });
+
+  it('reads what apt fetched', () => {
+    assert.equal(fetchedBytes('Get:2 ...\nFetched 8,941 kB in 1s (6350 kB/s)\n'), 8_941_000);
+    assert.equal(fetchedBytes('Fetched 26.5 MB in 0s'), 26_500_000);
+    assert.equal(fetchedBytes('All packages are up to date.'), 0);
+  });
+});
+
+describe('guest plumbing', () => {
+  it('writes newc cpio archives that cpio lists and extracts byte-exact', () => {
+    const data = Buffer.from('odd length\n!');
+    const archive = cpioArchive([
+      { path: 'obj', mode: 0o040755 }, { path: 'obj/00.o', mode: 0o100644, data }, { path: 'bin/sh', mode: 0o120777, target: 'busybox' },
+    ]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cpio-'));
+    const list = spawnSync('cpio', ['-it'], { input: archive });
+    assert.equal(list.status, 0, list.stderr.toString());
+    assert.deepEqual(list.stdout.toString().trim().split('\n'), ['obj', 'obj/00.o', 'bin/sh']);
+    const x = spawnSync('cpio', ['-idm', '--quiet'], { input: archive, cwd: dir });
+    assert.equal(x.status, 0, x.stderr.toString());
+    assert.deepEqual(readFileSync(path.join(dir, 'obj/00.o')), data);
+  });
+
+  it('boots with no disk, no network, QEMU sandboxed and both serial ports to private files', () => {
+    const args = qemuArgs({ vmlinux: '/k/vmlinux', initrd: Buffer.alloc(0) }, '/tmp/x');
+    const joined = args.join(' ');
+    assert.match(joined, /-accel tcg/);
+    assert.match(joined, /-nodefaults/);
+    assert.match(joined, /-nic none/);
+    assert.match(joined, /-sandbox on,/);
+    assert.deepEqual(args.filter((_, i) => args[i - 1] === '-serial'), ['file:/tmp/x/console', 'file:/tmp/x/result']);
+    assert.ok(!/-drive|-hd[a-d]|-virtfs|-fsdev/.test(joined), 'nothing of the host is mounted in the guest');
+  });
+
+  it('reads the guest report: release, each object\'s output and status, the kernel log and libbpf\'s lines', () => {
+    const text = readFileSync(path.join(KERNEL_MATRIX, 'level1', '6.1.txt'), 'utf8').replace(/ UPTIME [\d.]+/g, '');
+    const g = parseGuestResult(text);
+    assert.match(g.release ?? '', /^6\.1\./);
+    assert.deepEqual([...g.objects.keys()], ['core_fentry', 'nullcheck', 'nullcheck_hash', 'ok']);
+    assert.equal(g.objects.get('ok')?.rc, 0);
+    const bad = g.objects.get('nullcheck')!;
+    assert.equal(bad.rc, 255);
+    const log = kernelLog(bad.output);
+    assert.match(log, /^0: R1=ctx/);
+    assert.match(log, /R0 invalid mem access 'map_value_or_null'\nprocessed 7 insns/);
+    assert.ok(!log.includes('libbpf:'), 'only the kernel\'s lines');
+    assert.deepEqual(libbpfLines(bad.output).slice(0, 2), ["prog 'count_packets': BPF program load failed: Permission denied", "prog 'count_packets': failed to load: -13"]);
+    // a guest that died mid-object: its output so far, no status
+    const cut = parseGuestResult('=== KERNEL 6.1.0-1-amd64\n=== BEGIN 00.o\nlibbpf: half');
+    assert.equal(cut.objects.get('00.o')?.rc, null);
+  });
+
+  it('refuses a kernel image that is not a bzImage, saying so', () => {
+    assert.throws(() => extractVmlinux(Buffer.alloc(4096)), /not an x86 bzImage/);
+  });
+});
