@@ -72,7 +72,12 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
   let branches = 0;
   // the message's type (`R0 invalid mem access 'map_value_or_null'`) is the origin's while only copies came between
   let transformed = false;
-  const messageType = /'(\w+)'/.exec(messageLines.join('\n'))?.[1];
+  const messageType: string | undefined = /'(\w+)'/.exec(messageLines.join('\n'))?.[1];
+  if (targetReg >= 0) { // the failing value at the reject: its type and id link the checks made on its copies
+    const at = stateAt(ix, rejectLine, { maxLines: 20_000 })?.state.regs.get(targetReg)?.value;
+    targetId = at?.id;
+    targetType = at?.type ?? messageType;
+  }
   const words = (v: RegValue | undefined) => (v ? ` = ${describeValue(v)}` : !transformed && messageType ? ` = ${messageType}` : '');
   let walked = 0;
   const push = (k: number, role: CausalRole, detail: string, move = false) => {

@@ -1,0 +1,128 @@
+/**
+ * The causal path of every rejected program of the corpus whose origin is known, verified in the running kernel at
+ * levels 1 and 2 and mapped through the object's line_info: each expected step (its role and the source line it
+ * must land on, found by its text) appears on the path, in order. Also: the kernel-matrix logs of 5.10 and 6.1,
+ * which print no `@ file:line`, through the line_info of their programs' objects; and the hot lines of loops
+ * rejected as too large.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { buildBpfSource } from '../../core/build/clang';
+import { HelperClient } from '../../core/loader/helper-client';
+import { loadObjectSourceMap, programMap } from '../../core/source-map/object-source-map';
+import { analyzeLog } from '../../core/verifier-log/parse';
+import { buildProgramReport } from '../../core/verify/program-report';
+import { MATRIX_KERNELS, matrixBlock } from '../support/kernel-matrix';
+import { DIST, EXAMPLES, KERNEL_MATRIX, REPO } from '../support/paths';
+
+type Step = [role: string, line: RegExp];
+const P = path.join(REPO, 'test', 'programs');
+const R = path.join(P, 'unsafe', 'reject');
+const LOOKUP = /= bpf_map_lookup_elem\(/;
+
+/** Program source, program name, the steps its path must contain (origin first). */
+const CORPUS: [string, string, Step[]][] = [
+  [path.join(EXAMPLES, 'null_deref.bpf.c'), 'null_deref', [['origin', LOOKUP]]],
+  [path.join(EXAMPLES, 'packet_bounds.bpf.c'), 'packet_bounds', [['origin', /= \(void \*\)\(long\)ctx->data;/]]],
+  [path.join(EXAMPLES, 'subprog_reject.bpf.c'), 'subprog_reject', [['origin', LOOKUP], ['call', /account\(s,/]]],
+  [path.join(P, 'branch_reject.bpf.c'), 'branch_reject', [['origin', LOOKUP], ['branch', /if \(ctx->ingress_ifindex == 1\)/]]],
+  [path.join(P, 'global_func.bpf.c'), 'global_func', [['origin', /ctx->data;/]]],
+  [path.join(P, 'multi_prog.bpf.c'), 'via_static', [['origin', LOOKUP], ['call', /shared_store\(slot/]]],
+  [path.join(P, 'multi_prog.bpf.c'), 'from_header', [['origin', /header_bump\(bpf_map_lookup_elem/]]],
+  [path.join(P, 'unreleased_ref.bpf.c'), 'unreleased_ref', [['acquire', /bpf_ringbuf_reserve\(/], ['exit', /./]]],
+  [path.join(R, 'null-check_ringbuf.bpf.c'), 'ringbuf_unchecked', [['acquire', /bpf_ringbuf_reserve\(/]]],
+  [path.join(R, 'null-check_static_callee.bpf.c'), 'static_callee', [['acquire', /= bpf_sk_lookup_tcp\(/], ['call', /sock_mark\(sk\)/]]],
+  [path.join(R, 'null-check_task_acquire.bpf.c'), 'task_unchecked', [['acquire', /= bpf_task_acquire\(/]]],
+  [path.join(R, 'null-check_wrong_branch.bpf.c'), 'wrong_branch', [['origin', LOOKUP], ['branch', /if \(len > 100\)/]]],
+  [path.join(R, 'packet-bounds_ip_header.bpf.c'), 'ip_header', [['origin', /= \(void \*\)\(long\)skb->data;/], ['branch', /\(eth \+ 1\) > data_end/]]],
+  [path.join(R, 'packet-bounds_one_byte.bpf.c'), 'one_byte', [['origin', /= \(void \*\)\(long\)ctx->data;/], ['branch', /data \+ 1 > data_end/]]],
+  [path.join(R, 'probe-read_tracepoint_current_task.bpf.c'), 'exec_parent', [['origin', /= \(struct task_struct \*\)bpf_get_current_task\(\)/]]],
+  [path.join(R, 'reference-leak_ringbuf_early_return.bpf.c'), 'early_return', [['acquire', /bpf_ringbuf_reserve\(/], ['branch', /if \(e->len < 64\)/], ['exit', /./]]],
+  [path.join(R, 'reference-leak_sk_lookup.bpf.c'), 'sk_lookup', [['acquire', /= bpf_sk_lookup_tcp\(/], ['exit', /./]]],
+  [path.join(R, 'reference-leak_task_acquire.bpf.c'), 'task_acquire', [['acquire', /= bpf_task_acquire\(/], ['exit', /./]]],
+  [path.join(R, 'variable-offset_map_value.bpf.c'), 'map_value_index', [['origin', LOOKUP], ['origin', /= ctx->rx_queue_index;/]]],
+  [path.join(R, 'variable-offset_stack.bpf.c'), 'stack_index', [['origin', /i = \*idx;/]]],
+];
+
+const LOOPS: [string, string][] = [
+  [path.join(R, 'unbounded-loop_helper_bound.bpf.c'), 'helper_bound'],
+  [path.join(R, 'unbounded-loop_map_bound.bpf.c'), 'map_bound'],
+];
+
+function lineOf(source: string, re: RegExp): number {
+  const i = readFileSync(source, 'utf8').split('\n').findIndex((l) => re.test(l));
+  assert.ok(i >= 0, `${re} in ${source}`);
+  return i + 1;
+}
+
+describe('causal path of the corpus\'s rejects, verified in the running kernel, through line_info', () => {
+  const helper = new HelperClient({ helperPath: path.join(DIST, 'helper.js') });
+  after(() => helper.close());
+  const objects = new Map<string, string>();
+  const objectOf = async (src: string) => objects.get(src) ?? objects.set(src, (await buildBpfSource(src)).object).get(src)!;
+
+  async function report(src: string, name: string, level: number) {
+    const object = await objectOf(src);
+    const out = await helper.verify({ path: object, program: name, logLevel: level });
+    assert.notEqual(out.errno, 0, `${name} is rejected`);
+    const { index, summary } = analyzeLog(out.log);
+    const obj = loadObjectSourceMap(object).obj;
+    return buildProgramReport(summary, { name, section: null, verdict: 'rejected', errno: out.errno, logBytes: 0, truncated: false, libbpf: [], roots: [path.dirname(src)], map: programMap(obj, name), obj, index });
+  }
+
+  for (const [src, name, expected] of CORPUS) {
+    for (const level of [1, 2]) {
+      it(`${path.basename(src)} ${name} at level ${level}`, async () => {
+        const r = await report(src, name, level);
+        const got = r.causalPath.map((s) => `${s.role}@${s.line}`);
+        let from = 0;
+        for (const [role, re] of expected) {
+          const line = re.source === '.' ? null : lineOf(src, re);
+          const k = r.causalPath.findIndex((s, i) => i >= from && s.role === role && (line === null || s.line === line));
+          assert.ok(k >= 0, `${role} at line ${line ?? 'any'} in ${got.join(', ')}`);
+          assert.equal(path.resolve(r.causalPath[k].file!), src, 'the step is in the program\'s file');
+          assert.ok(r.causalPath[k].column !== null && r.causalPath[k].detail.length > 0, 'line_info gives a column; the step says what changed');
+          from = k + 1;
+        }
+        assert.ok(r.causalPath.length <= 6, `at most 6 steps: ${got.join(', ')}`);
+        assert.ok(r.suggestion === null || /line \d+/.test(r.suggestion), `the suggestion names a line: ${r.suggestion}`);
+      });
+    }
+  }
+
+  for (const [src, name] of LOOPS) {
+    for (const level of [1, 2]) {
+      it(`${name} rejected as too large at level ${level}: the loop's lines are on top`, { timeout: 120_000 }, async () => {
+        const r = await report(src, name, level);
+        assert.match(r.message ?? '', /BPF program is too large/);
+        const loop = lineOf(src, /for \(__u32 i = 0; i < n; i\+\+\)/);
+        assert.deepEqual(r.hotLines.slice(0, 2).map((h) => h.line).sort(), [loop, loop + 1]);
+        assert.ok(r.hotLines[0].insns > 500_000, `most of the million instructions are on the loop: ${JSON.stringify(r.hotLines[0])}`);
+        assert.match(r.suggestion ?? '', new RegExp(`line ${r.hotLines[0].line} `));
+      });
+    }
+  }
+});
+
+describe('kernel-matrix logs of kernels that print no `@ file:line`, through the programs\' objects', () => {
+  for (const kernel of MATRIX_KERNELS) {
+    for (const level of [1, 2] as const) {
+      it(`nullcheck_hash on ${kernel} at level ${level}`, async (t) => {
+        const { index, summary } = analyzeLog(matrixBlock(level, kernel, 'nullcheck_hash'));
+        if (summary.messageLines.length === 0 && !summary.prose) return t.skip('accepted on this kernel');
+        const src = path.join(KERNEL_MATRIX, 'programs', 'nullcheck_hash.bpf.c');
+        const object = (await buildBpfSource(src)).object;
+        const obj = loadObjectSourceMap(object).obj;
+        const map = programMap(obj, 'count_packets');
+        // the log's instructions must be the object's: the reject maps to the line marked BUG
+        assert.equal(map?.location(summary.insn!)?.line, lineOf(src, /BUG:/));
+        const r = buildProgramReport(summary, { name: 'count_packets', section: null, verdict: 'rejected', errno: 13, logBytes: 0, truncated: false, libbpf: [], roots: [path.dirname(src)], map, obj, index });
+        const origin = r.causalPath.find((s) => s.role === 'origin');
+        assert.equal(origin?.line, lineOf(src, LOOKUP), JSON.stringify(r.causalPath));
+        assert.equal(path.resolve(origin!.file!), src);
+      });
+    }
+  }
+});
