@@ -7,7 +7,7 @@ import type { SourceLanguage } from '../core/source/tree-sitter';
 import { STRUCT_LAYOUT_REQUEST, type StructLayoutParams, type StructLayoutResult } from '../core/lsp-ext';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { toDiagnostic } from './diagnostics';
 import { findCSources } from '../core/analyze/workspace-files';
 import { layoutHover, layoutLenses, structLayoutOf, type DocumentAnalysis } from './layout-features';
@@ -20,6 +20,7 @@ import { shareConfigurationChanges } from './configuration-listeners';
 import { PublishedDiagnostics } from './published-diagnostics';
 import { VerifyOnSave } from './verify-on-save';
 import { watchVerifySettings } from './verify-on-save-settings';
+import { mergeWithLintActions, savedCandidates, VerifiedFixes, verifierCodeActions } from './verify-on-save-fixes';
 import { registerVerifierLogFeatures, VERIFIER_LOG_CAPABILITIES } from './verifier-log-features';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -32,7 +33,26 @@ const verifyOnSave = new VerifyOnSave({
     { type: kind === 'error' ? MessageType.Error : kind === 'warning' ? MessageType.Warning : MessageType.Info, message: text }),
   log: (text) => connection.console.log(text),
   status: (s) => void connection.sendNotification(VERIFY_STATUS_NOTIFICATION, s),
+  // the rejects' fixes are tried on a scratch copy in the background, so the light bulb can say which ones work
+  rejected: (source) => {
+    const c = verifierFixCandidates(pathToFileURL(source).href);
+    if (c) void verifiedFixes.check(source, c.text, c.candidates);
+  },
 });
+const verifiedFixes = new VerifiedFixes((source, text, program) => verifyOnSave.verifyScratch(source, text, program));
+/** The lint fixes of the bugs the verifier refused in an open, saved document (verify-on-save-fixes.ts). */
+function verifierFixCandidates(uri: string) {
+  const doc = documents.get(uri);
+  const a = analyses.get(uri);
+  if (!doc || !a || !uri.startsWith('file:')) return undefined;
+  let saved: string | undefined;
+  try {
+    saved = readFileSync(fileURLToPath(uri), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return savedCandidates(uri, doc.getText(), saved, a.findings, verifyOnSave.diagnosticsFor(uri));
+}
 const published = new PublishedDiagnostics((p) => connection.sendDiagnostics(p), (uri) => verifyOnSave.diagnosticsFor(uri));
 const documents = new TextDocuments(TextDocument);
 const analyzer = new SourceAnalyzer();
@@ -189,7 +209,9 @@ connection.onCodeLens(async (p) => {
 connection.onCodeAction(async (p) => {
   const { doc, offThread, a } = await analysisOf(p.textDocument.uri);
   if (offThread) return large.codeActions(doc!, p);
-  return a ? quickFixes(p.textDocument.uri, a, p) : [];
+  const lint = a ? quickFixes(p.textDocument.uri, a, p) : [];
+  const c = verifierFixCandidates(p.textDocument.uri);
+  return c ? mergeWithLintActions(lint, verifierCodeActions(p.textDocument.uri, c.text, c.candidates, verifiedFixes, p)) : lint;
 });
 connection.onRequest(STRUCT_LAYOUT_REQUEST, async (p: StructLayoutParams): Promise<StructLayoutResult> => {
   const { doc, offThread, a } = await analysisOf(p.uri);

@@ -77,6 +77,7 @@ export function verifierDiagnostics(programs: ProgramReport[], source: string): 
       code: p.explanation?.id ?? (p.verdict === 'rejected' ? 'verifier-reject' : 'load-error'),
       message: rejectMessage(p) + (p.locationApproximate ? '\n(The line may be approximate: the object has no exact line for this instruction.)' : ''),
       relatedInformation: related.length > 0 ? related : undefined,
+      data: { program: p.name, explanation: p.explanation?.id ?? null }, // a fix of it is verified on this program (verify-on-save-fixes.ts)
     });
   }
   return out;

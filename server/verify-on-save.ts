@@ -4,19 +4,21 @@
  * worked on at a time: a newer save of it (or of a header it reads) kills clang or cancels the helper's request, and
  * the cancelled run publishes nothing, so a verdict never describes an older text than the one saved last.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { CompileCommands } from '../core/analyze/compile-commands';
 import { findCSources } from '../core/analyze/workspace-files';
-import { BuildError } from '../core/build/clang';
+import { buildBpfSource, BuildError } from '../core/build/clang';
 import { EbpfError, isEbpfError } from '../core/errors';
 import { HelperClient, wrapperInstalled } from '../core/loader/helper-client';
 import type { Loader } from '../core/loader/loader';
 import type { VerifyStatusParams } from '../core/lsp-ext';
+import type { ProgramReport } from '../core/verify/report';
 import { verifyObject } from '../core/verify/verify-object';
-import { buildForVerify } from './verify-on-save-build';
+import { buildForVerify, recipeArgs } from './verify-on-save-build';
 import { clangDiagnostics, unlocatedBuildFailure, verifierDiagnostics, type DiagnosticsByUri } from './verify-on-save-diagnostics';
 import { DEFAULT_VERIFY_SETTINGS, type VerifySettings } from './verify-on-save-settings';
 
@@ -27,6 +29,8 @@ export interface VerifyHost {
   show(kind: 'error' | 'warning' | 'info', text: string): void;
   log(text: string): void;
   status(s: VerifyStatusParams): void;
+  /** A verdict with rejects was published for `source` (verified fixes are tried then). */
+  rejected?(source: string): void;
 }
 
 /** Environment problems: each said once, not on every save. */
@@ -147,6 +151,7 @@ export class VerifyOnSave {
       const ms = Date.now() - savedAt;
       this.host.log(`eBPF: ${path.basename(source)}: ${verdict.verified} verified, ${verdict.rejected} rejected in ${ms} ms${build.rebuilt ? '' : ' (object unchanged)'}`);
       this.host.status({ state: 'done', source, verified: verdict.verified, rejected: verdict.rejected, ms });
+      if (verdict.rejected > 0) this.host.rejected?.(source);
     } catch (e) {
       if (signal.aborted || (isEbpfError(e) && e.code === 'cancelled')) return;
       this.failed(source, e);
@@ -174,6 +179,25 @@ export class VerifyOnSave {
     }
     this.host.log(`eBPF: verify on save of ${source} failed: ${(e as Error).stack ?? message}`);
     this.tell('error', `eBPF: verify on save of ${path.basename(source)} failed: ${message}`);
+  }
+
+  /**
+   * Build `text` as `source` would be built (its recipe, its directory's headers) in a scratch directory and verify
+   * `program`: the user's files and objects are never touched. Null when the workspace cannot verify.
+   */
+  async verifyScratch(source: string, text: string, program: string): Promise<ProgramReport | null> {
+    if (!this.enabled || process.getuid?.() !== 0 && !wrapperInstalled()) return null;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-fix-'));
+    try {
+      const scratch = path.join(dir, path.basename(source));
+      writeFileSync(scratch, text);
+      const extra = ['-I', path.dirname(source), ...recipeArgs(source, { ...this.settings, workspaceRoot: this.workspaceRoots[0] }, this.database)];
+      const built = await buildBpfSource(scratch, { clang: this.settings.clang, extraArgs: extra, outDir: dir });
+      const run = await verifyObject(this.abortableLoader(new AbortController().signal), built.object, { programName: program, logLevel: this.settings.logLevel });
+      return run.report.programs[0] ?? null;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   /** The helper, each request refused once `signal` aborted; an abort also cancels the request in flight. */

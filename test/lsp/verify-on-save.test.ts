@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeAction } from 'vscode-languageserver-protocol';
 import { EXAMPLES } from '../support/paths';
 import { sleep, startVerifySession, uriOf, verifierOf, type VerifySession } from '../support/verify-session';
 
@@ -44,6 +46,33 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     await s.save(f);
     const cleared = await s.publishedFor(f, from, () => true);
     assert.deepEqual(verifierOf(cleared), []);
+  });
+
+  it('offers the lint\'s fix for the reject, verified on a scratch copy by the kernel, without touching the file', async () => {
+    const f = file('fix_me.bpf.c', rejected);
+    await s.open(f);
+    const from = s.published.length;
+    await s.save(f);
+    const got = await s.publishedFor(f, from, (p) => verifierOf(p).length > 0);
+    const diagnostics = got.diagnostics; // the lint's null-check and the verifier's reject, as an editor passes them
+    let actions: CodeAction[] = [];
+    for (let i = 0; i < 250 && !actions.some((a) => a.title.endsWith('(verified by the kernel)')); i++) {
+      await sleep(20);
+      actions = await s.codeActions(f, rejectLine, diagnostics);
+    }
+    const verified = actions.find((a) => a.title.endsWith('(verified by the kernel)'));
+    assert.ok(verified, `a verified fix among ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.equal(verified.title, 'Return early when count is NULL (verified by the kernel)');
+    assert.equal(verified.isPreferred, true);
+    assert.deepEqual(verified.diagnostics!.map((d) => d.source).sort(), ['eBPF verifier', 'ebpf'], 'one action for the lint\'s and the kernel\'s diagnostic');
+    assert.equal(actions.filter((a) => JSON.stringify(a.edit) === JSON.stringify(verified.edit)).length, 1);
+    assert.equal(readFileSync(f, 'utf8'), rejected, 'the user\'s file is untouched');
+    // applied and saved, the reject goes
+    const doc = TextDocument.create(uriOf(f), 'c', 1, rejected);
+    writeFileSync(f, TextDocument.applyEdits(doc, verified.edit!.changes![uriOf(f)]));
+    const after = s.published.length;
+    await s.save(f);
+    assert.deepEqual(verifierOf(await s.publishedFor(f, after, () => true)), []);
   });
 
   it('a save during a running build or verification: only the latest text\'s verdict is published', async () => {

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { VERIFY_STATUS_NOTIFICATION, type VerifyStatusParams } from '../../core/lsp-ext';
 import { DIST } from './paths';
 
@@ -80,6 +80,9 @@ export async function startVerifySession(opts: SessionOptions = {}) {
     verdictAfter: (from: number, source: string) =>
       until(() => statuses.slice(from).find((s) => s.source === source && (s.state === 'done' || s.state === 'failed')),
         () => `no verdict for ${source}: ${JSON.stringify(statuses.slice(from))}`),
+    codeActions: (file: string, line: number, diagnostics: Diagnostic[]) => conn.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: uriOf(file) }, range: { start: { line, character: 0 }, end: { line, character: 1000 } }, context: { diagnostics },
+    }) as Promise<CodeAction[]>,
     close: async () => {
       await conn.sendRequest('shutdown').catch(() => undefined);
       conn.dispose();

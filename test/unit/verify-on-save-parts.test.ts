@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import { parseDepFile, recipeArgs } from '../../server/verify-on-save-build';
 import { DEFAULT_VERIFY_SETTINGS, verifySettingsFrom } from '../../server/verify-on-save-settings';
 import { CompileCommands } from '../../core/analyze/compile-commands';
+import type { ProgramReport } from '../../core/verify/report';
+import { mergeWithLintActions, pastReject, VERIFIED_SUFFIX } from '../../server/verify-on-save-fixes';
 
 describe('verify on save: settings and build recipe', () => {
   it('keeps valid settings, names each bad one and keeps its default', () => {
@@ -13,10 +15,11 @@ describe('verify on save: settings and build recipe', () => {
     const s = verifySettingsFrom([false, '/usr/bin/clang-17', ['inc'], ['A', 'B=2'], 4, 'bpf'], (m) => warnings.push(m));
     assert.deepEqual(s, { enabled: false, clang: '/usr/bin/clang-17', includePaths: ['inc'], defines: ['A', 'B=2'], logLevel: 5, capabilities: 'bpf' });
     assert.deepEqual(warnings, [], 'level 4 gets level 1 added: the reject is located from it');
-    const bad = verifySettingsFrom(['yes', '', 'inc', ['1X'], 9, 'root'], (m) => warnings.push(m));
+    const said: string[] = [];
+    const bad = verifySettingsFrom(['yes', '', 'inc', ['1X'], 9, 'root'], (m) => said.push(m));
     assert.deepEqual(bad, DEFAULT_VERIFY_SETTINGS);
-    assert.equal(warnings.length, 6);
-    assert.match(warnings.join('\n'), /ebpf\.capabilities must be one of full, bpf, bpf\+perfmon, bpf\+perfmon\+net_admin, not "root"/);
+    assert.equal(said.length, 6);
+    assert.match(said.join('\n'), /ebpf\.capabilities must be one of full, bpf, bpf\+perfmon, bpf\+perfmon\+net_admin, not "root"/);
     assert.deepEqual(verifySettingsFrom([null, undefined], () => assert.fail('no warning for unset settings')), DEFAULT_VERIFY_SETTINGS);
   });
 
@@ -41,5 +44,30 @@ describe('verify on save: settings and build recipe', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('verify on save: verified fixes', () => {
+  const reject = (explanation: string | null) => ({ program: 'p', explanation });
+  const report = (verdict: 'accepted' | 'rejected', id?: string) => ({ verdict, explanation: id ? { id } : null }) as unknown as ProgramReport;
+
+  it('says "past the reject" only when the kernel accepts, or refuses something of another known kind', () => {
+    assert.equal(pastReject(reject('null-deref'), report('accepted')), true);
+    assert.equal(pastReject(reject('null-deref'), report('rejected', 'packet-bounds')), true);
+    assert.equal(pastReject(reject('null-deref'), report('rejected', 'null-deref')), false, 'the same reject (maybe another register)');
+    assert.equal(pastReject(reject('null-deref'), report('rejected')), false, 'an unknown message: not claimed');
+    assert.equal(pastReject(reject(null), report('rejected', 'null-deref')), false);
+    assert.equal(pastReject(reject('null-deref'), null), false, 'not verified at all');
+  });
+
+  it('merges a verifier fix with the lint quick fix making the same edits: one action for both diagnostics', () => {
+    const edit = { changes: { 'file:///x.c': [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: 'if (!p) return 0;\n' }] } };
+    const lintDiag = { range: edit.changes['file:///x.c'][0].range, message: 'p may be NULL', source: 'ebpf' };
+    const verifierDiag = { ...lintDiag, message: 'invalid mem access', source: 'eBPF verifier' };
+    const merged = mergeWithLintActions(
+      [{ title: 'Return early when p is NULL', edit: structuredClone(edit), diagnostics: [lintDiag], isPreferred: true }],
+      [{ title: `Return early when p is NULL${VERIFIED_SUFFIX}`, edit: structuredClone(edit), diagnostics: [verifierDiag], isPreferred: true },
+        { title: 'Another', edit: { changes: {} }, diagnostics: [verifierDiag], isPreferred: false }]);
+    assert.deepEqual(merged.map((a) => [a.title, a.diagnostics?.length]), [['Return early when p is NULL (verified by the kernel)', 2], ['Another', 1]]);
   });
 });
