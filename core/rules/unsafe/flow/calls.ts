@@ -77,7 +77,7 @@ export abstract class CallSemantics {
         return;
       }
       if (nonnull.includes(i) || reads.some(([j]) => j === i)) return;
-      if (summary && a.k === 'ptr') return this.applySummary(summary, i, a.id, argNodes[i], n, name, s);
+      if (summary && a.k === 'ptr') return this.applySummary(summary, i, a.id, argNodes[i], name, s);
       this.escape(a, s);
     });
     if (CHANGES_PACKET.test(name) || touchesPacket) this.forgetPacket(s);
@@ -98,7 +98,7 @@ export abstract class CallSemantics {
     return TOP;
   }
 
-  private applySummary(summary: CalleeSummary, i: number, id: number, arg: Node, call: Node, name: string, s: State): void {
+  private applySummary(summary: CalleeSummary, i: number, id: number, arg: Node, name: string, s: State): void {
     const fact = s.ptrs.get(id);
     if (!fact) return;
     const deref = summary.derefs.get(i);
@@ -108,7 +108,6 @@ export abstract class CallSemantics {
     }
     if (summary.escapes.has(i) || summary.checks.has(i)) s.ptrs.delete(id); // its answer may guard the caller's uses
     else if (summary.releases.has(i)) s.setPtr(id, { ...(s.ptrs.get(id) ?? fact), refLive: false });
-    void call;
   }
 
   private releaseDynptr(local: string, s: State): void {

@@ -175,7 +175,7 @@ export abstract class ExprEval extends CallSemantics {
     if (base.k === 'ptr') this.needNonNull(base, n, s, 'deref');
     if (idx.k === 'unb' && this.indexCanExceed(unparen(idxNode), this.arrayOf(arg)?.length)) {
       const arr = this.arrayOf(arg)!;
-      if (arr) this.cx.emit({ kind: 'variable-offset', fn: this.fn, node: n, index: idxNode, origin: idx.origin, length: arr.length, into: arr.into });
+      this.cx.emit({ kind: 'variable-offset', fn: this.fn, node: n, index: idxNode, origin: idx.origin, length: arr.length, into: arr.into });
     }
     if (base.k === 'pkt' && idx.k === 'int' && idx.lo === idx.hi) {
       const elem = this.elemSize(arg) ?? 1;
@@ -243,7 +243,7 @@ export abstract class ExprEval extends CallSemantics {
       }
       const base = this.eval(holder, s);
       if (!isDot) this.needNonNull(base, arg, s, 'deref');
-      return base.k === 'pkt' ? TOP : TOP;
+      return TOP;
     }
     const v = this.eval(arg, s);
     this.escape(v, s);

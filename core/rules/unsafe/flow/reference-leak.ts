@@ -26,7 +26,7 @@ function check(ctx: UnsafeRuleContext): Finding[] {
       rule: 'reference-leak',
       severity: 'error',
       message: `${name ?? 'the reference'} from ${origin.what}() on line ${lineOf(origin.node)} is still held at ${at}: on this path it is neither ${dynptr ? 'submitted nor discarded' : 'released'} (${how}). The verifier answers "Unreleased reference id=<n> alloc_insn=<m>" at the program's exit.${dynptr ? ' A dynptr reservation must be discarded even when the reserve failed.' : ''}`,
-      range: rangeOf(e.exit.type === 'return_statement' ? e.exit : e.exit),
+      range: rangeOf(e.exit),
       related: [{ message: `acquired here by ${origin.what}()`, range: rangeOf(origin.node) }],
       fixes: name && first && e.exit.type === 'return_statement'
         ? eager([{ title: `Call ${first}() before returning`, preferred: true, edits: [insertBefore(ctx.source, e.exit, releaseCall(first, name))] }])
