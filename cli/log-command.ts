@@ -61,6 +61,7 @@ export async function runLog(argv: string[]): Promise<number> {
     truncated: summary.truncated.head || summary.truncated.tail,
     libbpf: [],
     roots,
+    index,
   });
   if (values.json) {
     const doc = { log: file === '-' ? null : path.resolve(file), kernel: null, programs: [report], ...(noVerdict ? { error: { kind: 'no-verdict', message: noVerdict } } : {}) };

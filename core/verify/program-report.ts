@@ -4,6 +4,8 @@ import type { BpfObject } from '../source-map/bpf-object';
 import { findGoFunction } from '../source-map/go-symbols';
 import { pathLines, symbolLocation } from '../source-map/object-source-map';
 import type { RejectSummary } from '../verifier-log/summary';
+import type { LogIndex } from '../verifier-log/log-index';
+import { rejectWhy, type ReportWhy } from '../verifier-log/causal/why';
 import { errnoName } from './errno';
 import type { ProgramReport, SourceLocation, Verdict } from './report';
 import { resolveSourceFile } from './resolve-source';
@@ -33,6 +35,8 @@ export interface ReportFacts {
   obj?: BpfObject | null;
   /** What the loader changed so the object loads (maps fitted as cilium/ebpf creates them). */
   notes?: string[];
+  /** The log's index: with it the report carries the causal path (and a complexity reject's hot lines). */
+  index?: LogIndex;
 }
 
 /** The function a pre-instruction error names: `func#1 ('f')`, `Global function f()`, `exception callback 'f'`. */
@@ -45,7 +49,7 @@ export function namedFunction(lines: string[]): string | null {
 }
 
 /** One program's report from its log summary: the shape `verify --json` and `log --json` share. */
-export function buildProgramReport(summary: RejectSummary, f: ReportFacts): ProgramReport {
+export function buildProgramReport(summary: RejectSummary, f: ReportFacts): ProgramReport & ReportWhy {
   const rejected = f.verdict === 'rejected';
   const exact = rejected && f.map && summary.insn !== null && !summary.afterMainPass ? f.map.location(summary.insn)
     // a reject before any instruction: the function it names (or the program), from func_info, approximate
@@ -89,5 +93,22 @@ export function buildProgramReport(summary: RejectSummary, f: ReportFacts): Prog
     }),
     sourcePath,
     notes: f.notes ?? [],
+    ...reportWhy(summary, f, rejected, location, resolve),
+  };
+}
+
+/** The causal path, hot lines and suggestion of a reject, through line_info when the object has it. */
+function reportWhy(summary: RejectSummary, f: ReportFacts, rejected: boolean, at: SourceLocation | null, resolve: (file: string) => string): ReportWhy {
+  if (!rejected || !f.index) return { causalPath: [], hotLines: [], suggestion: null };
+  const map = f.map;
+  const locate = map ? (insn: number) => {
+    const l = map.location(insn);
+    return l && !l.approximate ? { file: l.file, line: l.line, column: l.column || null, text: l.text } : null;
+  } : null;
+  const why = rejectWhy(f.index, summary, { locate, rejectLine: at?.line ?? null });
+  return {
+    causalPath: why.causalPath.map((s) => ({ ...s, file: s.file ? resolve(s.file) : null })),
+    hotLines: why.hotLines.map((h) => ({ file: h.file ? resolve(h.file) : null, line: h.line, insns: h.insns, states: h.states })),
+    suggestion: why.suggestion,
   };
 }

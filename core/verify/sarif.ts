@@ -2,6 +2,28 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EXPLANATION_IDS } from '../verifier-log/explanations';
 import type { ObjectReport } from './report';
+import type { ReportWhy } from '../verifier-log/causal/why';
+import type { CausalStep } from '../verifier-log/causal/causal-path';
+
+/** The causal path as one SARIF thread flow, origin first: each step a location with its role and words. */
+function codeFlows(steps: CausalStep[], uri: (file: string) => string): { codeFlows?: object[] } {
+  const located = steps.filter((s) => s.file && s.line !== null);
+  if (located.length === 0) return {};
+  return {
+    codeFlows: [{
+      threadFlows: [{
+        locations: located.map((s) => ({
+          location: {
+            physicalLocation: { artifactLocation: { uri: uri(s.file!) }, region: { startLine: s.line, ...(s.column ? { startColumn: s.column } : {}) } },
+            message: { text: `${s.role}: ${s.detail}` },
+          },
+          kinds: [s.role],
+          properties: { insn: s.insn },
+        })),
+      }],
+    }],
+  };
+}
 
 /** SARIF 2.1.0 for code-scanning UIs: each reject (and each program that failed to load) is a result at its source line. */
 export function toSarif(reports: ObjectReport[], toolVersion: string, baseDir = process.cwd()): object {
@@ -26,6 +48,7 @@ export function toSarif(reports: ObjectReport[], toolVersion: string, baseDir = 
           },
           logicalLocations: [{ name: p.name, kind: 'function' }],
         }],
+        ...codeFlows((p as Partial<ReportWhy>).causalPath ?? [], uri),
         properties: { object: report.object, program: p.name, errno: p.errno, insn: p.insn, kernel: report.kernel },
       });
     }

@@ -72,6 +72,7 @@ export function programReport(result: VerifyResult, log: Buffer[], roots: string
     obj,
     map: programMap(obj, result.program),
     notes: result.notes,
+    index,
   });
   return { report, summary, index, log };
 }
