@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { VERIFY_STATUS_NOTIFICATION, type VerifyStatusParams } from '../core/lsp-ext';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -26,6 +27,8 @@ export async function benchVerifyOnSave(repo: string, report: (name: string, val
   conn.onNotification(VERIFY_STATUS_NOTIFICATION, (s: VerifyStatusParams) => {
     if (waiting && pathToFileURL(s.source).href === waiting.uri && (s.state === 'done' || s.state === 'failed')) waiting.resolve();
   });
+  const lastDiagnostics = new Map<string, Diagnostic[]>();
+  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => lastDiagnostics.set(p.uri, p.diagnostics));
   conn.listen();
   const saved = (uri: string) => new Promise<number>((resolve, reject) => {
     const t0 = now();
@@ -53,6 +56,21 @@ export async function benchVerifyOnSave(repo: string, report: (name: string, val
       const fmt = (xs: number[]) => `median ${pct(xs, 0.5).toFixed(1)} ms, p95 ${pct(xs, 0.95).toFixed(1)} ms`;
       report(`verify on save ${name}`, fmt(changed));
       report(`verify on save ${name}, unchanged object`, fmt(unchanged));
+      // verified fixes: from the reject's verdict to the light bulb's "(verified by the kernel)" (rejected examples)
+      writeFileSync(file, text);
+      const t0 = now();
+      await saved(uri);
+      const line = lastDiagnostics.get(uri)?.find((d) => d.source === 'eBPF verifier')?.range.start.line;
+      if (line === undefined) continue;
+      let titles: string[] = [];
+      while (now() - t0 < 10_000 && !titles.some((t) => t.endsWith('(verified by the kernel)'))) {
+        await new Promise((r) => setTimeout(r, 10));
+        const actions = await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: { start: { line, character: 0 }, end: { line, character: 1000 } },
+          context: { diagnostics: lastDiagnostics.get(uri) ?? [] } }) as { title: string }[];
+        titles = actions.map((a) => a.title);
+      }
+      const hit = titles.find((t) => t.endsWith('(verified by the kernel)'));
+      report(`verified fix ${name}`, hit ? `${(now() - t0).toFixed(0)} ms after the save: ${hit}` : `none within 10 s (offered: ${titles.join('; ') || 'nothing'})`);
     }
   } finally {
     await conn.sendRequest('shutdown').catch(() => undefined);
