@@ -102,39 +102,57 @@ interface ProjectComparison {
   failure?: string;
 }
 
+/**
+ * `lint --json` over a project with its build's flags, from the project's directory (or, `fromRoot`, from the
+ * repository's, as CI runs it: other headers under the current directory then). Paths relative to the project.
+ */
+function lintProject(p: CorpusProject, files: string[], fromRoot = false): Reported[] | string {
+  const memo = `${p.dir}:${fromRoot}`;
+  if (!linted.has(memo)) linted.set(memo, runLint(p, files, fromRoot));
+  return linted.get(memo)!;
+}
+/** Each project is linted once from each directory per run (the root comparison reuses the first describe's run). */
+const linted = new Map<string, Reported[] | string>();
+
+function runLint(p: CorpusProject, files: string[], fromRoot: boolean): Reported[] | string {
+  const projectDir = path.join(CORPUS, p.dir);
+  const at = (f: string) => (fromRoot ? path.relative(REPO, path.join(projectDir, f)) : f);
+  // a fresh TMPDIR: no object `verify` built earlier lends its BTF (the corpus is judged on its sources alone)
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lint-corpus-'));
+  try {
+    const args = ['lint', ...files.map(at), ...p.includeDirs.flatMap((d) => ['-I', at(d)]), ...p.defines.flatMap((d) => ['-D', d]), '--json'];
+    const r = runCli(args, { ...process.env, TMPDIR: tmp }, fromRoot ? REPO : projectDir);
+    let findings: { rule: string; severity: string; file: string; line: number; message: string }[];
+    try {
+      findings = JSON.parse(r.stdout).findings;
+    } catch {
+      return `lint exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`;
+    }
+    return findings.map((f): Reported => ({ rule: f.rule, severity: f.severity, file: path.relative(projectDir, f.file).split(path.sep).join('/'), line: f.line, message: f.message }));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 function compare(p: CorpusProject): ProjectComparison {
   const projectDir = path.join(CORPUS, p.dir);
   const files = sourcesOf(projectDir);
   const marked = files.flatMap((f) => markersOf(projectDir, f));
   const lines = files.reduce((n, f) => n + readFileSync(path.join(projectDir, f), 'utf8').split('\n').length - 1, 0);
   const base = { project: p.dir, files: files.length, lines, marked };
-  // a fresh TMPDIR: no object `verify` built earlier lends its BTF (the corpus is judged on its sources alone)
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lint-corpus-'));
-  try {
-    const args = ['lint', ...files, ...p.includeDirs.flatMap((d) => ['-I', d]), ...p.defines.flatMap((d) => ['-D', d]), '--json'];
-    const r = runCli(args, { ...process.env, TMPDIR: tmp }, projectDir);
-    let findings: { rule: string; severity: string; file: string; line: number; message: string }[];
-    try {
-      findings = JSON.parse(r.stdout).findings;
-    } catch {
-      const failure = `lint exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`;
-      return { ...base, found: [], falseAlarms: [], misses: marked, unmarkedInfos: [], otherRules: [], failure };
-    }
-    const all = findings.map((f): Reported => ({ rule: f.rule, severity: f.severity, file: path.relative(projectDir, f.file).split(path.sep).join('/'), line: f.line, message: f.message }));
-    const reported = all.filter((f) => LAYOUT_RULES.has(f.rule));
-    const markedKeys = new Set(marked.flatMap((m) => m.alternatives.map(key)));
-    const reportedKeys = new Set(reported.map(key));
-    return {
-      ...base,
-      found: reported.filter((f) => markedKeys.has(key(f))),
-      falseAlarms: reported.filter((f) => f.severity !== 'info' && !markedKeys.has(key(f))),
-      misses: marked.filter((m) => !m.alternatives.some((a) => reportedKeys.has(key(a)))),
-      unmarkedInfos: reported.filter((f) => f.severity === 'info' && !markedKeys.has(key(f))),
-      otherRules: all.filter((f) => !LAYOUT_RULES.has(f.rule)),
-    };
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  const all = lintProject(p, files);
+  if (typeof all === 'string') return { ...base, found: [], falseAlarms: [], misses: marked, unmarkedInfos: [], otherRules: [], failure: all };
+  const reported = all.filter((f) => LAYOUT_RULES.has(f.rule));
+  const markedKeys = new Set(marked.flatMap((m) => m.alternatives.map(key)));
+  const reportedKeys = new Set(reported.map(key));
+  return {
+    ...base,
+    found: reported.filter((f) => markedKeys.has(key(f))),
+    falseAlarms: reported.filter((f) => f.severity !== 'info' && !markedKeys.has(key(f))),
+    misses: marked.filter((m) => !m.alternatives.some((a) => reportedKeys.has(key(a)))),
+    unmarkedInfos: reported.filter((f) => f.severity === 'info' && !markedKeys.has(key(f))),
+    otherRules: all.filter((f) => !LAYOUT_RULES.has(f.rule)),
+  };
 }
 
 const report: ProjectComparison[] = [];
@@ -156,6 +174,17 @@ describe('lint over the corpus: exactly the marked findings', () => {
         ...c.misses.map((m) => `miss ${key(m)}`),
       ];
       assert.deepEqual(lines, [], `${p.dir}: ${c.found.length}/${c.marked.length} marked findings reported\n${lines.join('\n')}`);
+    });
+  }
+});
+
+describe('lint over the corpus from the repository root (as CI runs it)', () => {
+  for (const p of PROJECTS) {
+    it(`${p.dir}: the same findings as from the project's directory`, () => {
+      const files = sourcesOf(path.join(CORPUS, p.dir));
+      const [fromProject, fromRoot] = [lintProject(p, files), lintProject(p, files, true)];
+      const keys = (r: Reported[] | string) => (typeof r === 'string' ? [r] : r.map(key).sort());
+      assert.deepEqual(keys(fromRoot), keys(fromProject));
     });
   }
 });
