@@ -157,6 +157,33 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     await s.changeSettings();
   });
 
+  it('ebpf.capabilities: verified as a loader without CAP_PERFMON, padded_key\'s unwritten padding is refused; = {} is the verified fix', async () => {
+    // a socket filter: CAP_BPF alone may load it (XDP would also need CAP_NET_ADMIN)
+    const f = file('padded_socket.bpf.c', readFileSync(path.join(EXAMPLES, 'padded_key.bpf.c'), 'utf8').replace('SEC("xdp")', 'SEC("socket")')
+      .replace('struct xdp_md *ctx', 'struct __sk_buff *ctx').replace('ctx->rx_queue_index', 'ctx->len').replace('ctx->ingress_ifindex', 'ctx->ifindex')
+      .replace('return XDP_PASS;', 'return 0;'));
+    await s.open(f);
+    let from = s.statuses.length;
+    await s.save(f);
+    assert.deepEqual(await s.verdictAfter(from, f).then((x) => [x.verified, x.rejected]), [1, 0], 'root may read uninitialised stack since 6.3');
+    s.settings['ebpf.capabilities'] = 'bpf';
+    await s.changeSettings();
+    from = s.published.length;
+    await s.save(f);
+    const got = await s.publishedFor(f, from, (p) => verifierOf(p).length > 0);
+    const [d] = verifierOf(got);
+    assert.equal(d.code, 'uninit-stack');
+    assert.match(d.message, /invalid (indirect )?read from stack/);
+    let actions: CodeAction[] = [];
+    for (let i = 0; i < 250 && !actions.some((a) => a.title.endsWith('(verified by the kernel)')); i++) {
+      await sleep(20);
+      actions = await s.codeActions(f, d.range.start.line, got.diagnostics);
+    }
+    assert.ok(actions.some((a) => a.title === 'Zero-initialise key (= {}) (verified by the kernel)'), JSON.stringify(actions.map((a) => a.title)));
+    delete s.settings['ebpf.capabilities'];
+    await s.changeSettings();
+  });
+
   it('a missing clang (ebpf.clang.path) is said once, with the fix, not on every save', async () => {
     s.settings['ebpf.clang.path'] = '/nonexistent/clang-99';
     await s.changeSettings();
