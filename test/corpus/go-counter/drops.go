@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log"
 	"os"
+	"unsafe"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/perf"
@@ -58,4 +59,12 @@ func readDrops(m *ebpf.Map) {
 			log.Printf("drop on ifindex %d (reason %d) at %d", body.Ifindex, body.Reason, hdr.Ktime)
 		}
 	}
+}
+
+// dropOf views a record's body in place, as gadgets that cast RawSample do: no decoding, no copy.
+func dropOf(raw []byte) *dropBody {
+	if len(raw) < 24 {
+		return nil
+	}
+	return (*dropBody)(unsafe.Pointer(&raw[16]))
 }

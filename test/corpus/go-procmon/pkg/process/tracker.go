@@ -1,6 +1,8 @@
 package process
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -206,4 +208,21 @@ func (t *Tracker) Snapshot(pid uint32) (ProcSnapshot, error) {
 	var s ProcSnapshot
 	err := t.procs.Lookup(pid, &s)
 	return s, err
+}
+
+// StatsBytes reads raw values and decodes them by reflection, one key at a time.
+func (t *Tracker) StatsBytes(keys []MsgExecveKey) ([]ExecStats, error) {
+	out := make([]ExecStats, 0, len(keys))
+	for i := range keys {
+		raw, err := t.stats.LookupBytes(&keys[i])
+		if err != nil || raw == nil {
+			continue
+		}
+		var st ExecStats
+		if err := binary.Read(bytes.NewReader(raw), binary.LittleEndian, &st); err != nil { // expect: go-reflect-decode info
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }
