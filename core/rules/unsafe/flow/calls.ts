@@ -42,7 +42,9 @@ export abstract class CallSemantics {
       return TOP;
     }
     const nonnull = NONNULL_ARGS.get(name) ?? [];
-    for (const i of nonnull) if (args[i]) this.needNonNull(args[i], argNodes[i], s, 'arg');
+    // atomics and mem* builtins compile to loads and stores through the pointer: the verifier sees a dereference
+    const how = /^(?:__sync_|__atomic_|__builtin_mem|mem(?:cpy|set)$)/.test(name) ? 'deref' : 'arg';
+    for (const i of nonnull) if (args[i]) this.needNonNull(args[i], argNodes[i], s, how);
     const reads = READS_STACK.get(name) ?? [];
     for (const [i, sizeArg] of reads) if (args[i]?.k === 'addr') this.stackRead(name, n, argNodes[i], args[i], sizeArg === undefined ? undefined : args[sizeArg], s);
     const writes = WRITES_STACK.get(name);
