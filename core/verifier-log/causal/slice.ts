@@ -1,7 +1,7 @@
 import { parseInsnLine } from '../insn-line';
 import { LineKind } from '../line-kind';
 import type { LogIndex } from '../log-index';
-import { walkPathBack } from '../path';
+import { opcodeAt, walkPathBack } from '../path';
 import type { RegValue } from '../state-model';
 import { stateAt } from '../state-at';
 import { parseState } from '../state-parse';
@@ -49,7 +49,7 @@ const regName = (r: number) => `R${r}`;
  * refined it, and for a leak the acquire and the exit. Oldest step first.
  */
 export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string[], target: FailingTarget, opts: SliceOptions = {}): { steps: RawStep[]; cut: boolean } {
-  const maxInsns = opts.maxInsns ?? 200_000;
+  const maxInsns = opts.maxInsns ?? 5_000_000;
   const walk = walkPathBack(ix, rejectLine, { maxSources: 0 });
   const { insns, lines } = walk;
   const n = insns.length;
@@ -67,6 +67,7 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
   const targetReg = target.kind === 'register' ? target.reg : -1;
   let targetId: number | undefined;
   let targetType: string | undefined;
+  let knowTarget = false;
   const needed = packetBytesNeeded(messageLines);
   const seenInsn = new Set<number>();
   let branches = 0;
@@ -77,6 +78,7 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
     const at = stateAt(ix, rejectLine, { maxLines: 20_000 })?.state.regs.get(targetReg)?.value;
     targetId = at?.id;
     targetType = at?.type ?? messageType;
+    knowTarget = at !== undefined;
   }
   const words = (v: RegValue | undefined) => (v ? ` = ${describeValue(v)}` : !transformed && messageType ? ` = ${messageType}` : '');
   let walked = 0;
@@ -97,8 +99,13 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
   };
 
   let k = n - 2;
+  let mask = -1;
   for (; k >= 0 && wanted.size > 0; k--) {
     if (++walked > maxInsns) return { steps: steps.reverse(), cut: true };
+    // most of a long path (a loop) touches nothing wanted: skip it on its bytes, without making a string
+    if (mask < 0) mask = wantedMask(wanted, depth);
+    if (k < n - 65 && (!touchesWanted(ix, lines[k], mask) || (branches >= 2 && isCondJump(opcodeAt(ix.buf, ix.lineStart[lines[k]]))))) continue;
+    mask = -1; // what is wanted may change below
     const e = effectAt(k);
     if (e.kind === 'exit') { // walking back into a subprogram's body: its R0 is what the caller got
       depth++;
@@ -118,9 +125,10 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
       if (carried.length > 0) push(k, 'call', `${carried.map((r) => `R${r} (argument ${r})`).join(', ')} passed to the subprogram called here`);
       continue;
     }
-    if (targetId === undefined && targetReg >= 0 && depth === 0) { // the failing value's id, from the nearest suffix naming it
+    if (!knowTarget && targetReg >= 0 && depth === 0) { // the failing value's id, from the nearest suffix naming it
       const v = valueAfter(k, targetReg);
       if (v && wanted.has(`0:r${targetReg}`)) {
+        knowTarget = true;
         targetId = v.id;
         targetType = v.type;
       }
@@ -217,6 +225,50 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
   }
   return { steps: steps.reverse(), cut: false };
 }
+
+/** Registers wanted at `depth` as a bit mask (bit 10 when a stack slot is: stores and fills go through r10). */
+function wantedMask(wanted: Set<string>, depth: number): number {
+  let mask = 0;
+  const prefix = `${depth}:`;
+  for (const w of wanted) {
+    if (!w.startsWith(prefix)) continue;
+    const rest = w.slice(prefix.length);
+    mask |= rest.startsWith('fp') ? 1 << 10 : 1 << Number(rest.slice(1));
+  }
+  return mask;
+}
+
+/**
+ * Could the instruction at log line `line` matter to the slice? Calls and exits always do (frames, R0); any other
+ * instruction only when its text names a wanted register (`r6`, `w6`). Reads bytes up to the state suffix.
+ */
+function touchesWanted(ix: LogIndex, line: number, mask: number): boolean {
+  const { buf } = ix;
+  let p = ix.lineStart[line];
+  const end = ix.lineStart[line + 1];
+  while (p < end && buf[p] !== 41 /* ) */) p++; // past `N: (xx`
+  const op = (hexDigit(buf[p - 2]) << 4) | hexDigit(buf[p - 1]);
+  if (op === 0x85 || op === 0x95) return true;
+  for (p++; p < end; p++) {
+    const c = buf[p];
+    if (c === 59 /* ; */ || c === 10) return false;
+    if ((c === 114 /* r */ || c === 119 /* w */) && buf[p + 1] >= 48 && buf[p + 1] <= 57 && !(buf[p - 1] >= 97 && buf[p - 1] <= 122)) {
+      let r = buf[p + 1] - 48;
+      if (buf[p + 2] >= 48 && buf[p + 2] <= 57) r = r * 10 + buf[p + 2] - 48;
+      if (r < 31 && (mask & (1 << r)) !== 0) return true;
+    }
+  }
+  return false;
+}
+
+/** A conditional jump (JMP or JMP32 class, not ja/call/exit): it changes no register, only refines them. */
+function isCondJump(op: number): boolean {
+  const cls = op & 7;
+  const code = op >> 4;
+  return (cls === 5 || cls === 6) && code !== 0 && code !== 8 && code !== 9;
+}
+
+const hexDigit = (c: number) => (c <= 57 ? c - 48 : (c | 32) - 87);
 
 /** Position on the path of the last conditional branch before the reject (or -1). */
 function lastBranchBefore(n: number, effectAt: (k: number) => InsnEffect): number {

@@ -1,0 +1,62 @@
+/**
+ * Causal path and hot lines of a 130 MB level-1 log (goal: under 1 s each, memory under 2x the log). The log is a
+ * real one, a loop rejected as too large at level 1, grown to 130 MB. For the causal path its end is replaced by a
+ * reject of the loop's bound (R1, set before the loop and named by the loop's branch on every iteration), so the
+ * slice has to walk the whole path back to its origin: the worst case.
+ */
+import path from 'node:path';
+import { buildBpfSource } from '../core/build/clang';
+import { HelperClient } from '../core/loader/helper-client';
+import { causalPath } from '../core/verifier-log/causal/causal-path';
+import { hotLines } from '../core/verifier-log/causal/hot-lines';
+import { analyzeLog } from '../core/verifier-log/parse';
+
+type Report = (name: string, value: string) => void;
+type Grow = (log: Buffer, size: number) => Buffer;
+
+const SIZE = 130 * 1024 * 1024;
+
+/** Cut the log after its last whole `N: (` instruction line and end it with a reject of R1 at the loop's exit. */
+function withScalarDeref(log: Buffer): Buffer {
+  const at = log.lastIndexOf('\n12: (db) lock');
+  const tail = "\n18: (79) r4 = *(u64 *)(r1 +0)\nR1 invalid mem access 'scalar'\nprocessed 1000001 insns (limit 1000000) max_states_per_insn 4 total_states 9618 peak_states 9618 mark_read 0\n";
+  return Buffer.concat([log.subarray(0, log.indexOf('\n', at + 1)), Buffer.from(tail)]);
+}
+
+function measure<T>(fn: () => T): { value: T; ms: number; bytes: number } {
+  global.gc?.();
+  const m0 = process.memoryUsage();
+  const t0 = process.hrtime.bigint();
+  const value = fn();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const m1 = process.memoryUsage();
+  return { value, ms, bytes: Math.max(0, m1.heapUsed + m1.arrayBuffers - m0.heapUsed - m0.arrayBuffers) };
+}
+
+export async function benchCausalPath(repo: string, report: Report, grow: Grow): Promise<void> {
+  const src = path.join(repo, 'test', 'programs', 'unsafe', 'reject', 'unbounded-loop_map_bound.bpf.c');
+  const object = (await buildBpfSource(src)).object;
+  const helper = new HelperClient({ helperPath: path.join(repo, 'dist', 'helper.js') });
+  let real: Buffer;
+  try {
+    const out = await helper.verify({ path: object, program: 'map_bound', logLevel: 1 });
+    real = Buffer.concat(out.log);
+  } finally {
+    await helper.close();
+  }
+  // about 10 MB of the loop and the reject, grown to 130 MB (the real log is 88 MB, too big to grow by repeating its middle)
+  const cut = real.indexOf(10, 10_000_000) + 1;
+  const big = grow(Buffer.concat([real.subarray(0, cut), real.subarray(real.lastIndexOf('\nBPF program is too large') + 1)]), SIZE);
+  const mb = (big.length / 1e6).toFixed(0);
+
+  const hot = analyzeLog(big);
+  const h = measure(() => hotLines(hot.index));
+  const top = h.value[0];
+  report(`hot lines, ${mb} MB level-1 log (too large)`, `${h.ms.toFixed(0)} ms, ${(h.bytes / 1e6).toFixed(0)} MB (${(h.bytes / big.length).toFixed(2)}x the log); top: line ${top?.line} with ${top?.insns} insns`);
+
+  const rejectLog = withScalarDeref(big);
+  const { index, summary } = analyzeLog(rejectLog);
+  const c = measure(() => causalPath(index, summary));
+  const steps = c.value.map((s) => `${s.role}@${s.line}`).join(' ');
+  report(`causal path, ${mb} MB level-1 log (slice over the whole path)`, `${c.ms.toFixed(0)} ms, ${(c.bytes / 1e6).toFixed(0)} MB (${(c.bytes / rejectLog.length).toFixed(2)}x the log); ${summary.path.length} insns on the path kept, steps ${steps}`);
+}
