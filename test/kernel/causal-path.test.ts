@@ -29,6 +29,7 @@ const CORPUS: [string, string, Step[]][] = [
   [path.join(EXAMPLES, 'subprog_reject.bpf.c'), 'subprog_reject', [['origin', LOOKUP], ['call', /account\(s,/]]],
   [path.join(P, 'branch_reject.bpf.c'), 'branch_reject', [['origin', LOOKUP], ['branch', /if \(ctx->ingress_ifindex == 1\)/]]],
   [path.join(P, 'global_func.bpf.c'), 'global_func', [['origin', /ctx->data;/]]],
+  [path.join(P, 'bad_return.bpf.c'), 'bad_return', [['origin', /BUG: exit with R0 = 3/]]],
   [path.join(P, 'multi_prog.bpf.c'), 'via_static', [['origin', LOOKUP], ['call', /shared_store\(slot/]]],
   [path.join(P, 'multi_prog.bpf.c'), 'from_header', [['origin', /header_bump\(bpf_map_lookup_elem/]]],
   [path.join(P, 'unreleased_ref.bpf.c'), 'unreleased_ref', [['acquire', /bpf_ringbuf_reserve\(/], ['exit', /./]]],
@@ -44,6 +45,14 @@ const CORPUS: [string, string, Step[]][] = [
   [path.join(R, 'reference-leak_task_acquire.bpf.c'), 'task_acquire', [['acquire', /= bpf_task_acquire\(/], ['exit', /./]]],
   [path.join(R, 'variable-offset_map_value.bpf.c'), 'map_value_index', [['origin', LOOKUP], ['origin', /= ctx->rx_queue_index;/]]],
   [path.join(R, 'variable-offset_stack.bpf.c'), 'stack_index', [['origin', /i = \*idx;/]]],
+];
+
+/** Rejects that name no value to follow (the instruction itself, the program's type, its license, its stack): no path. */
+const NO_VALUE: [string, string][] = [
+  [path.join(P, 'frame_pointer.bpf.c'), 'frame_pointer'], // asm
+  [path.join(R, 'gpl-helper_xdp_printk_no_license.bpf.c'), 'xdp_trace'],
+  [path.join(R, 'helper-prog-type_xdp_skb_load_bytes.bpf.c'), 'xdp_load_bytes'],
+  [path.join(R, 'stack-size_three_frames.bpf.c'), 'three_frames'],
 ];
 
 const LOOPS: [string, string][] = [
@@ -90,6 +99,16 @@ describe('causal path of the corpus\'s rejects, verified in the running kernel, 
         assert.ok(r.suggestion === null || /line \d+/.test(r.suggestion), `the suggestion names a line: ${r.suggestion}`);
       });
     }
+  }
+
+  for (const [src, name] of NO_VALUE) {
+    it(`${path.basename(src)} ${name}: no causal path is made up`, async () => {
+      for (const level of [1, 2]) {
+        const r = await report(src, name, level);
+        assert.deepEqual(r.causalPath, [], r.message ?? '');
+        assert.deepEqual(r.hotLines, []);
+      }
+    });
   }
 
   for (const [src, name] of LOOPS) {
