@@ -29,7 +29,7 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     const f = file('null_deref.bpf.c');
     copyFileSync(path.join(EXAMPLES, 'null_deref.bpf.c'), f);
     await s.open(f);
-    let from = s.published.length;
+    const from = s.published.length;
     await s.save(f);
     const got = await s.publishedFor(f, from, (p) => verifierOf(p).length > 0);
     const [d] = verifierOf(got);
@@ -42,9 +42,7 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     assert.equal(d.relatedInformation!.at(-1)!.location.range.start.line, rejectLine);
 
     writeFileSync(f, fixed);
-    from = s.published.length;
-    await s.save(f);
-    const cleared = await s.publishedFor(f, from, () => true);
+    const cleared = await s.afterVerdict(f, f, () => s.save(f));
     assert.deepEqual(verifierOf(cleared), []);
   });
 
@@ -70,9 +68,7 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     // applied and saved, the reject goes
     const doc = TextDocument.create(uriOf(f), 'c', 1, rejected);
     writeFileSync(f, TextDocument.applyEdits(doc, verified.edit!.changes![uriOf(f)]));
-    const after = s.published.length;
-    await s.save(f);
-    assert.deepEqual(verifierOf(await s.publishedFor(f, after, () => true)), []);
+    assert.deepEqual(verifierOf(await s.afterVerdict(f, f, () => s.save(f))), []);
   });
 
   it('a save during a running build or verification: only the latest text\'s verdict is published', async () => {
@@ -110,14 +106,12 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
       .replace('\t*count += 1;', '\tGUARD(count)\n\t*count += 1;'));
     await s.open(f);
     await s.open(header);
-    let from = s.published.length;
+    const from = s.published.length;
     await s.save(f);
     const first = await s.publishedFor(f, from, (p) => verifierOf(p).length > 0);
     assert.equal(verifierOf(first)[0].code, 'null-deref');
     writeFileSync(header, '#define GUARD(p) if (!(p)) return XDP_PASS;\n');
-    from = s.published.length;
-    await s.save(header);
-    const cleared = await s.publishedFor(f, from, () => true);
+    const cleared = await s.afterVerdict(f, f, () => s.save(header));
     assert.deepEqual(verifierOf(cleared), []);
   });
 

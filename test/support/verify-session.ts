@@ -80,6 +80,16 @@ export async function startVerifySession(opts: SessionOptions = {}) {
     verdictAfter: (from: number, source: string) =>
       until(() => statuses.slice(from).find((s) => s.source === source && (s.state === 'done' || s.state === 'failed')),
         () => `no verdict for ${source}: ${JSON.stringify(statuses.slice(from))}`),
+    /**
+     * The diagnostics published for `file` with the verdict `save()` brings: after the verdict's status, the last
+     * publish (a lint publish of the same document may come first, merged with the previous verdict).
+     */
+    afterVerdict: async (file: string, source: string, save: () => Promise<void>) => {
+      const from = statuses.length;
+      await save();
+      await until(() => statuses.slice(from).find((x) => x.source === source && (x.state === 'done' || x.state === 'failed')), () => `no verdict for ${source}`);
+      return published.filter((p) => p.uri === uriOf(file)).at(-1)!;
+    },
     codeActions: (file: string, line: number, diagnostics: Diagnostic[]) => conn.sendRequest('textDocument/codeAction', {
       textDocument: { uri: uriOf(file) }, range: { start: { line, character: 0 }, end: { line, character: 1000 } }, context: { diagnostics },
     }) as Promise<CodeAction[]>,
