@@ -56,7 +56,7 @@ export function formatProgram(p: ProgramReport): string {
 
 export function formatHuman(report: ObjectReport): string {
   const from = report.source ? `${report.source}` : report.object;
-  const out = [`${from}  [kernel ${report.kernel}, libbpf ${report.libbpf}, log level ${report.logLevel}]`];
+  const out = [`${from}  [kernel ${report.kernel}, libbpf ${report.libbpf}${report.libbpfPath ? ` (${report.libbpfPath})` : ''}, log level ${report.logLevel}]`];
   for (const p of report.programs) out.push(formatProgram(p));
   return out.join('\n');
 }

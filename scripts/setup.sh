@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(clang llvm libbpf-dev libbpf1 bpftool linux-libc-dev make sudo golang-go golang-github-cilium-ebpf-dev
-  qemu-system-x86 busybox-static cpio xz-utils zstd)  # the last line: verify --kernel (Debian kernels under QEMU)
+  qemu-system-x86 busybox-static cpio xz-utils zstd  # this line: verify --kernel (Debian kernels under QEMU)
+  libelf-dev zlib1g-dev pkg-config)  # building a current libbpf (scripts/build-libbpf.sh)
 E2E=0
 for arg in "$@"; do
   case "$arg" in
@@ -34,6 +35,10 @@ echo "setup: npm ci"
 npm ci --no-audit --no-fund --loglevel=error
 echo "setup: build"
 npm run --silent build >/dev/null
+# a current libbpf (Debian 12 has 1.1), preferred by the helper; the system's stays the fallback if this fails
+if [ "$(id -u)" = 0 ]; then
+  bash scripts/build-libbpf.sh || echo "setup: warning: building a current libbpf failed; the helper uses the system's libbpf" >&2
+fi
 
 if [ "$E2E" = 1 ]; then
   bash scripts/setup-e2e.sh

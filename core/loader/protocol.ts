@@ -9,6 +9,9 @@ import type { HelperLimits } from './limits';
 export interface HelloResult {
   kernel: string;
   libbpf: string;
+  /** The library that answered (a built current libbpf, EBPF_DEBUGGER_LIBBPF, or the system's libbpf.so.1). */
+  libbpfPath?: string;
+  libbpfSource?: 'env' | 'built' | 'system';
   uid: number;
   /** Effective capability mask from /proc/self/status, hex. */
   capEff: string;

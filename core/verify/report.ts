@@ -57,6 +57,8 @@ export interface ObjectReport {
   source: string | null;
   kernel: string;
   libbpf: string;
+  /** The libbpf.so.1 that answered: a built current one, EBPF_DEBUGGER_LIBBPF, or the system's (null: not said). */
+  libbpfPath?: string | null;
   logLevel: number;
   /** Who verified: the helper's uid, its effective capabilities (hex mask) and how it was started. */
   loader: { uid: number; capEff: string; via: string };

@@ -8,6 +8,7 @@ import type { LogIndex } from '../verifier-log/log-index';
 import { analyzeLog } from '../verifier-log/parse';
 import type { RejectSummary } from '../verifier-log/summary';
 import type { BpfObject } from '../source-map/bpf-object';
+import { missingLibbpfFeatures } from '../loader/libbpf-features';
 import { loadObjectSourceMap, programMap } from '../source-map/object-source-map';
 import { explainEperm, gatherEpermFacts } from './eperm';
 import { kernelHasFunc } from './kernel-btf-funcs';
@@ -109,13 +110,14 @@ export async function verifyObject(loader: Loader, input: string, opts: VerifyOp
   const roots = [...(source ? [path.dirname(source)] : []), path.dirname(object), ...(opts.sourceRoots ?? [])];
   const { obj } = loadObjectSourceMap(object); // without BTF.ext, locations come from the log's annotations
   const programs: VerifiedProgram[] = [];
+  const lacking = obj ? missingLibbpfFeatures(obj, hello.libbpf) : []; // said on every program's report
   for (const p of targets) {
     const outcome = await loader.verify({ path: object, program: p.name, logLevel }, (chunk) => opts.onLog?.(p.name, chunk));
-    programs.push(programReport(outcome, outcome.log, roots, obj, hello));
+    programs.push(programReport({ ...outcome, notes: [...lacking, ...(outcome.notes ?? [])] }, outcome.log, roots, obj, hello));
   }
   return {
     report: {
-      object, source, kernel: hello.kernel, libbpf: hello.libbpf, logLevel,
+      object, source, kernel: hello.kernel, libbpf: hello.libbpf, libbpfPath: hello.libbpfPath ?? null, logLevel,
       loader: { uid: hello.uid, capEff: hello.capEff, via: (loader as { launchedVia?: string }).launchedVia ?? 'direct' },
       programs: programs.map((p) => p.report),
     },

@@ -18,6 +18,7 @@ import { ObjectRefusal } from '../../core/loader/object-check';
 import { dropCapabilities, dropToUser, exitWithParent, invokingUser } from './capabilities';
 import { installedLimits, openUserLock, takeHelperSlot } from './helper-limits';
 import type { Libbpf as LibbpfType } from './libbpf';
+import { chooseLibbpf, libbpfCandidates, type LibbpfCandidate } from './libbpf-choice';
 import { HelperError, VerifyService } from './verify-service';
 
 /** Exit codes before the first request: the client turns them into typed errors. */
@@ -107,14 +108,19 @@ function native(): LibbpfModule {
   return libbpfModule;
 }
 
+let libbpfChoice: LibbpfCandidate | undefined;
+
+/** The built current libbpf in preference, the system's as the fallback (libbpf-choice.ts). */
 function lib(): LibbpfType {
   if (libbpf) return libbpf;
-  const { Libbpf, LibbpfLoadError } = native();
+  const { Libbpf } = native();
   try {
-    libbpf = new Libbpf(process.env.EBPF_DEBUGGER_LIBBPF || 'libbpf.so.1');
+    const { lib: chosen, chosen: which } = chooseLibbpf(libbpfCandidates(), (file) => new Libbpf(file));
+    libbpf = chosen;
+    libbpfChoice = which;
   } catch (e) {
-    const msg = e instanceof LibbpfLoadError ? e.message : String(e);
-    throw new HelperError('libbpf-missing', msg, 'Install libbpf 1.x (Debian/Ubuntu: `sudo apt-get install libbpf1`), or point EBPF_DEBUGGER_LIBBPF at a libbpf.so.1.');
+    throw new HelperError('libbpf-missing', `No libbpf could be loaded:\n${(e as Error).message}`,
+      'Install libbpf 1.x (Debian/Ubuntu: `sudo apt-get install libbpf1`), build a current one with `bash scripts/build-libbpf.sh`, or point EBPF_DEBUGGER_LIBBPF at a libbpf.so.1.');
   }
   return libbpf;
 }
@@ -138,7 +144,7 @@ function capEff(): string {
 }
 
 function hello(): HelloResult {
-  return { kernel: os.release(), libbpf: lib().version, uid, capEff: capEff(), pid: process.pid, limits, limitsSource, redacted: uid !== 0 };
+  return { kernel: os.release(), libbpf: lib().version, libbpfPath: libbpfChoice?.path, libbpfSource: libbpfChoice?.source, uid, capEff: capEff(), pid: process.pid, limits, limitsSource, redacted: uid !== 0 };
 }
 
 function errorBody(e: unknown): HelperErrorBody {

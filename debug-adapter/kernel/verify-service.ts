@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkObjectBytes, type CheckedObject } from '../../core/loader/object-check';
+import { missingLibbpfFeatures } from '../../core/loader/libbpf-features';
 import { mapCreateDiagnosis } from '../../core/loader/map-fit';
+import { readBpfObject } from '../../core/source-map/bpf-object';
 import { LimitExceeded, MAX_LOG_BUFFER, formatBytes, type HelperLimits } from '../../core/loader/limits';
 import type { ListResult, VerifyAllParams, VerifyParams, VerifyResult } from '../../core/loader/protocol';
 import { readObjectOnce } from '../../core/loader/read-object';
@@ -84,10 +86,21 @@ export class VerifyService {
     } catch (e) {
       this.release(bytes);
       if (e instanceof LibbpfCallError) {
+        const lacking = this.lacking(bytes);
+        if (lacking.length > 0) throw new HelperError('libbpf-too-old', `libbpf ${this.o.lib().version} cannot open ${name}: ${this.text(e.message)} (errno ${e.errno}). ${lacking.join(' ')}`);
         throw new HelperError('not-an-object', `${name} is not a BPF object libbpf can open: ${this.text(e.message)} (errno ${e.errno}).`,
           'Build it with `clang -g -O2 -target bpf -c prog.bpf.c -o prog.bpf.o`.');
       }
       throw e;
+    }
+  }
+
+  /** What the object needs that the loaded libbpf lacks (libbpf-features.ts); [] when it cannot tell. */
+  private lacking(bytes: Buffer): string[] {
+    try {
+      return missingLibbpfFeatures(readBpfObject(bytes), this.o.lib().version);
+    } catch {
+      return [];
     }
   }
 

@@ -1,0 +1,57 @@
+/**
+ * Which libbpf the helper loads: EBPF_DEBUGGER_LIBBPF when set, else the newest one scripts/build-libbpf.sh built
+ * (a current release: Debian 12's 1.1 cannot open arena maps or newer struct_ops), else the system's libbpf.so.1.
+ * A built library is taken only when it and its directory are owned by root (or by the helper's own user) and
+ * writable by no one else: the helper can run as root for another user.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+export const BUILT_LIBBPF_DIR = '/var/cache/ebpf-debugger/libbpf';
+export const SYSTEM_LIBBPF = 'libbpf.so.1';
+
+export interface LibbpfCandidate { path: string; source: 'env' | 'built' | 'system' }
+
+function safeToLoad(file: string): boolean {
+  const uid = process.getuid?.() ?? -1;
+  for (const p of [file, path.dirname(file)]) {
+    const st = statSync(p);
+    if ((st.uid !== 0 && st.uid !== uid) || (st.mode & 0o022) !== 0) return false;
+  }
+  return true;
+}
+
+const versionKey = (v: string) => v.split('.').map((n) => Number(n) || 0);
+
+/** Built libraries under `dir`, newest version first. */
+export function builtLibbpfs(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((v) => /^\d+\.\d+(\.\d+)?$/.test(v))
+    .sort((a, b) => { const [x, y] = [versionKey(a), versionKey(b)]; for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (y[i] ?? 0) - (x[i] ?? 0); return 0; })
+    .map((v) => path.join(dir, v, 'libbpf.so.1')).filter((f) => existsSync(f) && safeToLoad(f));
+}
+
+/**
+ * The libraries to try, in order. Tests (as root only) point the built directory and the system name elsewhere
+ * with EBPF_DEBUGGER_LIBBPF_DIR and EBPF_DEBUGGER_SYSTEM_LIBBPF.
+ */
+export function libbpfCandidates(env: NodeJS.ProcessEnv = process.env): LibbpfCandidate[] {
+  if (env.EBPF_DEBUGGER_LIBBPF) return [{ path: env.EBPF_DEBUGGER_LIBBPF, source: 'env' }];
+  const root = process.getuid?.() === 0;
+  const dir = (root && env.EBPF_DEBUGGER_LIBBPF_DIR) || BUILT_LIBBPF_DIR;
+  const system = (root && env.EBPF_DEBUGGER_SYSTEM_LIBBPF) || SYSTEM_LIBBPF;
+  return [...builtLibbpfs(dir).map((p) => ({ path: p, source: 'built' as const })), { path: system, source: 'system' }];
+}
+
+/** The first candidate `load` accepts; the failures say why each was passed over. */
+export function chooseLibbpf<T>(candidates: LibbpfCandidate[], load: (file: string) => T): { lib: T; chosen: LibbpfCandidate; passedOver: string[] } {
+  const passedOver: string[] = [];
+  for (const c of candidates) {
+    try {
+      return { lib: load(c.path), chosen: c, passedOver };
+    } catch (e) {
+      passedOver.push(`${c.path}: ${(e as Error).message}`);
+    }
+  }
+  throw new Error(passedOver.join('\n'));
+}
