@@ -18,6 +18,7 @@ import { ReplayLoader } from './kernel/replay-loader';
 import { runBuildCommand } from './build-command';
 import { ProgramTrace } from './runtime/program-trace';
 import { describeValue, variablesOf, type VarNode } from './variables';
+import type { ReportWhy } from '../core/verifier-log/causal/why';
 
 type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & EbpfLaunchArguments;
 type StopReason = 'exception' | 'breakpoint' | 'step' | 'entry' | 'instruction breakpoint';
@@ -206,6 +207,10 @@ export class EbpfDebugSession extends LoggingDebugSession {
         if (state.refs.length > 0) scopes.push(new Scope('References', this.vars.create({ kind: 'refs', state }), false));
       }
       if (h.depth === 0 && t.rejected && t.cursor === t.length - 1) scopes.push(new Scope('Reject', this.vars.create({ kind: 'reject', program: t.program }), false));
+      const why = t.program.report as Partial<ReportWhy>;
+      if (h.depth === 0 && t.rejected && t.cursor === t.length - 1 && ((why.causalPath?.length ?? 0) > 0 || (why.hotLines?.length ?? 0) > 0)) {
+        scopes.push(new Scope('Why', this.vars.create({ kind: 'why', why }), false));
+      }
     }
     response.body = { scopes };
     this.sendResponse(response);

@@ -1,6 +1,8 @@
+import path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { FrameState, RegValue, StackSlot } from '../core/verifier-log/state-model';
 import type { VerifiedProgram } from '../core/verify/verify-object';
+import type { ReportWhy } from '../core/verifier-log/causal/why';
 
 /** A variables container the session hands out references for. */
 export type VarNode =
@@ -9,7 +11,9 @@ export type VarNode =
   | { kind: 'refs'; state: FrameState }
   | { kind: 'reg'; value: RegValue }
   | { kind: 'slot'; slot: StackSlot }
-  | { kind: 'reject'; program: VerifiedProgram };
+  | { kind: 'reject'; program: VerifiedProgram }
+  /** The reject's causal path (origin first) or a complexity reject's hot lines. */
+  | { kind: 'why'; why: Partial<ReportWhy> };
 
 const leaf = (name: string, value: string, type?: string): DebugProtocol.Variable => ({ name, value, variablesReference: 0, ...(type ? { type } : {}) });
 
@@ -83,6 +87,14 @@ export function variablesOf(node: VarNode, ref: (n: VarNode) => number): DebugPr
       if (r.explanation) vars.push(leaf('explanation', r.explanation.explanation.replace('\n', ' ')), leaf('fix', r.explanation.fix));
       if (r.stats.processedInsns !== undefined) vars.push(leaf('processed insns', String(r.stats.processedInsns)));
       if (r.stats.stackDepth !== undefined) vars.push(leaf('stack depth', r.stats.stackDepth));
+      return vars;
+    }
+    case 'why': {
+      const where = (file: string | null, line: number | null) => `${file ? path.basename(file) : '?'}:${line ?? '?'}`;
+      const vars = (node.why.causalPath ?? []).map((st, i) =>
+        leaf(`${i + 1}. ${st.role} ${where(st.file, st.line)}`, `${st.detail} (insn ${st.insn}: ${st.text})`, st.role));
+      for (const h of node.why.hotLines ?? []) vars.push(leaf(`hot ${where(h.file, h.line)}`, `${h.insns} insns${h.states ? `, ${h.states} states` : ''}`));
+      if (node.why.suggestion) vars.push(leaf('suggestion', node.why.suggestion));
       return vars;
     }
   }

@@ -1,0 +1,35 @@
+/** The debug adapter's "Why" scope at a reject: the causal path, origin first, each step at its source line. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { bugLine, examplePath } from '../support/examples';
+import { DIST } from '../support/paths';
+
+const lineOf = (file: string, re: RegExp) => readFileSync(file, 'utf8').split('\n').findIndex((l) => re.test(l)) + 1;
+
+describe('debug adapter: the Why scope at a reject (real kernel)', () => {
+  let dc: DebugClient;
+  beforeEach(async () => {
+    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
+    await dc.start();
+  });
+  afterEach(() => dc.stop());
+
+  it('subprog_reject: the lookup, then the call that passed the pointer on, then the suggestion', async () => {
+    const [, , trace] = await Promise.all([dc.configurationSequence(), dc.launch({ program: examplePath('subprog_reject') }),
+      dc.assertStoppedLocation('exception', { line: bugLine('subprog_reject') })]);
+    const frameId = trace.body.stackFrames[0].id;
+    const scopes = (await dc.scopesRequest({ frameId })).body.scopes;
+    const why = scopes.find((s) => s.name === 'Why');
+    assert.ok(why, `a Why scope in ${scopes.map((s) => s.name)}`);
+    const vars = (await dc.variablesRequest({ variablesReference: why.variablesReference })).body.variables;
+    const src = examplePath('subprog_reject');
+    const file = path.basename(src);
+    assert.equal(vars[0].name, `1. origin ${file}:${lineOf(src, /= bpf_map_lookup_elem\(/)}`);
+    assert.match(vars[0].value, /^R0 = map_value_or_null \(map stats_map\), from bpf_map_lookup_elem\(&stats_map\)/);
+    assert.equal(vars[1].name, `2. call ${file}:${lineOf(src, /account\(s,/)}`);
+    assert.match(vars.find((v) => v.name === 'suggestion')?.value ?? '', /check `s` for NULL after line \d+/);
+  });
+});
