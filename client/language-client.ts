@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
+import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { VERIFIER_LOG_LANGUAGE } from './verifier-log-commands';
 
@@ -11,6 +11,8 @@ export async function startLanguageClient(context: ExtensionContext): Promise<La
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
+    // verify on save runs clang and loads programs: the server keeps it off unless the workspace is trusted
+    initializationOptions: { trusted: workspace.isTrusted },
     // headers open as `cpp` by default: the server reads any `.h` as C; verifier logs get links, outline and hovers
     documentSelector: ['file', 'vscode-remote'].flatMap((scheme) => [
       { scheme, language: 'c' },
