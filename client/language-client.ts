@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { VERIFIER_LOG_LANGUAGE } from './verifier-log-commands';
+import { VERIFIER_LOG_LANGUAGE } from '../core/lsp-ext';
 
 /** Start the eBPF language server (dist/server.js) for C, header, Go and verifier-log documents. */
 export async function startLanguageClient(context: ExtensionContext): Promise<LanguageClient> {

@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../core/launch-attributes';
+import { VERIFIER_LOG_LANGUAGE } from '../core/lsp-ext';
 import { logToReplay, pickProgram, programsOf, writeReplayDir } from './log-replay';
 
 /** The verifier-log language of package.json's contributes.languages (syntaxes/bpf-verifier-log.tmLanguage.json). */
-export const VERIFIER_LOG_LANGUAGE = 'bpf-verifier-log';
 /** The launch attribute client/debug.ts turns into the adapter's EBPF_DEBUGGER_REPLAY: the replay loader's directory. */
 export const REPLAY_DIR_ATTRIBUTE = 'ebpfReplayDir';
 

@@ -14,6 +14,9 @@ export interface StructLayoutParams {
 /** The layout, or why there is none. */
 export type StructLayoutResult = { layout: StructLayout } | { error: string };
 
+/** The verifier-log language id (package.json contributes.languages): its documents get links, outline, hovers. */
+export const VERIFIER_LOG_LANGUAGE = 'bpf-verifier-log';
+
 /** The client command that opens a struct's layout beside the source; code lenses call it with `[uri, name]`. */
 export const SHOW_STRUCT_LAYOUT_COMMAND = 'ebpf.showStructLayout';
 

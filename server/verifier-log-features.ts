@@ -9,6 +9,7 @@ import type { Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Hov
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { VERIFIER_LOG_LANGUAGE } from '../core/lsp-ext';
 import { registerHover } from './register-hover';
 import { readVerifierLog, type LogBlock } from './verifier-log-document';
 import { logDiagnostics } from './verifier-log-diagnostics';
@@ -16,7 +17,6 @@ import { logLinks, SourceResolver } from './verifier-log-links';
 import { logFolding, logOutline } from './verifier-log-outline';
 
 /** The language id package.json contributes (syntaxes/bpf-verifier-log.tmLanguage.json). */
-export const VERIFIER_LOG_LANGUAGE = 'bpf-verifier-log';
 
 export const VERIFIER_LOG_CAPABILITIES: ServerCapabilities = {
   documentLinkProvider: { resolveProvider: false },
