@@ -127,11 +127,11 @@ describe('causal path of the corpus\'s rejects, verified in the running kernel, 
 
 describe('kernel-matrix logs of kernels that print no `@ file:line`, through the programs\' objects', () => {
   for (const kernel of MATRIX_KERNELS) {
-    for (const level of [1, 2] as const) {
-      it(`nullcheck_hash on ${kernel} at level ${level}`, async (t) => {
-        const { index, summary } = analyzeLog(matrixBlock(level, kernel, 'nullcheck_hash'));
+    for (const [level, program] of [1, 2].flatMap((l) => ['nullcheck', 'nullcheck_hash'].map((p) => [l as 1 | 2, p] as const))) {
+      it(`${program} on ${kernel} at level ${level}`, async (t) => {
+        const { index, summary } = analyzeLog(matrixBlock(level, kernel, program));
         if (summary.messageLines.length === 0 && !summary.prose) return t.skip('accepted on this kernel');
-        const src = path.join(KERNEL_MATRIX, 'programs', 'nullcheck_hash.bpf.c');
+        const src = path.join(KERNEL_MATRIX, 'programs', `${program}.bpf.c`);
         const object = (await buildBpfSource(src)).object;
         const obj = loadObjectSourceMap(object).obj;
         const map = programMap(obj, 'count_packets');
