@@ -37,7 +37,10 @@ if (require.main === module) {
       } catch {
         continue;
       }
-      for (const fmt of lineStartFormats(text)) (corpus[fmt] ??= []).includes(version) || corpus[fmt].push(version);
+      for (const fmt of lineStartFormats(text)) {
+        const versions = (corpus[fmt] ??= []);
+        if (!versions.includes(version)) versions.push(version);
+      }
     }
   }
   const sorted = Object.fromEntries(Object.entries(corpus).sort(([a], [b]) => a.localeCompare(b)));
