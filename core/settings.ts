@@ -44,6 +44,15 @@ export const VERIFY_ON_SAVE_SETTING: SettingDeclaration = {
   scope: 'resource',
 };
 
+export const ACCEPTED_SUMMARY_SETTING: SettingDeclaration = {
+  name: 'ebpf.verifyOnSave.acceptedSummary',
+  type: 'boolean',
+  default: false,
+  description: 'Verify on save: also show an information at each accepted program (instructions processed, stack depth, ' +
+    'verification time), to watch a program\'s complexity grow.',
+  scope: 'resource',
+};
+
 export const CLANG_PATH_SETTING: SettingDeclaration = {
   name: 'ebpf.clang.path',
   type: 'string',
@@ -91,7 +100,7 @@ export const CAPABILITIES_SETTING: SettingDeclaration = {
   enum: Object.keys(CAPABILITY_SETS),
 };
 
-export const SETTINGS: readonly SettingDeclaration[] = [LINT_SEVERITY_SETTING, VERIFY_ON_SAVE_SETTING, CLANG_PATH_SETTING, INCLUDE_PATHS_SETTING,
+export const SETTINGS: readonly SettingDeclaration[] = [LINT_SEVERITY_SETTING, VERIFY_ON_SAVE_SETTING, ACCEPTED_SUMMARY_SETTING, CLANG_PATH_SETTING, INCLUDE_PATHS_SETTING,
   DEFINES_SETTING, LOG_LEVEL_SETTING, CAPABILITIES_SETTING];
 
 /** package.json's contributes.configuration for these settings. */

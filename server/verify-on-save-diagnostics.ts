@@ -58,12 +58,30 @@ function rejectMessage(p: ProgramReport): string {
   return p.explanation ? `${head}\n${p.explanation.title}. ${p.explanation.fix}` : head;
 }
 
-/** The rejected (or unloadable) programs of one object as diagnostics; accepted programs give none. */
-export function verifierDiagnostics(programs: ProgramReport[], source: string): DiagnosticsByUri {
+/** An accepted program's statistics, as the verifier's level-4 log gave them. */
+function acceptedMessage(p: ProgramReport): string {
+  const s = p.stats;
+  const parts = [s.processedInsns !== undefined ? `${s.processedInsns} instructions processed` : null,
+    s.stackDepth !== undefined ? `stack ${s.stackDepth} bytes` : null,
+    s.verificationTimeUs !== undefined ? `${s.verificationTimeUs} µs` : null].filter((x) => x !== null);
+  return `${p.name}: verified by the kernel${parts.length > 0 ? ` (${parts.join(', ')})` : ''}.`;
+}
+
+/**
+ * The rejected (or unloadable) programs of one object as diagnostics; accepted programs give an information only
+ * when `acceptedSummary` asks for it.
+ */
+export function verifierDiagnostics(programs: ProgramReport[], source: string, acceptedSummary = false): DiagnosticsByUri {
   const out: DiagnosticsByUri = new Map();
   const lines = new SourceLines();
   for (const p of programs) {
-    if (p.verdict === 'accepted') continue;
+    if (p.verdict === 'accepted') {
+      if (!acceptedSummary) continue;
+      const line = lines.functionLine(source, p.name);
+      add(out, source, { range: lineRange(lines.line(source, line), line, null), severity: DiagnosticSeverity.Information,
+        source: VERIFIER_SOURCE, code: 'verified', message: acceptedMessage(p) });
+      continue;
+    }
     const file = p.location && path.isAbsolute(p.location.file) ? p.location.file : source;
     const line = p.location && file === p.location.file ? p.location.line : lines.functionLine(source, p.name);
     const related: DiagnosticRelatedInformation[] = p.sourcePath.slice(-PATH_LINES).filter((s) => path.isAbsolute(s.file)).map((s) => ({

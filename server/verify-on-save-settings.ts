@@ -1,10 +1,12 @@
 /** Verify on save's settings, read through workspace/configuration by the names core/settings.ts declares. */
 import type { Connection } from 'vscode-languageserver/node';
 import { isCapabilitySet, type CapabilitySet } from '../core/loader/capabilities';
-import { CAPABILITIES_SETTING, CLANG_PATH_SETTING, DEFINES_SETTING, INCLUDE_PATHS_SETTING, LOG_LEVEL_SETTING, VERIFY_ON_SAVE_SETTING, type SettingDeclaration } from '../core/settings';
+import { ACCEPTED_SUMMARY_SETTING, CAPABILITIES_SETTING, CLANG_PATH_SETTING, DEFINES_SETTING, INCLUDE_PATHS_SETTING, LOG_LEVEL_SETTING, VERIFY_ON_SAVE_SETTING, type SettingDeclaration } from '../core/settings';
 
 export interface VerifySettings {
   enabled: boolean;
+  /** An information at each accepted program: its statistics. */
+  acceptedSummary: boolean;
   clang: string;
   includePaths: string[];
   defines: string[];
@@ -14,6 +16,7 @@ export interface VerifySettings {
 
 export const DEFAULT_VERIFY_SETTINGS: VerifySettings = {
   enabled: VERIFY_ON_SAVE_SETTING.default as boolean,
+  acceptedSummary: ACCEPTED_SUMMARY_SETTING.default as boolean,
   clang: CLANG_PATH_SETTING.default as string,
   includePaths: [],
   defines: [],
@@ -21,17 +24,21 @@ export const DEFAULT_VERIFY_SETTINGS: VerifySettings = {
   capabilities: CAPABILITIES_SETTING.default as CapabilitySet,
 };
 
-const DECLARED = [VERIFY_ON_SAVE_SETTING, CLANG_PATH_SETTING, INCLUDE_PATHS_SETTING, DEFINES_SETTING, LOG_LEVEL_SETTING, CAPABILITIES_SETTING];
+const DECLARED = [VERIFY_ON_SAVE_SETTING, CLANG_PATH_SETTING, INCLUDE_PATHS_SETTING, DEFINES_SETTING, LOG_LEVEL_SETTING, CAPABILITIES_SETTING, ACCEPTED_SUMMARY_SETTING];
 
 /** The editor's answers (null or undefined: the default); a bad value is named in the log and the default kept. */
 export function verifySettingsFrom(values: unknown[], warn: (message: string) => void): VerifySettings {
-  const [enabled, clang, includePaths, defines, logLevel, capabilities] = values;
+  const [enabled, clang, includePaths, defines, logLevel, capabilities, acceptedSummary] = values;
   const bad = (s: SettingDeclaration, v: unknown, want: string) => warn(`eBPF: ${s.name} must be ${want}, not ${JSON.stringify(v)}; the default ${JSON.stringify(s.default)} is used.`);
   const given = (v: unknown) => v !== null && v !== undefined;
   const out = { ...DEFAULT_VERIFY_SETTINGS };
   if (given(enabled)) {
     if (typeof enabled === 'boolean') out.enabled = enabled;
     else bad(VERIFY_ON_SAVE_SETTING, enabled, 'true or false');
+  }
+  if (given(acceptedSummary)) {
+    if (typeof acceptedSummary === 'boolean') out.acceptedSummary = acceptedSummary;
+    else bad(ACCEPTED_SUMMARY_SETTING, acceptedSummary, 'true or false');
   }
   if (given(clang)) {
     if (typeof clang === 'string' && clang.trim()) out.clang = clang.trim();

@@ -135,7 +135,7 @@ export class VerifyOnSave {
       const build = await buildForVerify(source, { ...this.settings, workspaceRoot: this.workspaceRoots[0] }, this.database, signal);
       this.inputs.set(source, build.inputs);
       const warnings = clangDiagnostics(build.warnings, source);
-      const key = JSON.stringify([build.object, this.settings.logLevel, this.settings.capabilities]);
+      const key = JSON.stringify([build.object, this.settings.logLevel, this.settings.capabilities, this.settings.acceptedSummary]);
       let verdict = this.verdicts.get(source);
       if (build.rebuilt || verdict?.key !== key) {
         this.host.status({ state: 'verifying', source });
@@ -143,7 +143,7 @@ export class VerifyOnSave {
         if (signal.aborted) return;
         const programs = run.report.programs;
         const rejected = programs.filter((p) => p.verdict !== 'accepted').length;
-        verdict = { key, diagnostics: merge(verifierDiagnostics(programs, source), warnings), verified: programs.length - rejected, rejected };
+        verdict = { key, diagnostics: merge(verifierDiagnostics(programs, source, this.settings.acceptedSummary), warnings), verified: programs.length - rejected, rejected };
         this.verdicts.set(source, verdict);
       }
       if (signal.aborted) return;

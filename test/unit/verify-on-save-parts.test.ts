@@ -13,12 +13,12 @@ describe('verify on save: settings and build recipe', () => {
   it('keeps valid settings, names each bad one and keeps its default', () => {
     const warnings: string[] = [];
     const s = verifySettingsFrom([false, '/usr/bin/clang-17', ['inc'], ['A', 'B=2'], 4, 'bpf'], (m) => warnings.push(m));
-    assert.deepEqual(s, { enabled: false, clang: '/usr/bin/clang-17', includePaths: ['inc'], defines: ['A', 'B=2'], logLevel: 5, capabilities: 'bpf' });
+    assert.deepEqual(s, { enabled: false, acceptedSummary: false, clang: '/usr/bin/clang-17', includePaths: ['inc'], defines: ['A', 'B=2'], logLevel: 5, capabilities: 'bpf' });
     assert.deepEqual(warnings, [], 'level 4 gets level 1 added: the reject is located from it');
     const said: string[] = [];
-    const bad = verifySettingsFrom(['yes', '', 'inc', ['1X'], 9, 'root'], (m) => said.push(m));
+    const bad = verifySettingsFrom(['yes', '', 'inc', ['1X'], 9, 'root', 1], (m) => said.push(m));
     assert.deepEqual(bad, DEFAULT_VERIFY_SETTINGS);
-    assert.equal(said.length, 6);
+    assert.equal(said.length, 7);
     assert.match(said.join('\n'), /ebpf\.capabilities must be one of full, bpf, bpf\+perfmon, bpf\+perfmon\+net_admin, not "root"/);
     assert.deepEqual(verifySettingsFrom([null, undefined], () => assert.fail('no warning for unset settings')), DEFAULT_VERIFY_SETTINGS);
   });
