@@ -18,10 +18,11 @@ import { ReplayLoader } from './kernel/replay-loader';
 import { runBuildCommand } from './build-command';
 import { ProgramTrace } from './runtime/program-trace';
 import { describeValue, variablesOf, type VarNode } from './variables';
+import { LocationHandles, gotoTargets } from './why-navigation';
 import type { ReportWhy } from '../core/verifier-log/causal/why';
 
 type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & EbpfLaunchArguments;
-type StopReason = 'exception' | 'breakpoint' | 'step' | 'entry' | 'instruction breakpoint';
+type StopReason = 'exception' | 'breakpoint' | 'step' | 'entry' | 'instruction breakpoint' | 'goto';
 
 /**
  * One debug session = one object verified in the kernel. Each program is a thread whose "execution" is the
@@ -37,6 +38,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   private configurationDone!: Promise<void>;
   private resolveConfigurationDone!: () => void;
   private vars = new Handles<VarNode>();
+  private places = new LocationHandles();
   private frameHandles = new Handles<{ thread: number; depth: number }>();
   private breakpoints = new BreakpointSet();
 
@@ -62,6 +64,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
       supportsStepBack: true,
       supportsRestartRequest: true,
       supportsDisassembleRequest: true,
+      supportsGotoTargetsRequest: true,
       supportsInstructionBreakpoints: true,
       supportsSteppingGranularity: true,
       supportsEvaluateForHovers: true,
@@ -159,6 +162,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     t.cursor = step;
     this.current = thread;
     this.vars.reset();
+    this.places.reset();
     this.frameHandles.reset();
     const r = t.program.report;
     const text = reason === 'exception' ? r.message ?? 'rejected by the verifier' : undefined;
@@ -218,7 +222,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const node = this.vars.get(args.variablesReference);
-    response.body = { variables: node ? variablesOf(node, (n) => this.vars.create(n)) : [] };
+    response.body = { variables: node ? variablesOf(node, (n) => this.vars.create(n), (l) => this.places.create(l)) : [] };
     this.sendResponse(response);
   }
 
@@ -247,6 +251,27 @@ export class EbpfDebugSession extends LoggingDebugSession {
       breakMode: 'always',
       details: r ? { message: ex ? `${r.message}\n\n${ex.title}: ${ex.explanation}\nFix: ${ex.fix}` : r.message ?? undefined, typeName: `${r.name}: ${r.verdict}` } : undefined,
     };
+    this.sendResponse(response);
+  }
+
+  /** "Jump to Cursor": the path's nearest step on that line, back first (the causal path's origin in one action). */
+  protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
+    const t = this.trace(undefined);
+    response.body = { targets: t && args.source.path ? gotoTargets(t, args.source.path, args.line) : [] };
+    this.sendResponse(response);
+  }
+
+  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
+    this.sendResponse(response);
+    const t = this.trace(args.threadId);
+    if (t && args.targetId >= 0 && args.targetId < t.length) this.stopAt(args.threadId - 1, args.targetId, 'goto');
+  }
+
+  /** `locations`: where a Why step's `valueLocationReference` points. */
+  protected override customRequest(command: string, response: DebugProtocol.Response, args: { locationReference?: number }): void {
+    const loc = command === 'locations' && args?.locationReference ? this.places.get(args.locationReference) : undefined;
+    if (!loc) return this.sendErrorResponse(response, 1100, `unknown request ${command}`);
+    response.body = { source: new Source(path.basename(loc.file), loc.file), line: loc.line, ...(loc.column ? { column: loc.column } : {}) };
     this.sendResponse(response);
   }
 

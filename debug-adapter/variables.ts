@@ -51,7 +51,7 @@ function valueChildren(v: RegValue): DebugProtocol.Variable[] {
 }
 
 /** The variables of a container; `ref` makes a reference for a child container. */
-export function variablesOf(node: VarNode, ref: (n: VarNode) => number): DebugProtocol.Variable[] {
+export function variablesOf(node: VarNode, ref: (n: VarNode) => number, place?: (l: { file: string; line: number; column: number | null }) => number): DebugProtocol.Variable[] {
   switch (node.kind) {
     case 'registers':
       return [...node.state.regs.values()].sort((a, b) => a.reg - b.reg).map((r) => ({
@@ -91,8 +91,11 @@ export function variablesOf(node: VarNode, ref: (n: VarNode) => number): DebugPr
     }
     case 'why': {
       const where = (file: string | null, line: number | null) => `${file ? path.basename(file) : '?'}:${line ?? '?'}`;
-      const vars = (node.why.causalPath ?? []).map((st, i) =>
-        leaf(`${i + 1}. ${st.role} ${where(st.file, st.line)}`, `${st.detail} (insn ${st.insn}: ${st.text})`, st.role));
+      // each step is a place the editor can go to (`valueLocationReference`, resolved by the `locations` request)
+      const vars = (node.why.causalPath ?? []).map((st, i) => ({
+        ...leaf(`${i + 1}. ${st.role} ${where(st.file, st.line)}`, `${st.detail} (insn ${st.insn}: ${st.text})`, st.role),
+        ...(st.file && st.line !== null && place ? { valueLocationReference: place({ file: st.file, line: st.line, column: st.column }) } : {}),
+      }));
       for (const h of node.why.hotLines ?? []) vars.push(leaf(`hot ${where(h.file, h.line)}`, `${h.insns} insns${h.states ? `, ${h.states} states` : ''}`));
       if (node.why.suggestion) vars.push(leaf('suggestion', node.why.suggestion));
       return vars;

@@ -32,4 +32,23 @@ describe('debug adapter: the Why scope at a reject (real kernel)', () => {
     assert.equal(vars[1].name, `2. call ${file}:${lineOf(src, /account\(s,/)}`);
     assert.match(vars.find((v) => v.name === 'suggestion')?.value ?? '', /check `s` for NULL after line \d+/);
   });
+
+  it('each step is a place to go to, and Jump to Cursor on the origin\'s line steps back to it in one action', async () => {
+    const src = examplePath('subprog_reject');
+    const lookup = lineOf(src, /= bpf_map_lookup_elem\(/);
+    const [, , trace] = await Promise.all([dc.configurationSequence(), dc.launch({ program: src }),
+      dc.assertStoppedLocation('exception', { line: bugLine('subprog_reject') })]);
+    const scopes = (await dc.scopesRequest({ frameId: trace.body.stackFrames[0].id })).body.scopes;
+    const why = scopes.find((s) => s.name === 'Why')!;
+    const origin = (await dc.variablesRequest({ variablesReference: why.variablesReference })).body.variables[0];
+    assert.ok(origin.valueLocationReference, 'the origin step has a location reference');
+    const place = await dc.customRequest('locations', { locationReference: origin.valueLocationReference });
+    assert.deepEqual([place.body.source.path, place.body.line], [src, lookup]);
+
+    const targets = (await dc.gotoTargetsRequest({ source: { path: src }, line: lookup })).body.targets;
+    assert.match(targets[0]?.label ?? '', /^back to insn \d+/, JSON.stringify(targets));
+    await Promise.all([dc.gotoRequest({ threadId: 1, targetId: targets[0].id }), dc.waitForEvent('stopped')]);
+    const top = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    assert.equal(top.line, lookup, 'the cursor is back at the origin');
+  });
 });
