@@ -67,7 +67,8 @@ export function programReport(result: VerifyResult, log: Buffer[], roots: string
     errno: result.errno,
     errorLines: verdict === 'error' ? errorMessage(result, who).split('\n') : undefined,
     logBytes: result.logBytes,
-    truncated: result.logTruncated === true || result.errno === ENOSPC || (result.logBytes > 0 && (summary.truncated.tail || summary.truncated.head) && verdict !== 'error'),
+    // a live load has the kernel's word on it (ENOSPC, or the helper's retry after it): the log's shape is no evidence
+    truncated: result.logTruncated === true || result.errno === ENOSPC,
     libbpf: result.libbpf,
     roots,
     obj,

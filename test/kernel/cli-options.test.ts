@@ -48,6 +48,13 @@ describe('verify options and output', () => {
     assert.match(doc.error.message, /holds no BPF program/);
   });
 
+  it('a __naked program writing R10: rejected with the whole message, not "error", and not truncated', () => {
+    const r = runCli(['verify', path.join(REPO, 'test', 'programs', 'frame_pointer.bpf.c'), '--json']);
+    const p = JSON.parse(r.stdout).programs[0];
+    assert.deepEqual([p.verdict, p.message, p.truncated], ['rejected', 'frame pointer is read only', false]);
+    assert.equal(p.explanation.id, 'frame-pointer');
+  });
+
   it('--json prints a JSON error object for a usage error', () => {
     const r = runCli(['verify', '--json', '--log-level', '9', path.join(EXAMPLES, 'count_ok.bpf.c')]);
     assert.equal(r.code, 2);
