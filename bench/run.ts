@@ -16,6 +16,7 @@ import { benchLintTrees } from './lint-trees';
 import { benchCausalPath } from './causal-path';
 import { benchKernelMatrix } from './kernel-matrix';
 import { benchManyPrograms } from './many-programs';
+import { benchVerifyOnSave } from './verify-on-save';
 
 const REPO = path.resolve(__dirname, '..');
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
@@ -130,7 +131,7 @@ async function benchLint(): Promise<void> {
 /** `npm run bench -- NAME` runs one group of figures: `lint` (the editor's and the CLI's), or one of its parts. */
 const SECTIONS = { lint: ['edit', 'lint-trees', 'large-document'], edit: ['edit'], 'lint-trees': ['lint-trees'], 'large-document': ['large-document'],
   // Debian 6.1 under QEMU: the cold figure downloads about 36 MB into a scratch cache
-  'kernel-matrix': ['kernel-matrix'], 'causal-path': ['causal-path'], 'many-programs': ['many-programs'] };
+  'kernel-matrix': ['kernel-matrix'], 'causal-path': ['causal-path'], 'many-programs': ['many-programs'], 'verify-on-save': ['verify-on-save'] };
 
 async function main(): Promise<void> {
   const only = process.argv[2] as keyof typeof SECTIONS | undefined;
@@ -142,6 +143,7 @@ async function main(): Promise<void> {
   if (!only || parts.includes('kernel-matrix')) await benchKernelMatrix(REPO, report);
   if (!only || parts.includes('causal-path')) await benchCausalPath(REPO, report, grow);
   if (!only || parts.includes('many-programs')) await benchManyPrograms(REPO, report);
+  if (!only || parts.includes('verify-on-save')) await benchVerifyOnSave(REPO, report);
   if (only) return; // the loader and log engine figures need the kernel and take minutes
   const small = (await buildBpfSource(path.join(REPO, 'examples', 'count_ok.bpf.c'))).object;
   const loop = (await buildBpfSource(path.join(REPO, 'bench', 'programs', 'loop_log.bpf.c'), { extraArgs: ['-DLOOP_ITERS=12000'] })).object;

@@ -2,7 +2,7 @@
  * Verify on save, measured on the real language server (dist/server.js over stdio), real clang and kernel: for every
  * example, the time from didSave to the verdict's diagnostics (clang + verify + publish) with the source changed
  * before each save (goal: median under 300 ms), and with it saved unchanged (the object is not rebuilt, the verdict
- * republished; goal under 20 ms).
+ * republished; goal under 20 ms). `npm run bench -- verify-on-save`.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,6 +80,3 @@ export async function benchVerifyOnSave(repo: string, report: (name: string, val
   }
 }
 
-if (require.main === module) {
-  void benchVerifyOnSave(path.resolve(__dirname, '..'), (name, value) => process.stdout.write(`${name.padEnd(60)} ${value}\n`));
-}
