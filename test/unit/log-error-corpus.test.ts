@@ -1,7 +1,7 @@
 /**
- * Every line-starting message format of the verifier of 6.1 and 7.3 (test/golden/verifier-line-starts.json, made by
+ * Every line-starting message format of the verifier of 6.1, 6.12 and 7.3 (test/golden/verifier-line-starts.json, made by
  * test/support/verifier-strings.ts from Debian's linux-source packages) is classified as an error line ("other",
- * what the summary takes as the message), except the bookkeeping formats named below, each with its kind.
+ * what the summary takes as the message), except the bookkeeping formats named below (and the stats and precision-tracking lines), each with its kind.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -37,19 +37,23 @@ const BOOKKEEPING: Record<string, string> = {
   'topo_order[%d] = %s\\n': 'analysis',
 };
 const isStats = (fmt: string) => /^processed %d insns|^subprog %d \(%s\)/.test(fmt);
+/** Precision tracking's own lines (6.x): `mark_precise: frame0: …`, `force_precise: frame0: …`. */
+const isPrecision = (fmt: string) => /^(mark|force)_precise: frame%d: /.test(fmt);
+const expectedKind = (fmt: string) => BOOKKEEPING[fmt] ?? (isStats(fmt) ? 'stats' : isPrecision(fmt) ? 'precision' : 'other');
 
-describe('verifier message formats of 6.1 and 7.3 that start a line', () => {
+describe('verifier message formats of 6.1, 6.12 and 7.3 that start a line', () => {
   const formats = Object.keys(corpus);
-  it('the corpus covers both kernels', () => {
+  it('the corpus covers the three kernels', () => {
     assert.ok(formats.length > 500, `${formats.length} formats`);
     assert.ok(formats.filter((f) => corpus[f].includes('6.1')).length > 350);
+    assert.ok(formats.filter((f) => corpus[f].includes('6.12')).length > 400);
     assert.ok(formats.filter((f) => corpus[f].includes('7.3')).length > 400);
   });
 
   it('each is an error line, unless it is a bookkeeping format of the table', () => {
     const wrong: string[] = [];
     for (const fmt of formats) {
-      const want = BOOKKEEPING[fmt] ?? (isStats(fmt) ? 'stats' : 'other');
+      const want = expectedKind(fmt);
       const got = kindOf(sampleLine(fmt));
       if (got !== want) wrong.push(`${JSON.stringify(fmt)} (${corpus[fmt].join(', ')}): ${got}, expected ${want}`);
     }
@@ -59,7 +63,7 @@ describe('verifier message formats of 6.1 and 7.3 that start a line', () => {
   it('each error format, printed after an instruction and before the stats, is the summary\'s message', () => {
     const missed: string[] = [];
     for (const fmt of formats) {
-      if (BOOKKEEPING[fmt] || isStats(fmt)) continue;
+      if (expectedKind(fmt) !== 'other') continue;
       const line = sampleLine(fmt);
       const log = ['0: R1=ctx() R10=fp0', '0: (b7) r0 = 0', line, 'processed 1 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0'].join('\n');
       const s = summarizeLog(log);
