@@ -45,6 +45,14 @@ type bpfExecStats struct {
 	Flags   uint32
 }
 
+type bpfLatHist struct{ Slots [4]bpfLatSlot }
+
+type bpfLatSlot struct {
+	Count uint32
+	_     [4]byte
+	SumNs uint64
+}
+
 type bpfLimitValue struct {
 	Rate  uint32
 	Burst uint32
@@ -145,6 +153,7 @@ type bpfMapSpecs struct {
 	CpuStats   *ebpf.MapSpec `ebpf:"cpu_stats"`
 	Events     *ebpf.MapSpec `ebpf:"events"`
 	Exits      *ebpf.MapSpec `ebpf:"exits"`
+	LatHists   *ebpf.MapSpec `ebpf:"lat_hists"`
 	Limits     *ebpf.MapSpec `ebpf:"limits"`
 	Peers      *ebpf.MapSpec `ebpf:"peers"`
 	Policies   *ebpf.MapSpec `ebpf:"policies"`
@@ -186,6 +195,7 @@ type bpfMaps struct {
 	CpuStats   *ebpf.Map `ebpf:"cpu_stats"`
 	Events     *ebpf.Map `ebpf:"events"`
 	Exits      *ebpf.Map `ebpf:"exits"`
+	LatHists   *ebpf.Map `ebpf:"lat_hists"`
 	Limits     *ebpf.Map `ebpf:"limits"`
 	Peers      *ebpf.Map `ebpf:"peers"`
 	Policies   *ebpf.Map `ebpf:"policies"`
@@ -201,6 +211,7 @@ func (m *bpfMaps) Close() error {
 		m.CpuStats,
 		m.Events,
 		m.Exits,
+		m.LatHists,
 		m.Limits,
 		m.Peers,
 		m.Policies,

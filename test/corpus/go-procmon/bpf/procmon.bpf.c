@@ -43,6 +43,13 @@ struct {
 } records SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lat_hist); // expect: c-map-value-padding info
+} lat_hists SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, struct policy_key);
@@ -118,6 +125,12 @@ int handle_exec(struct exec_ctx *ctx)
 	struct exec_record rec = { .key = key };
 	rec.stats.count = 1;
 	bpf_map_update_elem(&records, &key.pid, &rec, BPF_ANY);
+
+	struct lat_hist *lh = bpf_map_lookup_elem(&lat_hists, &zero);
+	if (lh) {
+		__sync_fetch_and_add(&lh->slots[0].count, 1);
+		__sync_fetch_and_add(&lh->slots[0].sum_ns, key.ktime & 0xffff);
+	}
 
 	cs = bpf_map_lookup_elem(&cpu_stats, &zero);
 	if (cs)

@@ -95,4 +95,14 @@ struct exec_record {
 	struct exec_stats stats;
 };
 
+/* exec latency histogram: 4 bytes of padding after each slot's count */
+struct lat_slot {
+	__u32 count;
+	__u64 sum_ns;
+};
+
+struct lat_hist {
+	struct lat_slot slots[4];
+};
+
 #endif /* __PROCMON_H */

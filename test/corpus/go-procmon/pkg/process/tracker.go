@@ -226,3 +226,10 @@ func (t *Tracker) StatsBytes(keys []MsgExecveKey) ([]ExecStats, error) {
 	}
 	return out, nil
 }
+
+// Latency reads the exec latency histogram.
+func Latency(m *ebpf.Map) (LatHist, error) {
+	var h LatHist
+	err := m.Lookup(uint32(0), &h)
+	return h, err
+}

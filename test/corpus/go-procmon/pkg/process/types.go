@@ -66,3 +66,14 @@ type ExitRecord struct { // expect: go-c-mismatch error
 	Code       uint32
 	DurationNs uint32
 }
+
+// LatSlot and LatHist were written for struct lat_slot / lat_hist without the padding after Count: encoding/binary
+// packs each slot to 12 bytes where C has 16.
+type LatSlot struct {
+	Count uint32
+	SumNs uint64
+}
+
+type LatHist struct { // expect: go-implicit-padding warning
+	Slots [4]LatSlot
+}
