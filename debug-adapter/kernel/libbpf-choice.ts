@@ -9,6 +9,8 @@ import path from 'node:path';
 
 export const BUILT_LIBBPF_DIR = '/var/cache/ebpf-debugger/libbpf';
 export const SYSTEM_LIBBPF = 'libbpf.so.1';
+/** A VSIX can carry the built library next to the helper: dist/libbpf/<version>/libbpf.so.1. */
+export const BUNDLED_LIBBPF_DIR = path.join(__dirname, 'libbpf');
 
 export interface LibbpfCandidate { path: string; source: 'env' | 'built' | 'system' }
 
@@ -35,12 +37,13 @@ export function builtLibbpfs(dir: string): string[] {
  * The libraries to try, in order. Tests (as root only) point the built directory and the system name elsewhere
  * with EBPF_DEBUGGER_LIBBPF_DIR and EBPF_DEBUGGER_SYSTEM_LIBBPF.
  */
-export function libbpfCandidates(env: NodeJS.ProcessEnv = process.env): LibbpfCandidate[] {
+export function libbpfCandidates(env: NodeJS.ProcessEnv = process.env, bundledDir = BUNDLED_LIBBPF_DIR): LibbpfCandidate[] {
   if (env.EBPF_DEBUGGER_LIBBPF) return [{ path: env.EBPF_DEBUGGER_LIBBPF, source: 'env' }];
   const root = process.getuid?.() === 0;
   const dir = (root && env.EBPF_DEBUGGER_LIBBPF_DIR) || BUILT_LIBBPF_DIR;
   const system = (root && env.EBPF_DEBUGGER_SYSTEM_LIBBPF) || SYSTEM_LIBBPF;
-  return [...builtLibbpfs(dir).map((p) => ({ path: p, source: 'built' as const })), { path: system, source: 'system' }];
+  const built = [...builtLibbpfs(dir), ...(env.EBPF_DEBUGGER_LIBBPF_DIR ? [] : builtLibbpfs(bundledDir))];
+  return [...built.map((p) => ({ path: p, source: 'built' as const })), { path: system, source: 'system' }];
 }
 
 /** The first candidate `load` accepts; the failures say why each was passed over. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { HelperClient } from '../../core/loader/helper-client';
 import { verifyObject } from '../../core/verify/verify-object';
-import { BUILT_LIBBPF_DIR, builtLibbpfs } from '../../debug-adapter/kernel/libbpf-choice';
+import { BUILT_LIBBPF_DIR, builtLibbpfs, libbpfCandidates } from '../../debug-adapter/kernel/libbpf-choice';
 import { DIST, REPO } from '../support/paths';
 
 const NOWHERE = '/nonexistent/ebpf-debugger-libbpf';
@@ -52,6 +52,17 @@ describe('the libbpf the helper loads', () => {
   it('none: a clear error naming every library tried', async () => {
     const none = helper({ EBPF_DEBUGGER_LIBBPF_DIR: NOWHERE, EBPF_DEBUGGER_SYSTEM_LIBBPF: `${NOWHERE}/libbpf.so.1` });
     await assert.rejects(none.hello(), (e: Error & { code?: string }) => e.code === 'libbpf-missing' && /No libbpf could be loaded/.test(e.message) && e.message.includes(`${NOWHERE}/libbpf.so.1`));
+  });
+
+  it('a library bundled next to the helper (a VSIX: dist/libbpf/<version>/) comes after the built one, before the system\'s', () => {
+    const built = builtLibbpfs(BUILT_LIBBPF_DIR)[0];
+    assert.ok(built, 'a built libbpf');
+    const bundled = path.join(scratch, 'bundled');
+    mkdirSync(path.join(bundled, '1.6.0'), { recursive: true });
+    copyFileSync(built, path.join(bundled, '1.6.0', 'libbpf.so.1'));
+    const list = libbpfCandidates({}, bundled);
+    assert.deepEqual(list.map((c) => c.source), [...builtLibbpfs(BUILT_LIBBPF_DIR).map(() => 'built'), 'built', 'system']);
+    assert.equal(list[list.length - 2].path, path.join(bundled, '1.6.0', 'libbpf.so.1'));
   });
 
   it('a built library in a directory others can write is passed over', () => {
