@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver-protocol';
 import type { ClangDiagnostic } from '../core/build/clang';
 import type { ProgramReport } from '../core/verify/report';
+import type { ReportWhy } from '../core/verifier-log/causal/why';
 
 export const VERIFIER_SOURCE = 'eBPF verifier';
 export const CLANG_SOURCE = 'clang';
@@ -68,6 +69,27 @@ function acceptedMessage(p: ProgramReport): string {
 }
 
 /**
+ * The causal path's steps, in order, each with its role (`origin: …`, `branch: …`): the lines that made the register
+ * what the verifier refused, not merely the last ones walked. Null when the report has no located step.
+ */
+function causalRelated(p: ProgramReport & Partial<ReportWhy>, lines: SourceLines): DiagnosticRelatedInformation[] | null {
+  const steps = (p.causalPath ?? []).filter((s) => s.file !== null && s.line !== null && path.isAbsolute(s.file));
+  if (steps.length === 0) return null;
+  return steps.map((s) => ({
+    location: { uri: pathToFileURL(s.file!).href, range: lineRange(lines.line(s.file!, s.line!), s.line!, s.column) },
+    message: `${s.role}: ${s.detail}`,
+  }));
+}
+
+/** The failing path's last source lines: what is shown when the log gave no causal path. */
+function pathRelated(p: ProgramReport, lines: SourceLines): DiagnosticRelatedInformation[] {
+  return p.sourcePath.slice(-PATH_LINES).filter((s) => path.isAbsolute(s.file)).map((s) => ({
+    location: { uri: pathToFileURL(s.file).href, range: lineRange(lines.line(s.file, s.line), s.line, null) },
+    message: `${s.text.trim()}${s.insn !== null ? ` (insn ${s.insn})` : ''}`,
+  }));
+}
+
+/**
  * The rejected (or unloadable) programs of one object as diagnostics; accepted programs give an information only
  * when `acceptedSummary` asks for it.
  */
@@ -84,10 +106,7 @@ export function verifierDiagnostics(programs: ProgramReport[], source: string, a
     }
     const file = p.location && path.isAbsolute(p.location.file) ? p.location.file : source;
     const line = p.location && file === p.location.file ? p.location.line : lines.functionLine(source, p.name);
-    const related: DiagnosticRelatedInformation[] = p.sourcePath.slice(-PATH_LINES).filter((s) => path.isAbsolute(s.file)).map((s) => ({
-      location: { uri: pathToFileURL(s.file).href, range: lineRange(lines.line(s.file, s.line), s.line, null) },
-      message: `${s.text.trim()}${s.insn !== null ? ` (insn ${s.insn})` : ''}`,
-    }));
+    const related = causalRelated(p, lines) ?? pathRelated(p, lines);
     add(out, file, {
       range: lineRange(lines.line(file, line), line, p.location?.column ?? null),
       severity: DiagnosticSeverity.Error,

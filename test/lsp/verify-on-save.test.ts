@@ -10,6 +10,7 @@ import { sleep, startVerifySession, uriOf, verifierOf, type VerifySession } from
 const rejected = readFileSync(path.join(EXAMPLES, 'null_deref.bpf.c'), 'utf8');
 const fixed = rejected.replace('\t*count += 1;', '\tif (!count)\n\t\treturn XDP_PASS;\n\t*count += 1;');
 const rejectLine = rejected.split('\n').findIndex((l) => l.includes('*count += 1'));
+const lookupLine = rejected.split('\n').findIndex((l) => l.includes('= bpf_map_lookup_elem('));
 
 /** Verify on save, through the bundled server over stdio: real clang, the real kernel. */
 describe('verify on save (dist/server.js over LSP, real clang and kernel)', () => {
@@ -37,9 +38,14 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     assert.equal(d.range.start.line, rejectLine);
     assert.equal(d.code, 'null-deref');
     assert.match(d.message, /^null_deref: R\d+ invalid mem access 'map_value_or_null'\nPossible NULL dereference\. Test it first/);
-    assert.ok((d.relatedInformation ?? []).length > 0, 'the failing path\'s last lines');
-    assert.ok(d.relatedInformation!.every((r) => r.location.uri === got.uri));
-    assert.equal(d.relatedInformation!.at(-1)!.location.range.start.line, rejectLine);
+    // the causal path's steps, in order: the lookup that made R0 map_value_or_null is the origin
+    const related = d.relatedInformation ?? [];
+    assert.ok(related.length > 0, 'the causal path');
+    assert.ok(related.every((r) => r.location.uri === got.uri));
+    assert.ok(related.every((r) => /^\w+: \S/.test(r.message)), JSON.stringify(related.map((r) => r.message)));
+    const [origin] = related;
+    assert.match(origin.message, /^origin: R0 = map_value_or_null .*bpf_map_lookup_elem/, 'the path starts at its origin');
+    assert.equal(origin.location.range.start.line, lookupLine, 'the origin is the bpf_map_lookup_elem line');
 
     writeFileSync(f, fixed);
     const cleared = await s.afterVerdict(f, f, () => s.save(f));
