@@ -10,7 +10,7 @@ describe('ebpf-debugger lint and layout <source>', () => {
   it('lint --json prints the issue\'s findings shape, 1-based, and exits 1 on a warning', () => {
     const r = runCli(['lint', path.join(EXAMPLES, 'padded_key.bpf.c'), path.join(EXAMPLES, 'count_ok.bpf.c'), '--json']);
     assert.equal(r.code, 1, r.stderr);
-    const { findings } = JSON.parse(r.stdout) as { findings: { rule: string; severity: string; line: number }[] };
+    const { findings } = JSON.parse(r.stdout) as { findings: { rule: string; severity: string; file: string; line: number; column: number }[] };
     // besides the key's padding warning: uninit-stack-helper's info on the same padding (refused without CAP_PERFMON)
     assert.deepEqual(findings.filter((x) => x.severity === 'info').map((x) => [x.rule, x.line]), [['uninit-stack-helper', 30]]);
     const warnings = findings.filter((x) => x.severity !== 'info');
