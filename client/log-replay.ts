@@ -23,18 +23,28 @@ export interface LogToReplay {
 /** EACCES: the verifier's answer to a program it rejects after logging why (libbpf's errno, when pasted, wins). */
 const REJECTED_ERRNO = 13;
 
+/**
+ * `int subprog_reject(struct xdp_md *ctx)`: the function a definition line defines. A later line's call
+ * (`count = bpf_map_lookup_elem(…)`) or an `if (` names no program, so the first annotation must be the definition.
+ */
+function definedFunction(text: string): string | null {
+  if (/[=;]/.test(text)) return null;
+  const m = /^\s*[A-Za-z_][\w\s*]*[\s*]([A-Za-z_]\w*)\s*\(/.exec(text);
+  return m && !/^(if|while|for|switch|return|sizeof)$/.test(m[1]) ? m[1] : null;
+}
+
 export function logToReplay(text: string, fileName?: string): LogToReplay | { error: string } {
   const blocks = readVerifierLog(text);
   const b = blocks.find((x) => x.verdict === 'rejected') ?? blocks[blocks.length - 1];
   if (b.summary.insnLines === 0) return { error: 'this document holds no verifier instructions, so there is no path to step through. Open a log captured with `bpftool -d prog load`, libbpf\'s kernel_log_buf or `ebpf-debugger verify --log-level 2`.' };
   const ix = b.index;
   const sources: string[] = [];
-  let fn: string | null = null;
+  let fn: string | null | undefined; // decided by the first annotation alone
   for (let i = ix.first; i < ix.end && sources.length < 8; i++) {
     if (ix.kinds[i] !== LineKind.Source) continue;
     const a = parseSourceLine(ix.text(i));
     if (a.file && !sources.includes(a.file)) sources.push(a.file);
-    fn ??= /\b([A-Za-z_]\w*)\s*\(/.exec(a.text)?.[1] ?? null; // `int subprog_reject(struct xdp_md *ctx)`
+    if (fn === undefined) fn = definedFunction(a.text);
   }
   const base = fileName ? path.basename(fileName).replace(/\.(verifier\.log|bpflog|log|txt)$/, '') : null;
   return {

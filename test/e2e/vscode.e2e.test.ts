@@ -1,18 +1,19 @@
 /**
  * The product in a real VS Code (code-server + Playwright + Debian chromium): the VSIX is packaged and installed
- * into a fresh code-server, then three flows run against the real kernel. Screenshots go to test-results/e2e/.
+ * into a fresh code-server, then its flows run against the real kernel. Screenshots go to test-results/e2e/.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { bugLine } from '../support/examples';
 import { EXAMPLES, REPO } from '../support/paths';
 import { CHROMIUM, E2E_ROOT, missingPrerequisites, packageVsix, startCodeServer, type CodeServer } from './code-server';
-import { cursor, openFile, runCommand, waitForCursorLine } from './workbench';
+import { applyCodeAction, cursor, goTo, hoverAtCursor, openFile, runCommand, waitForCursorLine } from './workbench';
 
 const SHOTS = path.join(REPO, 'test-results', 'e2e');
+const FIXTURES = path.join(REPO, 'test', 'e2e', 'fixtures');
 
 describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, () => {
   let server: CodeServer | undefined;
@@ -30,6 +31,9 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     packageVsix(vsix);
     workspace = path.join(runDir, 'workspace');
     cpSync(EXAMPLES, workspace, { recursive: true, filter: (src) => !src.endsWith('.o') });
+    copyFileSync(path.join(FIXTURES, 'flow.h'), path.join(workspace, 'flow.h'));
+    // a saved raw log of null_deref (level 1, 6.9+ `@ file:line` annotations), as the debug console saves one
+    copyFileSync(path.join(REPO, 'test', 'fixtures', 'replay', 'null_deref.log'), path.join(workspace, 'null_deref.verifier.log'));
     mkdirSync(path.join(workspace, '.vscode'));
     writeFileSync(path.join(workspace, '.vscode', 'launch.json'), JSON.stringify({
       version: '0.2.0',
@@ -149,5 +153,72 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await runCommand(page, 'eBPF: Set Up Privileged Verification');
     await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'no setup needed' }).waitFor();
     await shot('06-setup-privileges');
+  });
+  it('verify on save: a NULL check typed away is rejected at its line; the kernel-verified quick fix clears it', async () => {
+    await openFile(page, 'count_ok.bpf.c');
+    const text = readFileSync(path.join(workspace, 'count_ok.bpf.c'), 'utf8').split('\n');
+    const check = text.findIndex((l) => l.trim() === 'if (count)') + 1;
+    // select `if (count) … else bpf_map_update_elem(…);` (4 lines) and type an unchecked increment over it
+    await goTo(page, check, 1);
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+End');
+    await page.keyboard.insertText('\t*count += 1;');
+    await page.keyboard.press('Home'); // back from the long line's end, so the screenshots show the code
+    await page.keyboard.press('Control+S');
+    await page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
+    // the lint's null-check squiggles at once; the verifier's entry comes once clang and the kernel have answered
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: /count_ok: R\d+ invalid mem access 'map_value_or_null'/ }).first();
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(`eBPF verifier[\\s\\S]*\\[Ln ${check}, Col \\d+\\]`));
+    const squiggle = page.locator('.monaco-editor .squiggly-error');
+    await squiggle.first().waitFor();
+    await shot('07-verify-on-save-reject');
+
+    await page.locator('.tabs-container .tab.active', { hasText: 'count_ok.bpf.c' }).click();
+    await goTo(page, check, 3);
+    await applyCodeAction(page, '(verified by the kernel)');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'if (!count)' }).first().waitFor();
+    await shot('07b-verified-quick-fix');
+    await page.keyboard.press('Control+S');
+    await row.waitFor({ state: 'detached' });
+    await squiggle.first().waitFor({ state: 'detached' });
+    await shot('07c-reject-cleared');
+  });
+
+  it('a header opened as cpp gets the layout hover on a struct use', async () => {
+    await openFile(page, 'flow.h');
+    const use = readFileSync(path.join(FIXTURES, 'flow.h'), 'utf8').split('\n').findIndex((l) => l.includes('struct flow_key key;')) + 1;
+    await page.locator('.statusbar-item[id="status.editor.mode"]', { hasText: 'C++' }).waitFor(); // VS Code's languageId for a .h
+    await goTo(page, use, 12); // on `flow_key`
+    const hover = await hoverAtCursor(page, /8 bytes, align 4, 3 bytes padding/);
+    assert.match(hover, /3 byte hole at 1/);
+    await shot('08-header-hover');
+    await page.keyboard.press('Escape');
+  });
+
+  it('a saved verifier log links `@ file:line` to the source: a Ctrl+click opens it at that line', async () => {
+    await openFile(page, 'null_deref.verifier.log');
+    const link = page.locator('.monaco-editor .view-line', { hasText: '*count += 1; /* BUG' }).locator('.detected-link').first();
+    await link.waitFor();
+    await shot('09-log-links');
+    await link.click({ modifiers: ['Control'] });
+    await page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }).waitFor();
+    await waitForCursorLine(page, bugLine('null_deref'));
+    await shot('09a-log-link-opened');
+  });
+
+  it('"eBPF: Debug This Log" replays the saved log and stops on its reject', async () => {
+    await openFile(page, 'null_deref.verifier.log');
+    await runCommand(page, 'eBPF: Debug This Log');
+    await page.locator('.debug-toolbar').waitFor({ state: 'visible' });
+    const exception = page.locator('.monaco-editor .exception-widget');
+    await exception.waitFor();
+    assert.match(await exception.innerText(), /invalid mem access 'map_value_or_null'/);
+    await page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }).waitFor();
+    await waitForCursorLine(page, bugLine('null_deref'));
+    await shot('10-debug-this-log');
+    await page.locator('.debug-toolbar .action-label.codicon-debug-stop, .debug-toolbar .action-label.codicon-debug-disconnect').first().click();
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
   });
 });

@@ -29,3 +29,39 @@ export async function cursor(page: Page): Promise<string> {
 export async function waitForCursorLine(page: Page, line: number, timeout = 30_000): Promise<void> {
   await page.locator(statusItem('status.editor.selection'), { hasText: new RegExp(`Ln ${line},`) }).waitFor({ timeout });
 }
+
+/** Put the cursor at a 1-based line and column through Go to Line (Ctrl+P `:line:col`), and wait until it is there. */
+export async function goTo(page: Page, line: number, column = 1): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input.input').fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await waitForCursorLine(page, line);
+}
+
+/**
+ * Apply the code action whose title contains `title` at the cursor (Ctrl+.). The server may offer it only once its
+ * own work is done (a fix verified by the kernel), and VS Code asks once per Ctrl+.: so ask again until it is listed.
+ */
+export async function applyCodeAction(page: Page, title: string, timeout = 60_000): Promise<void> {
+  const row = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await page.keyboard.press('Control+.');
+    if (await row.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    if (Date.now() > deadline) throw new Error(`no code action titled '${title}' within ${timeout} ms`);
+    await page.keyboard.press('Escape');
+    await page.locator('.action-widget .monaco-list-row').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  }
+  await row.click();
+  await row.waitFor({ state: 'hidden' });
+}
+
+/** The hover at the cursor (Ctrl+K Ctrl+I, "Show or Focus Hover"), once its text matches `expected`. */
+export async function hoverAtCursor(page: Page, expected: RegExp): Promise<string> {
+  await page.keyboard.press('Control+K');
+  await page.keyboard.press('Control+I');
+  const hover = page.locator('.monaco-editor .monaco-hover', { hasText: expected }).first();
+  await hover.waitFor({ state: 'visible' });
+  return hover.innerText();
+}
