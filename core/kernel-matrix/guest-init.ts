@@ -1,8 +1,8 @@
 /**
- * /init, PID 1 in the guest: mounts what bpftool needs, loads each /obj/*.o with bpftool (no -d: libbpf then
- * retries a failed load at log level 1 and prints that log, where a level-2 log of a big program can outgrow the
- * guest's memory), writes everything to the second serial port between markers and powers off. The guest has no
- * disk and no network: the serial port is its only way out.
+ * /init, PID 1 in the guest: mounts what libbpf needs, verifies each /obj/*.o with the guest loader at the log
+ * level and buffer size the kernel command line names (bpflog=, bpflogsize=), writes everything to the second
+ * serial port between markers and powers off. The guest has no disk and no network: the serial port is its only
+ * way out.
  */
 export const GUEST_INIT = `#!/bin/sh
 export PATH=/bin:/sbin:/usr/sbin
@@ -11,6 +11,9 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t bpf bpf /sys/fs/bpf
 OUT=/dev/ttyS1
+LEVEL=1
+SIZE=16777216
+for a in $(cat /proc/cmdline); do case $a in bpflog=*) LEVEL=\${a#bpflog=};; bpflogsize=*) SIZE=\${a#bpflogsize=};; esac; done
 stty -F $OUT raw -echo -onlcr 2>/dev/null
 {
   echo "=== KERNEL $(uname -r)"
@@ -18,9 +21,8 @@ stty -F $OUT raw -echo -onlcr 2>/dev/null
     [ -e "$o" ] || continue
     n=$(basename "$o")
     echo "=== BEGIN $n"
-    bpftool prog load "$o" "/sys/fs/bpf/p" 2>&1
+    ebpf-guest-verify "$o" "$LEVEL" "$SIZE" 2>&1
     echo "=== END $n rc=$?"
-    rm -f /sys/fs/bpf/p
   done
   echo "=== DONE"
 } > $OUT 2>&1

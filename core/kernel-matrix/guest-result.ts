@@ -1,24 +1,22 @@
 /**
- * What the guest wrote on its serial port, read back: per object bpftool's output and exit status, and from that
- * each program's verdict. bpftool loads the whole object and libbpf stops at the first program the kernel refuses,
- * so programs before it were accepted, the refused one carries the kernel's log, and later ones were not verified.
+ * What the guest wrote on its serial port, read back: per object the guest loader's output, and in it each
+ * program's errno, libbpf's messages and the kernel's log (see guest-loader-source.ts for the markers).
  */
 import type { VerifyResult } from '../loader/protocol';
 import type { BpfObject } from '../source-map/bpf-object';
-import { programMap } from '../source-map/object-source-map';
 import { analyzeLog } from '../verifier-log/parse';
 import { buildProgramReport } from '../verify/program-report';
 import type { ProgramReport } from '../verify/report';
 import { programReport } from '../verify/verify-object';
 
 export interface GuestObjectOutput {
-  /** bpftool's output for the object (libbpf's messages and the log). */
   output: string;
   rc: number | null;
 }
 
 export interface GuestResult {
   release: string | null;
+  libbpf: string | null;
   objects: Map<string, GuestObjectOutput>;
 }
 
@@ -26,74 +24,85 @@ export function parseGuestResult(text: string): GuestResult {
   const lines = text.replace(/\r/g, '').split('\n');
   const objects = new Map<string, GuestObjectOutput>();
   let release: string | null = null;
+  let libbpf: string | null = null;
   let current: { name: string; lines: string[] } | null = null;
   for (const line of lines) {
     const k = /^=== KERNEL (\S+)/.exec(line);
-    if (k) { release = k[1]; continue; }
+    if (k && !current) { release = k[1]; continue; }
     const b = /^=== BEGIN (\S+)$/.exec(line);
-    if (b) { current = { name: b[1], lines: [] }; continue; }
+    if (b && !current) { current = { name: b[1], lines: [] }; continue; }
     const e = /^=== END (\S+) rc=(\d+)$/.exec(line);
     if (e && current && e[1] === current.name) {
       objects.set(current.name, { output: current.lines.join('\n'), rc: Number(e[2]) });
       current = null;
       continue;
     }
+    const v = /^=== LIBBPF v?(\S+)/.exec(line);
+    if (v) libbpf = v[1];
     if (current) current.lines.push(line);
   }
   // an object whose END never came (the guest died while loading it): what it printed, with no status
   if (current) objects.set(current.name, { output: current.lines.join('\n'), rc: null });
-  return { release, objects };
+  return { release, libbpf, objects };
 }
 
-/** The kernel's log for the refused program: the lines libbpf printed between its markers. */
-export function kernelLog(output: string): string {
-  const m = /-- BEGIN PROG LOAD LOG --\n([\s\S]*?)(?:\n)?-- END PROG LOAD LOG --/.exec(output);
-  return m ? m[1] + '\n' : '';
+export interface GuestProgram {
+  result: VerifyResult;
+  log: Buffer;
 }
 
-/** libbpf's own lines (outside the kernel's log), as the helper reports them. */
-export function libbpfLines(output: string): string[] {
-  // the whole marker line goes: `libbpf: prog 'x': -- BEGIN PROG LOAD LOG --` through `-- END PROG LOAD LOG --`
-  const withoutLog = output.replace(/^[^\n]*-- BEGIN PROG LOAD LOG --[\s\S]*?-- END PROG LOAD LOG --[^\n]*$/m, '');
-  return withoutLog.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('libbpf: ')).map((l) => l.slice('libbpf: '.length));
+/**
+ * The programs the loader reported, in its order. A log is taken by its byte count, so that no line of it can be
+ * mistaken for a marker; a program cut short (the guest died) has no result.
+ */
+export function guestPrograms(output: string): GuestProgram[] {
+  const out: GuestProgram[] = [];
+  const buf = Buffer.from(output);
+  let pos = 0;
+  const nextLine = () => {
+    const nl = buf.indexOf(10, pos);
+    const end = nl < 0 ? buf.length : nl;
+    const line = buf.toString('utf8', pos, end);
+    pos = nl < 0 ? buf.length : nl + 1;
+    return line;
+  };
+  while (pos < buf.length) {
+    const begin = /^=== PROG-BEGIN (\S+) (\S+)$/.exec(nextLine());
+    if (!begin) continue;
+    const libbpf: string[] = [];
+    let log = Buffer.alloc(0);
+    let errno: number | null = null;
+    while (pos < buf.length) {
+      const line = nextLine();
+      const lb = /^=== LOG-BEGIN (\d+)$/.exec(line);
+      if (lb) {
+        log = buf.subarray(pos, Math.min(buf.length, pos + Number(lb[1])));
+        pos += Number(lb[1]);
+        continue;
+      }
+      const end = /^=== PROG-END (\S+) errno=(\d+)$/.exec(line);
+      if (end) { errno = Number(end[2]); break; }
+      if (line.startsWith('libbpf: ')) libbpf.push(line.slice('libbpf: '.length));
+    }
+    if (errno === null) break;
+    out.push({ result: { program: begin[1], section: begin[2], errno, logBytes: log.length, libbpf, loadUs: 0, logTruncated: errno === ENOSPC }, log });
+  }
+  return out;
 }
 
-/** The object's programs in the order libbpf loads them: by section, then by offset within it. */
-export function loadOrder(obj: BpfObject): { name: string; section: string }[] {
-  return [...obj.programs].sort((a, b) => a.section.index - b.section.index || a.start - b.start)
-    .map((p) => ({ name: p.name, section: p.section.name }));
-}
+const ENOSPC = 28;
 
-const NOT_REACHED = 'Not verified on this kernel: libbpf stops loading the object at the first program the kernel refuses.';
-
-/** Each program's report from the guest's output for its object. */
+/** Each program's report: the same pipeline as the host's (analyzeLog, line_info through the object). */
 export function programReportsFromGuest(out: GuestObjectOutput | undefined, obj: BpfObject, roots: string[]): ProgramReport[] {
-  const programs = loadOrder(obj);
   const empty = analyzeLog('').summary;
-  if (!out || out.rc === null) {
-    const why = out ? 'The VM stopped while this object was loading.' : 'The VM did not report on this object.';
-    return programs.map((p) => buildProgramReport(empty, { name: p.name, section: p.section, verdict: 'error', errno: null, errorLines: [why], logBytes: 0, truncated: false, libbpf: [], roots }));
-  }
-  const libbpf = libbpfLines(out.output);
-  if (out.rc === 0) {
-    return programs.map((p) => programReport(result(p, 0, 0, []), [], roots, obj).report);
-  }
-  const refused = /^libbpf: prog '([^']+)': (?:BPF program load failed|failed to load)/m.exec(out.output)?.[1] ?? null;
-  const errno = Number(/^libbpf: prog '[^']+': failed to load: -(\d+)/m.exec(out.output)?.[1] ?? 0);
-  const at = programs.findIndex((p) => p.name === refused);
-  if (at < 0) {
-    // the object failed before any program reached the verifier (a map, BTF, a CO-RE relocation): one cause for all
-    const lines = libbpf.length > 0 ? libbpf : out.output.trim().split('\n').slice(-3);
-    return programs.map((p) => buildProgramReport(empty, { name: p.name, section: p.section, verdict: 'error', errno: errno || null, errorLines: lines, logBytes: 0, truncated: false, libbpf, roots }));
-  }
-  return programs.map((p, i) => {
-    if (i < at) return programReport(result(p, 0, 0, []), [], roots, obj).report;
-    if (i > at) return buildProgramReport(empty, { name: p.name, section: p.section, verdict: 'unknown', errno: null, errorLines: [NOT_REACHED], logBytes: 0, truncated: false, libbpf: [], roots, map: programMap(obj, p.name) });
-    const log = Buffer.from(kernelLog(out.output));
-    return programReport(result(p, errno || 22, log.length, libbpf), [log], roots, obj).report;
+  const reported = out ? guestPrograms(out.output) : [];
+  const openFailed = out ? /^=== OPEN-FAILED errno=(\d+)/m.exec(out.output) : null;
+  return obj.programs.map((fn) => {
+    const got = reported.find((r) => r.result.program === fn.name);
+    if (got) return programReport(got.result, got.log.length > 0 ? [got.log] : [], roots, obj).report;
+    const why = !out ? 'The VM did not report on this object.'
+      : openFailed ? `libbpf could not open the object in the VM (errno ${openFailed[1]}).`
+        : out.rc === null ? 'The VM stopped while this program was loading.' : 'The VM\'s loader did not report on this program.';
+    return buildProgramReport(empty, { name: fn.name, section: fn.section.name, verdict: 'error', errno: null, errorLines: [why], logBytes: 0, truncated: false, libbpf: [], roots });
   });
-}
-
-function result(p: { name: string; section: string }, errno: number, logBytes: number, libbpf: string[]): VerifyResult {
-  return { program: p.name, section: p.section, errno, logBytes, libbpf, loadUs: 0 };
 }

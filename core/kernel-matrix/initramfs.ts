@@ -1,25 +1,38 @@
 /**
- * The guest's root: a base initramfs built once (busybox-static, the host's bpftool with the shared objects ldd
- * names, /init) and cached under a name that changes with its inputs; per run a small archive of the objects,
+ * The guest's root: a base initramfs built once (busybox-static, the guest loader compiled against the host's libbpf
+ * with the shared objects ldd names, /init) and cached under a name that changes with its inputs; per run a small
+ * archive of the objects,
  * concatenated to it (Linux unpacks concatenated gzip'd cpio archives in order).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { EbpfError } from '../errors';
 import { execFile } from '../util/exec';
 import { cpioArchive, type CpioEntry } from './cpio';
 import { GUEST_INIT } from './guest-init';
+import { GUEST_LOADER_C } from './guest-loader-source';
 
 const BUSYBOX_CANDIDATES = ['/bin/busybox', '/usr/bin/busybox'];
-const BPFTOOL_CANDIDATES = ['/usr/sbin/bpftool', '/usr/bin/bpftool', '/usr/local/sbin/bpftool'];
 const APPLETS = ['sh', 'mount', 'mkdir', 'cat', 'echo', 'ls', 'rm', 'poweroff', 'stty', 'uname', 'basename'];
 
 function findTool(candidates: string[], what: string, pkg: string): string {
   const hit = candidates.find((c) => existsSync(c));
-  if (!hit) throw new EbpfError(what === 'bpftool' ? 'bpftool-missing' : 'usage', `${what} is needed inside the VM and is not installed.`, `Install it: apt-get install ${pkg}.`);
+  if (!hit) throw new EbpfError('usage', `${what} is needed inside the VM and is not installed.`, `Install it: apt-get install ${pkg}.`);
   return hit;
+}
+
+/** The guest loader, built for the host's architecture against the host's libbpf (dynamically: its libraries go along). */
+async function compileGuestLoader(dir: string): Promise<string> {
+  const src = path.join(dir, 'ebpf-guest-verify.c');
+  const out = path.join(dir, 'ebpf-guest-verify');
+  writeFileSync(src, GUEST_LOADER_C);
+  const r = await execFile('clang', ['-O2', '-o', out, src, '-lbpf'], { timeoutMs: 120_000 });
+  if (r.spawnError) throw new EbpfError('clang-missing', 'clang is needed to build the VM\'s loader.', 'Install it: apt-get install clang.');
+  if (r.code !== 0) throw new EbpfError('libbpf-missing', `The VM's loader did not build against libbpf: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`, 'Install libbpf\'s headers: apt-get install libbpf-dev.');
+  return out;
 }
 
 /** A statically linked busybox: the guest has no libc of its own for it. */
@@ -32,23 +45,35 @@ function isStatic(elf: Buffer): boolean {
   return true;
 }
 
-/** The base image's path in the cache, built when absent (about 2.5 MB; well under a second). */
+/** The base image's path in the cache, built when absent (about 1.5 MB; a clang run, then well under a second). */
 export async function ensureBaseInitramfs(cacheRoot: string): Promise<string> {
   const busybox = findTool(BUSYBOX_CANDIDATES, 'busybox', 'busybox-static');
-  const bpftool = findTool(BPFTOOL_CANDIDATES, 'bpftool', 'bpftool');
   const bb = readFileSync(busybox);
   if (!isStatic(bb)) throw new EbpfError('usage', `${busybox} is dynamically linked; the VM needs a static one.`, 'Install it: apt-get install busybox-static.');
-  const ldd = await execFile('ldd', [bpftool]);
-  const libs = [...ldd.stdout.matchAll(/(\/\S+)/g)].map((m) => m[1]).filter((l) => existsSync(l));
-  const inputs = [busybox, bpftool, ...libs];
-  const key = createHash('sha256').update(GUEST_INIT).update(inputs.map((f) => `${f}:${statSync(f).size}:${statSync(f).mtimeMs}`).join('\n')).digest('hex').slice(0, 16);
+  // the key names what goes in without building it: the libbpf the linker would pick, found by clang itself
+  const libbpf = (await execFile('clang', ['-print-file-name=libbpf.so'])).stdout.trim();
+  const stamp = (f: string) => existsSync(f) ? `${realpathSync(f)}:${statSync(f).size}:${statSync(f).mtimeMs}` : `${f}:absent`;
+  const key = createHash('sha256').update(GUEST_INIT).update(GUEST_LOADER_C).update(`${stamp(busybox)}\n${stamp(libbpf)}`).digest('hex').slice(0, 16);
   const out = path.join(cacheRoot, `base-${key}.cpio.gz`);
   if (existsSync(out)) return out;
+  const work = mkdtempSync(path.join(os.tmpdir(), 'ebpf-debugger-initramfs-'));
+  try {
+    const loader = await compileGuestLoader(work);
+    const ldd = await execFile('ldd', [loader]);
+    const libs = [...ldd.stdout.matchAll(/(\/\S+)/g)].map((m) => m[1]).filter((l) => existsSync(l));
+    writeBase(out, bb, readFileSync(loader), libs);
+    return out;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function writeBase(out: string, bb: Buffer, loader: Buffer, libs: string[]): void {
   const dirs = ['bin', 'sbin', 'dev', 'proc', 'sys', 'sys/fs', 'tmp', 'obj', 'usr', 'usr/sbin', 'lib', 'lib64', 'lib/x86_64-linux-gnu', 'usr/lib', 'usr/lib/x86_64-linux-gnu'];
   const entries: CpioEntry[] = dirs.map((d) => ({ path: d, mode: 0o040755 }));
   entries.push({ path: 'bin/busybox', mode: 0o100755, data: bb });
   for (const a of APPLETS) entries.push({ path: `bin/${a}`, mode: 0o120777, target: 'busybox' });
-  entries.push({ path: 'usr/sbin/bpftool', mode: 0o100755, data: readFileSync(bpftool) });
+  entries.push({ path: 'usr/sbin/ebpf-guest-verify', mode: 0o100755, data: loader });
   for (const l of libs) entries.push({ path: l, mode: 0o100755, data: readFileSync(l) }); // readFileSync follows the symlinks
   entries.push({ path: 'init', mode: 0o100755, data: Buffer.from(GUEST_INIT) });
   // /dev/console before devtmpfs is mounted, else the kernel's early output and init's stdio are lost
@@ -56,7 +81,6 @@ export async function ensureBaseInitramfs(cacheRoot: string): Promise<string> {
   const tmp = `${out}.${process.pid}.tmp`;
   writeFileSync(tmp, gzipSync(cpioArchive(entries), { level: 9 }), { mode: 0o600 });
   renameSync(tmp, out);
-  return out;
 }
 
 /** base + the objects (as /obj/NN.o: no name of the user's reaches the guest's shell), one initrd for one boot. */

@@ -18,6 +18,8 @@ export interface BootOptions {
   /** `kvm` only where it can run stock kernels; the default is TCG. */
   accel?: 'tcg' | 'kvm';
   qemu?: string;
+  /** Extra kernel parameters for /init (bpflog=, bpflogsize=). */
+  append?: string[];
 }
 
 export interface BootResult {
@@ -35,7 +37,7 @@ export function qemuArgs(o: BootOptions, dir: string): string[] {
   return [
     ...accel, '-M', 'pc', '-m', o.memory ?? '256M', '-smp', '1',
     '-kernel', o.vmlinux, '-initrd', path.join(dir, 'initrd.img'),
-    '-append', 'console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init',
+    '-append', ['console=ttyS0 panic=-1 quiet loglevel=3 rdinit=/init', ...(o.append ?? [])].join(' '),
     '-display', 'none', '-monitor', 'none', '-no-reboot', '-nodefaults', '-no-user-config', '-nic', 'none',
     '-sandbox', 'on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny',
     '-serial', `file:${path.join(dir, 'console')}`, '-serial', `file:${path.join(dir, 'result')}`,

@@ -8,8 +8,7 @@ import { EbpfError } from '../errors';
 import type { Loader } from '../loader/loader';
 import { loadObjectSourceMap } from '../source-map/object-source-map';
 import type { ObjectReport } from '../verify/report';
-import { prepareObject, verifyObject, type VerifyOptions } from '../verify/verify-object';
-import { execFile } from '../util/exec';
+import { DEFAULT_LOG_LEVEL, prepareObject, verifyObject, type VerifyOptions } from '../verify/verify-object';
 import { specLabel, type KernelSpec } from './catalogue';
 import { parseGuestResult, programReportsFromGuest } from './guest-result';
 import { ensureBaseInitramfs, objectName, runInitrd } from './initramfs';
@@ -32,15 +31,8 @@ export interface KernelRunOptions extends VerifyOptions {
   loader?: Loader;
 }
 
-/** bpftool's version line inside the guest (the host's bpftool is what runs there). */
-let guestLibbpf: string | null = null;
-async function guestLibbpfVersion(): Promise<string> {
-  if (guestLibbpf === null) {
-    const r = await execFile('bpftool', ['version']);
-    guestLibbpf = /libbpf v(\S+)/.exec(r.stdout)?.[1] ?? 'unknown';
-  }
-  return guestLibbpf;
-}
+/** The guest's log buffer: a level-2 log of a big program can outgrow a 256 MB guest, so less than the host's. */
+const VM_LOG_BYTES = 16 * 1024 * 1024;
 
 export async function verifyOnKernel(inputs: string[], spec: KernelSpec, opts: KernelRunOptions = {}): Promise<KernelRun> {
   const started = Date.now();
@@ -65,15 +57,20 @@ export async function verifyOnKernel(inputs: string[], spec: KernelSpec, opts: K
     }
     return obj;
   });
-  const boot = await bootKernel({ vmlinux: kernel.vmlinux, initrd: runInitrd(base, prepared.map((p) => readFileSync(p.object))), timeoutMs: opts.vmTimeoutMs });
+  const logLevel = opts.logLevel ?? DEFAULT_LOG_LEVEL;
+  const boot = await bootKernel({
+    vmlinux: kernel.vmlinux, initrd: runInitrd(base, prepared.map((p) => readFileSync(p.object))), timeoutMs: opts.vmTimeoutMs,
+    append: [`bpflog=${logLevel}`, `bpflogsize=${VM_LOG_BYTES}`],
+  });
   const guest = parseGuestResult(boot.result);
-  const libbpf = await guestLibbpfVersion();
   const reports = prepared.map((p, i): ObjectReport => {
     const roots = [...(p.source ? [path.dirname(p.source)] : []), path.dirname(p.object), ...(opts.sourceRoots ?? [])];
     let programs = programReportsFromGuest(guest.objects.get(objectName(i)), objs[i], roots);
     if (opts.programName) programs = programs.filter((r) => r.name === opts.programName);
     return {
-      object: p.object, source: p.source, kernel: guest.release ?? kernel.release, libbpf, logLevel: 1,
+      object: p.object, source: p.source, kernel: guest.release ?? kernel.release, libbpf: guest.libbpf ?? 'unknown',
+      libbpfPath: null, // the guest's copy of the host's libbpf: no path of the host's answered
+      logLevel,
       // root in the guest, with every capability; `via` says which VM answered
       loader: { uid: 0, capEff: 'all', via: `vm:${kernel.release}` },
       programs,
