@@ -111,6 +111,24 @@ describe('verify --kernel (host and Debian 6.1 under QEMU)', () => {
     assert.equal(sarif.runs[1].results.length, 0, 'accepted on the host');
   });
 
+  it('verifies each program of an object on its own in the VM, as on the host', () => {
+    const multi = path.join(REPO, 'test', 'programs', 'multi_prog.bpf.c');
+    const r = runCli(['verify', '--kernel', '6.1', '--kernel', 'host', '--json', multi], process.env);
+    assert.equal(r.code, 1, r.stderr);
+    const { runs } = JSON.parse(r.stdout) as { runs: ObjectReport[] };
+    const [old, host] = runs;
+    assert.ok(old.programs.length > 1);
+    assert.deepEqual(old.programs.map((p) => [p.name, p.verdict, p.location?.line ?? null]), host.programs.map((p) => [p.name, p.verdict, p.location?.line ?? null]));
+    assert.ok(old.programs.some((p) => p.verdict === 'accepted') && old.programs.filter((p) => p.verdict === 'rejected').length > 1,
+      'a reject does not hide the programs after it');
+  });
+
+  it('stops a VM that overruns its timeout and says so', () => {
+    const r = runCli(['verify', '--kernel', '6.1', '--vm-timeout', '0.5', source('hash_null')], process.env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /did not finish within \d+ s and was stopped[\s\S]*--vm-timeout/);
+  });
+
   it('kernels lists the cached 6.1; a kernel nobody carries is a usage error naming the choices', () => {
     const list = runCli(['kernels', '--json'], process.env);
     assert.equal(list.code, 0, list.stderr);
