@@ -5,7 +5,7 @@
  * concatenated to it (Linux unpacks concatenated gzip'd cpio archives in order).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -62,6 +62,8 @@ export async function ensureBaseInitramfs(cacheRoot: string): Promise<string> {
     const ldd = await execFile('ldd', [loader]);
     const libs = [...ldd.stdout.matchAll(/(\/\S+)/g)].map((m) => m[1]).filter((l) => existsSync(l));
     writeBase(out, bb, readFileSync(loader), libs);
+    // an image built from older inputs is never used again
+    for (const f of readdirSync(cacheRoot)) if (/^base-[0-9a-f]{16}\.cpio\.gz$/.test(f) && path.join(cacheRoot, f) !== out) rmSync(path.join(cacheRoot, f), { force: true });
     return out;
   } finally {
     rmSync(work, { recursive: true, force: true });
