@@ -32,10 +32,20 @@ export async function waitForCursorLine(page: Page, line: number, timeout = 30_0
 
 /** Put the cursor at a 1-based line and column through Go to Line (Ctrl+P `:line:col`), and wait until it is there. */
 export async function goTo(page: Page, line: number, column = 1): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input.input').fill(`:${line}:${column}`);
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  // Enter can reach the quick pick before it has switched from file search to Go to Line (the widget then stays
+  // open): wait for the Go to Line row, and if the widget is still open after Enter, close it and ask again
+  const widget = page.locator('.quick-input-widget');
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input.input').fill(`:${line}:${column}`);
+    await page.locator('.quick-input-widget', { hasText: new RegExp(`line ${line}\\b`, 'i') }).waitFor({ timeout: 10_000 }).catch(() => undefined);
+    await page.keyboard.press('Enter');
+    if (await widget.waitFor({ state: 'hidden', timeout: 10_000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error(`Go to Line ${line}:${column} did not close the quick pick in 3 attempts`);
+    console.log(`e2e: Go to Line ${line}:${column} left the quick pick open; asking again`);
+    await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden' });
+  }
   await waitForCursorLine(page, line);
 }
 
