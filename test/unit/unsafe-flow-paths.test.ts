@@ -124,6 +124,7 @@ describe('flow engine: stack bytes a helper reads', () => {
     'written by a helper': prog('\tstruct key kk;\n\t__u64 one = 1;\n\tbpf_probe_read_kernel(&kk, sizeof(kk), (void *)0);\n\tbpf_map_update_elem(&km, &kk, &one, BPF_ANY);'),
     'written through a pointer: not followed': prog('\tstruct key kk;\n\tstruct key *kp = &kk;\n\t__u64 one = 1;\n\tkp->proto = 1;\n\tkp->addr = 2;\n\tbpf_map_update_elem(&km, &kk, &one, BPF_ANY);'),
     'padding left unwritten': prog('\tstruct key kk;\n\t__u64 one = 1;\n\tkk.proto = 6;\n\tkk.addr = k;\n\tbpf_map_update_elem(&km, &kk, &one, BPF_ANY); /*! uninit-stack-helper */'),
+    'a copy after a label with a comment': prog('\tstruct key kk = {};\n\tstruct key cp;\n\t__u64 one = 1;\n\tif (k > 3)\n\t\tgoto out;\n\tkk.proto = 6;\nout:\n\t/* the label\'s statement follows a comment */\n\tcp = kk;\n\tbpf_map_update_elem(&km, &cp, &one, BPF_ANY);'),
     'a scalar written on one branch only': prog('\t__u32 j;\n\tif (k > 3)\n\t\tj = 1;\n\tbpf_map_lookup_elem(&m, &j); /*! uninit-stack-helper */'),
   };
   for (const [name, body] of Object.entries(cases)) it(name, () => expectMarked(body));

@@ -53,7 +53,8 @@ export class FunctionFlow extends ExprEval {
       const label = field(node, 'label')?.text ?? '';
       s = joinAll([s, ...(this.gotos.get(label) ?? [])]);
       this.gotos.delete(label);
-      const inner = kids(node).find((c) => c && typeOf(c) !== 'statement_identifier');
+      // a comment after the label (`out: /* why */ x = y;`) is a child of the labeled statement too
+      const inner = kids(node).find((c) => c && typeOf(c) !== 'statement_identifier' && typeOf(c) !== 'comment');
       return inner ? this.exec(inner, s) : s;
     }
     if (!s) return null;
