@@ -97,7 +97,7 @@ interface ProjectComparison {
   falseAlarms: Reported[];
   misses: Marked[];
   unmarkedInfos: Reported[];
-  /** Findings of rules that are not layout lints: not judged. */
+  /** Findings of rules that are not layout lints: a warning or error among them is a false alarm, infos are printed. */
   otherRules: Reported[];
   /** Set when lint did not produce JSON findings (usage error, crash). */
   failure?: string;
