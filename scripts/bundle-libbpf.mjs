@@ -3,9 +3,10 @@
 // (debug-adapter/kernel/libbpf-choice.ts). Without a built libbpf the VSIX uses the system's, and this says so.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const BUILT = process.env.EBPF_LIBBPF_DIR || '/var/cache/ebpf-debugger/libbpf';
-const OUT = process.env.EBPF_BUNDLE_LIBBPF_OUT || path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'libbpf');
+const OUT = process.env.EBPF_BUNDLE_LIBBPF_OUT || path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'libbpf');
 const key = (v) => v.split('.').map((n) => Number(n) || 0);
 const newer = (a, b) => { const [x, y] = [key(a), key(b)]; for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (y[i] ?? 0) - (x[i] ?? 0); return 0; };
 
