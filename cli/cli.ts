@@ -35,6 +35,7 @@ Commands:
       --struct NAME     only this one
       --target T        bpf (C), amd64 or arm64 (Go; default amd64)
       -I DIR            look for quoted includes here too (repeatable; then the headers under the current directory)
+      -D NAME[=VAL]     a macro as the build defines it, for #if in structs (repeatable; compile_commands.json's are read too)
       --json            { structs: [{ name, language, size, align, fields, holes, binarySize? }] }
   lint <files...>                                   The language server's rules (map key/value padding, Go/C mismatches,
                                                     Go fields without a fixed size...) for CI; exit 1 on a warning
@@ -43,6 +44,7 @@ Commands:
       --fix             apply each finding's preferred fix in place, then report what is left
       --severity R=L    a rule's level: off, info, warning or error (repeatable; e.g. modern-hints=off)
       -I DIR            as for layout
+      -D NAME[=VAL]     as for layout
   setup-privileges [--user NAME] [--install | --remove] [--max-map-memory SIZE] [--max-log-buffer SIZE]
                    [--max-verify-seconds N] [--max-helpers N]
                                                     Let a user verify without root: a root-owned helper wrapper plus a
