@@ -2,7 +2,6 @@ import path from 'node:path';
 import { codeFrame } from '../core/verify/code-frame';
 import type { ObjectReport, ProgramReport } from '../core/verify/report';
 import { formatWhy } from '../core/verifier-log/causal/format-why';
-import type { ReportWhy } from '../core/verifier-log/causal/why';
 
 function statsLine(p: ProgramReport): string {
   const s = p.stats;
@@ -36,7 +35,7 @@ export function formatProgram(p: ProgramReport): string {
     const why = p.afterMainPass ? 'the error came after the main pass and names no instruction' : 'the verifier names no source line';
     lines.push(`    ${why}${p.insn !== null ? ` (insn ${p.insn})` : ''}`);
   }
-  lines.push(...formatWhy(p as Partial<ReportWhy>));
+  lines.push(...formatWhy(p));
   if (p.globalFunction) lines.push(`    while validating global function ${p.globalFunction}()`);
   for (const s of p.symbols) lines.push(`    ${s.tag}_SYM: ${s.symbol}+0x${s.byteOffset.toString(16)} (instruction ${s.insnOffset} of ${s.symbol})`);
   if (p.explanation) {

@@ -19,7 +19,6 @@ import { runBuildCommand } from './build-command';
 import { ProgramTrace } from './runtime/program-trace';
 import { describeValue, variablesOf, type VarNode } from './variables';
 import { LocationHandles, gotoTargets } from './why-navigation';
-import type { ReportWhy } from '../core/verifier-log/causal/why';
 
 type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & EbpfLaunchArguments;
 type StopReason = 'exception' | 'breakpoint' | 'step' | 'entry' | 'instruction breakpoint' | 'goto';
@@ -211,7 +210,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
         if (state.refs.length > 0) scopes.push(new Scope('References', this.vars.create({ kind: 'refs', state }), false));
       }
       if (h.depth === 0 && t.rejected && t.cursor === t.length - 1) scopes.push(new Scope('Reject', this.vars.create({ kind: 'reject', program: t.program }), false));
-      const why = t.program.report as Partial<ReportWhy>;
+      const why = t.program.report;
       if (h.depth === 0 && t.rejected && t.cursor === t.length - 1 && ((why.causalPath?.length ?? 0) > 0 || (why.hotLines?.length ?? 0) > 0)) {
         scopes.push(new Scope('Why', this.vars.create({ kind: 'why', why }), false));
       }

@@ -1,4 +1,5 @@
 import type { Explanation } from '../verifier-log/explanations';
+import type { ReportWhy } from '../verifier-log/causal/why';
 import type { SymbolRef } from '../verifier-log/symbols';
 import type { VerifierStats } from '../verifier-log/types';
 
@@ -13,7 +14,8 @@ export interface SourceLocation {
 }
 
 /** One program's verdict: the `programs[]` entry of `verify --json`. Fields may be added, never renamed. */
-export interface ProgramReport {
+/** A program's verdict; a reject's causal path, hot lines and suggestion (causal/why.ts) when the log was analysed. */
+export interface ProgramReport extends Partial<ReportWhy> {
   name: string;
   /** Null when unknown (a log pasted without its object). */
   section: string | null;

@@ -2,7 +2,6 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EXPLANATION_IDS } from '../verifier-log/explanations';
 import type { ObjectReport } from './report';
-import type { ReportWhy } from '../verifier-log/causal/why';
 import type { CausalStep } from '../verifier-log/causal/causal-path';
 
 /** The causal path as one SARIF thread flow, origin first: each step a location with its role and words. */
@@ -48,7 +47,7 @@ export function toSarif(reports: ObjectReport[], toolVersion: string, baseDir = 
           },
           logicalLocations: [{ name: p.name, kind: 'function' }],
         }],
-        ...codeFlows((p as Partial<ReportWhy>).causalPath ?? [], uri),
+        ...codeFlows(p.causalPath ?? [], uri),
         properties: { object: report.object, program: p.name, errno: p.errno, insn: p.insn, kernel: report.kernel },
       });
     }
