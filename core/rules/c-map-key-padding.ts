@@ -3,7 +3,7 @@ import { CLayoutEngine } from '../layout/c-layout';
 import type { Hole } from '../layout/types';
 import type { CFileModel, CMapDecl, CRecordDecl } from '../source/c-model';
 import { followWrites } from '../source/c-usage';
-import { paddingVerdict, type CLintContext } from './c-padding-verdict';
+import { isGoMirrored, paddingVerdict, type CLintContext } from './c-padding-verdict';
 import type { Finding } from './finding';
 
 export const RULE_ID = 'c-map-key-padding';
@@ -64,7 +64,7 @@ export function checkMapKeyPadding(model: CFileModel, ctx: CLintContext = {}): F
           : 'The kernel hashes every key byte, so garbage in the padding makes lookups miss. ')
         + verdict.sentence
         + (verdict.severity === 'warning' ? 'Reorder the fields, add explicit padding members, or zero the key (`= {}` or __builtin_memset) before filling it.' : '')
-        + ([rec.name, rec.typedefName].some((n) => n && ctx.goMirrors?.has(n)) ? ' The Go type that mirrors it must zero or spell out the same holes (`_ [N]byte`) for its keys to match.' : ''),
+        + (isGoMirrored(rec, ctx) ? ' The Go type that mirrors it must zero or spell out the same holes (`_ [N]byte`) for its keys to match.' : ''),
       related: [...maps.filter((m) => m.keyRange).map((m) => ({ message: `used as the key of '${m.name}' (${m.mapType})`, range: m.keyRange! })), ...verdict.related],
       fixes: definedHere ? () => cStructFixes(model, rec, structLayout) : undefined,
     });

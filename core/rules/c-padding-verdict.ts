@@ -52,8 +52,12 @@ export function paddingVerdict(uses: WrittenUse[], what: string): { severity: Se
 
 /** Advice for the user-space side: Go's `_ [N]byte` only where a Go type mirrors the struct, C terms otherwise. */
 export function userSpaceAdvice(rec: CRecordDecl, ctx: CLintContext): string {
-  const mirrored = [rec.name, rec.typedefName].some((n) => n && ctx.goMirrors?.has(n));
-  return mirrored
+  return isGoMirrored(rec, ctx)
     ? 'and give the Go type that mirrors it the same holes as `_ [N]byte` fields (encoding/binary packs padding away).'
     : 'so user space reading it (with the same C struct) gets no stale kernel bytes.';
+}
+
+/** Whether some kernel-bound Go type mirrors this struct (by its tag or typedef name). */
+export function isGoMirrored(rec: CRecordDecl, ctx: CLintContext): boolean {
+  return [rec.name, rec.typedefName].some((n) => n && ctx.goMirrors?.has(n));
 }
