@@ -6,7 +6,7 @@ import type { GoStructUse } from '../source/go-uses';
 import { describeHoles } from './c-map-key-padding';
 import type { Finding } from './finding';
 import type { MirrorComparison } from './go-c-mismatch';
-import type { CPairing } from './go-c-pairing';
+import { bare, type CPairing } from './go-c-pairing';
 
 const NOT_FIXED = new Set(['int', 'uint', 'uintptr', 'string']);
 const INTERFACES = new Set(['any', 'error', 'comparable']);
@@ -44,7 +44,7 @@ export function checkGoStruct(model: GoFileModel, engine: GoLayoutEngine, ctx: G
     const kind = notFixedKind(f.type);
     const before = findings.length;
     if (kind) {
-      const cField = c?.fields.find((x) => x.name.replace(/_/g, '').toLowerCase() === f.name.toLowerCase()) ?? c?.fields[named.indexOf(f)];
+      const cField = c?.fields.find((x) => bare(x.name) === f.name.toLowerCase()) ?? c?.fields[named.indexOf(f)];
       const elements = f.type.kind === 'array' && f.type.length ? f.type.length : 1;
       findings.push({ rule: 'go-not-fixed-size', severity: 'warning', range: f.range,
         message: `${s.name}.${f.name} is ${kind === f.typeText ? kind : `${f.typeText} (${kind})`}, whose size is not fixed, but ${s.name} is ${use.why}: `
