@@ -4,6 +4,7 @@ import { buildProgramReport } from '../core/verify/program-report';
 import type { Verdict } from '../core/verify/report';
 import { loadObjectSourceMap, programMap } from '../core/source-map/object-source-map';
 import { analyzeLog } from '../core/verifier-log/parse';
+import { logVerdict } from '../core/verifier-log/summary';
 import { UsageError, parseCommandArgs } from './args';
 import { formatProgram } from './format-human';
 
@@ -26,10 +27,7 @@ export async function runLog(argv: string[]): Promise<number> {
   if (file !== '-' && (!existsSync(file) || statSync(file).isDirectory())) throw new UsageError(`${path.resolve(file)}: no such file.`);
   const buf = readInput(file);
   const { index, summary } = analyzeLog(buf, { symbolTags: values['symbol-tag'] });
-  // a verdict needs the verifier's own marks: an instruction, the stats, the 7.x prose block or libbpf's errno
-  const verifierShaped = summary.insnLines > 0 || summary.stats.processedInsns !== undefined || summary.prose !== null || summary.errno !== null;
-  const rejected = verifierShaped && (summary.messageLines.length > 0 || summary.prose !== null);
-  const verdict: Verdict = rejected ? 'rejected' : summary.stats.processedInsns !== undefined ? 'accepted' : 'unknown';
+  const verdict: Verdict = logVerdict(summary);
   const noVerdict = verdict !== 'unknown' ? null : buf.length === 0 || !/\S/.test(buf.toString('latin1'))
     ? 'The log is empty: it holds no verdict. Capture it with `ebpf-debugger verify --log-level 2 --json`, `bpftool -d prog load`, or libbpf\'s kernel_log_buf.'
     : summary.insnLines > 0

@@ -1,73 +1,10 @@
 /**
- * A verifier-log document read for the editor: one block per program it holds (pasted `bpftool -d` output or a
- * harness's log can hold several `-- BEGIN PROG LOAD LOG --` blocks; a raw log is one block), each indexed and
- * summarised by core/verifier-log, with its lines shifted to the document's.
+ * The verifier-log document's structure for the editor's outline and folding: branches, live-regs blocks and
+ * subprograms of a block that core/verifier-log/log-blocks.ts split and indexed.
  */
 import { bpfCallTarget, parseInsnLine } from '../core/verifier-log/insn-line';
 import { LineKind } from '../core/verifier-log/line-kind';
 import type { LogIndex } from '../core/verifier-log/log-index';
-import { analyzeLog, type LogAnalysis } from '../core/verifier-log/parse';
-
-export interface LogBlock extends LogAnalysis {
-  /** The document line of the block's line 0. */
-  offset: number;
-  /** The program named by libbpf's `prog 'x':` wrapper, if any. */
-  program: string | null;
-  /** The block's verdict, as the CLI's `log` command decides it. */
-  verdict: 'rejected' | 'accepted' | 'unknown';
-  /** Block lines of the reject's message (or the 7.x prose block's title), when rejected. */
-  rejectLines: [number, number] | null;
-}
-
-const BEGIN = '-- BEGIN PROG LOAD LOG --';
-
-/** Split the document at libbpf's BEGIN markers and analyse each program's part. */
-export function readVerifierLog(text: string, symbolTags?: string[]): LogBlock[] {
-  const markers: number[] = [];
-  for (let at = text.indexOf(BEGIN); at !== -1; at = text.indexOf(BEGIN, at + BEGIN.length)) {
-    const lineStart = text.lastIndexOf('\n', at) + 1;
-    if (lineStart > (markers[markers.length - 1] ?? -1)) markers.push(lineStart);
-  }
-  // the text before the first marker (libbpf's loading chatter) belongs to the first program
-  const starts = [0, ...markers.slice(1)];
-  const blocks: LogBlock[] = [];
-  let line = 0;
-  let counted = 0;
-  for (let b = 0; b < starts.length; b++) {
-    const slice = text.slice(starts[b], b + 1 < starts.length ? starts[b + 1] : undefined);
-    line += countLines(text, counted, starts[b]);
-    counted = starts[b];
-    blocks.push(block(analyzeLog(slice, { symbolTags }), line));
-  }
-  return blocks;
-}
-
-function countLines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-function block(a: LogAnalysis, offset: number): LogBlock {
-  const { summary: s, index: ix } = a;
-  // a verdict needs the verifier's own marks, as in cli/log-command.ts
-  const shaped = s.insnLines > 0 || s.stats.processedInsns !== undefined || s.prose !== null || s.errno !== null;
-  const rejected = shaped && (s.messageLines.length > 0 || s.prose !== null);
-  const verdict = rejected ? 'rejected' : s.stats.processedInsns !== undefined ? 'accepted' : 'unknown';
-  return { ...a, offset, program: ix.wrappedProgram, verdict, rejectLines: rejected ? rejectLines(a) : null };
-}
-
-/** Where the reject's message is printed: after the last instruction, the lines summary.messageLines holds. */
-function rejectLines({ index: ix, summary: s }: LogAnalysis): [number, number] | null {
-  const first = s.messageLines[0] ?? (s.prose ? `Verification failed: ${s.prose.title}` : undefined);
-  if (first === undefined) return null;
-  const from = s.insnLogLine ?? ix.first;
-  for (let i = from; i < ix.end; i++) {
-    if (ix.text(i).trim() !== first.trim()) continue;
-    return [i, i + Math.max(0, s.messageLines.length - 1)];
-  }
-  return s.insnLogLine !== null ? [s.insnLogLine, s.insnLogLine] : null;
-}
 
 /** A `from X to Y:` branch: from its line to the last line explored on it (before the next branch). */
 export interface Branch { line: number; end: number; text: string }

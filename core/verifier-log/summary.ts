@@ -225,6 +225,19 @@ function jumpedAfter(path: number[], from: number | null): boolean {
   return false;
 }
 
+/** A log's verdict: shaped like the verifier's output and rejected, accepted (the stats say so), or neither. */
+export type LogVerdict = 'rejected' | 'accepted' | 'unknown';
+
+/**
+ * The verdict of a summarised log. A verdict needs the verifier's own marks (an instruction, the stats, the 7.x
+ * prose block or libbpf's errno): an error-looking line in arbitrary text is not a reject.
+ */
+export function logVerdict(s: RejectSummary): LogVerdict {
+  const shaped = s.insnLines > 0 || s.stats.processedInsns !== undefined || s.prose !== null || s.errno !== null;
+  if (shaped && (s.messageLines.length > 0 || s.prose !== null)) return 'rejected';
+  return s.stats.processedInsns !== undefined ? 'accepted' : 'unknown';
+}
+
 function hasKind(ix: LogIndex, kind: LineKind): boolean {
   for (let i = ix.first; i < ix.end; i++) if (ix.kinds[i] === kind) return true;
   return false;
