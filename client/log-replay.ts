@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readBpfObject } from '../core/source-map/bpf-object';
 import { LineKind } from '../core/verifier-log/line-kind';
 import { parseSourceLine } from '../core/verifier-log/path';
-import { readVerifierLog } from '../server/verifier-log-document';
+import { readVerifierLog } from '../core/verifier-log/log-blocks';
 
 export interface LogToReplay {
   /** The program's verifier output alone (one program of a pasted `bpftool -d` log: the rejected one, else the last). */

@@ -2,7 +2,7 @@
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-protocol';
 import { pathToFileURL } from 'node:url';
 import { rejectLocation } from '../core/verify/program-report';
-import type { LogBlock } from './verifier-log-document';
+import type { LogBlock } from '../core/verifier-log/log-blocks';
 import type { SourceResolver } from './verifier-log-links';
 
 const whole = (line: number, length: number) => ({ start: { line, character: 0 }, end: { line, character: length } });

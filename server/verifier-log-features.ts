@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERIFIER_LOG_LANGUAGE } from '../core/lsp-ext';
 import { registerHover } from './register-hover';
-import { readVerifierLog, type LogBlock } from './verifier-log-document';
+import { readVerifierLog, type LogBlock } from '../core/verifier-log/log-blocks';
 import { logDiagnostics } from './verifier-log-diagnostics';
 import { logLinks, SourceResolver } from './verifier-log-links';
 import { logFolding, logOutline } from './verifier-log-outline';

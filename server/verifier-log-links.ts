@@ -7,7 +7,7 @@ import { findGoFunction } from '../core/source-map/go-symbols';
 import { LineKind } from '../core/verifier-log/line-kind';
 import { symbolLine } from '../core/verifier-log/symbols';
 import { resolveSourceFile } from '../core/verify/resolve-source';
-import type { LogBlock } from './verifier-log-document';
+import type { LogBlock } from '../core/verifier-log/log-blocks';
 
 /** `; text @ file.c:12` (6.9+ annotations) and `  fn @ file.c:12:7` (7.x prose locations), at the end of a line. */
 const AT_RE = / @ ([^\s:@]+):(\d+)(?::(\d+))?\s*$/;

@@ -1,7 +1,8 @@
 /** The outline (document symbols) and folding ranges of a verifier log. */
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange, type Range } from 'vscode-languageserver-protocol';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { branchesOf, liveRegsBlocks, subprogramsOf, type LogBlock } from './verifier-log-document';
+import type { LogBlock } from '../core/verifier-log/log-blocks';
+import { branchesOf, liveRegsBlocks, subprogramsOf } from './verifier-log-document';
 
 /** A level-2 log of a large program explores many thousands of branches: the outline lists the first ones. */
 const MAX_BRANCHES = 2000;

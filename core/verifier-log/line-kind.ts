@@ -14,6 +14,9 @@ export const LINE_KIND_NAMES = [
   'libbpf-begin', 'libbpf-end', 'symbol', 'prose', 'cfg-source', 'analysis', 'other',
 ] as const;
 
+/** libbpf's marker before each program's verifier log (`prog 'x': -- BEGIN PROG LOAD LOG --`). */
+export const BEGIN_PROG_LOAD_LOG = '-- BEGIN PROG LOAD LOG --';
+
 const L = {
   from: ascii('from '), func: ascii('func#'), frame: ascii('frame '), forcePrecise: ascii('force_precise'), Func: ascii('Func#'),
   live: ascii('Live regs before insn'), caller: ascii('caller:'), callee: ascii('callee:'), curState: ascii('cur state:'),
@@ -22,7 +25,7 @@ const L = {
   regs: ascii('regs='), processed: ascii('processed '), parent: ascii('parent '), verificationTime: ascii('verification time '),
   version: ascii('version: '), stackDepth: ascii('stack depth '), scc: ascii('SCC '), validating: ascii('Validating '),
   verificationFailed: ascii('Verification failed'), reason: ascii('Reason:'), atColon: ascii('At:'), causal: ascii('Causal path:'),
-  suggestion: ascii('Suggestion'), endLog: ascii('-- END PROG LOAD LOG --'), beginLog: ascii('-- BEGIN PROG LOAD LOG --'),
+  suggestion: ascii('Suggestion'), endLog: ascii('-- END PROG LOAD LOG --'), beginLog: ascii(BEGIN_PROG_LOAD_LOG),
   safe: ascii(': safe'), frameN: ascii('frame'), sym: ascii('_SYM: '), flags: ascii('flags: '), hdrLen: ascii('hdr_len: '),
   typeOff: ascii('type_off: '), typeLen: ascii('type_len: '), strOff: ascii('str_off: '), strLen: ascii('str_len: '),
   btfTotal: ascii('btf_total_size: '), liveFrame: ascii(') frame'), topoOrder: ascii('topo_order['), subprog: ascii('subprog#'), stackUseDef: ascii('stack use/def '), argHash: ascii('arg#'), sizeUnknown: ascii(' size cannot be determined'), globalFunction: ascii('Global function '),
