@@ -16,6 +16,7 @@ import { watchLintSettings } from './lint-settings';
 import { LARGE_DOCUMENT_CHARS } from './large-documents';
 import { OffThreadDocuments } from './off-thread-documents';
 import { VERIFY_STATUS_NOTIFICATION } from '../core/lsp-ext';
+import { VERDICTS_NOTIFICATION, type VerdictsEventBody } from '../core/editor-events';
 import { shareConfigurationChanges } from './configuration-listeners';
 import { PublishedDiagnostics } from './published-diagnostics';
 import { VerifyOnSave } from './verify-on-save';
@@ -33,6 +34,7 @@ const verifyOnSave = new VerifyOnSave({
     { type: kind === 'error' ? MessageType.Error : kind === 'warning' ? MessageType.Warning : MessageType.Info, message: text }),
   log: (text) => connection.console.log(text),
   status: (s) => void connection.sendNotification(VERIFY_STATUS_NOTIFICATION, s),
+  verdicts: (report) => void connection.sendNotification(VERDICTS_NOTIFICATION, { report } satisfies VerdictsEventBody), // the client's verdict store
   // the rejects' fixes are tried on a scratch copy in the background, so the light bulb can say which ones work
   rejected: (source) => {
     const c = verifierFixCandidates(pathToFileURL(source).href);

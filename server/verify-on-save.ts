@@ -16,7 +16,7 @@ import { EbpfError, isEbpfError } from '../core/errors';
 import { HelperClient, wrapperInstalled } from '../core/loader/helper-client';
 import type { Loader } from '../core/loader/loader';
 import type { VerifyStatusParams } from '../core/lsp-ext';
-import type { ProgramReport } from '../core/verify/report';
+import type { ObjectReport, ProgramReport } from '../core/verify/report';
 import { verifyObject } from '../core/verify/verify-object';
 import { buildForVerify, recipeArgs } from './verify-on-save-build';
 import { clangDiagnostics, unlocatedBuildFailure, verifierDiagnostics, type DiagnosticsByUri } from './verify-on-save-diagnostics';
@@ -31,6 +31,8 @@ export interface VerifyHost {
   status(s: VerifyStatusParams): void;
   /** A verdict with rejects was published for `source` (verified fixes are tried then). */
   rejected?(source: string): void;
+  /** Each published verdict's whole report, its `source` the saved .bpf.c (the editor's verdict store: VERDICTS_NOTIFICATION). */
+  verdicts?(report: ObjectReport): void;
 }
 
 /** Environment problems: each said once, not on every save. */
@@ -44,7 +46,7 @@ export function isBpfSourceFile(file: string): boolean {
 }
 
 /** The last verdict of an object, kept while the object is unchanged: saving again republishes it. */
-interface Verdict { key: string; diagnostics: DiagnosticsByUri; verified: number; rejected: number }
+interface Verdict { key: string; diagnostics: DiagnosticsByUri; verified: number; rejected: number; report: ObjectReport }
 
 export class VerifyOnSave {
   settings: VerifySettings = DEFAULT_VERIFY_SETTINGS;
@@ -143,11 +145,15 @@ export class VerifyOnSave {
         if (signal.aborted) return;
         const programs = run.report.programs;
         const rejected = programs.filter((p) => p.verdict !== 'accepted').length;
-        verdict = { key, diagnostics: merge(verifierDiagnostics(programs, source, this.settings.acceptedSummary), warnings), verified: programs.length - rejected, rejected };
+        // the unit is the saved source, as the Verify command's report of the same file names it
+        const report = { ...run.report, source };
+        verdict = { key, diagnostics: merge(verifierDiagnostics(programs, source, this.settings.acceptedSummary), warnings), verified: programs.length - rejected, rejected, report };
         this.verdicts.set(source, verdict);
       }
       if (signal.aborted) return;
       this.replace(source, verdict.diagnostics);
+      // republished too: a save is newer than a Verify command's verdict of the same programs in between
+      this.host.verdicts?.(verdict.report);
       const ms = Date.now() - savedAt;
       this.host.log(`eBPF: ${path.basename(source)}: ${verdict.verified} verified, ${verdict.rejected} rejected in ${ms} ms${build.rebuilt ? '' : ' (object unchanged)'}`);
       this.host.status({ state: 'done', source, verified: verdict.verified, rejected: verdict.rejected, ms });

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { CodeAction, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { VERIFY_STATUS_NOTIFICATION, type VerifyStatusParams } from '../../core/lsp-ext';
+import { VERDICTS_NOTIFICATION, type VerdictsEventBody } from '../../core/editor-events';
 import { DIST } from './paths';
 
 export const uriOf = (file: string) => pathToFileURL(file).href;
@@ -52,10 +53,12 @@ export async function startVerifySession(opts: SessionOptions = {}) {
   const published: PublishDiagnosticsParams[] = [];
   const statuses: VerifyStatusParams[] = [];
   const messages: { type: number; message: string }[] = [];
+  const verdicts: VerdictsEventBody[] = [];
   const settings: Record<string, unknown> = {};
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => published.push(p));
   conn.onNotification(VERIFY_STATUS_NOTIFICATION, (s: VerifyStatusParams) => statuses.push(s));
   conn.onNotification('window/showMessage', (m: { type: number; message: string }) => messages.push(m));
+  conn.onNotification(VERDICTS_NOTIFICATION, (v: VerdictsEventBody) => verdicts.push(v));
   // the editor's settings: null for those the user did not set (the server's defaults apply)
   conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => settings[i.section ?? ''] ?? null));
   conn.listen();
@@ -64,7 +67,7 @@ export async function startVerifySession(opts: SessionOptions = {}) {
   await conn.sendNotification('initialized', {});
 
   return {
-    workspace, published, statuses, messages, settings,
+    workspace, published, statuses, messages, settings, verdicts,
     open: (file: string) => conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(file), languageId: 'c', version: 1, text: readFileSync(file, 'utf8') } }),
     save: (file: string) => conn.sendNotification('textDocument/didSave', { textDocument: { uri: uriOf(file) } }),
     /** The settings changed: the server asks for them again. */
