@@ -8,21 +8,11 @@
 import { createHash } from 'node:crypto';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic } from 'vscode-languageserver-protocol';
+import { FIX_RULES } from '../core/fixes/reject-fix-rules';
 import type { Fix } from '../core/fixes/text-edit';
 import type { Finding } from '../core/rules/finding';
 import type { ProgramReport } from '../core/verify/report';
 import { VERIFIER_SOURCE } from './verify-on-save-diagnostics';
-
-/** The lint rules whose fixes address a reject, by the reject's explanation id. */
-export const FIX_RULES: Record<string, string[]> = {
-  'null-deref': ['null-check'],
-  'packet-bounds': ['packet-bounds'],
-  'unreleased-ref': ['reference-leak'],
-  'map-value-bounds': ['variable-offset'],
-  'unbounded-access': ['variable-offset'],
-  'negative-index': ['variable-offset'],
-  'uninit-stack': ['uninit-stack-helper'],
-};
 
 export const VERIFIED_SUFFIX = ' (verified by the kernel)';
 
