@@ -3,7 +3,7 @@ import { CLayoutEngine } from '../layout/c-layout';
 import type { Hole } from '../layout/types';
 import type { CFileModel, CMapDecl, CRecordDecl } from '../source/c-model';
 import { followWrites } from '../source/c-usage';
-import { isGoMirrored, paddingVerdict, type CLintContext } from './c-padding-verdict';
+import { isDefinedHere, isGoMirrored, paddingVerdict, type CLintContext } from './c-padding-verdict';
 import type { Finding } from './finding';
 
 export const RULE_ID = 'c-map-key-padding';
@@ -38,18 +38,20 @@ export function checkMapKeyPadding(model: CFileModel, ctx: CLintContext = {}): F
     if (rec) keyed.set(rec, [...(keyed.get(rec) ?? []), map]);
   }
   const findings: Finding[] = [];
+  const keyUses = model.keyUses ?? [];
+  const keyRecs = keyUses.map((u) => (u.type ? engine.resolveRecord(u.type) : undefined)); // once per use, not per struct
   for (const [rec, maps] of keyed) {
     const layout = engine.structLayout(rec);
     if (!layout.ok || layout.value.holes.length === 0) continue;
     const structLayout = layout.value;
     const { name, size, holes } = structLayout;
     const padding = holes.reduce((n, h) => n + h.size, 0);
-    const definedHere = (rec.name !== null || rec.typedefName !== undefined) && model.records.includes(rec);
+    const definedHere = isDefinedHere(model, rec);
     const names = maps.map((m) => `'${m.name}'`);
     const trie = maps.every((m) => m.mapType === 'BPF_MAP_TYPE_LPM_TRIE'); // compared byte by byte, not hashed
     // the helper calls that pass this struct as the key of one of these maps, and how each filled it
     const mapNames = new Set(maps.map((m) => m.name));
-    const uses = (model.keyUses ?? []).filter((u) => (u.type ? (u.map === null || mapNames.has(u.map)) && engine.resolveRecord(u.type) === rec : mapNames.has(u.map ?? '')))
+    const uses = keyUses.filter((u, i) => (u.type ? (u.map === null || mapNames.has(u.map)) && keyRecs[i] === rec : mapNames.has(u.map ?? '')))
       .flatMap((u) => followWrites(model, u.init, u.range));
     const verdict = paddingVerdict(uses, 'the key');
     const assumed = engine.assumedUndefined(rec);

@@ -1,9 +1,9 @@
 import { cStructFixes } from '../fixes/c-fixes';
 import { CLayoutEngine } from '../layout/c-layout';
-import type { CFileModel, CRecordDecl } from '../source/c-model';
+import type { CFileModel } from '../source/c-model';
 import { cStructUses, followWrites } from '../source/c-usage';
 import { describeHoles, headerNote } from './c-map-key-padding';
-import { paddingVerdict, userSpaceAdvice, type CLintContext } from './c-padding-verdict';
+import { groupByRecord, isDefinedHere, paddingVerdict, userSpaceAdvice, type CLintContext } from './c-padding-verdict';
 import type { Finding } from './finding';
 
 export const RULE_ID = 'c-map-value-padding';
@@ -15,22 +15,21 @@ export const RULE_ID = 'c-map-value-padding';
 export function checkMapValuePadding(model: CFileModel, ctx: CLintContext = {}): Finding[] {
   const engine = new CLayoutEngine(model);
   const findings: Finding[] = [];
-  const all = cStructUses(model).filter((u) => u.role !== 'key');
-  const seen = new Set<CRecordDecl>();
-  for (const use of all) {
-    const rec = engine.resolveRecord(use.type);
-    if (!rec || seen.has(rec)) continue;
-    seen.add(rec);
+  // each use's record resolved once, grouped by record in the order of its first use
+  const usesOf = groupByRecord(engine, cStructUses(model).filter((u) => u.role !== 'key'));
+  const storesOf = groupByRecord(engine, model.valueUses ?? []);
+  for (const [rec, uses] of usesOf) {
+    const use = uses[0];
     const layout = engine.structLayout(rec);
     if (!layout.ok || layout.value.holes.length === 0) continue;
     const value = layout.value;
-    const definedHere = (rec.name !== null || rec.typedefName !== undefined) && model.records.includes(rec);
+    const definedHere = isDefinedHere(model, rec);
     const what = use.role === 'event' ? `is ${use.why}` : `is the value of map '${use.mapName}'`;
     // events, and values written with bpf_map_update_elem: a warning where some can carry stale bytes in the holes
     // (an info leak), an info where each is zeroed
-    const events = all.filter((u) => u.role === 'event' && engine.resolveRecord(u.type) === rec);
-    const valueMaps = new Set(all.filter((u) => u.role === 'value' && engine.resolveRecord(u.type) === rec).map((u) => u.mapName));
-    const stores = (model.valueUses ?? []).filter((u) => u.type && engine.resolveRecord(u.type) === rec && (u.map === null || valueMaps.has(u.map)));
+    const events = uses.filter((u) => u.role === 'event');
+    const valueMaps = new Set(uses.filter((u) => u.role === 'value').map((u) => u.mapName));
+    const stores = (storesOf.get(rec) ?? []).filter((u) => u.map === null || valueMaps.has(u.map));
     const sent = [...events.map((u) => ({ init: u.init, range: u.range })), ...stores.map((u) => ({ init: u.init, range: u.range }))];
     const writes = sent.flatMap((u) => followWrites(model, u.init, u.range));
     const verdict = sent.length > 0 && sent.every((u) => u.init) ? paddingVerdict(writes, events.length > 0 ? 'the event' : 'the value') : null;

@@ -1,4 +1,5 @@
-import type { CRecordDecl } from '../source/c-model';
+import type { CLayoutEngine } from '../layout/c-layout';
+import type { CFileModel, CRecordDecl, CTypeRef } from '../source/c-model';
 import type { WriteState } from '../source/c-struct-writes';
 import type { Range } from '../source/range';
 import type { Severity } from './finding';
@@ -60,4 +61,22 @@ export function userSpaceAdvice(rec: CRecordDecl, ctx: CLintContext): string {
 /** Whether some kernel-bound Go type mirrors this struct (by its tag or typedef name). */
 export function isGoMirrored(rec: CRecordDecl, ctx: CLintContext): boolean {
   return [rec.name, rec.typedefName].some((n) => n && ctx.goMirrors?.has(n));
+}
+
+/** A named struct (by tag or typedef) declared in this file, not in a header: its finding and fix sit at its name. */
+export function isDefinedHere(model: CFileModel, rec: CRecordDecl): boolean {
+  return (rec.name !== null || rec.typedefName !== undefined) && model.records.includes(rec);
+}
+
+/** Uses grouped by the record their type resolves to (each resolved once), in the order of each record's first use. */
+export function groupByRecord<U extends { type?: CTypeRef | null }>(engine: CLayoutEngine, uses: U[]): Map<CRecordDecl, U[]> {
+  const out = new Map<CRecordDecl, U[]>();
+  for (const u of uses) {
+    const rec = u.type ? engine.resolveRecord(u.type) : undefined;
+    if (!rec) continue;
+    const group = out.get(rec);
+    if (group) group.push(u);
+    else out.set(rec, [u]);
+  }
+  return out;
 }
