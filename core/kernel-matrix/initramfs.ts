@@ -52,7 +52,10 @@ export async function ensureBaseInitramfs(cacheRoot: string): Promise<string> {
   if (!isStatic(bb)) throw new EbpfError('usage', `${busybox} is dynamically linked; the VM needs a static one.`, 'Install it: apt-get install busybox-static.');
   // the key names what goes in without building it: the libbpf the linker would pick, found by clang itself
   const libbpf = (await execFile('clang', ['-print-file-name=libbpf.so'])).stdout.trim();
-  const stamp = (f: string) => existsSync(f) ? `${realpathSync(f)}:${statSync(f).size}:${statSync(f).mtimeMs}` : `${f}:absent`;
+  const stamp = (f: string) => {
+    const st = statSync(f, { throwIfNoEntry: false });
+    return st ? `${realpathSync(f)}:${st.size}:${st.mtimeMs}` : `${f}:absent`;
+  };
   const key = createHash('sha256').update(GUEST_INIT).update(GUEST_LOADER_C).update(`${stamp(busybox)}\n${stamp(libbpf)}`).digest('hex').slice(0, 16);
   const out = path.join(cacheRoot, `base-${key}.cpio.gz`);
   if (existsSync(out)) return out;

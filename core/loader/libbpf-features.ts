@@ -1,3 +1,4 @@
+import { versionOlder } from '../util/version';
 import type { BpfObject } from '../source-map/bpf-object';
 
 /**
@@ -33,14 +34,9 @@ export function neededLibbpfFeatures(obj: BpfObject): LibbpfFeature[] {
   return out;
 }
 
-const older = (a: string, b: string) => {
-  const [x, y] = [a.split('.').map(Number), b.split('.').map(Number)];
-  return x[0] !== y[0] ? x[0] < y[0] : (x[1] ?? 0) < (y[1] ?? 0);
-};
-
 /** One sentence per feature the loaded libbpf lacks, or [] when it has them all. */
 export function missingLibbpfFeatures(obj: BpfObject, loaded: string): string[] {
-  return neededLibbpfFeatures(obj).filter((f) => older(loaded, f.since))
+  return neededLibbpfFeatures(obj).filter((f) => versionOlder(loaded, f.since))
     .map((f) => `The object uses ${f.feature}, which needs libbpf ${f.since} or newer; the loader's libbpf is ${loaded}. `
       + 'Build a current one with `bash scripts/build-libbpf.sh` (setup does), or point EBPF_DEBUGGER_LIBBPF at a newer libbpf.so.1.');
 }

@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { compareVersions } from '../../core/util/version';
 
 export const BUILT_LIBBPF_DIR = '/var/cache/ebpf-debugger/libbpf';
 export const SYSTEM_LIBBPF = 'libbpf.so.1';
@@ -23,13 +24,11 @@ function safeToLoad(file: string): boolean {
   return true;
 }
 
-const versionKey = (v: string) => v.split('.').map((n) => Number(n) || 0);
-
 /** Built libraries under `dir`, newest version first. */
 export function builtLibbpfs(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).filter((v) => /^\d+\.\d+(\.\d+)?$/.test(v))
-    .sort((a, b) => { const [x, y] = [versionKey(a), versionKey(b)]; for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (y[i] ?? 0) - (x[i] ?? 0); return 0; })
+    .sort((a, b) => compareVersions(b, a))
     .map((v) => path.join(dir, v, 'libbpf.so.1')).filter((f) => existsSync(f) && safeToLoad(f));
 }
 
