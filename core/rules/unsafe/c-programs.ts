@@ -40,7 +40,7 @@ export function programKind(section: string): ProgramKind | null {
 }
 
 /** libbpf's program-defining macros: the function's name is their first argument. */
-const PROGRAM_MACROS = new Set(['BPF_PROG', 'BPF_PROG2', 'BPF_KPROBE', 'BPF_KRETPROBE', 'BPF_KSYSCALL', 'BPF_KPROBE_SYSCALL', 'BPF_UPROBE', 'BPF_URETPROBE', 'BPF_USDT']);
+export const PROGRAM_MACROS = new Set(['BPF_PROG', 'BPF_PROG2', 'BPF_KPROBE', 'BPF_KRETPROBE', 'BPF_KSYSCALL', 'BPF_KPROBE_SYSCALL', 'BPF_UPROBE', 'BPF_URETPROBE', 'BPF_USDT']);
 
 export interface CFunction {
   name: string;
