@@ -5,8 +5,13 @@ import { EbpfError } from '../errors';
 import type { CapabilitySet } from './capabilities';
 import type { Loader, VerifyOutcome } from './loader';
 import type { HelloResult, HelperErrorBody, HelperMethod, ListResult, VerifyParams, VerifyResult } from './protocol';
+import { byteSize, traceJson } from './trace-summary';
 
 interface Pending {
+  method: HelperMethod;
+  /** Log bytes and chunks streamed for the request: a trace counts them instead of showing them. */
+  logBytes: number;
+  logChunks: number;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   onLog?: (chunk: Buffer, program?: string) => void;
@@ -67,7 +72,14 @@ export interface HelperClientOptions {
   timeoutMs?: number;
   /** Extra environment for the helper process (tests play sudo with SUDO_UID/SUDO_GID). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Called with a one-line summary of each request sent ('send'), each reply ('recv': results cut short, logs as
+   * byte counts) and the helper's start and exit ('process'), for a trace a bug report can carry.
+   */
+  onTrace?: (direction: TraceDirection, summary: string) => void;
 }
+
+export type TraceDirection = 'send' | 'recv' | 'process';
 
 /** The root-owned wrapper `ebpf-debugger setup-privileges` installs; sudo/polkit rules name exactly this file. */
 export const WRAPPER_PATH = '/usr/local/libexec/ebpf-debugger/ebpf-verify-helper';
@@ -115,11 +127,20 @@ export class HelperClient implements Loader {
     return [{ how: 'sudo', cmd: 'sudo', args: ['-n', wrapper, ...caps] }, { how: 'pkexec', cmd: 'pkexec', args: [wrapper, ...caps] }, direct];
   }
 
+  /** Summaries are built only when someone listens; a listener's failure never breaks a request. */
+  private trace(direction: TraceDirection, summary: () => string): void {
+    if (!this.opts.onTrace) return;
+    try {
+      this.opts.onTrace(direction, summary());
+    } catch { /* tracing is best effort */ }
+  }
+
   private spawnHelper(l: Launch): ChildProcessWithoutNullStreams {
     // SUDO_UID & co. in our own environment (a CLI run with sudo) must not make a directly started helper drop to
     // that user: it runs with our privileges; through sudo or pkexec the wrapper gets them afresh
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SUDO_(UID|GID|USER|COMMAND)|PKEXEC_UID)$/.test(k)));
     const child = spawn(l.cmd, l.args, { env: { ...inherited, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.trace('process', () => `start helper (${l.how}, pid ${child.pid ?? '?'}): ${[l.cmd, ...l.args].join(' ')}`);
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => this.onData(b));
     child.stderr.on('data', (b: Buffer) => { stderr = (stderr + b.toString('utf8')).slice(-8192); });
@@ -131,6 +152,7 @@ export class HelperClient implements Loader {
       }
       this.helperPids.delete(child);
       const said = stderr.trim().replace(/^ebpf-verify-helper: /gm, '');
+      this.trace('process', () => `helper exited (${signal ? `signal ${signal}` : `code ${code}`})${said ? `: ${traceJson(said)}` : ''}`);
       const typed = code !== null ? EXIT_ERRORS[code] : undefined;
       if (typed && said) {
         this.failAll(new EbpfError(typed, said), child);
@@ -212,17 +234,29 @@ export class HelperClient implements Loader {
     try {
       msg = JSON.parse(line.toString('utf8'));
     } catch {
+      this.trace('recv', () => `a line that is not JSON (${line.length} bytes): ${traceJson(line.toString('utf8', 0, 200))}`);
       this.failAll(new EbpfError('helper-failed', `The loader helper wrote a line that is not JSON: ${line.toString('utf8', 0, 200)}`));
       return;
     }
     const p = msg.id !== undefined ? this.pending.get(msg.id) : undefined;
     if (msg.logBytes !== undefined) {
       p?.touch();
+      if (p) {
+        p.logBytes += msg.logBytes;
+        p.logChunks++;
+      }
       if (msg.logBytes > 0) this.raw = { remaining: msg.logBytes, program: msg.program, onLog: p?.onLog };
       return;
     }
-    if (!p) return;
+    if (!p) {
+      this.trace('recv', () => `#${msg.id ?? 'null'} (no request waits for it) ${traceJson(msg)}`);
+      return;
+    }
     this.pending.delete(msg.id!);
+    this.trace('recv', () => {
+      const log = p.logChunks > 0 ? ` after ${byteSize(p.logBytes)} of log in ${p.logChunks} chunk${p.logChunks === 1 ? '' : 's'}` : '';
+      return msg.error ? `#${msg.id} ${p.method} error${log}: ${traceJson(msg.error)}` : `#${msg.id} ${p.method} result${log}: ${traceJson(msg.result)}`;
+    });
     if (msg.error) p.reject(Object.assign(new EbpfError((msg.error.code as never) ?? 'helper-failed', msg.error.message, msg.error.hint), { answered: true }));
     else p.resolve(msg.result);
   }
@@ -239,9 +273,10 @@ export class HelperClient implements Loader {
         clearTimeout(timer);
         if (this.inFlight === id) this.inFlight = undefined;
       };
-      this.pending.set(id, { resolve: (v) => { done(); resolve(v as T); }, reject: (e) => { done(); reject(e); }, onLog, child, touch });
+      this.pending.set(id, { method, logBytes: 0, logChunks: 0, resolve: (v) => { done(); resolve(v as T); }, reject: (e) => { done(); reject(e); }, onLog, child, touch });
       if (method !== 'cancel') this.inFlight = id;
       touch();
+      this.trace('send', () => `#${id} ${method} ${traceJson(params)}`);
       child.stdin.write(JSON.stringify({ id, method, params }) + '\n');
     });
   }
@@ -302,12 +337,17 @@ export class HelperClient implements Loader {
 
   /** Send `cancel` for `id`; true if the helper answered within `graceMs`, else its process is ended (false). */
   private async cancelThenEnd(child: ChildProcessWithoutNullStreams, id: number, graceMs: number): Promise<boolean> {
-    if (child.exitCode === null && child.stdin.writable) child.stdin.write(JSON.stringify({ id: this.nextId++, method: 'cancel', params: { id } }) + '\n');
+    if (child.exitCode === null && child.stdin.writable) {
+      const cancelId = this.nextId++;
+      this.trace('send', () => `#${cancelId} cancel {"id":${id}}`);
+      child.stdin.write(JSON.stringify({ id: cancelId, method: 'cancel', params: { id } }) + '\n');
+    }
     const settled = await new Promise<boolean>((r) => {
       const t = setInterval(() => { if (!this.pending.has(id)) { clearInterval(t); r(true); } }, 10);
       setTimeout(() => { clearInterval(t); r(!this.pending.has(id)); }, graceMs);
     });
     if (settled) return true;
+    this.trace('process', () => `#${id} not answered within ${graceMs} ms of the cancel: ending the helper`);
     if (this.child === child) { // the next request starts a new helper
       this.child = undefined;
       this.starting = undefined;

@@ -27,6 +27,20 @@ export interface VerifyOptions {
   sourceRoots?: string[];
   /** Called with each chunk of each program's log as it streams in. */
   onLog?: (program: string, chunk: Buffer) => void;
+  /** Called as the run moves on: the build, the programs found, each program's load. */
+  onProgress?: (step: VerifyProgress) => void;
+  /** Aborting kills a running build and stops before the next program's load ('cancelled'). */
+  signal?: AbortSignal;
+}
+
+/** Where a verify run is, for a progress notification. */
+export type VerifyProgress =
+  | { phase: 'building'; source: string }
+  | { phase: 'verifying'; object: string; total: number }
+  | { phase: 'program'; name: string; index: number; total: number };
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new EbpfError('cancelled', 'Cancelled: verification stopped before the next program.');
 }
 
 export interface VerifiedProgram {
@@ -80,11 +94,12 @@ export function programReport(result: VerifyResult, log: Buffer[], roots: string
 }
 
 /** Resolve the input: build a C source, or take an object as it is. */
-export async function prepareObject(input: string, build?: BuildOptions): Promise<{ object: string; source: string | null }> {
+export async function prepareObject(input: string, build?: BuildOptions, onProgress?: VerifyOptions['onProgress']): Promise<{ object: string; source: string | null }> {
   const abs = path.resolve(input);
   if (!existsSync(abs)) throw new EbpfError('file-not-found', `${abs}: no such file.`);
   if (statSync(abs).isDirectory()) throw new EbpfError('usage', `${abs} is a directory; name an object (.o) or a source (.bpf.c).`);
   if (isBpfSource(abs)) {
+    onProgress?.({ phase: 'building', source: abs });
     const built = await buildBpfSource(abs, build);
     return { object: built.object, source: abs };
   }
@@ -93,7 +108,9 @@ export async function prepareObject(input: string, build?: BuildOptions): Promis
 
 /** Build if needed, then verify each program of the object in the kernel, one at a time. */
 export async function verifyObject(loader: Loader, input: string, opts: VerifyOptions = {}): Promise<VerifyRun> {
-  const { object, source } = await prepareObject(input, opts.build);
+  throwIfAborted(opts.signal);
+  const build = opts.signal && !opts.build?.signal ? { ...opts.build, signal: opts.signal } : opts.build;
+  const { object, source } = await prepareObject(input, build, opts.onProgress);
   const hello = await loader.hello();
   const listing = await loader.list(object);
   if (listing.programs.length === 0) {
@@ -112,7 +129,10 @@ export async function verifyObject(loader: Loader, input: string, opts: VerifyOp
   const { obj } = loadObjectSourceMap(object); // without BTF.ext, locations come from the log's annotations
   const programs: VerifiedProgram[] = [];
   const lacking = obj ? missingLibbpfFeatures(obj, hello.libbpf) : []; // said on every program's report
-  for (const p of targets) {
+  opts.onProgress?.({ phase: 'verifying', object, total: targets.length });
+  for (const [i, p] of targets.entries()) {
+    throwIfAborted(opts.signal);
+    opts.onProgress?.({ phase: 'program', name: p.name, index: i + 1, total: targets.length });
     const outcome = await loader.verify({ path: object, program: p.name, logLevel }, (chunk) => opts.onLog?.(p.name, chunk));
     programs.push(programReport({ ...outcome, notes: [...lacking, ...(outcome.notes ?? [])] }, outcome.log, roots, obj, hello));
   }

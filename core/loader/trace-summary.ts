@@ -1,0 +1,33 @@
+/**
+ * One line per helper message for a trace: a result can carry hundreds of libbpf messages and a log can be a
+ * gigabyte, so strings are cut, long arrays are counted, and the whole line has a ceiling.
+ */
+
+/** No trace line is longer than this (plus the note of how much was cut). */
+export const TRACE_LINE_MAX = 400;
+const STRING_MAX = 120;
+const ARRAY_MAX = 4;
+
+function bounded(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.length > STRING_MAX ? `${value.slice(0, STRING_MAX)}… (${value.length} chars)` : value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= 3) return Array.isArray(value) ? `[${value.length} items]` : '{…}';
+  if (Array.isArray(value)) {
+    const head = value.slice(0, ARRAY_MAX).map((v) => bounded(v, depth + 1));
+    return value.length > ARRAY_MAX ? [...head, `… ${value.length - ARRAY_MAX} more`] : head;
+  }
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, bounded(v, depth + 1)]));
+}
+
+/** `value` as compact JSON no longer than `max` characters (and a note of what was cut). */
+export function traceJson(value: unknown, max = TRACE_LINE_MAX): string {
+  const text = JSON.stringify(bounded(value, 0)) ?? String(value);
+  return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
+}
+
+/** Byte counts as a trace line reads them: "812 B", "45.2 KiB", "3.1 MiB". */
+export function byteSize(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
