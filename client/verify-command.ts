@@ -1,52 +1,102 @@
+/**
+ * "eBPF: Verify Object" (a picked, clicked or active .bpf.c/.o) and "eBPF: Verify Current File" (the active one, no
+ * picker): build if needed, verify every program in the kernel, record the report in the verdict store (its rejects
+ * show in the 'ebpf-verify' collection), then open the first reject's line with its range selected.
+ */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BuildError } from '../core/build/clang';
 import { describeError } from '../core/errors';
 import { HelperClient } from '../core/loader/helper-client';
+import type { ObjectReport } from '../core/verify/report';
 import { verifyObject } from '../core/verify/verify-object';
-import { buildErrorToDiagnostics, reportToDiagnostics } from './verifier-diagnostics';
+import type { VerdictDiagnostics } from './verdict-diagnostics';
+import type { VerdictStore } from './verdict-store';
+import { toRange } from './verifier-diagnostics';
+
+const VERIFIABLE = /\.(c|o)$/;
+
+/** The file of the active editor, or of the active tab (an object opens in the binary editor, not a text editor). */
+function activeFile(): string | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (doc?.uri.scheme === 'file') return doc.fileName;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const uri = input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined;
+  return uri?.scheme === 'file' ? uri.fsPath : undefined;
+}
 
 async function pickTarget(arg?: vscode.Uri): Promise<string | undefined> {
   if (arg instanceof vscode.Uri) return arg.fsPath;
-  const doc = vscode.window.activeTextEditor?.document;
-  if (doc && /\.(c|o)$/.test(doc.fileName)) return doc.fileName;
+  const active = activeFile();
+  if (active && VERIFIABLE.test(active)) return active;
   const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'BPF object or source': ['o', 'c'] }, openLabel: 'Verify' });
   return picked?.[0]?.fsPath;
 }
 
-/** "eBPF: Verify Object": build if needed, verify every program in the kernel, rejects into Problems. */
-export function registerVerifyCommand(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection): void {
+/** The build reads the file from disk: an edited, unsaved source is saved first so the verdict is about what is shown. */
+async function saveIfDirty(file: string): Promise<void> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.fileName === file);
+  if (doc?.isDirty) await doc.save();
+}
+
+/** Opens the first reject of `report` the 'ebpf-verify' collection shows, its range selected. */
+async function revealFirstReject(diagnostics: VerdictDiagnostics, report: ObjectReport): Promise<void> {
+  const first = diagnostics.rejects('verify').find((r) => r.entry.report === report);
+  if (!first) return;
+  const range = toRange(first.shape.range);
+  const editor = await vscode.window.showTextDocument(vscode.Uri.file(first.shape.file), { selection: range, preview: false });
+  editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+export function registerVerifyCommands(context: vscode.ExtensionContext, store: VerdictStore, diagnostics: VerdictDiagnostics): void {
   const output = vscode.window.createOutputChannel('eBPF Verifier');
   context.subscriptions.push(output);
 
-  const command = vscode.commands.registerCommand('ebpf.verifyObject', async (arg?: vscode.Uri) => {
-    const target = await pickTarget(arg);
-    if (!target) return undefined;
-    diagnostics.clear();
+  async function verify(target: string): Promise<ObjectReport | undefined> {
+    await saveIfDirty(target);
     const loader = new HelperClient({ helperPath: context.asAbsolutePath('dist/helper.js') });
     try {
       const run = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `eBPF: verifying ${path.basename(target)}` },
         () => verifyObject(loader, target, { onLog: (_p, chunk) => output.append(chunk.toString('utf8')) }),
       );
-      for (const [file, list] of await reportToDiagnostics(run.report)) diagnostics.set(vscode.Uri.file(file), list);
+      store.record('verify', run.report);
       const rejected = run.report.programs.filter((p) => p.verdict !== 'accepted');
       const summary = `eBPF: ${run.report.programs.length - rejected.length} of ${run.report.programs.length} programs in ${path.basename(target)} verified`;
       if (rejected.length === 0) void vscode.window.showInformationMessage(summary);
       else {
+        await revealFirstReject(diagnostics, run.report);
         const names = rejected.map((p) => `${p.name} (${p.verdict})`).join(', ');
-        void vscode.window.showWarningMessage(`${summary}; not verified: ${names}`, 'Show Problems').then((choice) => {
-          if (choice) void vscode.commands.executeCommand('workbench.actions.view.problems');
+        void vscode.window.showWarningMessage(`${summary}; not verified: ${names}`, 'Show Problems').then(async (choice) => {
+          if (!choice) return;
+          // the editor's selection is on the reject: Problems (auto-reveal) selects its entry when it opens
+          await revealFirstReject(diagnostics, run.report);
+          await vscode.commands.executeCommand('workbench.actions.view.problems');
         });
       }
       return run.report;
     } catch (e) {
-      if (e instanceof BuildError) for (const [file, list] of await buildErrorToDiagnostics(e.diagnostics)) diagnostics.set(vscode.Uri.file(file), list);
+      if (e instanceof BuildError) diagnostics.buildFailed('verify', path.resolve(target), e.diagnostics, e.message);
       void vscode.window.showErrorMessage(`eBPF: ${describeError(e)}`);
       return undefined;
     } finally {
       await loader.close();
     }
-  });
-  context.subscriptions.push(command);
+  }
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('ebpf.verifyObject', async (arg?: vscode.Uri) => {
+      const target = await pickTarget(arg);
+      return target ? verify(target) : undefined;
+    }),
+    // editor/title passes the file's Uri; the palette, none
+    vscode.commands.registerCommand('ebpf.verifyCurrentFile', async (arg?: vscode.Uri) => {
+      const target = arg instanceof vscode.Uri && arg.scheme === 'file' ? arg.fsPath : activeFile();
+      if (!target || !VERIFIABLE.test(target)) {
+        void vscode.window.showInformationMessage('eBPF: Verify Current File needs an open .bpf.c source or .o object; use "eBPF: Verify Object" to pick one.');
+        return undefined;
+      }
+      return verify(target);
+    }),
+  );
 }

@@ -1,0 +1,83 @@
+/**
+ * Problems entries that belong to their source (issue 16 point 1): one collection per origin ('ebpf-verify' for the
+ * Verify commands, 'ebpf-debug' for debug sessions, 'ebpf-log' for replayed logs), each recomputed from the verdict
+ * store whenever it changes. A debug session or another file never clears the Verify command's rejects; a reject goes
+ * when its program is verified again by any origin. Verify on save's rejects stay the language client's (the server
+ * publishes them); its reports reach the store too, so a save supersedes an older Verify reject of the same program.
+ */
+import * as vscode from 'vscode';
+import type { ClangDiagnostic } from '../core/build/clang';
+import type { VerdictOrigin } from '../core/editor-events';
+import { SourceLines } from '../core/verify/reject-shape';
+import { byFile, shownRejects, type ShownReject } from './verdict-selection';
+import type { VerdictStore } from './verdict-store';
+import { clangDiagnostics, rejectDiagnostic } from './verifier-diagnostics';
+
+/** The origins whose Problems entries the client publishes; 'save' is the language server's. */
+export type ClientOrigin = Exclude<VerdictOrigin, 'save'>;
+export const COLLECTION_NAMES: Record<ClientOrigin, string> = { verify: 'ebpf-verify', debug: 'ebpf-debug', log: 'ebpf-log' };
+
+interface BuildFailure { diagnostics: readonly ClangDiagnostic[]; message?: string }
+
+export class VerdictDiagnostics implements vscode.Disposable {
+  private readonly collections = new Map<ClientOrigin, vscode.DiagnosticCollection>();
+  /** Per origin, per unit: the last failed build's clang errors, until that unit builds again. */
+  private readonly failedBuilds = new Map<ClientOrigin, Map<string, BuildFailure>>();
+  private shown = new Map<ClientOrigin, ShownReject[]>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly store: VerdictStore) {
+    for (const origin of Object.keys(COLLECTION_NAMES) as ClientOrigin[]) {
+      this.collections.set(origin, vscode.languages.createDiagnosticCollection(COLLECTION_NAMES[origin]));
+    }
+    this.subscription = store.onDidChange((change) => {
+      // a verdict means the unit built again, whichever origin built it: its older build errors are stale
+      for (const unit of change.units) for (const builds of this.failedBuilds.values()) builds.delete(unit);
+      this.refresh();
+    });
+  }
+
+  /**
+   * A build of `unit` (absolute) by `origin` failed: its clang errors replace that origin's entries of the unit (its
+   * verdicts describe an older text) until the unit builds again.
+   */
+  buildFailed(origin: VerdictOrigin, unit: string, diagnostics: readonly ClangDiagnostic[], message?: string): void {
+    if (origin === 'save') return; // the language server publishes verify on save's build errors
+    this.store.clear(origin, unit);
+    const builds = this.failedBuilds.get(origin) ?? new Map<string, BuildFailure>();
+    builds.set(unit, { diagnostics, message });
+    this.failedBuilds.set(origin, builds);
+    this.refresh();
+  }
+
+  /** The rejects an origin's collection shows now, oldest first, each with its shape (file, range, message). */
+  rejects(origin: ClientOrigin): readonly ShownReject[] {
+    return this.shown.get(origin) ?? [];
+  }
+
+  /** What the client's collections publish for a document now. */
+  published(uri: vscode.Uri): vscode.Diagnostic[] {
+    return [...this.collections.values()].flatMap((c) => [...(c.get(uri) ?? [])]);
+  }
+
+  private refresh(): void {
+    const lines = new SourceLines(); // read afresh: the files may have changed since the last verdict
+    const all = this.store.all();
+    for (const [origin, collection] of this.collections) {
+      const shown = shownRejects(all, origin, lines);
+      this.shown.set(origin, shown);
+      const next = new Map<string, vscode.Diagnostic[]>();
+      for (const [file, list] of byFile(shown)) next.set(file, list.map((s) => rejectDiagnostic(s.shape)));
+      for (const [unit, failure] of this.failedBuilds.get(origin) ?? []) {
+        for (const [file, list] of clangDiagnostics(unit, failure.diagnostics, failure.message)) next.set(file, [...(next.get(file) ?? []), ...list]);
+      }
+      collection.clear();
+      collection.set([...next].map(([file, list]) => [vscode.Uri.file(file), list]));
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    for (const c of this.collections.values()) c.dispose();
+  }
+}
