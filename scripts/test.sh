@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the test tiers with node's test runner: static checks, then unit (plain Node), lsp (the bundled server),
 # kernel (the helper and CLI against the running kernel), dap (DebugClient against the built adapter)
-# and e2e (a real VS Code). `scripts/test.sh unit` (or lsp, kernel, dap, e2e) runs one tier.
+# and e2e (a real VS Code: the Playwright flows, then the extension host's mocha suites).
+# `scripts/test.sh unit` (or lsp, kernel, dap, e2e) runs one tier.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tier="${1:-all}"
@@ -19,4 +20,11 @@ case "$tier" in
   *) echo "test.sh: unknown tier '$tier' (unit, lsp, kernel, dap, e2e)" >&2; exit 2 ;;
 esac
 # one file at a time: kernel tests compare the kernel's loaded programs before and after
-exec node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+rc=0
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || rc=$?
+if [ "$tier" = all ] || [ "$tier" = e2e ]; then
+  # the mocha suites of test/extension-host/suite/ inside code-server's real extension host (its own exit code)
+  echo "== extension host (mocha in code-server)"
+  node --import tsx test/extension-host/run-code-server.ts || rc=$?
+fi
+exit "$rc"

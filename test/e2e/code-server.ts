@@ -1,7 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
 import { REPO } from '../support/paths';
 
 /** Where scripts/setup-e2e.sh put the tools (see scripts/e2e-env.sh). */
@@ -59,22 +60,42 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-/** A fresh code-server (fresh user data and extensions) with the VSIX installed, serving `workspace`. */
-export async function startCodeServer(vsix: string, workspace: string, runDir: string): Promise<CodeServer> {
+export interface CodeServerOptions {
+  /** Installed into the fresh extensions dir first (the e2e: the product as users get it). */
+  vsix?: string;
+  /** The folder code-server opens. */
+  workspace: string;
+  /** Where user data, extensions and the server log go. */
+  runDir: string;
+  /**
+   * Let the page's `?payload=` set extensionDevelopmentPath/extensionTestsPath: a built workbench reads it only with
+   * the smoke-test driver enabled (see shared/docs/vscode-e2e.md, "(b) Integration tests inside the extension host").
+   */
+  smokeTestDriver?: boolean;
+  settings?: Record<string, unknown>;
+}
+
+/** A fresh code-server (fresh user data and extensions), the VSIX installed if one is given, serving `workspace`. */
+export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
+  const { vsix, workspace, runDir } = opts;
   const data = path.join(runDir, 'data');
   const exts = path.join(runDir, 'exts');
   mkdirSync(path.join(data, 'User'), { recursive: true });
-  writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify(SETTINGS, null, 2));
+  writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...opts.settings }, null, 2));
   const env = toolEnv();
-  const install = spawnSync(CODE_SERVER, ['--user-data-dir', data, '--extensions-dir', exts, '--install-extension', vsix], { env, encoding: 'utf8' });
-  if (install.status !== 0) throw new Error(`code-server --install-extension failed:\n${install.stdout}\n${install.stderr}`);
+  if (vsix) {
+    const install = spawnSync(CODE_SERVER, ['--user-data-dir', data, '--extensions-dir', exts, '--install-extension', vsix], { env, encoding: 'utf8' });
+    if (install.status !== 0) throw new Error(`code-server --install-extension failed:\n${install.stdout}\n${install.stderr}`);
+  }
 
   const port = await freePort();
+  const log = openSync(path.join(runDir, 'code-server.log'), 'w');
   const child: ChildProcess = spawn(CODE_SERVER, [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', data, '--extensions-dir', exts,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--reconnection-grace-time', '5', workspace,
-  ], { env, detached: true, stdio: 'ignore' }); // its own process group, so stop() ends the whole tree
+    '--reconnection-grace-time', '5', ...(opts.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []), workspace,
+  ], { env, detached: true, stdio: ['ignore', log, log] }); // its own process group, so stop() ends the whole tree
+  closeSync(log);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -83,16 +104,28 @@ export async function startCodeServer(vsix: string, workspace: string, runDir: s
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`code-server did not come up on ${url}`);
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stopGroup(child);
+      throw new Error(`code-server did not come up on ${url} (log: ${path.join(runDir, 'code-server.log')})`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return {
-    url,
-    async stop() {
-      if (child.pid === undefined) return;
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
-      for (let i = 0; i < 50 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-    },
-  };
+  return { url, stop: () => stopGroup(child) };
+}
+
+/** SIGTERM to the server's process group, SIGKILL after 5 s. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return;
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { return; }
+  for (let i = 0; i < 50 && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+}
+
+/** Debian's chromium, headless, with its own profile in `profileDir` and nothing phoning home. */
+export function launchChromium(profileDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
 }

@@ -3,17 +3,17 @@
  * into a fresh code-server, then its flows run against the real kernel. Screenshots go to test-results/e2e/.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { bugLine } from '../support/examples';
 import { EXAMPLES, REPO } from '../support/paths';
-import { CHROMIUM, E2E_ROOT, missingPrerequisites, packageVsix, startCodeServer, type CodeServer } from './code-server';
+import { E2E_ROOT, launchChromium, missingPrerequisites, packageVsix, startCodeServer, type CodeServer } from './code-server';
+import { createTestWorkspace, E2E_FIXTURES } from './workspace';
 import { applyCodeAction, cursor, goTo, hoverAtCursor, openFile, runCommand, waitForCursorLine } from './workbench';
 
 const SHOTS = path.join(REPO, 'test-results', 'e2e');
-const FIXTURES = path.join(REPO, 'test', 'e2e', 'fixtures');
 
 describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, () => {
   let server: CodeServer | undefined;
@@ -30,21 +30,9 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     const vsix = path.join(runDir, 'ebpf-debugger.vsix');
     packageVsix(vsix);
     workspace = path.join(runDir, 'workspace');
-    cpSync(EXAMPLES, workspace, { recursive: true, filter: (src) => !src.endsWith('.o') });
-    copyFileSync(path.join(FIXTURES, 'flow.h'), path.join(workspace, 'flow.h'));
-    // a saved raw log of null_deref (level 1, 6.9+ `@ file:line` annotations), as the debug console saves one
-    copyFileSync(path.join(REPO, 'test', 'fixtures', 'replay', 'null_deref.log'), path.join(workspace, 'null_deref.verifier.log'));
-    mkdirSync(path.join(workspace, '.vscode'));
-    writeFileSync(path.join(workspace, '.vscode', 'launch.json'), JSON.stringify({
-      version: '0.2.0',
-      configurations: [{ type: 'ebpf', request: 'launch', name: 'Verify null_deref', program: '${workspaceFolder}/null_deref.bpf.c' }],
-    }, null, 2));
-    server = await startCodeServer(vsix, workspace, runDir);
-    ctx = await chromium.launchPersistentContext(path.join(runDir, 'chrome'), {
-      executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    createTestWorkspace(workspace);
+    server = await startCodeServer({ vsix, workspace, runDir });
+    ctx = await launchChromium(path.join(runDir, 'chrome'));
     page = ctx.pages()[0] ?? await ctx.newPage();
     page.setDefaultTimeout(60_000);
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
@@ -188,7 +176,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
 
   it('a header opened as cpp gets the layout hover on a struct use', async () => {
     await openFile(page, 'flow.h');
-    const use = readFileSync(path.join(FIXTURES, 'flow.h'), 'utf8').split('\n').findIndex((l) => l.includes('struct flow_key key;')) + 1;
+    const use = readFileSync(path.join(E2E_FIXTURES, 'flow.h'), 'utf8').split('\n').findIndex((l) => l.includes('struct flow_key key;')) + 1;
     await page.locator('.statusbar-item[id="status.editor.mode"]', { hasText: 'C++' }).waitFor(); // VS Code's languageId for a .h
     await goTo(page, use, 12); // on `flow_key`
     const hover = await hoverAtCursor(page, /8 bytes, align 4, 3 bytes padding/);
