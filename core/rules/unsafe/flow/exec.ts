@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { field, kids, typeOf, unparen } from './node-cache';
-import { ExprEval } from './eval';
+import { ConditionSplit } from './conditions';
 import { CONTEXT_TYPES } from './helpers';
 import { join, joinAll, type PtrFact, sameState, State, TOP, type Value } from './state';
 import { declaredType, pointeeStruct } from './types';
@@ -12,14 +12,12 @@ export const MAX_STATEMENTS = 4000;
 
 export class LostTrack extends Error {}
 
-const isNull = (v: Value) => v.k === 'int' && v.lo === 0 && v.hi === 0;
-
 /**
  * Statements of one function, interpreted over abstract states: branches split the state on their condition, paths
  * meet with a join, loops run to a fixpoint, `break`/`continue`/`return`/forward `goto` carry their state to where
  * they land. A backward goto, or more statements than the cap, makes the function unanalysed (LostTrack).
  */
-export class FunctionFlow extends ExprEval {
+export class FunctionFlow extends ConditionSplit {
   private readonly breaks: (State | null)[][] = [];
   private readonly continues: (State | null)[][] = [];
   private readonly gotos = new Map<string, State[]>();
@@ -253,100 +251,6 @@ export class FunctionFlow extends ExprEval {
       for (const st of kids(c)) if (st && st.id !== value?.id && typeOf(st) !== 'comment') cur = this.exec(st, cur);
     }
     return joinAll([cur, ...this.breaks.pop()!, hasDefault ? null : t]);
-  }
-
-  cond(node: Node, s: State): [State | null, State | null] {
-    const n = unparen(node);
-    const inner = ExprEval.transparent(n);
-    if (inner) return this.cond(inner, s);
-    if (typeOf(n) === 'unary_expression' && field(n, 'operator')?.type === '!') {
-      const [t, f] = this.cond(field(n, 'argument')!, s);
-      return [f, t];
-    }
-    if (typeOf(n) === 'binary_expression') {
-      const o = field(n, 'operator')?.type ?? '';
-      const left = field(n, 'left')!;
-      const right = field(n, 'right')!;
-      if (o === '&&') {
-        const [t1, f1] = this.cond(left, s);
-        const [t2, f2] = t1 ? this.cond(right, t1) : [null, null];
-        return [t2, join(f1, f2)];
-      }
-      if (o === '||') {
-        const [t1, f1] = this.cond(left, s);
-        const [t2, f2] = f1 ? this.cond(right, f1) : [null, null];
-        return [join(t1, t2), f2];
-      }
-      if (['==', '!=', '<', '>', '<=', '>='].includes(o)) return this.compare(o, left, right, s);
-    }
-    if (typeOf(n) === 'assignment_expression') { // if ((p = lookup(...)) != NULL) / if (!(p = ...))
-      this.eval(n, s);
-      return this.truth(unparen(field(n, 'left')!), s);
-    }
-    if (typeOf(n) === 'identifier' || typeOf(n) === 'field_expression' || typeOf(n) === 'call_expression') {
-      const v = typeOf(n) === 'identifier' ? s.get(n.text) : this.eval(n, s);
-      if (typeOf(n) === 'identifier') return this.truth(n, s);
-      if (v.k === 'ptr') return this.split(v.id, s, true);
-      return [s, s.clone()];
-    }
-    this.eval(n, s);
-    return [s, s.clone()];
-  }
-
-  /** `if (p)`: p non-NULL where true, NULL where false. */
-  private truth(n: Node, s: State): [State | null, State | null] {
-    const v = typeOf(n) === 'identifier' ? s.get(n.text) : TOP;
-    if (v.k === 'ptr') return this.split(v.id, s, true);
-    if (v.k === 'unb' || v.k === 'int') {
-      const f = s.clone();
-      f.vars.set(n.text, { k: 'int', lo: 0, hi: 0 });
-      const t = s;
-      if (v.k === 'unb') t.vars.set(n.text, { k: 'int', lo: -Infinity, hi: Infinity });
-      return [v.k === 'int' && v.lo === 0 && v.hi === 0 ? null : t, f];
-    }
-    return [s, s.clone()];
-  }
-
-  /** Split on `p != NULL` (nonNullWhenTrue) or `p == NULL`. */
-  private split(id: number, s: State, nonNullWhenTrue: boolean): [State | null, State | null] {
-    const fact = s.ptrs.get(id);
-    if (!fact) return [s, s.clone()];
-    if (fact.param !== undefined) this.cx.paramChecked(fact.param);
-    const nn = s;
-    const nu = s.clone();
-    nn.setPtr(id, { ...fact, nul: 'nonnull' });
-    nu.setPtr(id, { ...fact, nul: 'null', refLive: false });
-    const a = fact.nul === 'null' ? null : nn;
-    const b = fact.nul === 'nonnull' ? null : nu;
-    return nonNullWhenTrue ? [a, b] : [b, a];
-  }
-
-  private compare(o: string, left: Node, right: Node, s: State): [State | null, State | null] {
-    const l = this.eval(left, s);
-    const r = this.eval(right, s);
-    if ((o === '==' || o === '!=') && (l.k === 'ptr' || r.k === 'ptr') && (isNull(l) || isNull(r))) {
-      const id = l.k === 'ptr' ? l.id : (r as { id: number }).id;
-      return this.split(id, s, o === '!=');
-    }
-    // packet: `data + n > data_end` proves n bytes where false; `data + n <= data_end` where true
-    const pkt = l.k === 'pkt' && r.k === 'pktend' ? { off: l.off, flip: false } : r.k === 'pkt' && l.k === 'pktend' ? { off: r.off, flip: true } : undefined;
-    if (pkt) {
-      const f = s.clone();
-      const ord = pkt.flip ? ({ '<': '>', '>': '<', '<=': '>=', '>=': '<=' } as Record<string, string>)[o] ?? o : o;
-      const prove = (st: State) => { st.pktRange = Math.max(st.pktRange, pkt.off); };
-      if (ord === '>' || ord === '>=') prove(f);
-      else if (ord === '<' || ord === '<=') prove(s);
-      return [s, f];
-    }
-    const f = s.clone();
-    for (const [side, v] of [[left, l], [right, r]] as const) {
-      const name = unparen(side).type === 'identifier' ? unparen(side).text : undefined;
-      if (name && v.k === 'unb') { // compared with anything: the engine no longer calls it unbounded
-        s.vars.set(name, { k: 'int', lo: -Infinity, hi: Infinity });
-        f.vars.set(name, { k: 'int', lo: -Infinity, hi: Infinity });
-      }
-    }
-    return [s, f];
   }
 }
 
