@@ -3,6 +3,7 @@
  * release series (`6.1`), by an exact Debian ABI (`6.1.0-50`), or as `host` (the running kernel, no VM).
  */
 import { EbpfError } from '../errors';
+import { compareVersions } from '../util/version';
 
 export interface KernelSeries {
   /** `major.minor`, as users name it. */
@@ -11,38 +12,44 @@ export interface KernelSeries {
   suites: string[];
 }
 
-/** What ../shared/docs/kernel-matrix.md found reachable; 7.x packages are laid out differently (linux-binary-*). */
+/**
+ * What Debian's archive carries, checked through the private apt on this project's mirror (Dec 2026). Debian 12
+ * carries 6.12 beside 6.1 (bookworm, bookworm-security), so the two share one set of lists; trixie-backports carries
+ * 6.16 to 7.3 (sid and experimental were left out: experimental's Release file on the mirror has expired, and
+ * apt refuses it). From 6.16 the ABI is the upstream version (`7.3.4+deb13`), and from 7.x the image package is a
+ * metapackage: its vmlinuz is in `linux-binary-*`.
+ */
+const BACKPORTS = ['trixie-backports'];
 export const KERNEL_SERIES: KernelSeries[] = [
   { series: '5.10', suites: ['bullseye', 'bullseye-security'] },
   { series: '6.1', suites: ['bookworm', 'bookworm-security'] },
-  { series: '6.12', suites: ['trixie', 'trixie-security', 'bookworm-backports'] },
-  { series: '6.16', suites: ['trixie-backports'] },
-  { series: '6.17', suites: ['trixie-backports'] },
-  { series: '6.18', suites: ['trixie-backports'] },
-  { series: '7.2', suites: ['sid'] },
-  { series: '7.3', suites: ['trixie-backports', 'experimental'] },
+  { series: '6.12', suites: ['bookworm', 'bookworm-security'] },
+  ...['6.16', '6.17', '6.18', '6.19', '7.0', '7.1', '7.2', '7.3'].map((series) => ({ series, suites: BACKPORTS })),
 ];
 
 export type KernelSpec =
   | { kind: 'host' }
-  /** `abi` set: exactly that Debian ABI (`6.1.0-50`), else the newest of the series. */
+  /** `abi` set: exactly that Debian ABI (`6.1.0-50`, `7.3.4+deb13`), else the newest of the series. */
   | { kind: 'debian'; series: string; abi: string | null; text: string };
 
-/** `host`, `6.1`, `6.1.0-50` (or a release such as `6.1.0-50-cloud-amd64`): anything else is a usage error. */
+/**
+ * `host`, `6.1`, an ABI `6.1.0-50` or `7.3.4+deb13` (or a release such as `6.1.0-50-cloud-amd64`): anything else is
+ * a usage error.
+ */
 export function parseKernelSpec(text: string): KernelSpec {
   const t = text.trim();
   if (t === 'host') return { kind: 'host' };
-  const m = /^(\d+)\.(\d+)(?:\.(\d+)-(\d+)(?:-[a-z0-9-]+)?)?$/.exec(t);
+  const m = /^(\d+)\.(\d+)(?:\.(\d+)(-\d+|\+deb\d+)(?:-[a-z0-9-]+)?)?$/.exec(t);
   if (!m) {
     throw new EbpfError('usage', `--kernel '${text}' names no kernel.`,
-      `Use host, a series (${KERNEL_SERIES.map((k) => k.series).join(', ')}) or a Debian ABI such as 6.1.0-50; \`ebpf-debugger kernels\` lists them.`);
+      `Use host, a series (${KERNEL_SERIES.map((k) => k.series).join(', ')}) or a Debian ABI such as 6.1.0-50 or 7.3.4+deb13; \`ebpf-debugger kernels\` lists them.`);
   }
   const series = `${m[1]}.${m[2]}`;
   if (!KERNEL_SERIES.some((k) => k.series === series)) {
     throw new EbpfError('usage', `Kernel ${series} is not one Debian's archive carries.`,
       `Available series: ${KERNEL_SERIES.map((k) => k.series).join(', ')} (or host).`);
   }
-  return { kind: 'debian', series, abi: m[3] !== undefined ? `${m[1]}.${m[2]}.${m[3]}-${m[4]}` : null, text: t };
+  return { kind: 'debian', series, abi: m[3] !== undefined ? `${m[1]}.${m[2]}.${m[3]}${m[4]}` : null, text: t };
 }
 
 /** Several `--kernel` values (also comma-separated), deduplicated in the order given. */
@@ -67,30 +74,29 @@ export function seriesOf(series: string): KernelSeries {
   return s;
 }
 
-/** An image package this runner can boot: the cloud flavour (a quarter of the generic one's size), else generic. */
-export interface ImagePackage { name: string; abi: string; flavour: 'cloud' | 'generic' }
+/**
+ * An image package this runner can boot: the cloud flavour (a quarter of the generic one's size), else generic.
+ * `vmlinuzPackage` is the package that holds its vmlinuz: the image package itself up to 6.x, its `linux-binary-*`
+ * on 7.x (where linux-image-* only depends on it, on linux-base-* and on the modules).
+ */
+export interface ImagePackage { name: string; abi: string; flavour: 'cloud' | 'generic'; vmlinuzPackage: string }
 
-/** The image packages among apt's package names, for a series: no -dbg, -unsigned, -rt or other arches. */
+/**
+ * The image packages among apt's package names (`linux-image-*` and `linux-binary-*`), for a series: no -dbg,
+ * -unsigned, -rt or other arches.
+ */
 export function imagePackages(names: string[], series: string): ImagePackage[] {
   const out: ImagePackage[] = [];
-  const re = /^linux-image-(\d+\.\d+\.\d+-\d+)-(cloud-)?amd64$/;
+  const all = new Set(names);
+  const re = /^linux-image-(\d+\.\d+\.\d+(?:-\d+|\+deb\d+))-(cloud-)?amd64$/;
   for (const name of names) {
     const m = re.exec(name);
     if (!m || !m[1].startsWith(series + '.')) continue;
-    out.push({ name, abi: m[1], flavour: m[2] ? 'cloud' : 'generic' });
+    const binary = `linux-binary-${m[1]}-${m[2] ?? ''}amd64`;
+    out.push({ name, abi: m[1], flavour: m[2] ? 'cloud' : 'generic', vmlinuzPackage: all.has(binary) ? binary : name });
   }
   // newest ABI first; within one ABI the cloud flavour first
-  return out.sort((a, b) => compareAbi(b.abi, a.abi) || (a.flavour === 'cloud' ? -1 : 1) - (b.flavour === 'cloud' ? -1 : 1));
-}
-
-export function compareAbi(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map(Number);
-  const pb = b.split(/[.-]/).map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+  return out.sort((a, b) => compareVersions(b.abi, a.abi) || (a.flavour === 'cloud' ? -1 : 1) - (b.flavour === 'cloud' ? -1 : 1));
 }
 
 /** The package for a spec: the exact ABI when one was named, else the newest; cloud flavour preferred. */

@@ -1,14 +1,16 @@
 /**
- * Kernels in the cache: $XDG_CACHE_HOME/ebpf-debugger/kernels/<release>/{vmlinux,config,package}. A kernel is
- * downloaded once (its .deb through the private apt), unpacked with dpkg-deb -x into a scratch directory, and only
- * its vmlinuz (turned into vmlinux) and config are kept: nothing is installed as the host's kernel.
+ * Kernels in the cache: $XDG_CACHE_HOME/ebpf-debugger/kernels/<release>/{vmlinux,config,package.json}. A kernel is
+ * downloaded once (the .deb holding its vmlinuz, through the private apt), unpacked with dpkg-deb -x into a scratch
+ * directory, and only its vmlinuz (turned into vmlinux) and, when that .deb has it, its config are kept: nothing is
+ * installed as the host's kernel. (7.x keeps the config in linux-base-*: not fetched, the VM does not need it.)
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildCacheDir } from '../build/cache-dir';
 import { EbpfError } from '../errors';
 import { execFile } from '../util/exec';
-import { pickImagePackage, seriesOf, compareAbi, type KernelSpec } from './catalogue';
+import { compareVersions } from '../util/version';
+import { pickImagePackage, seriesOf, type KernelSpec } from './catalogue';
 import { PrivateApt } from './private-apt';
 import { extractVmlinux } from './vmlinux-extract';
 
@@ -43,7 +45,7 @@ export function cachedKernels(root: string): CachedKernel[] {
     if (!existsSync(meta) || !existsSync(path.join(root, name, 'vmlinux'))) continue;
     try { out.push({ ...(JSON.parse(readFileSync(meta, 'utf8')) as CachedKernel), dir: path.join(root, name), vmlinux: path.join(root, name, 'vmlinux') }); } catch { /* a half-written entry is fetched again */ }
   }
-  return out.sort((a, b) => compareAbi(b.abi, a.abi));
+  return out.sort((a, b) => compareVersions(b.abi, a.abi));
 }
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
@@ -58,28 +60,29 @@ export async function ensureKernel(spec: Extract<KernelSpec, { kind: 'debian' }>
     if (hit) return { ...hit, downloadedBytes: 0 };
   }
   const { suites } = seriesOf(spec.series);
-  const apt = new PrivateApt(root, spec.series);
+  const apt = new PrivateApt(root, suites);
   let downloaded = 0;
   if (opts.refresh || !existsSync(path.join(apt.root, 'state', 'updated'))) {
-    say(`Fetching Debian's package lists for ${suites.join(', ')} (about 9 MB each, into ${apt.root}).`);
-    downloaded += await apt.update(suites, true);
+    say(`Fetching Debian's package lists for ${suites.join(', ')} (${listsEstimate(suites)}, into ${apt.root}).`);
+    downloaded += await apt.update(true);
   }
-  const pkg = pickImagePackage(await apt.packageNames('linux-image-'), spec);
+  const pkg = pickImagePackage(await kernelPackageNames(apt), spec);
   if (!pkg) {
     throw new EbpfError('usage', `No Debian image package for kernel ${spec.text} in ${suites.join(', ')}.`, '`ebpf-debugger kernels` lists what can be had.');
   }
-  const size = await apt.packageSize(pkg.name);
-  say(`Downloading ${pkg.name} (${size ? mb(size) : 'size unknown'}) from Debian; it is unpacked into ${root} and never installed.`);
+  const size = await apt.packageSize(pkg.vmlinuzPackage);
+  const which = pkg.vmlinuzPackage === pkg.name ? pkg.name : `${pkg.vmlinuzPackage} (the kernel image of ${pkg.name})`;
+  say(`Downloading ${which} (${size ? mb(size) : 'size unknown'}) from Debian; it is unpacked into ${root} and never installed.`);
   const scratch = mkdtempSync(path.join(root, '.fetch-'));
   try {
-    const deb = await apt.download(pkg.name, scratch);
+    const deb = await apt.download(pkg.vmlinuzPackage, scratch);
     const debBytes = statSync(deb).size;
     downloaded += debBytes;
     const tree = path.join(scratch, 'tree');
     const x = await execFile('dpkg-deb', ['-x', deb, tree], { timeoutMs: 300_000 });
     if (x.code !== 0) throw new EbpfError('helper-failed', `dpkg-deb -x ${path.basename(deb)} failed: ${x.stderr.trim() || x.spawnError?.message}`);
     const vmlinuz = findFile(tree, /^vmlinuz/);
-    if (!vmlinuz) throw new EbpfError('helper-failed', `${pkg.name} holds no vmlinuz (7.x kernels keep it in linux-binary-*: not supported yet).`);
+    if (!vmlinuz) throw new EbpfError('helper-failed', `${pkg.vmlinuzPackage} holds no vmlinuz: Debian laid this kernel out in a way this runner does not know.`, 'Name another series or ABI (`ebpf-debugger kernels`).');
     const config = findFile(tree, /^config/);
     const release = path.basename(vmlinuz).replace(/^vmlinuz-?/, '') || `${pkg.abi}-${pkg.flavour === 'cloud' ? 'cloud-' : ''}amd64`;
     const dir = path.join(root, release);
@@ -87,7 +90,7 @@ export async function ensureKernel(spec: Extract<KernelSpec, { kind: 'debian' }>
     mkdirSync(tmpDir, { mode: 0o700 });
     writeFileSync(path.join(tmpDir, 'vmlinux'), extractVmlinux(readFileSync(vmlinuz)));
     if (config) writeFileSync(path.join(tmpDir, 'config'), readFileSync(config));
-    const entry = { release, series: spec.series, abi: pkg.abi, packageName: pkg.name, packageBytes: debBytes };
+    const entry = { release, series: spec.series, abi: pkg.abi, packageName: pkg.vmlinuzPackage, packageBytes: debBytes };
     writeFileSync(path.join(tmpDir, 'package.json'), JSON.stringify(entry, null, 2) + '\n');
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmpDir, dir); // complete entries only: a run killed halfway leaves a .fetch- scratch, never a kernel
@@ -97,12 +100,27 @@ export async function ensureKernel(spec: Extract<KernelSpec, { kind: 'debian' }>
   }
 }
 
+/** The package names a kernel can come from: images, and on 7.x the linux-binary-* that hold their vmlinuz. */
+export async function kernelPackageNames(apt: PrivateApt): Promise<string[]> {
+  return [...await apt.packageNames('linux-image-'), ...await apt.packageNames('linux-binary-')];
+}
+
+/** What a first fetch of these lists costs, said before it starts (measured on the Debian mirror, Dec 2026). */
+function listsEstimate(suites: string[]): string {
+  const mbs = suites.map((s) => (/-(security|backports)$/.test(s) ? 2 : 8));
+  return `about ${mbs.reduce((a, b) => a + b, 0)} MB`;
+}
+
+/** The first file whose name matches, in /boot first, then anywhere in the unpacked tree (7.x's layout differs). */
 function findFile(dir: string, re: RegExp): string | null {
-  for (const sub of ['boot', ...readdirSync(dir)]) {
-    const d = path.join(dir, sub);
-    if (!existsSync(d) || !statSync(d).isDirectory()) continue;
-    const hit = readdirSync(d).find((f) => re.test(f) && statSync(path.join(d, f)).isFile());
-    if (hit) return path.join(d, hit);
+  const queue = [path.join(dir, 'boot'), dir];
+  for (let i = 0; i < queue.length && i < 200; i++) {
+    const d = queue[i];
+    if (!existsSync(d)) continue;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isFile() && re.test(e.name)) return path.join(d, e.name);
+      if (e.isDirectory()) queue.push(path.join(d, e.name));
+    }
   }
   return null;
 }

@@ -39,9 +39,12 @@ export class PrivateApt {
   readonly root: string;
   private readonly conf: string;
 
-  /** One apt root per kernel series: `apt-get update` drops the lists of suites its sources do not name. */
-  constructor(cacheRoot: string, series: string, private readonly mirror = hostMirror()) {
-    this.root = path.join(cacheRoot, 'apt', series);
+  /**
+   * One apt root per set of suites (`apt-get update` drops the lists of suites its sources do not name): kernel
+   * series carried by the same suites (6.1 and 6.12; 6.16 to 7.3) share their lists, fetched once.
+   */
+  constructor(cacheRoot: string, readonly suites: string[], private readonly mirror = hostMirror()) {
+    this.root = aptRoot(cacheRoot, suites);
     this.conf = path.join(this.root, 'apt.conf');
   }
 
@@ -64,7 +67,11 @@ export class PrivateApt {
     ].join('\n'));
   }
 
+  private configured = false;
+
   private async apt(cmd: string, args: string[], cwd?: string, timeoutMs = 300_000) {
+    // the configuration is written by this instance before its first apt run: it always names this root's paths
+    if (!this.configured) { this.setup(this.suites); this.configured = true; }
     const r = await execFile(cmd, args, { cwd, env: { ...process.env, APT_CONFIG: this.conf, LC_ALL: 'C' }, timeoutMs });
     if (r.spawnError) {
       throw new EbpfError('usage', `${cmd} is not installed: kernels come from Debian's archive through apt.`, 'Run this on Debian or Ubuntu (apt-get and dpkg-deb).');
@@ -73,10 +80,10 @@ export class PrivateApt {
   }
 
   /** Fetch the package lists of these suites (a few MB each, compressed), once; `refresh` fetches them again. */
-  async update(suites: string[], refresh = false): Promise<number> {
+  async update(refresh = false): Promise<number> {
+    const suites = this.suites;
     const stamp = path.join(this.root, 'state', 'updated');
-    if (!refresh && existsSync(stamp)) { this.setup(suites); return 0; }
-    this.setup(suites);
+    if (!refresh && existsSync(stamp)) return 0;
     const r = await this.apt('apt-get', ['update', '-q']);
     if (r.code !== 0 || /^(W|E): .*(Failed to fetch|not signed|NO_PUBKEY)/m.test(r.stderr)) {
       throw new EbpfError('helper-failed', `apt-get update of ${suites.join(', ')} from ${this.mirror} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`,
@@ -88,7 +95,7 @@ export class PrivateApt {
 
   /** The package names in the lists fetched (none before the first update). */
   async packageNames(prefix: string): Promise<string[]> {
-    if (!existsSync(this.conf)) return [];
+    if (!existsSync(path.join(this.root, 'state', 'updated'))) return [];
     const r = await this.apt('apt-cache', ['pkgnames', prefix]);
     return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   }
@@ -113,9 +120,13 @@ export class PrivateApt {
   }
 }
 
-/** Whether a series' lists were fetched already (for `kernels`: what can be had without a download). */
-export function aptUpdated(cacheRoot: string, series: string): boolean {
-  return existsSync(path.join(cacheRoot, 'apt', series, 'state', 'updated'));
+function aptRoot(cacheRoot: string, suites: string[]): string {
+  return path.join(cacheRoot, 'apt', suites.join('+'));
+}
+
+/** Whether these suites' lists were fetched already (for `kernels`: what can be had without a download). */
+export function aptUpdated(cacheRoot: string, suites: string[]): boolean {
+  return existsSync(path.join(aptRoot(cacheRoot, suites), 'state', 'updated'));
 }
 
 /** apt's `Fetched 8941 kB in 1s`: what went over the network. */

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { compareAbi, imagePackages, parseKernelList, parseKernelSpec, pickImagePackage } from '../../core/kernel-matrix/catalogue';
+import { imagePackages, parseKernelList, parseKernelSpec, pickImagePackage } from '../../core/kernel-matrix/catalogue';
 import { cpioArchive } from '../../core/kernel-matrix/cpio';
 import { guestPrograms, parseGuestResult } from '../../core/kernel-matrix/guest-result';
 import { fetchedBytes, hostMirror, sourcesList } from '../../core/kernel-matrix/private-apt';
@@ -17,6 +17,9 @@ const NAMES = [
   'linux-image-6.1.0-47-amd64', 'linux-image-6.1.0-47-cloud-amd64', 'linux-image-6.1.0-50-cloud-amd64',
   'linux-image-6.1.0-50-cloud-amd64-dbg', 'linux-image-6.1.0-50-cloud-amd64-unsigned', 'linux-image-6.1.0-50-rt-amd64',
   'linux-image-6.1.0-9-amd64', 'linux-image-6.12.38+deb12-amd64', 'linux-image-6.1.0-50-arm64', 'linux-image-amd64',
+  // 7.x: the image is a metapackage, the vmlinuz is in linux-binary-*; 6.18 still has it in the image
+  'linux-image-7.3.4+deb13-cloud-amd64', 'linux-binary-7.3.4+deb13-cloud-amd64', 'linux-binary-unsigned-7.3.4+deb13-cloud-amd64',
+  'linux-image-7.3.4+deb13-cloud-amd64-dbg', 'linux-binary-7.3.4+deb13-rt-amd64', 'linux-image-6.18.15+deb13-cloud-amd64',
 ];
 
 describe('kernel catalogue', () => {
@@ -40,7 +43,15 @@ describe('kernel catalogue', () => {
     assert.equal(pickImagePackage(NAMES, { kind: 'debian', series: '6.1', abi: null, text: '6.1' })?.name, 'linux-image-6.1.0-50-cloud-amd64');
     assert.equal(pickImagePackage(NAMES, { kind: 'debian', series: '6.1', abi: '6.1.0-9', text: '6.1.0-9' })?.name, 'linux-image-6.1.0-9-amd64');
     assert.equal(pickImagePackage(NAMES, { kind: 'debian', series: '6.1', abi: '6.1.0-8', text: '6.1.0-8' }), null);
-    assert.ok(compareAbi('6.1.0-10', '6.1.0-9') > 0, 'numeric, not lexical');
+  });
+
+  it('boots 7.x from its linux-binary-* package, and 6.12/6.18 from their image package', () => {
+    const k73 = pickImagePackage(NAMES, parseKernelSpec('7.3') as never);
+    assert.deepEqual(k73, { name: 'linux-image-7.3.4+deb13-cloud-amd64', abi: '7.3.4+deb13', flavour: 'cloud', vmlinuzPackage: 'linux-binary-7.3.4+deb13-cloud-amd64' });
+    assert.equal(pickImagePackage(NAMES, parseKernelSpec('6.18') as never)?.vmlinuzPackage, 'linux-image-6.18.15+deb13-cloud-amd64');
+    assert.equal(pickImagePackage(NAMES, parseKernelSpec('6.12') as never)?.vmlinuzPackage, 'linux-image-6.12.38+deb12-amd64');
+    assert.deepEqual(parseKernelSpec('7.3.4+deb13-cloud-amd64'), { kind: 'debian', series: '7.3', abi: '7.3.4+deb13', text: '7.3.4+deb13-cloud-amd64' });
+    assert.equal(pickImagePackage(NAMES, parseKernelSpec('7.3.4+deb13') as never)?.vmlinuzPackage, 'linux-binary-7.3.4+deb13-cloud-amd64');
   });
 });
 
