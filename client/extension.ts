@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerAdapterTrace } from './adapter-trace';
 import { registerDebugging } from './debug';
 import { registerHotLines } from './hot-lines';
 import { startLanguageClient } from './language-client';
+import { registerOutputChannel } from './output-channel';
 import { registerResultsView } from './results-view';
 import { registerSetupPrivilegesCommand } from './setup-privileges-command';
 import { registerStructLayoutCommand } from './struct-layout-command';
@@ -19,6 +21,9 @@ import { registerVerifyStatus } from './verify-status';
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext) {
+  // first: every feature below writes to the one "eBPF Debugger" channel; debug sessions' traffic goes there at trace
+  const output = registerOutputChannel(context);
+  registerAdapterTrace(context);
   const verdicts = new VerdictStore();
   context.subscriptions.push(verdicts);
   // the results view, the verdict lenses and the hot lines all read the store
@@ -37,7 +42,7 @@ export async function activate(context: vscode.ExtensionContext) {
   registerVerifyStatus(context, client); // verify on save's progress and last verdict
   context.subscriptions.push(recordServerVerdicts(client, verdicts)); // verify on save's reports into the store
   // what the in-editor tests (test/extension-host) read; see /tmp/team/notes-api.md
-  return { verdicts, results, verdictLens, hotLines, verdictDiagnostics };
+  return { verdicts, results, verdictLens, hotLines, verdictDiagnostics, output };
 }
 
 export async function deactivate(): Promise<void> {

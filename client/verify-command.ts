@@ -6,13 +6,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BuildError } from '../core/build/clang';
-import { describeError } from '../core/errors';
+import { describeError, isEbpfError } from '../core/errors';
 import { HelperClient } from '../core/loader/helper-client';
 import type { ObjectReport } from '../core/verify/report';
-import { verifyObject } from '../core/verify/verify-object';
+import { helperTrace } from './output-channel';
 import type { VerdictDiagnostics } from './verdict-diagnostics';
 import type { VerdictStore } from './verdict-store';
 import { toRange } from './verifier-diagnostics';
+import { verifyWithProgress } from './verify-progress';
 
 const VERIFIABLE = /\.(c|o)$/;
 
@@ -49,17 +50,11 @@ async function revealFirstReject(diagnostics: VerdictDiagnostics, report: Object
 }
 
 export function registerVerifyCommands(context: vscode.ExtensionContext, store: VerdictStore, diagnostics: VerdictDiagnostics): void {
-  const output = vscode.window.createOutputChannel('eBPF Verifier');
-  context.subscriptions.push(output);
-
   async function verify(target: string): Promise<ObjectReport | undefined> {
     await saveIfDirty(target);
-    const loader = new HelperClient({ helperPath: context.asAbsolutePath('dist/helper.js') });
+    const loader = new HelperClient({ helperPath: context.asAbsolutePath('dist/helper.js'), onTrace: helperTrace() });
     try {
-      const run = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `eBPF: verifying ${path.basename(target)}` },
-        () => verifyObject(loader, target, { onLog: (_p, chunk) => output.append(chunk.toString('utf8')) }),
-      );
+      const run = await verifyWithProgress(loader, target);
       store.record('verify', run.report);
       const rejected = run.report.programs.filter((p) => p.verdict !== 'accepted');
       const summary = `eBPF: ${run.report.programs.length - rejected.length} of ${run.report.programs.length} programs in ${path.basename(target)} verified`;
@@ -77,7 +72,7 @@ export function registerVerifyCommands(context: vscode.ExtensionContext, store: 
       return run.report;
     } catch (e) {
       if (e instanceof BuildError) diagnostics.buildFailed('verify', path.resolve(target), e.diagnostics, e.message);
-      void vscode.window.showErrorMessage(`eBPF: ${describeError(e)}`);
+      if (!isEbpfError(e) || e.code !== 'cancelled') void vscode.window.showErrorMessage(`eBPF: ${describeError(e)}`);
       return undefined;
     } finally {
       await loader.close();
