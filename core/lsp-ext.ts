@@ -38,3 +38,11 @@ export interface VerifyStatusParams {
   /** Why it failed. */
   message?: string;
 }
+
+/**
+ * `ebpf/workspaceTrust` (client to server notification): the workspace became trusted (or not). Verify on save builds
+ * and loads programs only in a trusted one; the initial state is initializationOptions.trusted.
+ */
+export const WORKSPACE_TRUST_NOTIFICATION = 'ebpf/workspaceTrust';
+
+export interface WorkspaceTrustParams { trusted: boolean }

@@ -1,7 +1,8 @@
 /**
  * The extension's settings, declared once: package.json's contributes.configuration is generated from these
- * (scripts/sync-manifest.ts) and checked against them (test/unit/manifest.test.ts), and the language server reads
- * them by these names. Issue 16 wants every setting here.
+ * (scripts/sync-manifest.ts) and checked against them (test/unit/manifest.test.ts), like the capabilities block that
+ * restricts some in untrusted workspaces; the language server and the client read them by these names and parse them
+ * with core/settings-values.ts.
  */
 import { CAPABILITY_SETS } from './loader/capabilities';
 import { RULE_LEVELS } from './rules/unsafe/lint-controls';
@@ -18,7 +19,7 @@ export interface SettingDeclaration {
   additionalProperties?: object;
   /** The values a string setting may take. */
   enum?: readonly string[];
-  /** JSON schema for the items of an array setting. */
+  /** JSON schema for the items of an array setting (VS Code's patternErrorMessage too). */
   items?: object;
   minimum?: number;
   maximum?: number;
@@ -57,7 +58,19 @@ export const CLANG_PATH_SETTING: SettingDeclaration = {
   name: 'ebpf.clang.path',
   type: 'string',
   default: 'clang',
-  description: 'The clang executable verify-on-save builds with (a name on PATH, or an absolute path, e.g. /usr/bin/clang-17).',
+  description: 'The clang executable every build runs (verify on save, Verify Object, debug sessions of a .bpf.c): a name on PATH, or an absolute path, e.g. /usr/bin/clang-17. ' +
+    'Ignored from the workspace\'s settings until the workspace is trusted.',
+  scope: 'machine-overridable',
+};
+
+/** core/build/vmlinux.ts runs it: a source that includes vmlinux.h with none next to it gets the running kernel's. */
+export const BPFTOOL_PATH_SETTING: SettingDeclaration = {
+  name: 'ebpf.bpftool.path',
+  type: 'string',
+  default: 'bpftool',
+  description: 'The bpftool executable that generates vmlinux.h (`bpftool btf dump file /sys/kernel/btf/vmlinux format c`) when a source includes ' +
+    'vmlinux.h and has none next to it, for every build (verify on save, Verify Object, debug sessions): a name on PATH or an absolute path. ' +
+    'Ignored from the workspace\'s settings until the workspace is trusted.',
   scope: 'machine-overridable',
 };
 
@@ -65,7 +78,8 @@ export const INCLUDE_PATHS_SETTING: SettingDeclaration = {
   name: 'ebpf.includePaths',
   type: 'array',
   default: [],
-  description: 'Extra -I directories for building on save (relative ones from the workspace folder), after those of the file\'s compile_commands.json entry.',
+  description: 'Extra -I directories (relative ones from the workspace folder) for every build (verify on save, Verify Object, debug sessions) and for the ' +
+    'lints\' and struct layouts\' preprocessing, after those of the file\'s compile_commands.json entry.',
   scope: 'resource',
   items: { type: 'string' },
 };
@@ -74,7 +88,20 @@ export const DEFINES_SETTING: SettingDeclaration = {
   name: 'ebpf.defines',
   type: 'array',
   default: [],
-  description: 'Extra macros for building on save, as NAME or NAME=VALUE (passed as -D), after those of the file\'s compile_commands.json entry.',
+  description: 'Extra macros as NAME or NAME=VALUE (passed as -D) for every build (verify on save, Verify Object, debug sessions) and for the lints\' ' +
+    'and struct layouts\' preprocessing, after those of the file\'s compile_commands.json entry.',
+  scope: 'resource',
+  items: { type: 'string' },
+};
+
+/** Any clang argument: a plugin (-fplugin=, -Xclang -load) runs code, hence restricted until the workspace is trusted. */
+export const CFLAGS_SETTING: SettingDeclaration = {
+  name: 'ebpf.cflags',
+  type: 'array',
+  default: [],
+  description: 'Extra clang arguments, one per item (e.g. ["-Wall", "-DDEBUG", "-I../include"]), appended to every build (verify on save, Verify Object, ' +
+    'debug sessions of a .bpf.c) after ebpf.includePaths and ebpf.defines; their -I, -D and -U also apply to the lints\' and struct layouts\' preprocessing. ' +
+    'A launch configuration\'s "build" arguments come after them and win. Ignored from the workspace\'s settings until the workspace is trusted.',
   scope: 'resource',
   items: { type: 'string' },
 };
@@ -100,8 +127,65 @@ export const CAPABILITIES_SETTING: SettingDeclaration = {
   enum: Object.keys(CAPABILITY_SETS),
 };
 
-export const SETTINGS: readonly SettingDeclaration[] = [LINT_SEVERITY_SETTING, VERIFY_ON_SAVE_SETTING, ACCEPTED_SUMMARY_SETTING, CLANG_PATH_SETTING, INCLUDE_PATHS_SETTING,
-  DEFINES_SETTING, LOG_LEVEL_SETTING, CAPABILITIES_SETTING];
+/** The CLI's `log --symbol-tag`: core/verifier-log attaches every tag unless told which. */
+export const SYMBOL_TAGS_SETTING: SettingDeclaration = {
+  name: 'ebpf.symbolTags',
+  type: 'array',
+  default: [],
+  description: 'Which injected `<TAG>_SYM: symbol+0xOFF` lines of a verifier-log document are read (linked to the symbol\'s source and attached to the ' +
+    'reject), by TAG: e.g. ["GO"] for cilium/ebpf\'s `GO_SYM:` alone, or your generator\'s own tag. Empty: every tag. Like the CLI\'s `log --symbol-tag`.',
+  scope: 'resource',
+  items: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$', patternErrorMessage: 'A tag is upper case, as in GO for GO_SYM:.' },
+};
+
+export const LINT_EXCLUDE_SETTING: SettingDeclaration = {
+  name: 'ebpf.lint.exclude',
+  type: 'array',
+  default: [],
+  description: 'Files that get no lint diagnostics, as globs relative to the workspace folder (e.g. ["vendor/**", "**/vmlinux.h", "**/*_bpfel.go"]). ' +
+    'Their hovers, lenses and verify on save stay.',
+  scope: 'resource',
+  items: { type: 'string' },
+};
+
+/** The language client's id is `ebpf`: vscode-languageclient itself reads `<id>.trace.server`. */
+export const LANGUAGE_CLIENT_ID = 'ebpf';
+export const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
+export type TraceLevel = typeof TRACE_LEVELS[number];
+
+export const TRACE_SERVER_SETTING: SettingDeclaration = {
+  name: `${LANGUAGE_CLIENT_ID}.trace.server`,
+  type: 'string',
+  default: 'off',
+  description: 'Trace the messages between VS Code and the eBPF language server in its output channel ("eBPF Language Server"): ' +
+    '"messages" names each, "verbose" adds their contents. For bug reports.',
+  scope: 'window',
+  enum: TRACE_LEVELS,
+};
+
+export const SETTINGS: readonly SettingDeclaration[] = [LINT_SEVERITY_SETTING, LINT_EXCLUDE_SETTING, VERIFY_ON_SAVE_SETTING, ACCEPTED_SUMMARY_SETTING,
+  CLANG_PATH_SETTING, BPFTOOL_PATH_SETTING, INCLUDE_PATHS_SETTING, DEFINES_SETTING, CFLAGS_SETTING, LOG_LEVEL_SETTING, CAPABILITIES_SETTING,
+  SYMBOL_TAGS_SETTING, TRACE_SERVER_SETTING];
+
+/**
+ * Settings naming a program or arguments to run: in an untrusted workspace VS Code ignores their workspace values
+ * (package.json's capabilities.untrustedWorkspaces.restrictedConfigurations), so opening a repository cannot pick the
+ * clang that runs, a clang plugin, or the bpftool. Include paths and defines only choose what is read.
+ */
+export const RESTRICTED_SETTINGS: readonly SettingDeclaration[] = [CLANG_PATH_SETTING, BPFTOOL_PATH_SETTING, CFLAGS_SETTING];
+
+/** package.json's capabilities: limited support of untrusted workspaces (lints run; nothing is built or loaded). */
+export function capabilitiesContribution(): object {
+  return {
+    untrustedWorkspaces: {
+      supported: 'limited',
+      description: 'In an untrusted workspace the lints, hovers, struct layouts and verifier-log documents work; nothing is built or loaded into the kernel ' +
+        '(verify on save, Verify Object, debug sessions) until you trust it, and the workspace\'s clang, bpftool and cflags settings are ignored.',
+      restrictedConfigurations: RESTRICTED_SETTINGS.map((s) => s.name),
+    },
+    virtualWorkspaces: false,
+  };
+}
 
 /** package.json's contributes.configuration for these settings. */
 export function configurationContribution(): object {

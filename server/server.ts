@@ -12,20 +12,20 @@ import { toDiagnostic } from './diagnostics';
 import { findCSources } from '../core/analyze/workspace-files';
 import { layoutHover, layoutLenses, structLayoutOf, type DocumentAnalysis } from './layout-features';
 import { quickFixes } from './code-actions';
-import { watchLintSettings } from './lint-settings';
 import { LARGE_DOCUMENT_CHARS } from './large-documents';
 import { OffThreadDocuments } from './off-thread-documents';
-import { VERIFY_STATUS_NOTIFICATION } from '../core/lsp-ext';
+import { VERIFY_STATUS_NOTIFICATION, WORKSPACE_TRUST_NOTIFICATION, type WorkspaceTrustParams } from '../core/lsp-ext';
 import { VERDICTS_NOTIFICATION, type VerdictsEventBody } from '../core/editor-events';
-import { shareConfigurationChanges } from './configuration-listeners';
 import { PublishedDiagnostics } from './published-diagnostics';
 import { VerifyOnSave } from './verify-on-save';
-import { watchVerifySettings } from './verify-on-save-settings';
+import { verifySettingsOf } from './verify-on-save-settings';
+import { watchSettings } from './settings-watch';
+import { LintExclusion } from './lint-exclusion';
+import { preprocessorSearchFromSettings, type EbpfSettings } from '../core/settings-values';
 import { mergeWithLintActions, savedCandidates, VerifiedFixes, verifierCodeActions } from './verify-on-save-fixes';
 import { registerVerifierLogFeatures, VERIFIER_LOG_CAPABILITIES } from './verifier-log-features';
 
 const connection = createConnection(ProposedFeatures.all);
-shareConfigurationChanges(connection); // the lint and verify-on-save settings both re-read on a change
 /** Verify on save (issue 14): its diagnostics are merged with the lints' of the same document when published. */
 const verifyOnSave = new VerifyOnSave({
   publish: (uris) => { for (const uri of uris) void published.publish(uri); },
@@ -64,8 +64,12 @@ const pending = new Map<string, NodeJS.Timeout>();
 const analyses = new Map<string, DocumentAnalysis>();
 const DEBOUNCE_MS = 150;
 /** Large C documents: analysed in a worker thread (off-thread-documents.ts). */
+/** ebpf.lint.exclude: these documents are analysed (hovers, lenses) but publish no lint diagnostics. */
+const lintExclusion = new LintExclusion();
+/** ebpf.symbolTags: the `<TAG>_SYM:` lines verifier-log documents read (empty: every tag). */
+let symbolTags: readonly string[] = [];
 const large = new OffThreadDocuments(path.join(__dirname, 'analysis-worker.js'), {
-  publish: (uri, version, diagnostics) => published.setLint(uri, version, diagnostics),
+  publish: (uri, version, diagnostics) => published.setLint(uri, version, lintExclusion.excludes(uri) ? [] : diagnostics),
   setLenses: (uri, now) => updateLenses(uri, now),
   settings: () => ({ goMirrors: [...analyzer.goMirrors], severityOverrides: analyzer.severityOverrides }),
   isCurrent: (uri, version) => documents.get(uri)?.version === version,
@@ -93,7 +97,7 @@ async function validate(doc: TextDocument): Promise<void> {
     analyses.set(doc.uri, analysis);
     updateLenses(doc.uri, layoutLenses(analysis, doc.uri));
     if (analysis.cModel) analyzer.learnCModel(analysis.cModel); // an edited C struct changes what Go types are compared with
-    await published.setLint(doc.uri, version, analysis.findings.map((f) => toDiagnostic(f, doc.uri)));
+    await published.setLint(doc.uri, version, lintExclusion.excludes(doc.uri) ? [] : analysis.findings.map((f) => toDiagnostic(f, doc.uri)));
   } catch (e) {
     if (!documents.get(doc.uri)) return; // closed meanwhile (the worker stops with its last document)
     connection.console.error(`eBPF: analysing ${doc.uri} failed: ${(e as Error).stack ?? String(e)}`);
@@ -141,14 +145,26 @@ async function learnWorkspaceC(roots: string[]): Promise<void> {
 
 connection.onInitialized(() => {
   void learnWorkspaceC(workspaceRoots);
-  // ebpf.lint.severity: per-rule levels; a change re-lints the open documents
-  watchLintSettings(connection, lintSettingsSupport, (overrides) => {
-    analyzer.severityOverrides = overrides;
-    for (const doc of documents.all()) schedule(doc);
-  });
-  watchVerifySettings(connection, lintSettingsSupport.configuration, (s) => verifyOnSave.configure(s));
+  rereadSettings = watchSettings(connection, configurationSupport, applySettings);
 });
-let lintSettingsSupport = { configuration: false, dynamicChange: false };
+
+/** Every setting takes effect on the next lint or build; a change of what the lints see re-lints the open documents. */
+function applySettings(s: EbpfSettings, was: EbpfSettings): void {
+  analyzer.severityOverrides = s.lintSeverity; // the worker reads it per analysis
+  lintExclusion.configure(s.lintExclude, workspaceRoots, (m) => connection.console.warn(m));
+  const search = preprocessorSearchFromSettings(s, workspaceRoots[0]);
+  analyzer.setIncludeSearch(search);
+  large.setIncludeSearch(search);
+  verifyOnSave.configure(verifySettingsOf(s));
+  const same = (k: keyof EbpfSettings) => JSON.stringify(s[k]) === JSON.stringify(was[k]);
+  symbolTags = s.symbolTags;
+  if (!same('symbolTags')) logs.refresh();
+  if (!['lintSeverity', 'lintExclude', 'includePaths', 'defines', 'cflags'].every((k) => same(k as keyof EbpfSettings))) {
+    for (const doc of documents.all()) if (languageOf(doc)) schedule(doc);
+  }
+}
+let configurationSupport = { configuration: false, dynamicChange: false };
+let rereadSettings = () => undefined as void;
 
 let workspaceRoots: string[] = [];
 const initializeResult: InitializeResult = {
@@ -165,10 +181,10 @@ connection.onInitialize((params) => {
   workspaceRoots = (params.workspaceFolders ?? []).flatMap((f) => local(f.uri));
   if (workspaceRoots.length === 0 && params.rootUri) workspaceRoots = local(params.rootUri);
   lensRefreshSupported = params.capabilities.workspace?.codeLens?.refreshSupport === true;
-  // verify on save runs clang and loads programs: off when the client says the workspace is not trusted
+  // verify on save runs clang and loads programs: off when the client says the workspace is not trusted (ebpf/workspaceTrust updates it)
   verifyOnSave.trusted = (params.initializationOptions as { trusted?: unknown } | undefined)?.trusted !== false;
   verifyOnSave.workspaceRoots = workspaceRoots;
-  lintSettingsSupport = { configuration: params.capabilities.workspace?.configuration === true,
+  configurationSupport = { configuration: params.capabilities.workspace?.configuration === true,
     dynamicChange: params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true };
   return initializeResult;
 });
@@ -196,7 +212,7 @@ async function analysisOf(uri: string): Promise<{ doc?: TextDocument; offThread:
 }
 
 /** Verifier-log documents (issue 16): their links, outline, folding, register hovers and reject diagnostic. */
-const logs = registerVerifierLogFeatures(connection, documents, (uri, version, d) => void published.setLint(uri, version, d), () => workspaceRoots);
+const logs = registerVerifierLogFeatures(connection, documents, (uri, version, d) => void published.setLint(uri, version, d), () => workspaceRoots, () => symbolTags);
 connection.onHover(async (p) => {
   if (logs.owns(p.textDocument.uri)) return logs.hover(p);
   const { doc, offThread, a } = await analysisOf(p.textDocument.uri);
@@ -248,6 +264,11 @@ documents.onDidClose((e) => {
   void published.dropLint(e.document.uri);
 });
 
+connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (p: WorkspaceTrustParams) => {
+  verifyOnSave.trusted = p.trusted === true;
+  verifyOnSave.configure(verifyOnSave.settings); // distrusted: its diagnostics go
+  rereadSettings(); // the restricted settings' workspace values apply only when trusted
+});
 connection.onShutdown(() => verifyOnSave.close());
 documents.listen(connection);
 connection.listen();

@@ -33,6 +33,8 @@ export interface VerifierLogFeatures {
   /** Whether the document is a verifier log this module answers for. */
   owns(uri: string): boolean;
   hover(p: HoverParams): Hover | null;
+  /** Read every open log again (ebpf.symbolTags changed): its diagnostics now, links and outline when next asked. */
+  refresh(): void;
 }
 
 /**
@@ -40,7 +42,8 @@ export interface VerifierLogFeatures {
  * `roots` are the workspace folders, where sources the log names by file name are looked for after its directory.
  */
 export function registerVerifierLogFeatures(connection: Connection, documents: TextDocuments<TextDocument>,
-  publish: (uri: string, version: number, diagnostics: Diagnostic[]) => void, roots: () => string[]): VerifierLogFeatures {
+  publish: (uri: string, version: number, diagnostics: Diagnostic[]) => void, roots: () => string[],
+  symbolTags: () => readonly string[] = () => []): VerifierLogFeatures {
   const read = new Map<string, ReadLog>();
   const pending = new Map<string, NodeJS.Timeout>();
 
@@ -51,7 +54,7 @@ export function registerVerifierLogFeatures(connection: Connection, documents: T
     const known = read.get(uri);
     if (known?.version === doc.version) return known;
     const dir = uri.startsWith('file:') ? [path.dirname(fileURLToPath(uri))] : [];
-    const log = { version: doc.version, blocks: readVerifierLog(doc.getText()), resolver: known?.resolver ?? new SourceResolver([...dir, ...roots()]) };
+    const log = { version: doc.version, blocks: readVerifierLog(doc.getText(), symbolTags().length > 0 ? [...symbolTags()] : undefined), resolver: known?.resolver ?? new SourceResolver([...dir, ...roots()]) };
     read.set(uri, log);
     return log;
   };
@@ -90,11 +93,15 @@ export function registerVerifierLogFeatures(connection: Connection, documents: T
     read.delete(e.document.uri);
   });
 
-  connection.onDocumentLinks((p): DocumentLink[] => safely('links', p.textDocument.uri, (log) => logLinks(log.blocks, log.resolver), []));
+  connection.onDocumentLinks((p): DocumentLink[] => safely('links', p.textDocument.uri, (log) => logLinks(log.blocks, log.resolver, symbolTags()), []));
   connection.onDocumentSymbol((p): DocumentSymbol[] => safely('the outline', p.textDocument.uri, (log) => logOutline(log.blocks, documents.get(p.textDocument.uri)!), []));
   connection.onFoldingRanges((p): FoldingRange[] => safely('folding', p.textDocument.uri, (log) => logFolding(log.blocks), []));
 
   return {
+    refresh: () => {
+      read.clear();
+      for (const doc of documents.all()) if (isVerifierLog(doc)) validate(doc);
+    },
     owns: (uri) => { const doc = documents.get(uri); return !!doc && isVerifierLog(doc); },
     hover: (p) => safely('the hover', p.textDocument.uri, (log) => {
       for (const b of log.blocks) {

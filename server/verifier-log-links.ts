@@ -54,7 +54,8 @@ export class SourceResolver {
 /** `file:///…#L12`: the editor opens the file with the cursor on line 12 (1-based). */
 export const sourceTarget = (file: string, line: number) => `${pathToFileURL(file).href}#L${Math.max(1, line)}`;
 
-export function logLinks(blocks: LogBlock[], resolver: SourceResolver): DocumentLink[] {
+/** `symbolTags`: the `<TAG>_SYM:` lines to link (ebpf.symbolTags); empty, every tag. */
+export function logLinks(blocks: LogBlock[], resolver: SourceResolver, symbolTags: readonly string[] = []): DocumentLink[] {
   const links: DocumentLink[] = [];
   for (const { index: ix, offset } of blocks) {
     for (let i = 0; i < ix.lineCount; i++) {
@@ -62,7 +63,7 @@ export function logLinks(blocks: LogBlock[], resolver: SourceResolver): Document
       if (kind === LineKind.Symbol) {
         const text = ix.text(i);
         const sym = symbolLine(text);
-        const hit = sym ? resolver.symbol(sym.symbol) : null;
+        const hit = sym && (symbolTags.length === 0 || symbolTags.includes(sym.tag)) ? resolver.symbol(sym.symbol) : null;
         if (!sym || !hit) continue;
         const start = text.indexOf(sym.symbol);
         links.push({

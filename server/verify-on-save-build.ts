@@ -8,13 +8,18 @@ import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'n
 import path from 'node:path';
 import { buildBpfSource, cachedObjectPath, parseClangDiagnostics, type ClangDiagnostic } from '../core/build/clang';
 import type { CompileCommands } from '../core/analyze/compile-commands';
+import { buildFlagsFromSettings } from '../core/settings-values';
 
 export interface BuildRecipe {
   clang: string;
+  /** Generates vmlinux.h for a source that includes it and has none beside it. */
+  bpftool: string;
   /** Workspace-relative or absolute include directories, after the compile_commands.json entry's. */
   includePaths: string[];
   /** NAME or NAME=VALUE. */
   defines: string[];
+  /** Any clang arguments, after the defines (ebpf.cflags). */
+  cflags: string[];
   /** Relative include paths are resolved from here. */
   workspaceRoot?: string;
 }
@@ -47,8 +52,7 @@ export function recipeArgs(source: string, recipe: BuildRecipe, database: Compil
   const args: string[] = [];
   for (const dir of unit.includeDirs) args.push('-I', dir);
   for (const [name, value] of unit.defines) args.push(value === null ? `-U${name}` : `-D${name}=${value}`);
-  for (const dir of recipe.includePaths) args.push('-I', path.resolve(base, dir));
-  for (const d of recipe.defines) args.push(`-D${d}`);
+  args.push(...buildFlagsFromSettings(recipe, base).extraArgs); // the same settings part as every other build's
   return args;
 }
 
@@ -109,7 +113,7 @@ export async function buildForVerify(source: string, recipe: BuildRecipe, databa
   const fresh = upToDate(object, key);
   if (fresh) return { object, rebuilt: false, inputs: fresh.inputs, warnings: [] };
   const depFile = `${object}.d`;
-  const built = await buildBpfSource(source, { clang: recipe.clang, extraArgs: [...extra, '-MD', '-MF', depFile], signal });
+  const built = await buildBpfSource(source, { clang: recipe.clang, bpftool: recipe.bpftool, extraArgs: [...extra, '-MD', '-MF', depFile], signal });
   let inputs = [path.resolve(source)];
   try {
     inputs = parseDepFile(readFileSync(depFile, 'utf8')).map((f) => path.resolve(path.dirname(source), f));

@@ -198,7 +198,7 @@ export class VerifyOnSave {
       const scratch = path.join(dir, path.basename(source));
       writeFileSync(scratch, text);
       const extra = ['-I', path.dirname(source), ...recipeArgs(source, { ...this.settings, workspaceRoot: this.workspaceRoots[0] }, this.database)];
-      const built = await buildBpfSource(scratch, { clang: this.settings.clang, extraArgs: extra, outDir: dir });
+      const built = await buildBpfSource(scratch, { clang: this.settings.clang, bpftool: this.settings.bpftool, extraArgs: extra, outDir: dir });
       const run = await verifyObject(this.abortableLoader(new AbortController().signal), built.object, { programName: program, logLevel: this.settings.logLevel });
       return run.report.programs[0] ?? null;
     } finally {

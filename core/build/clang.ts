@@ -9,6 +9,8 @@ import { ensureVmlinuxHeader, includesVmlinuxHeader } from './vmlinux';
 export interface BuildOptions {
   /** clang executable (default: `clang` on PATH). */
   clang?: string;
+  /** bpftool executable that generates vmlinux.h for a source including it (default: `bpftool` on PATH). */
+  bpftool?: string;
   /** Extra arguments appended after the defaults (e.g. -I paths, -D flags). */
   extraArgs?: string[];
   /** Where objects go; default: the per-user build cache ($XDG_CACHE_HOME/ebpf-debugger, core/build/cache-dir.ts). */
@@ -76,7 +78,7 @@ export async function buildBpfSource(source: string, opts: BuildOptions = {}): P
 
   const includes = ['-I', path.dirname(abs), ...multiarchIncludes()];
   if (includesVmlinuxHeader(readFileSync(abs, 'utf8')) && !existsSync(path.join(path.dirname(abs), 'vmlinux.h'))) {
-    includes.push('-I', await ensureVmlinuxHeader());
+    includes.push('-I', await ensureVmlinuxHeader(opts.bpftool));
   }
   const target = process.arch === 'arm64' ? '__TARGET_ARCH_arm64' : '__TARGET_ARCH_x86';
   const args = ['-g', '-O2', '-target', 'bpf', `-D${target}`, ...includes, ...(opts.extraArgs ?? []), '-c', abs, '-o', object];

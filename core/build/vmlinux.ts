@@ -13,7 +13,7 @@ export function includesVmlinuxHeader(source: string): boolean {
  * Generate vmlinux.h for the running kernel once (per kernel release) with
  * `bpftool btf dump file /sys/kernel/btf/vmlinux format c`, and return the directory holding it.
  */
-export async function ensureVmlinuxHeader(): Promise<string> {
+export async function ensureVmlinuxHeader(bpftool = 'bpftool'): Promise<string> {
   const dir = path.join(buildCacheDir(), 'vmlinux', os.release());
   const header = path.join(dir, 'vmlinux.h');
   if (existsSync(header)) return dir;
@@ -21,10 +21,10 @@ export async function ensureVmlinuxHeader(): Promise<string> {
     throw new EbpfError('file-not-found', 'The source includes vmlinux.h but this kernel exposes no BTF (/sys/kernel/btf/vmlinux).',
       'Put a vmlinux.h next to the source, or use a kernel built with CONFIG_DEBUG_INFO_BTF=y.');
   }
-  const res = await execFile('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'c'], { timeoutMs: 120_000 });
+  const res = await execFile(bpftool, ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'c'], { timeoutMs: 120_000 });
   if (res.spawnError) {
-    throw new EbpfError('bpftool-missing', 'The source includes vmlinux.h, which is generated with bpftool, but bpftool is not installed.',
-      'Install it (Debian/Ubuntu: `sudo apt-get install bpftool` or `linux-tools-$(uname -r)`), or put a vmlinux.h next to the source.');
+    throw new EbpfError('bpftool-missing', `The source includes vmlinux.h, which is generated with bpftool, but ${bpftool} cannot be run: ${res.spawnError.code ?? res.spawnError.message}.`,
+      'Install it (Debian/Ubuntu: `sudo apt-get install bpftool` or `linux-tools-$(uname -r)`) or set its path (ebpf.bpftool.path in the editor), or put a vmlinux.h next to the source.');
   }
   if (res.code !== 0) throw new EbpfError('build-failed', `bpftool could not dump the kernel BTF: ${res.stderr.trim()}`);
   mkdirSync(dir, { recursive: true });

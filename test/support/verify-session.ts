@@ -68,7 +68,9 @@ export async function startVerifySession(opts: SessionOptions = {}) {
 
   return {
     workspace, published, statuses, messages, settings, verdicts,
-    open: (file: string) => conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(file), languageId: 'c', version: 1, text: readFileSync(file, 'utf8') } }),
+    open: (file: string, languageId = 'c') => conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(file), languageId, version: 1, text: readFileSync(file, 'utf8') } }),
+    notify: (method: string, params: object) => conn.sendNotification(method, params),
+    request: <T>(method: string, params: object) => conn.sendRequest(method, params) as Promise<T>,
     save: (file: string) => conn.sendNotification('textDocument/didSave', { textDocument: { uri: uriOf(file) } }),
     /** The settings changed: the server asks for them again. */
     changeSettings: async () => {

@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { SHOW_STRUCT_LAYOUT_COMMAND } from '../../core/lsp-ext';
 import { LAUNCH_ATTRIBUTES, launchForActiveFile, validateLaunchArguments } from '../../core/launch-attributes';
 import { setupCommandLine } from '../../core/setup/privileged-setup';
-import { SETTINGS, configurationContribution } from '../../core/settings';
+import { RESTRICTED_SETTINGS, SETTINGS, capabilitiesContribution, configurationContribution } from '../../core/settings';
+import { settingNames } from '../../core/settings-values';
 import { debuggersContribution, manifestInSync } from '../../scripts/sync-manifest';
 import { REPO } from '../support/paths';
 
@@ -27,10 +28,11 @@ describe('package.json and the TypeScript sources of truth', () => {
       assert.deepEqual([declared.type, declared.default, declared.scope], [s.type, s.default, s.scope], s.name);
       assert.ok(declared.description.length > 20, `${s.name} says what it does`);
     }
-    // the server asks for the setting through the declaration, never a copy of its name
+    // the server asks for every declared setting in one request, never a copy of a name
     const server = readdirSync(path.join(REPO, 'server')).map((f) => readFileSync(path.join(REPO, 'server', f), 'utf8')).join('\n');
-    assert.ok(!/'ebpf\.lint\.severity'/.test(server), 'server/ names ebpf.lint.severity through core/settings.ts');
-    assert.match(server, /LINT_SEVERITY_SETTING\.name/);
+    for (const s of SETTINGS) assert.ok(!server.includes(`'${s.name}'`), `server/ names ${s.name} through core/settings.ts`);
+    assert.deepEqual(settingNames(), SETTINGS.map((s) => s.name));
+    assert.match(readFileSync(path.join(REPO, 'server', 'settings-watch.ts'), 'utf8'), /settingNames\(\)/);
   });
 
   it('every command the client registers is contributed, and every contributed one registered', () => {
@@ -47,8 +49,12 @@ describe('package.json and the TypeScript sources of truth', () => {
     assert.deepEqual([...registered].sort(), [...contributed].sort());
   });
 
-  it('declares the privilege surface: no untrusted workspaces', () => {
-    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, false);
+  it('declares the privilege surface: limited in untrusted workspaces, the settings naming what runs restricted', () => {
+    assert.deepEqual(pkg.capabilities, capabilitiesContribution(), 'run `node --import tsx scripts/sync-manifest.ts`');
+    assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
+    // a workspace's settings.json must not pick the programs or arguments a build runs
+    assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['ebpf.clang.path', 'ebpf.bpftool.path', 'ebpf.cflags']);
+    for (const s of RESTRICTED_SETTINGS) assert.ok(pkg.contributes.configuration.properties[s.name], `${s.name} is contributed`);
   });
 
   it('validates launch arguments with messages that say what to do', () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { lintSources, runLint } from '../../cli/lint-command';
 import { parseSeverityOverride } from '../../core/rules/unsafe/lint-controls';
-import { severityOverridesFrom } from '../../server/lint-settings';
+import { severityOverridesFrom } from '../../core/settings-values';
 
 const XDP = '#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\nSEC("xdp")\nint p(struct xdp_md *ctx)\n{\n\tbpf_printk("x");\n\treturn XDP_PASS;\n}\n' +
   'char LICENSE[] SEC("license") = "MIT";\n';

@@ -4,33 +4,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDepFile, recipeArgs } from '../../server/verify-on-save-build';
-import { DEFAULT_VERIFY_SETTINGS, verifySettingsFrom } from '../../server/verify-on-save-settings';
 import { CompileCommands } from '../../core/analyze/compile-commands';
 import type { ProgramReport } from '../../core/verify/report';
 import { mergeWithLintActions, pastReject, VERIFIED_SUFFIX } from '../../server/verify-on-save-fixes';
 
-describe('verify on save: settings and build recipe', () => {
-  it('keeps valid settings, names each bad one and keeps its default', () => {
-    const warnings: string[] = [];
-    const s = verifySettingsFrom([false, '/usr/bin/clang-17', ['inc'], ['A', 'B=2'], 4, 'bpf'], (m) => warnings.push(m));
-    assert.deepEqual(s, { enabled: false, acceptedSummary: false, clang: '/usr/bin/clang-17', includePaths: ['inc'], defines: ['A', 'B=2'], logLevel: 5, capabilities: 'bpf' });
-    assert.deepEqual(warnings, [], 'level 4 gets level 1 added: the reject is located from it');
-    const said: string[] = [];
-    const bad = verifySettingsFrom(['yes', '', 'inc', ['1X'], 9, 'root', 1], (m) => said.push(m));
-    assert.deepEqual(bad, DEFAULT_VERIFY_SETTINGS);
-    assert.equal(said.length, 7);
-    assert.match(said.join('\n'), /ebpf\.capabilities must be one of full, bpf, bpf\+perfmon, bpf\+perfmon\+net_admin, not "root"/);
-    assert.deepEqual(verifySettingsFrom([null, undefined], () => assert.fail('no warning for unset settings')), DEFAULT_VERIFY_SETTINGS);
-  });
-
+describe('verify on save: build recipe', () => {
   it('reads clang\'s dependency file: continuation lines and escaped spaces', () => {
     assert.deepEqual(parseDepFile('/c/x.o: /w/x.bpf.c /usr/include/linux/bpf.h \\\n  /w/my\\ dir/common.h \\\n /w/b.h\n'),
       ['/w/x.bpf.c', '/usr/include/linux/bpf.h', '/w/my dir/common.h', '/w/b.h']);
   });
 
-  it('passes the configured include paths (from the workspace) and defines after the database\'s', () => {
-    const args = recipeArgs('/nowhere/x.bpf.c', { clang: 'clang', includePaths: ['inc', '/abs'], defines: ['DEBUG', 'N=3'], workspaceRoot: '/w' }, new CompileCommands());
-    assert.deepEqual(args, ['-I', '/w/inc', '-I', '/abs', '-DDEBUG', '-DN=3']);
+  it('passes the configured include paths (from the workspace), defines and cflags after the database\'s', () => {
+    const args = recipeArgs('/nowhere/x.bpf.c', { clang: 'clang', bpftool: 'bpftool', includePaths: ['inc', '/abs'], defines: ['DEBUG', 'N=3'], cflags: ['-Wall', '-DLATE'], workspaceRoot: '/w' }, new CompileCommands());
+    assert.deepEqual(args, ['-I', '/w/inc', '-I', '/abs', '-DDEBUG', '-DN=3', '-Wall', '-DLATE']);
   });
 
   it('takes the -I and -D of the file\'s compile_commands.json entry first', () => {
@@ -39,7 +25,7 @@ describe('verify on save: settings and build recipe', () => {
       const file = path.join(dir, 'x.bpf.c');
       writeFileSync(path.join(dir, 'compile_commands.json'), JSON.stringify([{ directory: dir, file: 'x.bpf.c',
         command: 'clang -g -O2 -target bpf -Iinclude -DFEATURE=2 -UOLD -c x.bpf.c -o x.o' }]));
-      const args = recipeArgs(file, { clang: 'clang', includePaths: [], defines: ['MORE'] }, new CompileCommands());
+      const args = recipeArgs(file, { clang: 'clang', bpftool: 'bpftool', includePaths: [], defines: ['MORE'], cflags: [] }, new CompileCommands());
       assert.deepEqual(args, ['-I', path.join(dir, 'include'), '-DFEATURE=2', '-UOLD', '-DMORE']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
