@@ -1,43 +1,76 @@
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { DEBUG_TYPE, launchForActiveFile } from '../core/launch-attributes';
-import { buildErrorToDiagnostics } from './verifier-diagnostics';
-import { REPLAY_DIR_ATTRIBUTE } from './verifier-log-commands';
+import type { ClangDiagnostic } from '../core/build/clang';
+import { VERDICTS_DEBUG_EVENT, type VerdictOrigin, type VerdictsEventBody } from '../core/editor-events';
+import { DEBUG_TYPE, launchForActiveFile, type EbpfLaunchArguments } from '../core/launch-attributes';
+import { HOST_KERNEL, type VerdictStore } from './verdict-store';
+
+/** Where a session's build errors go: the debug origin's Problems entries, next to its verdicts (client/verdict-diagnostics.ts). */
+export interface BuildFailureSink {
+  buildFailed(origin: VerdictOrigin, unit: string, diagnostics: ClangDiagnostic[], message: string): void;
+}
 
 /** The adapter runs out of process: VS Code's own runtime in Node mode, on dist/adapter.js. */
 class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly context: vscode.ExtensionContext) {}
 
-  createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
-    const adapter = this.context.asAbsolutePath('dist/adapter.js');
-    // "Debug This Log": the adapter's replay loader answers from the saved log instead of the kernel
-    const replay: unknown = session.configuration[REPLAY_DIR_ATTRIBUTE];
-    const env = { ELECTRON_RUN_AS_NODE: '1', ...(typeof replay === 'string' ? { EBPF_DEBUGGER_REPLAY: replay } : {}) };
-    return new vscode.DebugAdapterExecutable(process.execPath, [adapter], { env });
+  createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
+    return new vscode.DebugAdapterExecutable(process.execPath, [this.context.asAbsolutePath('dist/adapter.js')], { env: { ELECTRON_RUN_AS_NODE: '1' } });
   }
 }
 
-/** Without a launch.json, F5 on a .bpf.c (or .o) verifies that file. */
+/** Without a launch.json, F5 on a .bpf.c (or .o) verifies that file. Every session gets the workspace's storage for its logs. */
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    let launch: vscode.DebugConfiguration | null = config;
     if (!config.type && !config.request && !config.name) {
-      const launch = launchForActiveFile(vscode.window.activeTextEditor?.document.fileName);
+      launch = launchForActiveFile(vscode.window.activeTextEditor?.document.fileName);
       if (!launch) void vscode.window.showInformationMessage('eBPF: open a .bpf.c source or add an "ebpf" launch configuration to verify.');
-      return launch ?? undefined;
     }
-    return config;
+    if (!launch) return undefined;
+    // per workspace (globalStorage without a folder open): two projects' logs of a same-named program never collide
+    const storageDir: EbpfLaunchArguments['storageDir'] = (this.context.storageUri ?? this.context.globalStorageUri).fsPath;
+    return { storageDir, ...launch };
   }
 }
 
-export function registerDebugging(context: vscode.ExtensionContext, diagnostics: vscode.DiagnosticCollection): void {
+/** Reveals Run and Debug when a session stops on a reject: its threads, variables and the Why scope are there. */
+class RevealOnReject implements vscode.DebugAdapterTrackerFactory {
+  createDebugAdapterTracker(): vscode.DebugAdapterTracker {
+    return {
+      onDidSendMessage: (m: { type?: string; event?: string; body?: { reason?: string } }) => {
+        if (m.type === 'event' && m.event === 'stopped' && m.body?.reason === 'exception') void vscode.commands.executeCommand('workbench.view.debug');
+      },
+    };
+  }
+}
+
+/** The file the session was asked to verify, absolute: the unit its build errors belong to. */
+function sessionUnit(session: vscode.DebugSession): string {
+  const c = session.configuration as vscode.DebugConfiguration & Partial<EbpfLaunchArguments>;
+  return path.resolve(c.cwd ?? session.workspaceFolder?.uri.fsPath ?? process.cwd(), c.program ?? '');
+}
+
+/**
+ * Debug sessions' verdicts go to the store like every other origin's (one event per kernel); nothing is cleared
+ * when a session starts or ends, so the Verify command's and verify on save's rejects stay in Problems.
+ */
+export function registerDebugging(context: vscode.ExtensionContext, verdicts: VerdictStore, builds: BuildFailureSink): void {
   context.subscriptions.push(
-    // a failed build in a debug session lands in Problems, like the verify command's
-    vscode.debug.onDidReceiveDebugSessionCustomEvent(async (e) => {
-      if (e.session.type !== DEBUG_TYPE || e.event !== 'ebpf/buildFailed') return;
-      diagnostics.clear();
-      for (const [file, list] of await buildErrorToDiagnostics(e.body?.diagnostics ?? [])) diagnostics.set(vscode.Uri.file(file), list);
+    vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
+      if (e.session.type !== DEBUG_TYPE) return;
+      if (e.event === VERDICTS_DEBUG_EVENT) {
+        const body = e.body as VerdictsEventBody | undefined;
+        if (body?.report) verdicts.record('debug', body.report, body.kernel ?? HOST_KERNEL);
+      } else if (e.event === 'ebpf/buildFailed') {
+        const body = e.body as { diagnostics?: ClangDiagnostic[]; message?: string } | undefined;
+        builds.buildFailed('debug', sessionUnit(e.session), body?.diagnostics ?? [], body?.message ?? 'The build failed.');
+      }
     }),
-    vscode.debug.onDidStartDebugSession((s) => { if (s.type === DEBUG_TYPE) diagnostics.clear(); }),
+    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, new RevealOnReject()),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(context)),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider()),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider(context)),
   );
 }

@@ -7,8 +7,6 @@ import { VERIFIER_LOG_LANGUAGE } from '../core/lsp-ext';
 import { logToReplay, pickProgram, programsOf, writeReplayDir } from './log-replay';
 
 /** The verifier-log language of package.json's contributes.languages (syntaxes/bpf-verifier-log.tmLanguage.json). */
-/** The launch attribute client/debug.ts turns into the adapter's EBPF_DEBUGGER_REPLAY: the replay loader's directory. */
-export const REPLAY_DIR_ATTRIBUTE = 'ebpfReplayDir';
 
 /** The document a command acts on: the explorer's file, else the active editor's. */
 async function targetDocument(uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
@@ -62,7 +60,7 @@ export function registerVerifierLogCommands(context: vscode.ExtensionContext): v
       const roots = [...(doc.isUntitled ? [] : [path.dirname(doc.fileName)]), ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)];
       return vscode.debug.startDebugging(folder, {
         type: DEBUG_TYPE, request: 'launch', name: `eBPF: replay ${doc.isUntitled ? 'log' : path.basename(doc.fileName)}`,
-        program: target.program, programName: target.name, sourceRoots: roots, [REPLAY_DIR_ATTRIBUTE]: dir,
+        program: target.program, programName: target.name, sourceRoots: roots, replayLog: dir, // the adapter's replay loader answers from the saved log
       });
     }),
   );

@@ -24,6 +24,12 @@ export interface EbpfLaunchArguments {
   capabilities?: CapabilitySet;
   /** Seconds a request to the loader helper may go unanswered before it is cancelled and the helper stopped. */
   timeout?: number;
+  /** The kernels to verify on: `host` (the running kernel) and Debian kernels by series (`6.1`) booted in a VM. */
+  kernels?: string[];
+  /** Set by the client: its storage directory for this workspace; the full verifier logs are saved under it. */
+  storageDir?: string;
+  /** Set by "Debug This Log": a directory of saved logs the session replays instead of asking the kernel. */
+  replayLog?: string;
 }
 
 interface JsonSchemaProperty {
@@ -78,6 +84,20 @@ export const LAUNCH_ATTRIBUTES: Record<keyof EbpfLaunchArguments, JsonSchemaProp
     default: 600,
     minimum: 1,
   },
+  kernels: {
+    type: 'array',
+    items: { type: 'string' },
+    default: ['host'],
+    description: 'The kernels to verify on, one thread per program and kernel: "host" (the running kernel) and Debian kernels by series or ABI ("5.10", "6.1", "6.12", "6.1.0-50") booted in a QEMU VM. A kernel is downloaded once (tens of MB, said in the Debug Console) and cached.',
+  },
+  storageDir: {
+    type: 'string',
+    description: 'Internal: set by the extension to its storage directory for this workspace; full verifier logs are saved in <storageDir>/logs/<object>-<hash>/.',
+  },
+  replayLog: {
+    type: 'string',
+    description: 'Internal: set by "eBPF: Debug This Log": a directory of saved verifier logs the session replays instead of verifying in the kernel.',
+  },
 };
 
 export const REQUIRED_LAUNCH_ATTRIBUTES: (keyof EbpfLaunchArguments)[] = ['program'];
@@ -109,6 +129,11 @@ export function validateLaunchArguments(args: Partial<EbpfLaunchArguments> | und
   }
   if (args.timeout !== undefined && !(typeof args.timeout === 'number' && Number.isFinite(args.timeout) && args.timeout > 0)) return '"timeout" must be a number of seconds above 0.';
   if (args.sourceRoots !== undefined && !(Array.isArray(args.sourceRoots) && args.sourceRoots.every((a) => typeof a === 'string'))) return '"sourceRoots" must be a list of directories.';
+  if (args.kernels !== undefined && !(Array.isArray(args.kernels) && args.kernels.length > 0 && args.kernels.every((k) => typeof k === 'string'))) {
+    return '"kernels" must be a non-empty list such as ["host", "6.1"].';
+  }
+  if (args.storageDir !== undefined && typeof args.storageDir !== 'string') return '"storageDir" must be a directory.';
+  if (args.replayLog !== undefined && typeof args.replayLog !== 'string') return '"replayLog" must be a directory of saved logs.';
   return null;
 }
 

@@ -1,29 +1,29 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { OutputEvent, Source } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { buildCacheDir } from '../core/build/cache-dir';
 import { LineKind } from '../core/verifier-log/line-kind';
 import { parseSourceLine } from '../core/verifier-log/path';
 import { resolveSourceFile } from '../core/verify/resolve-source';
+import { saveLog } from './log-files';
 import type { ProgramTrace } from './runtime/program-trace';
 
 const CONSOLE_LINES = 400;
 
 /**
- * The verifier's log in the debug console: the full log goes to a `.verifier.log` file (opened with the log
- * language), and the console shows its last lines, each source annotation linked to its file and line.
+ * The verifier's log in the debug console: the full log goes to `file` (a `.verifier.log`, opened with the log
+ * language), and the console shows its last lines, each source annotation linked to its file and line. The header
+ * names the file as a file:// URI and carries it as the event's source: either way VS Code makes it a link.
  */
-export function logOutputEvents(trace: ProgramTrace, roots: string[]): DebugProtocol.OutputEvent[] {
+export function logOutputEvents(trace: ProgramTrace, roots: string[], file: string, label = trace.program.report.name): DebugProtocol.OutputEvent[] {
   const { index } = trace;
-  const name = trace.program.report.name;
-  const dir = path.join(buildCacheDir(), 'logs');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}.verifier.log`);
-  writeFileSync(file, index.buf);
+  saveLog(file, index.buf);
   const events: DebugProtocol.OutputEvent[] = [];
   const first = Math.max(index.first, index.end - CONSOLE_LINES);
-  events.push(new OutputEvent(`── ${name}: verifier log (${index.buf.length} bytes, ${index.end - index.first} lines; full log: ${file}) ──\n`, 'console') as DebugProtocol.OutputEvent);
+  const header = new OutputEvent(`── ${label}: verifier log (${index.buf.length} bytes, ${index.end - index.first} lines) ── full log: ${pathToFileURL(file).href}\n`, 'console') as DebugProtocol.OutputEvent;
+  header.body.source = new Source(path.basename(file), file);
+  header.body.line = 1;
+  events.push(header);
   if (first > index.first) events.push(new OutputEvent(`… ${first - index.first} earlier lines in ${file}\n`, 'console') as DebugProtocol.OutputEvent);
   let chunk = '';
   for (let i = first; i < index.end; i++) {

@@ -1,20 +1,25 @@
 import path from 'node:path';
 import {
-  Breakpoint, Event, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
+  Breakpoint, Event, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Scope, Source,
+  StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { BuildError } from '../core/build/clang';
+import { VERDICTS_DEBUG_EVENT, type VerdictsEventBody } from '../core/editor-events';
 import { describeError, isEbpfError } from '../core/errors';
 import { type EbpfLaunchArguments, validateLaunchArguments } from '../core/launch-attributes';
 import type { Loader } from '../core/loader/loader';
 import { HelperClient } from '../core/loader/helper-client';
 import { loadObjectSourceMap, programMap } from '../core/source-map/object-source-map';
-import { verifyObject } from '../core/verify/verify-object';
 import { BreakpointSet } from './breakpoints';
 import { logOutputEvents } from './console-log';
 import { addressInsn, disassemble, insnAddress } from './disassembly';
 import { DapErrorId } from './errors';
 import { ReplayLoader } from './kernel/replay-loader';
+import { verifyOnKernels } from './kernel-runs';
+import { logFilePath } from './log-files';
+import { exceptionInfoBody, REJECT_TITLE } from './reject-info';
+import { orderThreads, threadName } from './threads';
 import { runBuildCommand } from './build-command';
 import { ProgramTrace } from './runtime/program-trace';
 import { describeValue, variablesOf, type VarNode } from './variables';
@@ -32,6 +37,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   private traces: ProgramTrace[] = [];
   private args: LaunchRequestArguments | undefined;
   private roots: string[] = [];
+  private objectPath: string | undefined;
   private current = 0; // the thread (program) last stopped or asked about
   private finished = new Set<number>();
   private configurationDone!: Promise<void>;
@@ -40,6 +46,8 @@ export class EbpfDebugSession extends LoggingDebugSession {
   private places = new LocationHandles();
   private frameHandles = new Handles<{ thread: number; depth: number }>();
   private breakpoints = new BreakpointSet();
+  private progressReporting = false;
+  private progressCount = 0;
 
   constructor() {
     super();
@@ -48,13 +56,14 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.setDebuggerColumnsStartAt1(true);
   }
 
-  /** The kernel loader; EBPF_DEBUGGER_REPLAY=<dir> replays saved logs instead (UI tests only). */
+  /** The host's loader: the helper, or with `replayLog` ("Debug This Log") the saved logs of that directory. */
   protected createLoader(args: EbpfLaunchArguments): Loader {
-    const replay = process.env.EBPF_DEBUGGER_REPLAY;
-    return replay ? new ReplayLoader(replay) : new HelperClient({ capabilities: args.capabilities, timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined });
+    if (args.replayLog) return new ReplayLoader(args.replayLog);
+    return new HelperClient({ capabilities: args.capabilities, timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined });
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.progressReporting = args.supportsProgressReporting === true;
     response.body = {
       ...response.body,
       supportsConfigurationDoneRequest: true,
@@ -99,7 +108,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.startRun();
   }
 
-  /** Build and verify; the traces replace any previous run's. Returns the error to report, if any. */
+  /** Build and verify on each kernel; the traces replace any previous run's. Returns the error to report, if any. */
   private async verify(args: LaunchRequestArguments): Promise<DebugProtocol.Message | null> {
     await this.loader?.close();
     this.loader = this.createLoader(args);
@@ -107,15 +116,17 @@ export class EbpfDebugSession extends LoggingDebugSession {
     try {
       this.print(`eBPF: verifying ${program}${args.programName ? ` (program ${args.programName})` : ''}`);
       if (typeof args.build === 'string') await runBuildCommand(args.build, args.cwd ?? path.dirname(program), args.env, (t) => this.print(t, 'stdout'));
-      const run = await verifyObject(this.loader, program, {
-        programName: args.programName,
-        logLevel: args.logLevel,
-        sourceRoots: args.sourceRoots,
-        build: Array.isArray(args.build) ? { extraArgs: args.build } : undefined,
+      const runs = await verifyOnKernels(this.loader, program, args, {
+        say: (t) => this.print(t),
+        progress: this.progressHooks(),
+        // the client's Problems and results view hear of each kernel's verdicts as soon as they are known
+        verified: (run) => this.sendEvent(new Event(VERDICTS_DEBUG_EVENT, { report: run.report, kernel: run.kernel } satisfies VerdictsEventBody)),
       });
-      this.roots = [...(run.report.source ? [path.dirname(run.report.source)] : []), path.dirname(run.report.object), ...(args.sourceRoots ?? [])];
-      const { obj } = loadObjectSourceMap(run.report.object);
-      this.traces = run.programs.map((p) => new ProgramTrace(p, programMap(obj, p.report.name), this.roots));
+      const first = runs[0].report;
+      this.objectPath = first.source ?? first.object; // what the user named: a source's built object lives in the cache
+      this.roots = [...(first.source ? [path.dirname(first.source)] : []), path.dirname(first.object), ...(args.sourceRoots ?? [])];
+      const { obj } = loadObjectSourceMap(first.object);
+      this.traces = orderThreads(runs.flatMap((run) => run.programs.map((p) => new ProgramTrace(p, programMap(obj, p.report.name), this.roots, run.kernel))));
       this.finished.clear();
       this.vars.reset();
       this.frameHandles.reset();
@@ -128,14 +139,30 @@ export class EbpfDebugSession extends LoggingDebugSession {
     }
   }
 
+  /** A VM kernel's download and boot as a progress notification, when the client shows them. */
+  private progressHooks() {
+    let id: string | null = null;
+    return {
+      start: (title: string) => {
+        if (!this.progressReporting) return;
+        id = `ebpf-kernel-${++this.progressCount}`;
+        this.sendEvent(new ProgressStartEvent(id, title));
+      },
+      update: (message: string) => { if (id) this.sendEvent(new ProgressUpdateEvent(id, message)); },
+      end: () => { if (id) this.sendEvent(new ProgressEndEvent(id)); id = null; },
+    };
+  }
+
   /** Report every program, then stop on the first breakpoint or reject; end when nothing stops. */
   private startRun(): void {
     for (const t of this.traces) {
       const r = t.program.report;
       const stats = r.stats.processedInsns !== undefined ? `${r.stats.processedInsns} insns processed` : 'no stats';
-      this.print(`${r.name} (${r.section}): ${r.verdict}${r.errnoName ? ` ${r.errnoName}` : ''} — ${stats}`);
+      const label = `${r.name}${t.kernel === 'host' ? '' : ` @ ${t.kernel}`}`;
+      this.print(`${label} (${r.section}): ${r.verdict}${r.errnoName ? ` ${r.errnoName}` : ''} — ${stats}`);
       if (r.verdict === 'error' && r.message) this.print(r.message, 'stderr');
-      if (r.verdict !== 'accepted') for (const e of logOutputEvents(t, this.roots)) this.sendEvent(e);
+      const file = logFilePath(this.args?.storageDir, this.objectOf(), r.name, t.kernel);
+      if (r.verdict !== 'accepted') for (const e of logOutputEvents(t, this.roots, file, label)) this.sendEvent(e);
       t.cursor = 0;
     }
     this.runForward(0, -1);
@@ -156,6 +183,11 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.sendEvent(new TerminatedEvent());
   }
 
+  /** The object (or source) the session verifies: the saved logs are kept per object. */
+  private objectOf(): string {
+    return this.objectPath ?? path.resolve(this.args?.cwd ?? process.cwd(), this.args?.program ?? '.');
+  }
+
   private stopAt(thread: number, step: number, reason: StopReason): void {
     const t = this.traces[thread];
     t.cursor = step;
@@ -167,7 +199,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     const text = reason === 'exception' ? r.message ?? 'rejected by the verifier' : undefined;
     const e = new StoppedEvent(reason, thread + 1, text) as DebugProtocol.StoppedEvent;
     e.body.allThreadsStopped = true;
-    if (reason === 'exception') e.body.description = `Rejected by the verifier: ${r.messageLines[r.messageLines.length - 1] ?? ''}`;
+    if (reason === 'exception') e.body.description = REJECT_TITLE; // the Call Stack's "Paused on ..." label
     this.sendEvent(e);
   }
 
@@ -176,7 +208,8 @@ export class EbpfDebugSession extends LoggingDebugSession {
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    response.body = { threads: this.traces.map((t, i) => new Thread(i + 1, `${t.program.report.name} (${t.program.report.verdict})`)) };
+    const severalKernels = new Set(this.traces.map((t) => t.kernel)).size > 1;
+    response.body = { threads: this.traces.map((t, i) => new Thread(i + 1, threadName(t, severalKernels))) };
     this.sendResponse(response);
   }
 
@@ -242,14 +275,8 @@ export class EbpfDebugSession extends LoggingDebugSession {
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
-    const r = this.trace(args.threadId)?.program.report;
-    const ex = r?.explanation;
-    response.body = {
-      exceptionId: r?.errnoName ?? 'verifier',
-      description: r?.message ?? 'No reject on this thread.',
-      breakMode: 'always',
-      details: r ? { message: ex ? `${r.message}\n\n${ex.title}: ${ex.explanation}\nFix: ${ex.fix}` : r.message ?? undefined, typeName: `${r.name}: ${r.verdict}` } : undefined,
-    };
+    const t = this.trace(args.threadId);
+    response.body = exceptionInfoBody(t?.program.report, t?.kernel ?? 'host');
     this.sendResponse(response);
   }
 

@@ -1,4 +1,6 @@
 /** Plain-language explanations and the usual fix for the verifier's most frequent reject messages. */
+import { fillAdvice, programTypeAdvice } from './program-type';
+
 export interface Explanation {
   id: string;
   title: string;
@@ -14,19 +16,19 @@ const E = (id: string, pattern: RegExp, title: string, explanation: string, fix:
 const TABLE: Entry[] = [
   E('null-deref', /R\d+ invalid mem access '\w*or_null\w*'|Possibly NULL pointer passed to/, 'Possible NULL dereference',
     'The pointer came from a helper that can fail (map lookup, ringbuf reserve, kptr, socket lookup) and may be NULL here.\nThe verifier refuses any access through a pointer it has not seen checked against NULL on this path.',
-    'Test it first: `if (!p) return 0;` (or `if (p) { ... }`) and only use it on the non-NULL branch.'),
+    'Test it first: `if (!p) return {pass};`{passNote} (or `if (p) { ... }`) and only use it on the non-NULL branch.'),
   E('scalar-deref', /R\d+ invalid mem access '(?:scalar|inv)'/, 'Dereference of a plain number',
     'The register holds a scalar, not a pointer the verifier tracks (e.g. a value read from memory or cast from an integer).\nOnly pointers with a known type and bounds may be dereferenced directly.',
     'Read kernel memory with bpf_probe_read_kernel()/BPF_CORE_READ(), or keep the original pointer instead of round-tripping it through an integer.'),
   E('packet-bounds', /invalid access to packet|offset is outside of the packet/, 'Packet access without a bounds check',
     'The read or write may go past data_end: no comparison on this path proves the bytes lie inside the packet.\nEvery packet access needs a check against data_end made on the same pointer.',
-    'Before the access: `if ((void *)(hdr + 1) > (void *)(long)ctx->data_end) return XDP_PASS;` (use the pointer you then read through).'),
+    'Before the access: `if ((void *)(hdr + 1) > (void *)(long){ctxVar}->data_end) return {pass};`{passNote} (use the pointer you then read through).'),
   E('map-value-bounds', /invalid access to map value|value is outside of the allowed memory range|max value is outside of the allowed memory range/, 'Map value access out of bounds',
     'The offset plus the access size may exceed the map value size (or go below 0).\nThe verifier needs a proven upper bound on every variable offset into a map value.',
-    'Bound the index before use (`if (i >= ARRAY_LEN) return 0;`), or mask it (`i & (LEN - 1)` for power-of-two sizes).'),
+    'Bound the index before use (`if (i >= ARRAY_LEN) return {pass};`{passNote}), or mask it (`i & (LEN - 1)` for power-of-two sizes).'),
   E('negative-index', /min value is negative, either use unsigned index or do a if \(index >=0\) check/, 'Possibly negative offset',
     'The offset is a signed value that may be negative on this path.\nA negative index could reach memory before the object.',
-    'Use an unsigned type for the index, or check `if (i < 0) return 0;` before using it.'),
+    'Use an unsigned type for the index, or check `if (i < 0) return {pass};`{passNote} before using it.'),
   E('unbounded-access', /unbounded memory access|unbounded min value|math between \w+ pointer and register with unbounded/, 'Unbounded offset',
     'A pointer is moved by a register whose range the verifier cannot bound.\nWithout bounds it cannot prove the access stays inside the object.',
     'Clamp the value with an explicit comparison right before it is added to the pointer (compilers may move a check away; re-check after arithmetic).'),
@@ -55,11 +57,11 @@ const TABLE: Entry[] = [
     'A register is used before any value was written to it: often R0 at exit, or R1-R5 after a call (calls clobber them).\nThe verifier does not allow reading uninitialised registers.',
     'Make every path set the return value; reload arguments after helper calls.'),
   E('bad-return', /At program exit the register R0 has .*value|should have been in \[/, 'Return value out of range',
-    'The program returns a value its type does not allow (e.g. not an XDP action, or not 0/1 for cgroup programs).\nThe verifier checks R0 at exit against the program type.',
-    'Return one of the allowed values on every path (e.g. XDP_PASS, SK_PASS, 0 or 1).'),
+    'The program returns a value its type does not allow: it must return {returns}.\nThe verifier checks R0 at exit against the program type.',
+    'Return one of the allowed values on every path (here: {returns}).'),
   E('ctx-access', /invalid bpf_context access off=\d+ size=\d+|invalid ctx access/, 'Invalid context access',
     'The program reads or writes a field of the context that this program type does not expose, or with the wrong size.\nContext accesses are rewritten by the kernel and only allowed fields work.',
-    'Use the context struct of this section (struct xdp_md, struct __sk_buff, ...) with each field\'s declared size; read kernel structs with BPF_CORE_READ().'),
+    'Use the context struct of this section ({ctx}) with each field\'s declared size; read kernel structs with BPF_CORE_READ().'),
   E('misaligned', /misaligned (?:\w+ )?access/, 'Misaligned access',
     'The access is not aligned to its size and this target (or strict alignment mode) requires it.\nPacket data is often only 2-byte aligned after the Ethernet header.',
     'Align the offset, or copy the bytes with __builtin_memcpy() into an aligned local.'),
@@ -122,10 +124,21 @@ const TABLE: Entry[] = [
     'Load with libbpf 1.3 or newer (or cilium/ebpf 0.13+), or drop the exception callback.'),
 ];
 
-/** The explanation for a reject message (its lines joined), or null when it is not one we know. */
-export function explain(message: string): Explanation | null {
-  for (const { pattern, ...ex } of TABLE) if (pattern.test(message)) return ex;
+/**
+ * The explanation for a reject message (its lines joined), or null when it is not one we know. The advice is for
+ * the program's type when its section is known (a TC program returns TC_ACT_OK, not XDP_PASS).
+ */
+export function explain(message: string, section?: string | null): Explanation | null {
+  for (const { pattern, ...ex } of TABLE) if (pattern.test(message)) return forProgramType(ex, section);
   return null;
+}
+
+/** An explanation's text for a program of this section: what `explain` gives when it knows the section. */
+export function forProgramType(ex: Explanation, section: string | null | undefined): Explanation {
+  const entry = TABLE.find((e) => e.id === ex.id);
+  if (!entry) return ex;
+  const advice = programTypeAdvice(section);
+  return { id: ex.id, title: entry.title, explanation: fillAdvice(entry.explanation, advice), fix: fillAdvice(entry.fix, advice) };
 }
 
 export const EXPLANATION_IDS = TABLE.map((e) => e.id);

@@ -6,6 +6,7 @@ import { pathLines, symbolLocation } from '../source-map/object-source-map';
 import type { RejectSummary } from '../verifier-log/summary';
 import type { LogIndex } from '../verifier-log/log-index';
 import { rejectWhy, type ReportWhy } from '../verifier-log/causal/why';
+import { forProgramType } from '../verifier-log/explanations';
 import { errnoName } from './errno';
 import type { ProgramReport, SourceLocation, Verdict } from './report';
 import { resolveSourceFile } from './resolve-source';
@@ -82,7 +83,8 @@ export function buildProgramReport(summary: RejectSummary, f: ReportFacts): Prog
     logBytes: f.logBytes,
     truncated: f.truncated,
     libbpf: f.libbpf,
-    explanation: rejected ? summary.explanation : null,
+    // the log alone gives the generic advice; the section makes it the program type's (TC_ACT_OK, not XDP_PASS)
+    explanation: rejected && summary.explanation ? forProgramType(summary.explanation, f.section) : null,
     afterMainPass: summary.afterMainPass,
     globalFunction: summary.globalFunction?.name ?? null,
     symbols: summary.symbols.map((sym) => {

@@ -31,7 +31,9 @@ export class ReplayLoader implements Loader {
     const log = readFileSync(logFile);
     const meta = JSON.parse(readFileSync(path.join(this.dir, `${params.program}.json`), 'utf8')) as { errno: number; section?: string };
     onLog?.(log);
-    return { program: params.program, section: meta.section ?? '', errno: meta.errno, logBytes: log.length, libbpf: [], loadUs: 0, log: [log] };
+    // the object knows the section (the program type's advice depends on it) when the saved log does not say
+    const section = meta.section ?? readBpfObject(readFileSync(params.path)).programs.find((p) => p.name === params.program)?.section.name ?? '';
+    return { program: params.program, section, errno: meta.errno, logBytes: log.length, libbpf: [], loadUs: 0, log: [log] };
   }
 
   async close(): Promise<void> {}

@@ -39,7 +39,8 @@ export class ProgramTrace {
   cursor: number;
   private readonly textCache = new Map<number, string>();
 
-  constructor(readonly program: VerifiedProgram, readonly map: ProgramSourceMap | null, private readonly roots: string[]) {
+  /** `kernel`: the kernel whose log this is, as the launch configuration names it (`host`, `6.1`). */
+  constructor(readonly program: VerifiedProgram, readonly map: ProgramSourceMap | null, private readonly roots: string[], readonly kernel = 'host') {
     this.index = program.index;
     const { summary } = program;
     if (program.report.verdict === 'rejected' && summary.insnLogLine !== null) {

@@ -13,7 +13,7 @@ import { rejectMarker } from '../support/programs';
 
 describe('debug adapter against the real kernel', () => dapSuite({}));
 
-describe('debug adapter replaying saved logs (no kernel)', () => dapSuite({ EBPF_DEBUGGER_REPLAY: path.join(REPO, 'test', 'fixtures', 'replay') }));
+describe('debug adapter replaying saved logs (no kernel)', () => dapSuite({ replayLog: path.join(REPO, 'test', 'fixtures', 'replay') }));
 
 describe('debug adapter: launch, build and errors (real kernel)', () => {
   let dc: DebugClient;

@@ -14,16 +14,19 @@ export function lineOf(name: string, text: string): number {
   return idx + 1;
 }
 
-/** The debugger's behaviour, run against a loader chosen by `env` (the real kernel, or saved logs). */
-export function dapSuite(env: NodeJS.ProcessEnv): void {
+/**
+ * The debugger's behaviour, run against the loader `session` chooses: the real kernel ({}), or saved logs
+ * ({ replayLog: dir }, as "Debug This Log" launches it).
+ */
+export function dapSuite(session: object): void {
   let dc: DebugClient;
   beforeEach(async () => {
-    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf', { env: { ...process.env, ...env } });
+    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
     await dc.start();
   });
   afterEach(() => dc.stop());
 
-  const launch = (name: string, extra: object = {}) => dc.launch({ program: examplePath(name), ...extra });
+  const launch = (name: string, extra: object = {}) => dc.launch({ program: examplePath(name), ...session, ...extra });
   async function stopAtReject(name: string, extra: object = {}) {
     const [, , trace] = await Promise.all([dc.configurationSequence(), launch(name, extra),
       dc.assertStoppedLocation('exception', { path: examplePath(name), line: bugLine(name) })]);
@@ -41,7 +44,7 @@ export function dapSuite(env: NodeJS.ProcessEnv): void {
   it('stops every rejected example on its BUG line, with R10 known there', async () => {
     for (const name of ['null_deref', 'packet_bounds', 'subprog_reject']) {
       await dc.stop();
-      dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf', { env: { ...process.env, ...env } });
+      dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
       await dc.start();
       const trace = await stopAtReject(name);
       const regs = await variables(trace.body.stackFrames[0].id, 'Registers');
@@ -64,8 +67,10 @@ export function dapSuite(env: NodeJS.ProcessEnv): void {
     const frame = trace.body.stackFrames[0];
     assert.match(frame.name, /^null_deref @ insn \d+$/);
     const info = await dc.exceptionInfoRequest({ threadId: 1 });
-    assert.equal(info.body.description, "R0 invalid mem access 'map_value_or_null'");
-    assert.match(info.body.details?.message ?? '', /Possible NULL dereference[\s\S]*Fix:/);
+    assert.equal(info.body.exceptionId, 'Rejected by the verifier');
+    assert.equal(info.body.details?.message, "R0 invalid mem access 'map_value_or_null'");
+    // the widget's body: the message, what it means and the fix for an XDP program
+    assert.match(info.body.description ?? '', /^R0 invalid mem access 'map_value_or_null'\n\nPossible NULL dereference: [\s\S]*Fix: .*if \(!p\) return XDP_PASS;/);
     const regs = await variables(frame.id, 'Registers');
     const r0 = regs.find((v) => v.name === 'R0');
     assert.match(r0?.value ?? '', /^map_value_or_null → packet_count \(ks=4, vs=8\) id=\d+$/);
@@ -75,7 +80,7 @@ export function dapSuite(env: NodeJS.ProcessEnv): void {
     const stack = await variables(frame.id, 'Stack');
     assert.equal(stack.find((v) => v.name === 'fp-8')?.value, 'mmmm????');
     const reject = await variables(frame.id, 'Reject');
-    assert.match(reject.find((v) => v.name === 'fix')?.value ?? '', /if \(!p\) return 0/);
+    assert.match(reject.find((v) => v.name === 'fix')?.value ?? '', /if \(!p\) return XDP_PASS;/);
   });
 
   it('shows the callee frame and the caller at its call site for a reject in a subprogram', async () => {
@@ -157,7 +162,7 @@ export function dapSuite(env: NodeJS.ProcessEnv): void {
       dc.assertStoppedLocation('breakpoint', { line: bp }),
     ]);
     const threads = (await dc.threadsRequest()).body.threads;
-    assert.deepEqual(threads.map((t) => t.name), ['count_ok (accepted)']);
+    assert.deepEqual(threads.map((t) => t.name), ['✓ count_ok (xdp)']);
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
   });
 

@@ -14,7 +14,8 @@ const REPLAY = path.join(REPO, 'test', 'fixtures', 'replay');
 
 /**
  * "Debug This Log" as the client runs it (client/log-replay.ts, then a launch with the replay loader's directory in
- * EBPF_DEBUGGER_REPLAY, as client/debug.ts sets it): the saved log, not the kernel, drives stepping and variables.
+ * the `replayLog` attribute, as client/verifier-log-commands.ts sets it): the saved log, not the kernel, drives
+ * stepping and variables.
  */
 describe('Debug This Log: a saved log replayed by the debug adapter', () => {
   let dir: string;
@@ -23,8 +24,8 @@ describe('Debug This Log: a saved log replayed by the debug adapter', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(async () => { await dc?.stop(); dc = undefined; });
 
-  async function replayOver(replayDir: string) {
-    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf', { env: { ...process.env, EBPF_DEBUGGER_REPLAY: replayDir } });
+  async function startAdapter() {
+    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
     await dc.start();
     return dc;
   }
@@ -39,8 +40,8 @@ describe('Debug This Log: a saved log replayed by the debug adapter', () => {
     const name = pickProgram(programsOf(obj), replay.program);
     assert.equal(name, 'subprog_reject');
     writeReplayDir(path.join(dir, 'r1'), name, replay);
-    const c = await replayOver(path.join(dir, 'r1'));
-    const [, , trace] = await Promise.all([c.configurationSequence(), c.launch({ program: obj, programName: name }),
+    const c = await startAdapter();
+    const [, , trace] = await Promise.all([c.configurationSequence(), c.launch({ program: obj, programName: name, replayLog: path.join(dir, 'r1') }),
       c.assertStoppedLocation('exception', { path: examplePath('subprog_reject'), line: bugLine('subprog_reject') })]);
     const frames = (trace as DebugProtocol.StackTraceResponse).body.stackFrames;
     assert.match(frames[0].name, /^account @ insn 17$/);
@@ -65,12 +66,12 @@ describe('Debug This Log: a saved log replayed by the debug adapter', () => {
     const src = path.join(dir, 'nullcheck_hash.bpf.c');
     copyFileSync(path.join(KERNEL_MATRIX, 'programs', 'nullcheck_hash.bpf.c'), src);
     writeReplayDir(path.join(dir, 'r2'), replay.program!, replay);
-    const c = await replayOver(path.join(dir, 'r2'));
+    const c = await startAdapter();
     const bug = readFileSync(src, 'utf8').split('\n').findIndex((l) => l.includes('BUG: val may be NULL')) + 1;
-    await Promise.all([c.configurationSequence(), c.launch({ program: src, programName: replay.program }),
+    await Promise.all([c.configurationSequence(), c.launch({ program: src, programName: replay.program, replayLog: path.join(dir, 'r2') }),
       c.assertStoppedLocation('exception', { path: src, line: bug })]);
     const info = await c.exceptionInfoRequest({ threadId: 1 });
-    assert.equal(info.body.description, "R0 invalid mem access 'map_value_or_null'");
+    assert.equal(info.body.details?.message, "R0 invalid mem access 'map_value_or_null'");
   });
 
   it('a document that is no verifier log is refused with what to open instead', () => {

@@ -1,0 +1,78 @@
+/**
+ * A session's verification on each kernel its launch configuration names: `host` through the session's loader (the
+ * helper, or the replay loader), Debian kernels in a VM through core/kernel-matrix. Each gives the object's report
+ * and its programs' logs, which the session turns into one thread per (program, kernel).
+ */
+import path from 'node:path';
+import { EbpfError } from '../core/errors';
+import { parseKernelList, specLabel } from '../core/kernel-matrix/catalogue';
+import { verifyOnKernel } from '../core/kernel-matrix/verify-on-kernel';
+import type { Loader } from '../core/loader/loader';
+import type { EbpfLaunchArguments } from '../core/launch-attributes';
+import type { ObjectReport } from '../core/verify/report';
+import { verifyObject, type VerifiedProgram, type VerifyOptions } from '../core/verify/verify-object';
+
+export interface KernelVerification {
+  /** As the configuration names it: `host`, `6.1`. */
+  kernel: string;
+  report: ObjectReport;
+  programs: VerifiedProgram[];
+}
+
+export interface KernelRunHooks {
+  /** One line for the Debug Console (what is downloaded and how big, the VM boot). */
+  say: (text: string) => void;
+  /** A VM kernel's verification: begun (title), a step of it (what is fetched), and over. */
+  progress: { start: (title: string) => void; update: (message: string) => void; end: () => void };
+  /** Called after each kernel's verification, before the next one starts. */
+  verified: (run: KernelVerification) => void;
+}
+
+export function verifyOptions(args: EbpfLaunchArguments): VerifyOptions {
+  return {
+    programName: args.programName,
+    logLevel: args.logLevel,
+    sourceRoots: args.sourceRoots,
+    build: Array.isArray(args.build) ? { extraArgs: args.build } : undefined,
+  };
+}
+
+/** Verify `program` on each kernel, one after the other (two TCG guests on a small machine gain little). */
+export async function verifyOnKernels(loader: Loader, program: string, args: EbpfLaunchArguments, hooks: KernelRunHooks): Promise<KernelVerification[]> {
+  let specs;
+  try {
+    specs = parseKernelList(args.kernels ?? ['host']);
+  } catch (e) {
+    if (e instanceof EbpfError) throw new EbpfError('usage', `"kernels": ${e.message.replace(/^--kernel /, '')}`);
+    throw e;
+  }
+  if (args.replayLog && specs.some((s) => s.kind !== 'host')) {
+    throw new EbpfError('usage', 'A replayed log answers for one kernel only.', 'Drop "kernels" from a "Debug This Log" session.');
+  }
+  const out: KernelVerification[] = [];
+  for (const spec of specs) {
+    const kernel = specLabel(spec);
+    let run: KernelVerification;
+    if (spec.kind === 'host') {
+      const r = await verifyObject(loader, program, verifyOptions(args));
+      run = { kernel, report: r.report, programs: r.programs };
+    } else {
+      const title = `eBPF: verifying ${path.basename(program)} on kernel ${kernel} in a VM`;
+      hooks.say(`${title} (a few seconds once the kernel is cached)`);
+      hooks.progress.start(title);
+      const r = await verifyOnKernel([program], spec, {
+        ...verifyOptions(args),
+        progress: (m) => { hooks.say(`eBPF: ${m}`); hooks.progress.update(m); },
+      }).finally(() => hooks.progress.end());
+      const report = r.reports[0];
+      // with their logs, to step through as on the host (KernelRun.verified: read tolerantly until it lands in core/kernel-matrix)
+      const programs = (r as { verified?: VerifiedProgram[][] }).verified?.[0];
+      if (!report || !programs) throw new EbpfError('helper-failed', `The VM of kernel ${kernel} gave no report on ${program}.`);
+      hooks.say(`eBPF: kernel ${report.kernel} answered in ${(r.timing.totalMs / 1000).toFixed(1)} s${r.timing.downloadedBytes ? ` (${(r.timing.downloadedBytes / 1e6).toFixed(1)} MB downloaded)` : ''}`);
+      run = { kernel, report, programs };
+    }
+    hooks.verified(run);
+    out.push(run);
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { VERDICTS_DEBUG_EVENT, type VerdictsEventBody } from '../../core/editor-events';
+import { bugLine, examplePath } from '../support/examples';
+import { DIST, REPO } from '../support/paths';
+import { rejectMarker } from '../support/programs';
+
+const PROGRAMS = path.join(REPO, 'test', 'programs', 'dap');
+const THREADS = path.join(PROGRAMS, 'threads_order.bpf.c');
+const TC = path.join(PROGRAMS, 'tc_packet_bounds.bpf.c');
+
+/** What a user sees of a session in the Call Stack, the exception widget and the Debug Console (real kernel). */
+describe('debug session: threads, the stop, program-type advice, saved logs and verdicts', () => {
+  let dc: DebugClient;
+  let storage: string;
+  before(() => { storage = mkdtempSync(path.join(os.tmpdir(), 'ebpf-dap-storage-')); });
+  after(() => rmSync(storage, { recursive: true, force: true }));
+  beforeEach(async () => {
+    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
+    await dc.start();
+  });
+  afterEach(() => dc.stop());
+
+  async function stopOnFirst(args: object): Promise<DebugProtocol.StoppedEvent> {
+    const [, , stopped] = await Promise.all([dc.configurationSequence(), dc.launch({ storageDir: storage, ...args }), dc.waitForEvent('stopped')]);
+    return stopped as DebugProtocol.StoppedEvent;
+  }
+
+  it('lists the rejected programs first (the first reject first), verdict first in each name, and stops on the first reject', async () => {
+    const stopped = await stopOnFirst({ program: THREADS });
+    const threads = (await dc.threadsRequest()).body.threads;
+    // all_fine comes first in the object; the rejects go before it
+    assert.deepEqual(threads.map((t) => t.name), ['✗ first_reject (xdp)', '✗ second_reject (xdp)', '✓ all_fine (xdp)']);
+    assert.equal(stopped.body.threadId, threads[0].id);
+    assert.equal(stopped.body.reason, 'exception');
+    const top = (await dc.stackTraceRequest({ threadId: threads[0].id })).body.stackFrames[0];
+    assert.equal(top.line, rejectMarker(THREADS, 'first_reject')!.line);
+    // Continue: the next reject, on the next thread
+    await Promise.all([dc.continueRequest({ threadId: threads[0].id }),
+      dc.waitForEvent('stopped').then((e) => assert.equal(e.body.threadId, threads[1].id))]);
+    assert.equal((await dc.stackTraceRequest({ threadId: threads[1].id })).body.stackFrames[0].line, rejectMarker(THREADS, 'second_reject')!.line);
+  });
+
+  it('the stop is titled "Rejected by the verifier" with the message; exceptionInfo carries the explanation and the failing path', async () => {
+    const stopped = await stopOnFirst({ program: examplePath('null_deref') });
+    assert.equal(stopped.body.description, 'Rejected by the verifier');
+    assert.equal(stopped.body.text, "R0 invalid mem access 'map_value_or_null'");
+    const info = (await dc.exceptionInfoRequest({ threadId: stopped.body.threadId! })).body;
+    assert.equal(info.exceptionId, 'Rejected by the verifier');
+    assert.equal(info.breakMode, 'always');
+    assert.match(info.description ?? '', /^R0 invalid mem access 'map_value_or_null'\n\nPossible NULL dereference: [\s\S]+\nFix: /);
+    assert.equal(info.details?.message, "R0 invalid mem access 'map_value_or_null'");
+    assert.equal(info.details?.typeName, 'EACCES');
+    // the widget links `file:line`: the reject's line comes first
+    assert.match(info.details?.stackTrace?.split('\n')[0] ?? '', new RegExp(`\\(${examplePath('null_deref').replace(/[.]/g, '\\.')}:${bugLine('null_deref')}\\)$`));
+  });
+
+  it('a TC program\'s fix returns TC_ACT_OK, not XDP_PASS', async () => {
+    const stopped = await stopOnFirst({ program: TC });
+    assert.equal((await dc.stackTraceRequest({ threadId: stopped.body.threadId! })).body.stackFrames[0].line, rejectMarker(TC, 'tc_packet_bounds')!.line);
+    const info = (await dc.exceptionInfoRequest({ threadId: stopped.body.threadId! })).body;
+    assert.match(info.description ?? '', /Fix: .*skb->data_end\) return TC_ACT_OK;/);
+    assert.doesNotMatch(info.description ?? '', /XDP/);
+    const frame = (await dc.stackTraceRequest({ threadId: stopped.body.threadId! })).body.stackFrames[0];
+    const reject = (await dc.scopesRequest({ frameId: frame.id })).body.scopes.find((s) => s.name === 'Reject')!;
+    const fix = (await dc.variablesRequest({ variablesReference: reject.variablesReference })).body.variables.find((v) => v.name === 'fix');
+    assert.match(fix?.value ?? '', /return TC_ACT_OK;/);
+  });
+
+  it('saves each full log under the storage dir, per object: same-named programs of two projects do not collide; the console links it', async () => {
+    const projects = ['alpha', 'beta'].map((p) => path.join(storage, 'src', p));
+    const files: string[] = [];
+    for (const dir of projects) {
+      mkdirSync(dir, { recursive: true });
+      const src = path.join(dir, 'null_deref.bpf.c');
+      copyFileSync(examplePath('null_deref'), src);
+      const headers: DebugProtocol.OutputEvent[] = [];
+      const onOutput = (e: DebugProtocol.OutputEvent) => { if (/verifier log \(/.test(e.body.output)) headers.push(e); };
+      dc.on('output', onOutput);
+      await stopOnFirst({ program: src });
+      dc.removeListener('output', onOutput);
+      assert.equal(headers.length, 1, 'one log header');
+      const file = headers[0].body.source?.path ?? '';
+      assert.equal(headers[0].body.line, 1);
+      const uri = /full log: (file:\S+)/.exec(headers[0].body.output)?.[1];
+      assert.equal(uri && fileURLToPath(uri), file, 'the header names the file as a file:// link');
+      assert.ok(file.startsWith(path.join(storage, 'logs') + path.sep), `${file} under ${storage}/logs`);
+      assert.match(path.relative(path.join(storage, 'logs'), file), /^null_deref\.bpf\.c-[0-9a-f]{12}\/null_deref\.verifier\.log$/);
+      assert.match(readFileSync(file, 'utf8'), /R0 invalid mem access 'map_value_or_null'/);
+      files.push(file);
+      await dc.stop(); // the second project gets an adapter of its own
+      dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
+      await dc.start();
+    }
+    assert.notEqual(path.dirname(files[0]), path.dirname(files[1]), 'two objects, two directories');
+    assert.ok(files.every((f) => existsSync(f)), 'neither overwrote the other');
+  });
+
+  it('tells the client each verification\'s verdicts (ebpf/verdicts) before the first stop', async () => {
+    const order: string[] = [];
+    dc.on('stopped', () => order.push('stopped'));
+    const event = dc.waitForEvent(VERDICTS_DEBUG_EVENT).then((e) => { order.push('verdicts'); return e.body as VerdictsEventBody; });
+    await stopOnFirst({ program: THREADS });
+    const body = await event;
+    assert.deepEqual(order, ['verdicts', 'stopped']);
+    assert.equal(body.kernel, 'host');
+    assert.equal(body.report.source, THREADS, 'the unit is the .bpf.c the session built');
+    assert.deepEqual(body.report.programs.map((p) => [p.name, p.verdict]), [['all_fine', 'accepted'], ['first_reject', 'rejected'], ['second_reject', 'rejected']]);
+    assert.equal(body.report.programs[1].location?.line, rejectMarker(THREADS, 'first_reject')!.line);
+  });
+});
