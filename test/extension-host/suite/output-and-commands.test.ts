@@ -1,0 +1,81 @@
+/**
+ * The "eBPF Debugger" output channel and the commands' menu arguments in a real extension host: Show Output reveals
+ * the channel, at trace level a debug session's DAP traffic is in it, and each command a menu calls with a file's Uri
+ * (explorer, editor title) acts on that file.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, rmSync } from 'node:fs';
+import { after, before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import { api, EXTENSION_ID, openInEditor, positionOf, waitFor, workspaceFile, type EbpfApi } from '../support';
+
+/** The channel's text as the Output view shows it: its document (scheme `output`) once the view has opened it. */
+function channelText(): string | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && /eBPF Debugger/.test(decodeURIComponent(d.uri.toString())))?.getText();
+}
+
+const setLevel = (level: vscode.LogLevel) => vscode.commands.executeCommand('workbench.action.setDefaultLogLevel', level, EXTENSION_ID);
+
+describe('output channel and command arguments', () => {
+  let ebpf: EbpfApi;
+  const pasted = () => workspaceFile('pasted-output.log');
+
+  before(async () => {
+    ebpf = await api();
+  });
+  after(async () => {
+    await vscode.debug.stopDebugging();
+    await setLevel(vscode.LogLevel.Info);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(pasted().fsPath, { force: true });
+  });
+
+  it('is one log channel named "eBPF Debugger" that "eBPF: Show Output" reveals', async () => {
+    assert.equal(ebpf.output.name, 'eBPF Debugger');
+    ebpf.output.info('output-and-commands: a line to find');
+    await vscode.commands.executeCommand('ebpf.showOutput');
+    const text = await waitFor('the eBPF Debugger channel in the Output view', () => channelText()?.includes('output-and-commands: a line to find') && channelText(), 10_000);
+    assert.match(text, /\[info\] output-and-commands: a line to find/);
+  });
+
+  it('at trace level, a debug session\'s requests and replies are in the channel, cut short', async function () {
+    this.timeout(120_000);
+    await setLevel(vscode.LogLevel.Trace);
+    await waitFor('the channel at trace level', () => ebpf.output.logLevel === vscode.LogLevel.Trace, 10_000);
+    const stopped = new Promise<void>((resolve) => {
+      const d = vscode.debug.registerDebugAdapterTrackerFactory('ebpf', { createDebugAdapterTracker: () => ({
+        onDidSendMessage: (m: { type?: string; event?: string }) => { if (m.type === 'event' && m.event === 'stopped') { d.dispose(); resolve(); } },
+      }) });
+    });
+    // Debug This Log with the explorer's Uri: a replay session, no kernel needed
+    await vscode.commands.executeCommand('ebpf.debugThisLog', workspaceFile('null_deref.verifier.log'));
+    await stopped;
+    await vscode.commands.executeCommand('ebpf.showOutput');
+    const text = await waitFor('the adapter\'s traffic in the channel', () => {
+      const t = channelText();
+      return t && /\[trace\] \[adapter [^\]]+\] ← event stopped/.test(t) && t;
+    }, 30_000);
+    assert.match(text, /\[trace\] \[adapter [^\]]+\] → request #1 initialize \{/);
+    assert.match(text, /\[trace\] \[adapter [^\]]+\] ← response #1 initialize ok/);
+    assert.match(text, /\[info\] debug session 'eBPF: replay null_deref\.verifier\.log' started/);
+    const longest = Math.max(...text.split('\n').filter((l) => l.includes('[adapter ')).map((l) => l.length));
+    assert.ok(longest < 600, `adapter trace lines are cut short (longest ${longest})`);
+    await vscode.debug.stopDebugging();
+  });
+
+  it('Open as Verifier Log takes the explorer\'s Uri: that file opens in the verifier-log language', async () => {
+    copyFileSync(workspaceFile('null_deref.verifier.log').fsPath, pasted().fsPath);
+    await vscode.commands.executeCommand('ebpf.openAsVerifierLog', pasted());
+    const editor = await waitFor('the log in an editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === pasted().fsPath && vscode.window.activeTextEditor);
+    assert.equal(editor.document.languageId, 'bpf-verifier-log');
+  });
+
+  it('Show Struct Layout from the editor\'s context menu (which passes the document\'s Uri) shows the struct under the cursor', async () => {
+    const editor = await openInEditor('padded_key.bpf.c');
+    const at = positionOf(editor.document, 'struct flow_key {', 'struct '.length + 2);
+    editor.selection = new vscode.Selection(at, at);
+    const layout = await waitFor('the layout of struct flow_key', async () =>
+      vscode.commands.executeCommand<{ name: string; size: number } | undefined>('ebpf.showStructLayout', editor.document.uri), 30_000);
+    assert.deepEqual([layout.name, layout.size], ['struct flow_key', 24]);
+  });
+});
