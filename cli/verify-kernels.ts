@@ -8,6 +8,7 @@ import path from 'node:path';
 import { isEbpfError } from '../core/errors';
 import { parseKernelList, type KernelSpec } from '../core/kernel-matrix/catalogue';
 import { verifyOnKernel, type KernelRun, type KernelRunOptions } from '../core/kernel-matrix/verify-on-kernel';
+import type { ProseBlock } from '../core/verifier-log/prose-block';
 import type { ObjectReport, ProgramReport } from '../core/verify/report';
 import { sarifLog, toSarif } from '../core/verify/sarif';
 import { UsageError } from './args';
@@ -25,36 +26,59 @@ const key = (r: ObjectReport, p: ProgramReport) => `${r.source ?? r.object}\0${p
 /** What tells two verdicts apart: the verdict, and for a reject where and why. */
 const signature = (p: ProgramReport | undefined) => !p ? '' : `${p.verdict}|${p.location?.file}:${p.location?.line}|${p.messageLines.join('\n')}`;
 
+interface Cell { p: ProgramReport; prose: ProseBlock | null }
+
+/** The 7.x kernel's own account of a reject (its prose block), which the report keeps only in part. */
+function proseLines(prose: ProseBlock | null): string[] {
+  if (!prose) return [];
+  const out = [`    the kernel's report: Verification failed: ${prose.title}`];
+  if (prose.reason) out.push(`      Reason: ${prose.reason}`);
+  if (prose.at) out.push(`      At: ${prose.at.function} @ ${prose.at.file}:${prose.at.line}:${prose.at.column}`);
+  return out;
+}
+
+const detail = (c: Cell) => [formatProgram(c.p), ...proseLines(c.prose)].join('\n').split('\n').map((l) => `  ${l}`).join('\n');
+
 export function formatMatrix(runs: KernelRun[]): string {
-  const rows = new Map<string, { label: string; byKernel: (ProgramReport | undefined)[] }>();
+  const rows = new Map<string, { label: string; byKernel: (Cell | undefined)[] }>();
   runs.forEach((run, k) => {
-    for (const r of run.reports) {
-      for (const p of r.programs) {
+    run.reports.forEach((r, i) => {
+      r.programs.forEach((p, j) => {
         const id = key(r, p);
         if (!rows.has(id)) rows.set(id, { label: `${path.basename(r.source ?? r.object)}:${p.name}`, byKernel: runs.map(() => undefined) });
-        rows.get(id)!.byKernel[k] = p;
-      }
-    }
+        rows.get(id)!.byKernel[k] = { p, prose: run.verified?.[i]?.[j]?.summary.prose ?? null };
+      });
+    });
   });
   const heads = runs.map((r) => r.reports[0]?.kernel ?? r.requested);
   const width0 = Math.max(7, ...[...rows.values()].map((r) => r.label.length));
-  const widths = heads.map((h, k) => Math.max(h.length, ...[...rows.values()].map((r) => cell(r.byKernel[k]).length)));
+  const widths = heads.map((h, k) => Math.max(h.length, ...[...rows.values()].map((r) => cell(r.byKernel[k]?.p).length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(i === 0 ? width0 : widths[i - 1])).join('  ').trimEnd();
   const out = [line(['program', ...heads]), line(['-'.repeat(width0), ...widths.map((w) => '-'.repeat(w))])];
-  for (const r of rows.values()) out.push(line([r.label, ...r.byKernel.map(cell)]));
+  for (const r of rows.values()) out.push(line([r.label, ...r.byKernel.map((c) => cell(c?.p))]));
   out.push(line(['time', ...runs.map((r) => `${(r.timing.totalMs / 1000).toFixed(1)} s${r.timing.downloadedBytes ? ' (download)' : ''}`)]));
-  const differing = [...rows.values()].filter((r) => new Set(r.byKernel.map(signature)).size > 1);
-  if (differing.length === 0) {
-    out.push('', runs.length > 1 ? 'Every kernel gave the same verdicts.' : '');
-  } else {
+  const differing = [...rows.values()].filter((r) => new Set(r.byKernel.map((c) => signature(c?.p))).size > 1);
+  const same = [...rows.values()].filter((r) => !differing.includes(r) && r.byKernel.some((c) => c && c.p.verdict !== 'accepted'));
+  if (differing.length > 0) {
     out.push('', `Verdicts that differ between kernels (${differing.length}):`);
     for (const r of differing) {
       out.push('', r.label);
-      r.byKernel.forEach((p, k) => {
-        if (!p) return;
-        out.push(`  on ${heads[k]}:`);
-        out.push(formatProgram(p).split('\n').map((l) => `  ${l}`).join('\n'));
+      r.byKernel.forEach((c, k) => {
+        if (!c) return;
+        out.push(`  on ${heads[k]}:`, detail(c));
       });
+    }
+  } else if (runs.length > 1) {
+    out.push('', 'Every kernel gave the same verdicts.');
+  }
+  // a reject every kernel shares is shown once (with one kernel: every reject), else it would only be a table cell
+  if (same.length > 0) {
+    out.push('', runs.length > 1 ? `Rejected alike on every kernel (${same.length}):` : `Not accepted (${same.length}):`);
+    for (const r of same) {
+      const k = r.byKernel.findIndex((c) => c !== undefined);
+      // the 7.x kernel's own prose, when one of them printed it
+      const withProse = r.byKernel.find((c) => c?.prose) ?? r.byKernel[k]!;
+      out.push('', r.label, detail({ p: r.byKernel[k]!.p, prose: withProse.prose }));
     }
   }
   return out.join('\n').trimEnd();

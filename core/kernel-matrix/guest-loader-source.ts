@@ -12,6 +12,47 @@ export const GUEST_LOADER_C = String.raw`
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/*
+ * A kprobe or tracepoint target is only resolved when attaching, which this loader never does: look it up where
+ * the guest's kernel lists it (kallsyms, tracefs) so that a program "accepted" on a kernel that lacks its target
+ * says so. Only an exact miss is reported; an unreadable list says nothing.
+ */
+static void check_attach_target(const char *sec)
+{
+	char fn[256], path[512], line[512];
+	const char *rest;
+	if ((rest = strchr(sec, '/')) && (!strncmp(sec, "kprobe/", 7) || !strncmp(sec, "kretprobe/", 10))) {
+		size_t n = strcspn(rest + 1, "+");
+		if (n == 0 || n >= sizeof(fn))
+			return;
+		memcpy(fn, rest + 1, n);
+		fn[n] = 0;
+		FILE *f = fopen("/proc/kallsyms", "r");
+		if (!f)
+			return;
+		int found = 0;
+		while (!found && fgets(line, sizeof(line), f)) {
+			char *name = strchr(line, ' ');
+			name = name ? strchr(name + 1, ' ') : NULL;
+			if (!name)
+				continue;
+			name++;
+			size_t l = strcspn(name, " \t\n");
+			found = l == n && !strncmp(name, fn, n);
+		}
+		fclose(f);
+		if (!found)
+			printf("=== ATTACH-MISSING function %s\n", fn);
+	} else if (rest && (!strncmp(sec, "tracepoint/", 11) || !strncmp(sec, "tp/", 3))) {
+		if (access("/sys/kernel/tracing/events", F_OK) != 0 || strlen(rest + 1) > 256)
+			return;
+		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s", rest + 1);
+		if (access(path, F_OK) != 0)
+			printf("=== ATTACH-MISSING tracepoint %s\n", rest + 1);
+	}
+}
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -63,7 +104,9 @@ int main(int argc, char **argv)
 		fwrite(buf, 1, n, stdout);
 		if (n > 0 && buf[n - 1] != '\n')
 			putchar('\n');
-		printf("=== LOG-END\n=== PROG-END %s errno=%d\n", name, err);
+		printf("=== LOG-END\n");
+		check_attach_target(bpf_program__section_name(want));
+		printf("=== PROG-END %s errno=%d\n", name, err);
 		fflush(stdout);
 		bpf_object__close(obj);
 	}

@@ -7,7 +7,7 @@ import type { BpfObject } from '../source-map/bpf-object';
 import { analyzeLog } from '../verifier-log/parse';
 import { buildProgramReport } from '../verify/program-report';
 import type { ProgramReport } from '../verify/report';
-import { programReport } from '../verify/verify-object';
+import { programReport, type VerifiedProgram } from '../verify/verify-object';
 
 export interface GuestObjectOutput {
   output: string;
@@ -49,6 +49,8 @@ export function parseGuestResult(text: string): GuestResult {
 export interface GuestProgram {
   result: VerifyResult;
   log: Buffer;
+  /** What the loader found missing in the guest's kallsyms or tracefs: `function tcp_foo`, `tracepoint g/n`. */
+  attachMissing: string[];
 }
 
 /**
@@ -70,6 +72,7 @@ export function guestPrograms(output: string): GuestProgram[] {
     const begin = /^=== PROG-BEGIN (\S+) (\S+)$/.exec(nextLine());
     if (!begin) continue;
     const libbpf: string[] = [];
+    const attachMissing: string[] = [];
     let log = Buffer.alloc(0);
     let errno: number | null = null;
     while (pos < buf.length) {
@@ -82,27 +85,60 @@ export function guestPrograms(output: string): GuestProgram[] {
       }
       const end = /^=== PROG-END (\S+) errno=(\d+)$/.exec(line);
       if (end) { errno = Number(end[2]); break; }
-      if (line.startsWith('libbpf: ')) libbpf.push(line.slice('libbpf: '.length));
+      const missing = /^=== ATTACH-MISSING ((?:function|tracepoint) \S+)$/.exec(line);
+      if (missing) attachMissing.push(missing[1]);
+      else if (line.startsWith('libbpf: ')) libbpf.push(line.slice('libbpf: '.length));
     }
     if (errno === null) break;
-    out.push({ result: { program: begin[1], section: begin[2], errno, logBytes: log.length, libbpf, loadUs: 0, logTruncated: errno === ENOSPC }, log });
+    out.push({ result: { program: begin[1], section: begin[2], errno, logBytes: log.length, libbpf, loadUs: 0, logTruncated: errno === ENOSPC }, log, attachMissing });
   }
   return out;
 }
 
 const ENOSPC = 28;
 
-/** Each program's report: the same pipeline as the host's (analyzeLog, line_info through the object). */
-export function programReportsFromGuest(out: GuestObjectOutput | undefined, obj: BpfObject, roots: string[]): ProgramReport[] {
-  const empty = analyzeLog('').summary;
+/**
+ * What this kernel lacks of the program's attach target, in words, or null: libbpf's own refusal to load a
+ * BTF-attached program (fentry, fexit, lsm, tp_btf, ...) whose target is not in the guest's BTF, or the guest
+ * loader's miss in kallsyms (kprobes) or tracefs (tracepoints), which a load alone never notices.
+ */
+export function missingAttachTarget(release: string, got: GuestProgram): string | null {
+  const sec = `SEC("${got.result.section}")`;
+  const btf = got.result.libbpf.map((l) => /failed to find kernel BTF type ID of '([^']+)'/.exec(l)).find((m) => m !== null);
+  if (btf && got.result.errno !== 0) {
+    return `kernel ${release} has no function ${btf[1]} to attach to: libbpf finds no ${btf[1]} in that kernel's BTF, so ${got.result.program} (${sec}) cannot load there.`;
+  }
+  const miss = got.attachMissing[0];
+  if (!miss) return null;
+  const [kind, name] = miss.split(' ');
+  return kind === 'function'
+    ? `kernel ${release} has no function ${name} to attach to (not in its /proc/kallsyms): ${got.result.program} (${sec}) loads there, but attaching it fails.`
+    : `kernel ${release} has no tracepoint ${name} to attach to (not in its tracefs): ${got.result.program} (${sec}) loads there, but attaching it fails.`;
+}
+
+/**
+ * Each program's verdict: the same pipeline as the host's (analyzeLog, line_info through the object), the whole
+ * VerifiedProgram (report, summary, log index, log) so that a debug session can walk a VM's log too. A program
+ * whose attach target this kernel lacks is an `error` naming it (a verifier reject stays a reject, with a note).
+ */
+export function programsFromGuest(out: GuestObjectOutput | undefined, obj: BpfObject, roots: string[], release: string): VerifiedProgram[] {
   const reported = out ? guestPrograms(out.output) : [];
   const openFailed = out ? /^=== OPEN-FAILED errno=(\d+)/m.exec(out.output) : null;
-  return obj.programs.map((fn) => {
+  return obj.programs.map((fn): VerifiedProgram => {
     const got = reported.find((r) => r.result.program === fn.name);
-    if (got) return programReport(got.result, got.log.length > 0 ? [got.log] : [], roots, obj).report;
+    if (got) {
+      const v = programReport(got.result, got.log.length > 0 ? [got.log] : [], roots, obj);
+      const missing = missingAttachTarget(release, got);
+      if (!missing) return v;
+      const report: ProgramReport = v.report.verdict === 'rejected' ? { ...v.report, notes: [...v.report.notes, missing] }
+        : { ...v.report, verdict: 'error', message: missing, messageLines: [missing], explanation: null };
+      return { ...v, report };
+    }
     const why = !out ? 'The VM did not report on this object.'
       : openFailed ? `libbpf could not open the object in the VM (errno ${openFailed[1]}).`
         : out.rc === null ? 'The VM stopped while this program was loading.' : 'The VM\'s loader did not report on this program.';
-    return buildProgramReport(empty, { name: fn.name, section: fn.section.name, verdict: 'error', errno: null, errorLines: [why], logBytes: 0, truncated: false, libbpf: [], roots });
+    const { index, summary } = analyzeLog('');
+    const report = buildProgramReport(summary, { name: fn.name, section: fn.section.name, verdict: 'error', errno: null, errorLines: [why], logBytes: 0, truncated: false, libbpf: [], roots });
+    return { report, summary, index, log: [] };
   });
 }

@@ -8,9 +8,9 @@ import { EbpfError } from '../errors';
 import type { Loader } from '../loader/loader';
 import { loadObjectSourceMap } from '../source-map/object-source-map';
 import type { ObjectReport } from '../verify/report';
-import { DEFAULT_LOG_LEVEL, prepareObject, verifyObject, type VerifyOptions } from '../verify/verify-object';
+import { DEFAULT_LOG_LEVEL, prepareObject, verifyObject, type VerifiedProgram, type VerifyOptions } from '../verify/verify-object';
 import { specLabel, type KernelSpec } from './catalogue';
-import { parseGuestResult, programReportsFromGuest } from './guest-result';
+import { parseGuestResult, programsFromGuest } from './guest-result';
 import { ensureBaseInitramfs, objectName, runInitrd } from './initramfs';
 import { ensureKernel, kernelCacheRoot } from './kernel-store';
 import { bootKernel } from './qemu-run';
@@ -19,6 +19,11 @@ export interface KernelRun {
   /** What was asked for: `host`, `6.1`... */
   requested: string;
   reports: ObjectReport[];
+  /**
+   * Per input, parallel to `reports`: each program's whole verification (report, summary, log index, log), for a
+   * debug session to walk; `verified[i][j].report === reports[i].programs[j]`.
+   */
+  verified: VerifiedProgram[][];
   timing: { totalMs: number; downloadMs: number; bootMs: number; downloadedBytes: number };
 }
 
@@ -39,8 +44,13 @@ export async function verifyOnKernel(inputs: string[], spec: KernelSpec, opts: K
   if (spec.kind === 'host') {
     if (!opts.loader) throw new EbpfError('usage', 'Verifying on the host needs the loader helper.');
     const reports: ObjectReport[] = [];
-    for (const input of inputs) reports.push((await verifyObject(opts.loader, input, opts)).report);
-    return { requested: 'host', reports, timing: { totalMs: Date.now() - started, downloadMs: 0, bootMs: 0, downloadedBytes: 0 } };
+    const verified: VerifiedProgram[][] = [];
+    for (const input of inputs) {
+      const run = await verifyObject(opts.loader, input, opts);
+      reports.push(run.report);
+      verified.push(run.programs);
+    }
+    return { requested: 'host', reports, verified, timing: { totalMs: Date.now() - started, downloadMs: 0, bootMs: 0, downloadedBytes: 0 } };
   }
   const prepared = [];
   for (const input of inputs) prepared.push(await prepareObject(input, opts.build));
@@ -63,12 +73,16 @@ export async function verifyOnKernel(inputs: string[], spec: KernelSpec, opts: K
     append: [`bpflog=${logLevel}`, `bpflogsize=${VM_LOG_BYTES}`],
   });
   const guest = parseGuestResult(boot.result);
-  const reports = prepared.map((p, i): ObjectReport => {
+  const release = guest.release ?? kernel.release;
+  const verified = prepared.map((p, i) => {
     const roots = [...(p.source ? [path.dirname(p.source)] : []), path.dirname(p.object), ...(opts.sourceRoots ?? [])];
-    let programs = programReportsFromGuest(guest.objects.get(objectName(i)), objs[i], roots);
-    if (opts.programName) programs = programs.filter((r) => r.name === opts.programName);
+    const programs = programsFromGuest(guest.objects.get(objectName(i)), objs[i], roots, release);
+    return opts.programName ? programs.filter((v) => v.report.name === opts.programName) : programs;
+  });
+  const reports = prepared.map((p, i): ObjectReport => {
+    const programs = verified[i].map((v) => v.report);
     return {
-      object: p.object, source: p.source, kernel: guest.release ?? kernel.release, libbpf: guest.libbpf ?? 'unknown',
+      object: p.object, source: p.source, kernel: release, libbpf: guest.libbpf ?? 'unknown',
       libbpfPath: null, // the guest's copy of the host's libbpf: no path of the host's answered
       logLevel,
       // root in the guest, with every capability; `via` says which VM answered
@@ -76,5 +90,5 @@ export async function verifyOnKernel(inputs: string[], spec: KernelSpec, opts: K
       programs,
     };
   });
-  return { requested: specLabel(spec), reports, timing: { totalMs: Date.now() - started, downloadMs, bootMs: boot.wallMs, downloadedBytes: kernel.downloadedBytes } };
+  return { requested: specLabel(spec), reports, verified, timing: { totalMs: Date.now() - started, downloadMs, bootMs: boot.wallMs, downloadedBytes: kernel.downloadedBytes } };
 }
