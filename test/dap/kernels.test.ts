@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { DebugClient } from '@vscode/debugadapter-testsupport';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { VERDICTS_DEBUG_EVENT, type VerdictsEventBody } from '../../core/editor-events';
+import { cachedKernels, kernelCacheRoot } from '../../core/kernel-matrix/kernel-store';
+import { bugLine, examplePath } from '../support/examples';
+import { DIST } from '../support/paths';
+
+function qemuMissing(): string | false {
+  try {
+    execFileSync('qemu-system-x86_64', ['--version'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86): the VM kernels cannot boot';
+  }
+}
+
+/**
+ * `kernels: ["host", "6.1"]`: one thread per (program, kernel), each stopping on its reject. 6.1's log has no
+ * `@ file:line`, so its stop is placed through the object's line_info. Boots a VM (~3 s cached, a core for that
+ * time; the first run downloads the 6.1 image, about 27 MB): one test only.
+ */
+describe('debug adapter: a session on several kernels (host and a Debian kernel in a VM)', () => {
+  let dc: DebugClient;
+  beforeEach(async () => {
+    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
+    dc.defaultTimeout = 180_000; // a cold 6.1 (download and TCG boot) on a busy 2-core machine
+    await dc.start();
+  });
+  afterEach(() => dc.stop());
+
+  it('null_deref on host and 6.1: a thread each, named by kernel, both stop on the BUG line; a verdicts event per kernel', { skip: qemuMissing() }, async () => {
+    const src = examplePath('null_deref');
+    const cached = cachedKernels(kernelCacheRoot()).some((k) => k.series === '6.1');
+    const verdicts: VerdictsEventBody[] = [];
+    const console: string[] = [];
+    dc.on(VERDICTS_DEBUG_EVENT, (e: DebugProtocol.Event) => verdicts.push(e.body as VerdictsEventBody));
+    dc.on('output', (e: DebugProtocol.OutputEvent) => console.push(e.body.output));
+    const [, , first] = await Promise.all([dc.configurationSequence(), dc.launch({ program: src, kernels: ['host', '6.1'] }), dc.waitForEvent('stopped')]);
+
+    assert.deepEqual(verdicts.map((v) => v.kernel), ['host', '6.1']);
+    assert.match(verdicts[1].report.kernel, /^6\.1\.\d+-\d+/, 'the release that answered');
+    assert.equal(verdicts[1].report.programs[0].verdict, 'rejected');
+    assert.ok(console.some((l) => /verifying null_deref\.bpf\.c on kernel 6\.1 in a VM/.test(l)), 'the console says a VM verifies');
+    if (!cached) assert.ok(console.some((l) => /Downloading linux-image-6\.1\.\S+ \(\d+\.\d MB\)/.test(l)), 'the first run says what it downloads and how big');
+
+    const threads = (await dc.threadsRequest()).body.threads;
+    assert.deepEqual(threads.map((t) => t.name), ['✗ null_deref @ host', '✗ null_deref @ 6.1']);
+    assert.equal(first.body.threadId, threads[0].id);
+    assert.equal(first.body.reason, 'exception');
+    const at = async (threadId: number) => (await dc.stackTraceRequest({ threadId })).body.stackFrames[0];
+    assert.equal((await at(threads[0].id)).line, bugLine('null_deref'));
+
+    // Continue: the 6.1 thread's reject, placed through line_info (6.1 prints no `@ file:line`)
+    await Promise.all([dc.continueRequest({ threadId: threads[0].id }),
+      dc.assertStoppedLocation('exception', { path: src, line: bugLine('null_deref') })]);
+    const on61 = await at(threads[1].id);
+    assert.equal(on61.line, bugLine('null_deref'));
+    const info = await dc.exceptionInfoRequest({ threadId: threads[1].id });
+    assert.match(info.body.details?.fullTypeName ?? '', / on 6\.1: rejected EACCES$/);
+
+    // stepping works on the 6.1 log as on the host's: back to the lookup, forward to the reject
+    await Promise.all([dc.stepBackRequest({ threadId: threads[1].id }), dc.waitForEvent('stopped')]);
+    const back = await at(threads[1].id);
+    assert.ok(back.line < bugLine('null_deref'), `stepped back to line ${back.line}`);
+    await Promise.all([dc.nextRequest({ threadId: threads[1].id }), dc.assertStoppedLocation('exception', { line: bugLine('null_deref') })]);
+  });
+});
