@@ -56,10 +56,9 @@ for (const arg of process.argv.slice(2)) {
   capabilitySet = m[1];
 }
 try {
-  if (capabilitySet && CAPABILITY_SETS[capabilitySet] !== null) {
-    if (user) dropToUser(user.uid, user.gid, CAPABILITY_SETS[capabilitySet]!);
-    else dropCapabilities(capabilitySet);
-  }
+  // already the user when started for one: lowering the permitted and effective sets needs no privilege, while a
+  // second setgroups/setresuid would (it failed with EPERM, so every subset failed under sudo)
+  if (capabilitySet && CAPABILITY_SETS[capabilitySet] !== null) dropCapabilities(capabilitySet);
 } catch (e) {
   die(EXIT_PRIVILEGES, `could not keep only the capabilities ${capabilitySet}: ${(e as Error).message}`);
 }

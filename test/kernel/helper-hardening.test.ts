@@ -51,6 +51,8 @@ describe('the helper started for a user: privilege drop, protocol, object reads,
       obj[n] = path.join(dir, `${n}.bpf.o`);
       copyFileSync((await buildBpfSource(examplePath(n))).object, obj[n]);
     }
+    obj.padding = path.join(dir, 'padding.bpf.o'); // rejected without CAP_PERFMON: its key's padding is never written
+    copyFileSync((await buildBpfSource(path.join(__dirname, '../programs/unsafe/reject/uninit-stack-helper_padding.bpf.c'))).object, obj.padding);
   });
   after(() => {
     removeDir(dir);
@@ -96,6 +98,33 @@ describe('the helper started for a user: privilege drop, protocol, object reads,
     } finally {
       for (const k of Object.keys(user.env)) if (!(k in saved)) delete process.env[k];
       await helper.close();
+    }
+  });
+
+  it('--capabilities=<subset> for a user keeps exactly that subset, and the verifier judges with it', async () => {
+    const CAP_BPF = 1n << 39n;
+    const CAP_PERFMON = 1n << 38n;
+    for (const [set, mask] of [['bpf', CAP_BPF], ['bpf+perfmon', CAP_BPF | CAP_PERFMON]] as const) {
+      const h = rawHelper(user.env, [`--capabilities=${set}`]);
+      h.child.stdin.write('{"id":1,"method":"hello"}\n');
+      const [hello] = await h.replies(1);
+      assert.ok(hello.result, `${set}: ${JSON.stringify(hello)} ${h.stderr()}`);
+      assert.equal((hello.result as { uid: number }).uid, user.uid);
+      const status = readFileSync(`/proc/${h.child.pid}/status`, 'utf8');
+      for (const line of ['CapEff', 'CapPrm']) assert.equal(BigInt(`0x${new RegExp(`^${line}:\\s*(\\w+)`, 'm').exec(status)![1]}`), mask, `${set}: ${line}`);
+      assert.equal(BigInt(`0x${/^CapInh:\s*(\w+)/m.exec(status)![1]}`), 0n);
+      h.child.stdin.end();
+      assert.equal((await h.exited).code, 0);
+    }
+    for (const [set, rejected] of [['bpf', true], ['bpf+perfmon', false]] as const) {
+      const helper = new HelperClient({ helperPath: HELPER, env: user.env, capabilities: set });
+      try {
+        const r = await helper.verify({ path: obj.padding, program: 'padding', logLevel: 1 });
+        assert.equal(r.errno !== 0, rejected, `${set}: errno ${r.errno}`);
+        if (rejected) assert.match(Buffer.concat(r.log).toString(), /read from stack/);
+      } finally {
+        await helper.close();
+      }
     }
   });
 
