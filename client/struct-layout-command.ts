@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { formatLayout } from '../core/layout/format';
 import { SHOW_STRUCT_LAYOUT_COMMAND, STRUCT_LAYOUT_REQUEST, type StructLayoutParams, type StructLayoutResult } from '../core/lsp-ext';
+import { ebpfOutput } from './output-channel';
 
 const LAYOUT_SCHEME = 'ebpf-layout';
 
@@ -29,6 +30,7 @@ export function registerStructLayoutCommand(context: vscode.ExtensionContext, cl
     }
     const result = await lc.sendRequest<StructLayoutResult>(STRUCT_LAYOUT_REQUEST, params);
     if ('error' in result) {
+      ebpfOutput().debug(`Show Struct Layout '${params.name}': ${result.error}`);
       void vscode.window.showWarningMessage(`eBPF: ${result.error}`);
       return undefined;
     }
