@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { VERIFIER_LOG_LANGUAGE } from '../core/lsp-ext';
+import { LANGUAGE_CLIENT_ID } from '../core/settings';
+import { registerWorkspaceTrust } from './workspace-trust';
 
 /** Start the eBPF language server (dist/server.js) for C, header, Go and verifier-log documents. */
 export async function startLanguageClient(context: ExtensionContext): Promise<LanguageClient> {
@@ -11,7 +13,7 @@ export async function startLanguageClient(context: ExtensionContext): Promise<La
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    // verify on save runs clang and loads programs: the server keeps it off unless the workspace is trusted
+    // verify on save runs clang and loads programs: the server keeps it off unless the workspace is trusted (updated by workspace-trust.ts)
     initializationOptions: { trusted: workspace.isTrusted },
     // headers open as `cpp` by default: the server reads any `.h` as C; verifier logs get links, outline and hovers
     documentSelector: ['file', 'vscode-remote'].flatMap((scheme) => [
@@ -21,7 +23,9 @@ export async function startLanguageClient(context: ExtensionContext): Promise<La
       { scheme, language: VERIFIER_LOG_LANGUAGE },
     ]).concat([{ scheme: 'untitled', language: VERIFIER_LOG_LANGUAGE }]), // a pasted log, switched with "Open as Verifier Log"
   };
-  const client = new LanguageClient('ebpf', 'eBPF Language Server', serverOptions, clientOptions);
+  // the id names the trace setting vscode-languageclient reads itself: ebpf.trace.server (core/settings.ts declares it)
+  const client = new LanguageClient(LANGUAGE_CLIENT_ID, 'eBPF Language Server', serverOptions, clientOptions);
   await client.start();
+  registerWorkspaceTrust(context, client);
   return client;
 }

@@ -45,8 +45,9 @@ export const VERIFY_ON_SAVE_SETTING: SettingDeclaration = {
   scope: 'resource',
 };
 
+/** Not `ebpf.verifyOnSave.…`: VS Code drops a setting whose name continues a leaf's (ebpf.verifyOnSave is a boolean). */
 export const ACCEPTED_SUMMARY_SETTING: SettingDeclaration = {
-  name: 'ebpf.verifyOnSave.acceptedSummary',
+  name: 'ebpf.acceptedSummary',
   type: 'boolean',
   default: false,
   description: 'Verify on save: also show an information at each accepted program (instructions processed, stack depth, ' +

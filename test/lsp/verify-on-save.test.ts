@@ -184,12 +184,12 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     await s.changeSettings();
   });
 
-  it('ebpf.verifyOnSave.acceptedSummary: an information at each accepted program, with its statistics', async () => {
+  it('ebpf.acceptedSummary: an information at each accepted program, with its statistics', async () => {
     const f = file('count_ok.bpf.c');
     copyFileSync(path.join(EXAMPLES, 'count_ok.bpf.c'), f);
     await s.open(f);
     assert.deepEqual(verifierOf(await s.afterVerdict(f, f, () => s.save(f))), [], 'silent by default');
-    s.settings['ebpf.verifyOnSave.acceptedSummary'] = true;
+    s.settings['ebpf.acceptedSummary'] = true;
     await s.changeSettings();
     const [d] = verifierOf(await s.afterVerdict(f, f, () => s.save(f)));
     assert.equal(d.severity, 3);
@@ -197,7 +197,7 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     assert.match(d.message, /^\w+: verified by the kernel \(\d+ instructions processed, stack \d+ bytes/);
     const fnLine = readFileSync(f, 'utf8').split('\n').findIndex((l) => /^int \w+\(/.test(l));
     assert.equal(d.range.start.line, fnLine, 'at the program\'s function');
-    delete s.settings['ebpf.verifyOnSave.acceptedSummary'];
+    delete s.settings['ebpf.acceptedSummary'];
     await s.changeSettings();
   });
 

@@ -9,11 +9,15 @@ import { DEFAULT_VERIFY_SETTINGS, verifySettingsOf } from '../../server/verify-o
 const from = (values: Record<string, unknown>, warn: (m: string) => void) => settingsFrom((name) => values[name], warn);
 
 describe('settings: values parsed once for the server and the client', () => {
+  it('no setting\'s name continues another\'s: VS Code would drop it ("Ignoring a.b.c as a.b is …")', () => {
+    for (const a of SETTINGS) for (const b of SETTINGS) assert.ok(!b.name.startsWith(`${a.name}.`), `${b.name} continues ${a.name}`);
+  });
+
   it('keeps valid values of every setting', () => {
     const warnings: string[] = [];
     const s = from({
       'ebpf.lint.severity': { 'modern-hints': 'off' }, 'ebpf.lint.exclude': ['vendor/**'], 'ebpf.verifyOnSave': false,
-      'ebpf.verifyOnSave.acceptedSummary': true, 'ebpf.clang.path': ' /usr/bin/clang-17 ', 'ebpf.bpftool.path': '/usr/sbin/bpftool',
+      'ebpf.acceptedSummary': true, 'ebpf.clang.path': ' /usr/bin/clang-17 ', 'ebpf.bpftool.path': '/usr/sbin/bpftool',
       'ebpf.includePaths': ['inc'], 'ebpf.defines': ['A', 'B=2'], 'ebpf.cflags': ['-Wall', '-DX=1'], 'ebpf.logLevel': 4,
       'ebpf.capabilities': 'bpf', 'ebpf.symbolTags': ['GO', 'RUST'], 'ebpf.trace.server': 'verbose',
     }, (m) => warnings.push(m));
@@ -31,7 +35,7 @@ describe('settings: values parsed once for the server and the client', () => {
   it('names each bad value and keeps its default; unset settings are the defaults without a word', () => {
     const said: string[] = [];
     const s = from({
-      'ebpf.lint.severity': 'loud', 'ebpf.lint.exclude': 'vendor', 'ebpf.verifyOnSave': 'yes', 'ebpf.verifyOnSave.acceptedSummary': 1,
+      'ebpf.lint.severity': 'loud', 'ebpf.lint.exclude': 'vendor', 'ebpf.verifyOnSave': 'yes', 'ebpf.acceptedSummary': 1,
       'ebpf.clang.path': '', 'ebpf.bpftool.path': 7, 'ebpf.includePaths': 'inc', 'ebpf.defines': ['1X'], 'ebpf.cflags': '-Wall',
       'ebpf.logLevel': 9, 'ebpf.capabilities': 'root', 'ebpf.symbolTags': ['go'], 'ebpf.trace.server': 'all',
     }, (m) => said.push(m));
