@@ -63,6 +63,23 @@ describe('output channel and command arguments', () => {
     await vscode.debug.stopDebugging();
   });
 
+  it('Verify Current File with the editor title\'s Uri: the channel has the run, the helper\'s traffic at trace and the verdicts with the time', async function () {
+    this.timeout(120_000);
+    assert.equal(ebpf.output.logLevel, vscode.LogLevel.Trace, 'the previous test set trace level');
+    const report = await vscode.commands.executeCommand<{ programs: { name: string; verdict: string }[] } | undefined>('ebpf.verifyCurrentFile', workspaceFile('null_deref.bpf.c'));
+    assert.deepEqual(report?.programs.map((p) => [p.name, p.verdict]), [['null_deref', 'rejected']]);
+    await vscode.commands.executeCommand('ebpf.showOutput');
+    const text = await waitFor('the verify run in the channel', () => {
+      const t = channelText();
+      return t && /\[info\] verified null_deref\.bpf\.c in \d+ ms/.test(t) && t;
+    }, 30_000);
+    assert.match(text, /\[info\] verify \/.*\/null_deref\.bpf\.c\n/);
+    assert.match(text, /\[trace\] \[helper\] → #\d+ verify \{"path":"[^"]+null_deref\.bpf\.o","program":"null_deref","logLevel":\d\}/);
+    assert.match(text, /\[trace\] \[helper\] ← #\d+ verify result after [\d.]+ (B|KiB) of log in \d+ chunks?: \{"program":"null_deref"/);
+    assert.match(text, /\[info\] verified null_deref\.bpf\.c in \d+ ms on [^:]+: 0 of 1 accepted; null_deref rejected \(R0 invalid mem access 'map_value_or_null'\) at null_deref\.bpf\.c:\d+/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('Open as Verifier Log takes the explorer\'s Uri: that file opens in the verifier-log language', async () => {
     copyFileSync(workspaceFile('null_deref.verifier.log').fsPath, pasted().fsPath);
     await vscode.commands.executeCommand('ebpf.openAsVerifierLog', pasted());
