@@ -2,10 +2,14 @@ import os from 'node:os';
 import * as vscode from 'vscode';
 import { WRAPPER_PATH, wrapperInstalled } from '../core/loader/helper-client';
 import { SUDOERS_FILE, setupCommandLine } from '../core/setup/privileged-setup';
+import { ebpfOutput } from './output-channel';
+import { requireTrust } from './workspace-trust';
 
 /** "eBPF: Set Up Privileged Verification": explain, then (with consent) install through sudo in a terminal. */
 export function registerSetupPrivilegesCommand(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.commands.registerCommand('ebpf.setupPrivileges', async () => {
+    // the command line runs this extension's CLI as root: never on behalf of a workspace nobody vouched for
+    if (!requireTrust('Set Up Privileged Verification')) return 'untrusted';
     if (process.getuid?.() === 0) {
       void vscode.window.showInformationMessage('eBPF: this editor runs as root, so programs are verified with all capabilities: no setup needed.');
       return 'root';
@@ -34,6 +38,7 @@ export function registerSetupPrivilegesCommand(context: vscode.ExtensionContext)
       const terminal = vscode.window.createTerminal({ name: 'eBPF: privileged verification setup' });
       terminal.show();
       terminal.sendText(command);
+      ebpfOutput().info(`privileged verification setup started in a terminal: ${command}`);
     }
     return choice ?? 'cancelled';
   }));

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../core/launch-attributes';
 import { VERIFIER_LOG_LANGUAGE } from '../core/lsp-ext';
 import { logToReplay, pickProgram, programsOf, writeReplayDir } from './log-replay';
+import { ebpfOutput } from './output-channel';
+import { requireTrust } from './workspace-trust';
 
 /** The verifier-log language of package.json's contributes.languages (syntaxes/bpf-verifier-log.tmLanguage.json). */
 
@@ -46,6 +48,8 @@ export function registerVerifierLogCommands(context: vscode.ExtensionContext): v
       await vscode.window.showTextDocument(log);
     }),
     vscode.commands.registerCommand('ebpf.debugThisLog', async (uri?: vscode.Uri) => {
+      // the replay session builds the program's source when no object holds it
+      if (!requireTrust('Debug This Log')) return undefined;
       const doc = await targetDocument(uri);
       if (!doc) return void vscode.window.showInformationMessage('eBPF: open a verifier log first.');
       const replay = logToReplay(doc.getText(), doc.isUntitled ? undefined : doc.fileName);
@@ -58,6 +62,7 @@ export function registerVerifierLogCommands(context: vscode.ExtensionContext): v
       writeReplayDir(dir, target.name, replay);
       const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(target.program)) ?? vscode.workspace.workspaceFolders?.[0];
       const roots = [...(doc.isUntitled ? [] : [path.dirname(doc.fileName)]), ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)];
+      ebpfOutput().info(`Debug This Log: replaying ${doc.isUntitled ? 'an untitled log' : doc.fileName} as program '${target.name}' of ${target.program}`);
       return vscode.debug.startDebugging(folder, {
         type: DEBUG_TYPE, request: 'launch', name: `eBPF: replay ${doc.isUntitled ? 'log' : path.basename(doc.fileName)}`,
         program: target.program, programName: target.name, sourceRoots: roots, replayLog: dir, // the adapter's replay loader answers from the saved log
