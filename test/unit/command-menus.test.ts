@@ -77,6 +77,8 @@ function atoms(when: string): { key: string; op?: string; value?: string }[] {
 
 /** The seven commands issue 16 asks for, each in the palette and (all but the two global ones) in a menu. */
 const ISSUE_COMMANDS = ['ebpf.verifyObject', 'ebpf.verifyCurrentFile', 'ebpf.openAsVerifierLog', 'ebpf.debugThisLog', 'ebpf.showStructLayout', 'ebpf.setupPrivileges', 'ebpf.showOutput'];
+/** Commands that build or load programs, or run a command line as root: never in an untrusted workspace. */
+const TRUSTED_COMMANDS = ['ebpf.debugThisLog', 'ebpf.setupPrivileges'];
 /** Menus that call the command with the file's Uri as its first argument. */
 const URI_MENUS = ['explorer/context', 'editor/title', 'editor/title/context'];
 
@@ -141,6 +143,16 @@ describe('package.json commands and menus', () => {
     // the palette shows the file commands only where they work
     for (const c of ['ebpf.verifyCurrentFile', 'ebpf.debugThisLog', 'ebpf.showStructLayout']) {
       assert.ok((menus.commandPalette ?? []).some((e) => e.command === c && e.when), `${c} has a palette when-clause`);
+    }
+  });
+
+  it('the commands that build or run as root ask for workspace trust before anything else', () => {
+    for (const id of TRUSTED_COMMANDS) {
+      const file = client.find((f) => f.text.includes(`registerCommand('${id}'`));
+      assert.ok(file, `${id} is registered`);
+      const body = file.text.slice(file.text.indexOf(`registerCommand('${id}'`));
+      const firstStatement = /=>\s*\{\s*(?:\/\/[^\n]*\n\s*)*([^\n]+)/.exec(body)?.[1] ?? '';
+      assert.match(firstStatement, /^if \(!requireTrust\('[^']+'\)\) return/, `${id} starts with requireTrust (${file.file})`);
     }
   });
 
