@@ -12,3 +12,27 @@ export function matrixBlock(level: 1 | 2, kernelFile: string, program: string): 
 }
 
 export const MATRIX_KERNELS = ['5.10-cloud.txt', '6.1.txt', '6.12.txt', '6.18-cloud.txt', '7.3-cloud.txt'];
+
+/**
+ * The Debian kernels a kernel-matrix test boots, fetched into the user's cache before the tests run (so that no CLI
+ * run inside a test pays the download against its timeout). Null when every one is there, else why one cannot be
+ * had: only an unreachable mirror counts, any other failure is the test's to report.
+ */
+export async function fetchMatrixKernels(series: string[], say: (m: string) => void): Promise<string | null> {
+  const { parseKernelSpec } = await import('../../core/kernel-matrix/catalogue');
+  const { ensureKernel } = await import('../../core/kernel-matrix/kernel-store');
+  for (const s of series) {
+    const started = Date.now();
+    try {
+      const k = await ensureKernel(parseKernelSpec(s) as Extract<ReturnType<typeof parseKernelSpec>, { kind: 'debian' }>, { progress: say });
+      if (k.downloadedBytes > 0) say(`${k.release}: ${(k.downloadedBytes / 1e6).toFixed(1)} MB in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } catch (e) {
+      const m = (e as Error).message;
+      if (/Failed to fetch|Could not resolve|Temporary failure|Unable to connect|Connection (refused|timed out)|Network is unreachable/i.test(m)) {
+        return `Debian's mirror is unreachable, kernel ${s} cannot be had: ${m}`;
+      }
+      throw e;
+    }
+  }
+  return null;
+}
