@@ -108,7 +108,8 @@ function detailRows(id: string, p: ProgramReport): Row[] {
       })),
     });
   }
-  const steps = failingPath(p);
+  // a complexity reject's path is one trip round the loop: its hot lines say where the work went instead
+  const steps = hot.length > 0 ? [] : failingPath(p);
   if (steps.length > 0) {
     rows.push({
       id: rowId(id, 'path'), label: p.causalPath && p.causalPath.length > 0 ? 'Causal path' : 'Failing path', description: `${steps.length} lines`,
