@@ -37,13 +37,22 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
 }
 
 /** Reveals Run and Debug when a session stops on a reject: its threads, variables and the Why scope are there. */
-class RevealOnReject implements vscode.DebugAdapterTrackerFactory {
-  createDebugAdapterTracker(): vscode.DebugAdapterTracker {
+class RevealOnReject implements vscode.DebugAdapterTrackerFactory, vscode.Disposable {
+  private readonly revealed = new vscode.EventEmitter<vscode.DebugSession>();
+  /** Fired once Run and Debug is shown for a session's reject (the in-editor tests watch it). */
+  readonly onDidReveal = this.revealed.event;
+
+  createDebugAdapterTracker(session: vscode.DebugSession): vscode.DebugAdapterTracker {
     return {
       onDidSendMessage: (m: { type?: string; event?: string; body?: { reason?: string } }) => {
-        if (m.type === 'event' && m.event === 'stopped' && m.body?.reason === 'exception') void vscode.commands.executeCommand('workbench.view.debug');
+        if (m.type !== 'event' || m.event !== 'stopped' || m.body?.reason !== 'exception') return;
+        void vscode.commands.executeCommand('workbench.view.debug').then(() => this.revealed.fire(session));
       },
     };
+  }
+
+  dispose(): void {
+    this.revealed.dispose();
   }
 }
 
@@ -57,7 +66,8 @@ function sessionUnit(session: vscode.DebugSession): string {
  * Debug sessions' verdicts go to the store like every other origin's (one event per kernel); nothing is cleared
  * when a session starts or ends, so the Verify command's and verify on save's rejects stay in Problems.
  */
-export function registerDebugging(context: vscode.ExtensionContext, verdicts: VerdictStore, builds: BuildFailureSink): void {
+export function registerDebugging(context: vscode.ExtensionContext, verdicts: VerdictStore, builds: BuildFailureSink): { onDidRevealRunAndDebug: vscode.Event<vscode.DebugSession> } {
+  const reveal = new RevealOnReject();
   context.subscriptions.push(
     vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
       if (e.session.type !== DEBUG_TYPE) return;
@@ -69,8 +79,10 @@ export function registerDebugging(context: vscode.ExtensionContext, verdicts: Ve
         builds.buildFailed('debug', sessionUnit(e.session), body?.diagnostics ?? [], body?.message ?? 'The build failed.');
       }
     }),
-    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, new RevealOnReject()),
+    reveal,
+    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, reveal),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new AdapterFactory(context)),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider(context)),
   );
+  return { onDidRevealRunAndDebug: reveal.onDidReveal };
 }

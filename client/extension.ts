@@ -32,9 +32,9 @@ export async function activate(context: vscode.ExtensionContext) {
   const hotLines = registerHotLines(context, verdicts);
   // Problems entries per origin (Verify commands, debug sessions), recomputed from the store; hovers and fixes on them
   const verdictDiagnostics = new VerdictDiagnostics(verdicts);
-  context.subscriptions.push(verdictDiagnostics, registerVerdictHover(verdicts), registerVerdictCodeActions((uri) => verdictDiagnostics.published(uri)));
+  context.subscriptions.push(verdictDiagnostics, registerVerdictHover(verdicts), registerVerdictCodeActions((uri) => verdictDiagnostics.published(uri), () => client));
   registerVerifyCommands(context, verdicts, verdictDiagnostics);
-  registerDebugging(context, verdicts, verdictDiagnostics);
+  const debugging = registerDebugging(context, verdicts, verdictDiagnostics); // debugging.onDidRevealRunAndDebug: for the in-editor tests
   registerSetupPrivilegesCommand(context);
   registerStructLayoutCommand(context, () => client);
   registerVerifierLogCommands(context);
@@ -42,7 +42,7 @@ export async function activate(context: vscode.ExtensionContext) {
   registerVerifyStatus(context, client); // verify on save's progress and last verdict
   context.subscriptions.push(recordServerVerdicts(client, verdicts)); // verify on save's reports into the store
   // what the in-editor tests (test/extension-host) read; see /tmp/team/notes-api.md
-  return { verdicts, results, verdictLens, hotLines, verdictDiagnostics, output };
+  return { verdicts, results, verdictLens, hotLines, verdictDiagnostics, output, debugging };
 }
 
 export async function deactivate(): Promise<void> {
