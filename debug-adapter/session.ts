@@ -119,8 +119,9 @@ export class EbpfDebugSession extends LoggingDebugSession {
       const runs = await verifyOnKernels(this.loader, program, args, {
         say: (t) => this.print(t),
         progress: this.progressHooks(),
-        // the client's Problems and results view hear of each kernel's verdicts as soon as they are known
-        verified: (run) => this.sendEvent(new Event(VERDICTS_DEBUG_EVENT, { report: run.report, kernel: run.kernel } satisfies VerdictsEventBody)),
+        // the client's Problems and results view hear of each kernel's verdicts as soon as they are known; a replayed
+        // log is no verdict on the object as it is now, so it must not supersede one
+        verified: (run) => { if (!args.replayLog) this.sendEvent(new Event(VERDICTS_DEBUG_EVENT, { report: run.report, kernel: run.kernel } satisfies VerdictsEventBody)); },
       });
       const first = runs[0].report;
       this.objectPath = first.source ?? first.object; // what the user named: a source's built object lives in the cache

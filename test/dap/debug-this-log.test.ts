@@ -7,6 +7,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { logToReplay, pickProgram, programsOf, writeReplayDir } from '../../client/log-replay';
+import { VERDICTS_DEBUG_EVENT } from '../../core/editor-events';
 import { bugLine, examplePath } from '../support/examples';
 import { DIST, KERNEL_MATRIX, REPO } from '../support/paths';
 
@@ -41,6 +42,8 @@ describe('Debug This Log: a saved log replayed by the debug adapter', () => {
     assert.equal(name, 'subprog_reject');
     writeReplayDir(path.join(dir, 'r1'), name, replay);
     const c = await startAdapter();
+    const verdicts: unknown[] = [];
+    c.on(VERDICTS_DEBUG_EVENT, (e) => verdicts.push(e));
     const [, , trace] = await Promise.all([c.configurationSequence(), c.launch({ program: obj, programName: name, replayLog: path.join(dir, 'r1') }),
       c.assertStoppedLocation('exception', { path: examplePath('subprog_reject'), line: bugLine('subprog_reject') })]);
     const frames = (trace as DebugProtocol.StackTraceResponse).body.stackFrames;
@@ -52,6 +55,7 @@ describe('Debug This Log: a saved log replayed by the debug adapter', () => {
     const back = (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
     assert.notEqual(back.line, bugLine('subprog_reject'), 'stepped back to the line before the reject');
     await Promise.all([c.nextRequest({ threadId: 1 }), c.assertStoppedLocation('exception', { line: bugLine('subprog_reject') })]);
+    assert.deepEqual(verdicts, [], 'a replayed log is no verdict on the object: nothing for the client\'s store');
   });
 
   it('pasted bpftool -d output of several programs: the rejected one is replayed over its source', async () => {
