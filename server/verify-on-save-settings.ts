@@ -1,21 +1,8 @@
 /** Verify on save's part of the settings (core/settings-values.ts parses them all; server/settings-watch.ts reads them). */
-import type { CapabilitySet } from '../core/loader/capabilities';
 import { DEFAULT_SETTINGS, type EbpfSettings } from '../core/settings-values';
 
-export interface VerifySettings {
-  enabled: boolean;
-  /** An information at each accepted program: its statistics. */
-  acceptedSummary: boolean;
-  clang: string;
-  /** Runs when a source includes vmlinux.h and has none beside it. */
-  bpftool: string;
-  includePaths: string[];
-  defines: string[];
-  /** Appended after the include paths and defines. */
-  cflags: string[];
-  logLevel: number;
-  capabilities: CapabilitySet;
-}
+/** `enabled` is ebpf.verifyOnSave; clang, bpftool, includePaths, defines and cflags make the build (verify-on-save-build.ts). */
+export type VerifySettings = { enabled: boolean } & Pick<EbpfSettings, 'acceptedSummary' | 'clang' | 'bpftool' | 'includePaths' | 'defines' | 'cflags' | 'logLevel' | 'capabilities'>;
 
 export function verifySettingsOf(s: EbpfSettings): VerifySettings {
   return {
