@@ -85,6 +85,7 @@ async function validate(doc: TextDocument): Promise<void> {
   const lang = languageOf(doc);
   if (!lang) return;
   const version = doc.version;
+  await settingsRead; // a document opened with the editor is not linted before its levels and exclusions are known
   try {
     if (lang === 'c' && doc.getText().length >= LARGE_DOCUMENT_CHARS) {
       if (!large.has(doc.uri)) forgetHere(doc.uri);
@@ -148,8 +149,16 @@ connection.onInitialized(() => {
   rereadSettings = watchSettings(connection, configurationSupport, applySettings);
 });
 
+/** Settings known (or 2 s gone by without an answer: the defaults apply until one comes). */
+let settingsKnown: () => void = () => undefined;
+const settingsRead = new Promise<void>((resolve) => {
+  settingsKnown = resolve;
+  setTimeout(resolve, 2000).unref();
+});
+
 /** Every setting takes effect on the next lint or build; a change of what the lints see re-lints the open documents. */
 function applySettings(s: EbpfSettings, was: EbpfSettings): void {
+  settingsKnown();
   analyzer.severityOverrides = s.lintSeverity; // the worker reads it per analysis
   lintExclusion.configure(s.lintExclude, workspaceRoots, (m) => connection.console.warn(m));
   const search = preprocessorSearchFromSettings(s, workspaceRoots[0]);
