@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { imagePackages, parseKernelList, parseKernelSpec, pickImagePackage } from '../../core/kernel-matrix/catalogue';
 import { cpioArchive } from '../../core/kernel-matrix/cpio';
-import { guestPrograms, parseGuestResult } from '../../core/kernel-matrix/guest-result';
+import { guestPrograms, missingAttachTarget, parseGuestResult } from '../../core/kernel-matrix/guest-result';
 import { fetchedBytes, hostMirror, sourcesList } from '../../core/kernel-matrix/private-apt';
 import { qemuArgs } from '../../core/kernel-matrix/qemu-run';
 import { extractVmlinux } from '../../core/kernel-matrix/vmlinux-extract';
@@ -124,6 +124,24 @@ describe('guest plumbing', () => {
     const cut = parseGuestResult('=== KERNEL 6.1.0-1-amd64\n=== BEGIN 00.o\n=== PROG-BEGIN p xdp\nlibbpf: half');
     assert.equal(cut.objects.get('00.o')?.rc, null);
     assert.deepEqual(guestPrograms(cut.objects.get('00.o')!.output), []);
+  });
+
+  it('names the attach target a kernel lacks: libbpf\'s BTF miss, the guest\'s kallsyms or tracefs miss; nothing otherwise', () => {
+    const frame = (sec: string, errno: number, extra: string[]) => ['=== PROG-BEGIN p ' + sec, ...extra, '=== LOG-BEGIN 0', '=== LOG-END', `=== PROG-END p errno=${errno}`].join('\n');
+    const [fentry, kprobe, tp, ok, spoof] = [
+      frame('fentry/do_unlinkat', 3, ["libbpf: prog 'p': failed to find kernel BTF type ID of 'do_unlinkat': -3"]),
+      frame('kprobe/tcp_foo', 0, ['=== ATTACH-MISSING function tcp_foo']),
+      frame('tracepoint/sched/sched_nope', 0, ['=== ATTACH-MISSING tracepoint sched/sched_nope']),
+      frame('kprobe/tcp_v4_connect', 0, []),
+      // a libbpf line that only mentions the words, on a program that loaded: no claim
+      frame('fentry/x', 0, ["libbpf: prog 'p': failed to find kernel BTF type ID of 'x': -3"]),
+    ].map((t) => guestPrograms(t)[0]);
+    assert.equal(missingAttachTarget('7.3.4+deb13-cloud-amd64', fentry),
+      'kernel 7.3.4+deb13-cloud-amd64 has no function do_unlinkat to attach to: libbpf finds no do_unlinkat in that kernel\'s BTF, so p (SEC("fentry/do_unlinkat")) cannot load there.');
+    assert.match(missingAttachTarget('6.1.0-57-cloud-amd64', kprobe)!, /^kernel 6\.1\.0-57-cloud-amd64 has no function tcp_foo to attach to \(not in its \/proc\/kallsyms\): p \(SEC\("kprobe\/tcp_foo"\)\) loads there, but attaching it fails\.$/);
+    assert.match(missingAttachTarget('6.1.0-57-cloud-amd64', tp)!, /^kernel 6\.1\S+ has no tracepoint sched\/sched_nope to attach to/);
+    assert.equal(missingAttachTarget('6.1.0-57-cloud-amd64', ok), null);
+    assert.equal(missingAttachTarget('6.1.0-57-cloud-amd64', spoof), null);
   });
 
   it('refuses a kernel image that is not a bzImage, saying so', () => {
