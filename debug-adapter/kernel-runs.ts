@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { EbpfError } from '../core/errors';
-import { parseKernelList, specLabel } from '../core/kernel-matrix/catalogue';
+import { parseKernelList, specLabel, type KernelSpec } from '../core/kernel-matrix/catalogue';
 import { verifyOnKernel } from '../core/kernel-matrix/verify-on-kernel';
 import type { Loader } from '../core/loader/loader';
 import type { EbpfLaunchArguments } from '../core/launch-attributes';
@@ -20,8 +20,8 @@ export interface KernelVerification {
 }
 
 export interface KernelRunHooks {
-  /** One line for the Debug Console (what is downloaded and how big, the VM boot). */
-  say: (text: string) => void;
+  /** One line for the Debug Console (what is downloaded and how big, the VM boot); `problem` lines go to stderr. */
+  say: (text: string, problem?: boolean) => void;
   /** A VM kernel's verification: begun (title), a step of it (what is fetched), and over. */
   progress: { start: (title: string) => void; update: (message: string) => void; end: () => void };
   /** Called after each kernel's verification, before the next one starts. */
@@ -37,7 +37,11 @@ export function verifyOptions(args: EbpfLaunchArguments): VerifyOptions {
   };
 }
 
-/** Verify `program` on each kernel, one after the other (two TCG guests on a small machine gain little). */
+/**
+ * Verify `program` on each kernel, one after the other (two TCG guests on a small machine gain little). A VM kernel
+ * that cannot be had (no qemu, no network for its first download) is said in the console and the session goes on
+ * with the others; only when no kernel answers does the launch fail.
+ */
 export async function verifyOnKernels(loader: Loader, program: string, args: EbpfLaunchArguments, hooks: KernelRunHooks): Promise<KernelVerification[]> {
   let specs;
   try {
@@ -50,6 +54,7 @@ export async function verifyOnKernels(loader: Loader, program: string, args: Ebp
     throw new EbpfError('usage', 'A replayed log answers for one kernel only.', 'Drop "kernels" from a "Debug This Log" session.');
   }
   const out: KernelVerification[] = [];
+  const failures: EbpfError[] = [];
   for (const spec of specs) {
     const kernel = specLabel(spec);
     let run: KernelVerification;
@@ -57,22 +62,33 @@ export async function verifyOnKernels(loader: Loader, program: string, args: Ebp
       const r = await verifyObject(loader, program, verifyOptions(args));
       run = { kernel, report: r.report, programs: r.programs };
     } else {
-      const title = `eBPF: verifying ${path.basename(program)} on kernel ${kernel} in a VM`;
-      hooks.say(`${title} (a few seconds once the kernel is cached)`);
-      hooks.progress.start(title);
-      const r = await verifyOnKernel([program], spec, {
-        ...verifyOptions(args),
-        progress: (m) => { hooks.say(`eBPF: ${m}`); hooks.progress.update(m); },
-      }).finally(() => hooks.progress.end());
-      const report = r.reports[0];
-      // with their logs, to step through as on the host (KernelRun.verified: read tolerantly until it lands in core/kernel-matrix)
-      const programs = (r as { verified?: VerifiedProgram[][] }).verified?.[0];
-      if (!report || !programs) throw new EbpfError('helper-failed', `The VM of kernel ${kernel} gave no report on ${program}.`);
-      hooks.say(`eBPF: kernel ${report.kernel} answered in ${(r.timing.totalMs / 1000).toFixed(1)} s${r.timing.downloadedBytes ? ` (${(r.timing.downloadedBytes / 1e6).toFixed(1)} MB downloaded)` : ''}`);
-      run = { kernel, report, programs };
+      const vm = await verifyInVm(program, spec, kernel, args, hooks).catch((e: unknown) => {
+        if (!(e instanceof EbpfError)) throw e;
+        failures.push(e);
+        hooks.say(`eBPF: kernel ${kernel} could not verify ${path.basename(program)}: ${e.message}`, true);
+        return null;
+      });
+      if (!vm) continue;
+      run = vm;
     }
     hooks.verified(run);
     out.push(run);
   }
+  if (out.length === 0 && failures.length > 0) throw failures[0];
   return out;
+}
+
+async function verifyInVm(program: string, spec: Extract<KernelSpec, { kind: 'debian' }>, kernel: string, args: EbpfLaunchArguments, hooks: KernelRunHooks): Promise<KernelVerification> {
+  const title = `eBPF: verifying ${path.basename(program)} on kernel ${kernel} in a VM`;
+  hooks.say(`${title} (a few seconds once the kernel is cached)`);
+  hooks.progress.start(title);
+  const r = await verifyOnKernel([program], spec, {
+    ...verifyOptions(args),
+    progress: (m) => { hooks.say(`eBPF: ${m}`); hooks.progress.update(m); },
+  }).finally(() => hooks.progress.end());
+  const report = r.reports[0];
+  const programs = r.verified[0]; // with their logs, to step through as on the host
+  if (!report || !programs) throw new EbpfError('helper-failed', `The VM of kernel ${kernel} gave no report on ${program}.`);
+  hooks.say(`eBPF: kernel ${report.kernel} answered in ${(r.timing.totalMs / 1000).toFixed(1)} s${r.timing.downloadedBytes ? ` (${(r.timing.downloadedBytes / 1e6).toFixed(1)} MB downloaded)` : ''}`);
+  return { kernel, report, programs };
 }

@@ -117,7 +117,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
       this.print(`eBPF: verifying ${program}${args.programName ? ` (program ${args.programName})` : ''}`);
       if (typeof args.build === 'string') await runBuildCommand(args.build, args.cwd ?? path.dirname(program), args.env, (t) => this.print(t, 'stdout'));
       const runs = await verifyOnKernels(this.loader, program, args, {
-        say: (t) => this.print(t),
+        say: (t, problem) => this.print(t, problem ? 'stderr' : 'console'),
         progress: this.progressHooks(),
         // the client's Problems and results view hear of each kernel's verdicts as soon as they are known; a replayed
         // log is no verdict on the object as it is now, so it must not supersede one
@@ -209,7 +209,8 @@ export class EbpfDebugSession extends LoggingDebugSession {
   }
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    const severalKernels = new Set(this.traces.map((t) => t.kernel)).size > 1;
+    // by what was asked for: a kernel that could not be had still makes the others' names say their kernel
+    const severalKernels = new Set(this.args?.kernels ?? ['host']).size > 1;
     response.body = { threads: this.traces.map((t, i) => new Thread(i + 1, threadName(t, severalKernels))) };
     this.sendResponse(response);
   }

@@ -68,4 +68,20 @@ describe('debug adapter: a session on several kernels (host and a Debian kernel 
     assert.ok(back.line < bugLine('null_deref'), `stepped back to line ${back.line}`);
     await Promise.all([dc.nextRequest({ threadId: threads[1].id }), dc.assertStoppedLocation('exception', { line: bugLine('null_deref') })]);
   });
+
+  it('a kernel that cannot be had is said in the console and the session goes on with the others; alone, the launch fails saying why', async () => {
+    // an ABI Debian never shipped: refused from the package lists, before any VM (or download of an image)
+    const src = examplePath('null_deref');
+    const errors: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stderr') errors.push(e.body.output); });
+    await Promise.all([dc.configurationSequence(), dc.launch({ program: src, kernels: ['host', '6.1.0-1'] }),
+      dc.assertStoppedLocation('exception', { path: src, line: bugLine('null_deref') })]);
+    assert.deepEqual((await dc.threadsRequest()).body.threads.map((t) => t.name), ['✗ null_deref @ host']);
+    assert.ok(errors.some((l) => /kernel 6\.1\.0-1 could not verify null_deref\.bpf\.c: No Debian image package for kernel 6\.1\.0-1/.test(l)), errors.join(''));
+    await dc.stop();
+    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
+    await dc.start();
+    await assert.rejects(Promise.all([dc.configurationSequence(), dc.launch({ program: src, kernels: ['6.1.0-1'] })]), /No Debian image package for kernel 6\.1\.0-1/);
+    await assert.rejects(dc.launch({ program: src, kernels: ['host', 'linux-9'] }), /"kernels": 'linux-9' names no kernel/);
+  });
 });
