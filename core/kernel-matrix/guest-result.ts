@@ -106,7 +106,11 @@ export function missingAttachTarget(release: string, got: GuestProgram): string 
   const sec = `SEC("${got.result.section}")`;
   const btf = got.result.libbpf.map((l) => /failed to find kernel BTF type ID of '([^']+)'/.exec(l)).find((m) => m !== null);
   if (btf && got.result.errno !== 0) {
-    return `kernel ${release} has no function ${btf[1]} to attach to: libbpf finds no ${btf[1]} in that kernel's BTF, so ${got.result.program} (${sec}) cannot load there.`;
+    // libbpf names the section's target; what it looked for in the BTF depends on the program type
+    const kind = got.result.section.split('/')[0];
+    const what = /^lsm/.test(kind) ? `LSM hook ${btf[1]} (bpf_lsm_${btf[1]})` : /^(tp_btf|raw_tp|raw_tracepoint)/.test(kind) ? `raw tracepoint ${btf[1]} (btf_trace_${btf[1]})`
+      : kind === 'iter' || kind === 'iter.s' ? `iterator ${btf[1]} (bpf_iter_${btf[1]})` : `function ${btf[1]}`;
+    return `kernel ${release} has no ${what} to attach to: libbpf finds no ${btf[1]} in that kernel's BTF, so ${got.result.program} (${sec}) cannot load there.`;
   }
   const miss = got.attachMissing[0];
   if (!miss) return null;

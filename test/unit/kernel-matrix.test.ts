@@ -140,6 +140,8 @@ describe('guest plumbing', () => {
       'kernel 7.3.4+deb13-cloud-amd64 has no function do_unlinkat to attach to: libbpf finds no do_unlinkat in that kernel\'s BTF, so p (SEC("fentry/do_unlinkat")) cannot load there.');
     assert.match(missingAttachTarget('6.1.0-57-cloud-amd64', kprobe)!, /^kernel 6\.1\.0-57-cloud-amd64 has no function tcp_foo to attach to \(not in its \/proc\/kallsyms\): p \(SEC\("kprobe\/tcp_foo"\)\) loads there, but attaching it fails\.$/);
     assert.match(missingAttachTarget('6.1.0-57-cloud-amd64', tp)!, /^kernel 6\.1\S+ has no tracepoint sched\/sched_nope to attach to/);
+    const lsm = guestPrograms(frame('lsm/file_nope', 3, ["libbpf: prog 'p': failed to find kernel BTF type ID of 'file_nope': -3"]))[0];
+    assert.match(missingAttachTarget('6.1.0-57-cloud-amd64', lsm)!, /has no LSM hook file_nope \(bpf_lsm_file_nope\) to attach to/);
     assert.equal(missingAttachTarget('6.1.0-57-cloud-amd64', ok), null);
     assert.equal(missingAttachTarget('6.1.0-57-cloud-amd64', spoof), null);
   });
