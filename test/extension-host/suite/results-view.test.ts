@@ -8,7 +8,11 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import { buildBpfSource } from '../../../core/build/clang';
 import { HelperClient } from '../../../core/loader/helper-client';
+import { loadObjectSourceMap, programMap } from '../../../core/source-map/object-source-map';
+import { analyzeLog } from '../../../core/verifier-log/parse';
+import { buildProgramReport } from '../../../core/verify/program-report';
 import type { ObjectReport } from '../../../core/verify/report';
 import { verifyObject } from '../../../core/verify/verify-object';
 import type { Row } from '../../../client/results-model';
@@ -142,6 +146,54 @@ describe('results view, verdict lenses and hot lines', () => {
     ebpf.verdicts.record('verify', fixed);
     assert.deepEqual(ebpf.hotLines.rendered(loopFile()), []);
     assert.match(String(itemLabeled(itemLabeled(undefined, /^hot_loop\.bpf\.c$/).row, /^helper_bound$/).item.description), /^verified/);
+  });
+
+  it('the Verify Object command fills it: the object, its program rejected, the lens over its SEC function', async () => {
+    await vscode.commands.executeCommand('ebpf.results.clear');
+    await vscode.commands.executeCommand('ebpf.verifyObject', workspaceFile('subprog_reject.bpf.c'));
+    const unit = await waitFor('subprog_reject.bpf.c in the view', () => items().find((i) => i.item.label === 'subprog_reject.bpf.c'), 60_000);
+    const prog = itemLabeled(unit.row, /^subprog_reject$/);
+    assert.match(String(prog.item.description), /^rejected: R1 invalid mem access 'map_value_or_null'/);
+    const steps = items(itemLabeled(prog.row, /^Causal path$/).row).map((i) => String(i.item.label));
+    assert.match(steps[0], /= bpf_map_lookup_elem\(/, 'the path starts at the lookup');
+    assert.ok(steps.some((l) => /account\(s,/.test(l)), `the call into the subprogram is on the path: ${steps.join(' | ')}`);
+    const doc = (await openInEditor('subprog_reject.bpf.c')).document;
+    const lens = await waitFor('the lens of the Verify command\'s verdict', async () => {
+      const all = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10);
+      return all.find((l) => l.command?.title.startsWith('rejected: R1 invalid mem access'));
+    });
+    assert.equal(lens.range.start.line, lineOf(doc.fileName, /^SEC\("xdp"\)/));
+  });
+
+  it('two kernels: a verdict per kernel, host first, the 6.1 reject at its line', async () => {
+    // the kernel-matrix fixture: 6.1's own log of this source (an array map, constant key), placed through line_info
+    const fixtures = path.join(extension().extensionPath, '..', 'shared', 'fixtures', 'logs', 'kernel-matrix');
+    const src = workspaceFile('nullcheck.bpf.c').fsPath;
+    writeFileSync(src, readFileSync(path.join(fixtures, 'programs', 'nullcheck.bpf.c'), 'utf8'));
+    const host = await verify(src);
+    const log = readFileSync(path.join(fixtures, 'level1', '6.1.txt'), 'utf8');
+    const begin = log.indexOf('=== BEGIN nullcheck ');
+    const { index, summary } = analyzeLog(log.slice(log.indexOf('\n', begin) + 1, log.indexOf('=== END nullcheck ', begin)));
+    const obj = loadObjectSourceMap((await buildBpfSource(src)).object).obj;
+    const on61 = buildProgramReport(summary, { name: 'count_packets', section: 'xdp', verdict: 'rejected', errno: 13, logBytes: 0, truncated: false, libbpf: [], roots: [path.dirname(src)], map: programMap(obj, 'count_packets'), obj, index });
+    ebpf.verdicts.record('debug', { ...host, kernel: '6.1.0-28-amd64', programs: [on61] }, '6.1');
+    ebpf.verdicts.record('debug', host, 'host');
+    const prog = itemLabeled(itemLabeled(undefined, /^nullcheck\.bpf\.c$/).row, /^count_packets$/);
+    assert.equal(prog.item.description, 'host: verified · 6.1: rejected');
+    const kernels = items(prog.row);
+    assert.deepEqual(kernels.map((k) => k.item.label), ['host', '6.1']);
+    assert.match(String(kernels[1].item.description), /^rejected: R0 invalid mem access/);
+    await click(kernels[1].item);
+    await cursorIn(src, lineOf(src, /BUG: val may be NULL/));
+    const doc = (await openInEditor('nullcheck.bpf.c')).document;
+    const titles = await waitFor('a lens per kernel', async () => {
+      const all = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 10)).map((l) => l.command?.title ?? '');
+      const mine = all.filter((t) => /^(host|6\.1): /.test(t));
+      return mine.length === 2 && mine;
+    });
+    assert.match(titles[0], /^host: verified · \d+ insns$/);
+    assert.equal(titles[1], "6.1: rejected: R0 invalid mem access 'map_value_or_null'");
+    rmSync(src, { force: true });
   });
 
   it('Clear empties the view', async () => {
