@@ -10,7 +10,7 @@ import { buildCacheDir } from '../build/cache-dir';
 import { EbpfError } from '../errors';
 import { execFile } from '../util/exec';
 import { compareVersions } from '../util/version';
-import { pickImagePackage, seriesOf, type KernelSpec } from './catalogue';
+import { imagePackages, pickImagePackage, seriesOf, type ImagePackage, type KernelSpec } from './catalogue';
 import { PrivateApt } from './private-apt';
 import { extractVmlinux } from './vmlinux-extract';
 
@@ -66,10 +66,26 @@ export async function ensureKernel(spec: Extract<KernelSpec, { kind: 'debian' }>
     say(`Fetching Debian's package lists for ${suites.join(', ')} (${listsEstimate(suites)}, into ${apt.root}).`);
     downloaded += await apt.update(true);
   }
-  const pkg = pickImagePackage(await kernelPackageNames(apt), spec);
+  const names = await kernelPackageNames(apt);
+  const pkg = pickImagePackage(names, spec);
   if (!pkg) {
     throw new EbpfError('usage', `No Debian image package for kernel ${spec.text} in ${suites.join(', ')}.`, '`ebpf-debugger kernels` lists what can be had.');
   }
+  // a bare series may fall back to the next older ABIs: a security suite can index a package before its mirror has it
+  const older = spec.abi ? [] : imagePackages(names, spec.series).filter((p) => p.flavour === pkg.flavour && p.abi !== pkg.abi).slice(0, 2);
+  for (const [i, p] of [pkg, ...older].entries()) {
+    try {
+      return await fetchKernel(apt, p, spec.series, root, say, downloaded);
+    } catch (e) {
+      if (!(e instanceof EbpfError) || !e.message.startsWith('apt-get download') || i === older.length) throw e;
+      say(`${e.message.split('\n')[0]} Trying ${[pkg, ...older][i + 1].vmlinuzPackage} instead.`);
+    }
+  }
+  throw new EbpfError('helper-failed', `No kernel ${spec.text} could be downloaded.`); // not reached: the last failure is thrown
+}
+
+async function fetchKernel(apt: PrivateApt, pkg: ImagePackage, series: string, root: string, say: KernelProgress, listBytes: number): Promise<CachedKernel & { downloadedBytes: number }> {
+  let downloaded = listBytes;
   const size = await apt.packageSize(pkg.vmlinuzPackage);
   const which = pkg.vmlinuzPackage === pkg.name ? pkg.name : `${pkg.vmlinuzPackage} (the kernel image of ${pkg.name})`;
   say(`Downloading ${which} (${size ? mb(size) : 'size unknown'}) from Debian; it is unpacked into ${root} and never installed.`);
@@ -90,7 +106,7 @@ export async function ensureKernel(spec: Extract<KernelSpec, { kind: 'debian' }>
     mkdirSync(tmpDir, { mode: 0o700 });
     writeFileSync(path.join(tmpDir, 'vmlinux'), extractVmlinux(readFileSync(vmlinuz)));
     if (config) writeFileSync(path.join(tmpDir, 'config'), readFileSync(config));
-    const entry = { release, series: spec.series, abi: pkg.abi, packageName: pkg.vmlinuzPackage, packageBytes: debBytes };
+    const entry = { release, series, abi: pkg.abi, packageName: pkg.vmlinuzPackage, packageBytes: debBytes };
     writeFileSync(path.join(tmpDir, 'package.json'), JSON.stringify(entry, null, 2) + '\n');
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmpDir, dir); // complete entries only: a run killed halfway leaves a .fetch- scratch, never a kernel
