@@ -3,6 +3,7 @@
  * trace level the loader helper's and the debug adapter's traffic, for bug reports. A LogOutputChannel, so the level
  * is the user's choice ("Developer: Set Log Level…" or the channel's gear) and each line carries its time.
  */
+import os from 'node:os';
 import * as vscode from 'vscode';
 import type { HelperClientOptions } from '../core/loader/helper-client';
 
@@ -24,6 +25,10 @@ export function registerOutputChannel(context: vscode.ExtensionContext): vscode.
     { dispose: () => { channel = undefined; } },
     vscode.commands.registerCommand('ebpf.showOutput', () => { out.show(true); }),
   );
+  // what a bug report needs first: which build, which kernel, which editor; and how to get the traffic
+  const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
+  out.info(`eBPF Debugger ${version}, kernel ${os.release()}, ${vscode.env.appName} ${vscode.version}, ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'} workspace`);
+  if (out.logLevel !== vscode.LogLevel.Trace) out.info('For the loader helper\'s and the debug adapter\'s messages here: "Developer: Set Log Level…", eBPF Debugger, Trace.');
   return out;
 }
 

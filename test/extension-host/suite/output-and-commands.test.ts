@@ -36,6 +36,9 @@ describe('output channel and command arguments', () => {
     await vscode.commands.executeCommand('ebpf.showOutput');
     const text = await waitFor('the eBPF Debugger channel in the Output view', () => channelText()?.includes('output-and-commands: a line to find') && channelText(), 10_000);
     assert.match(text, /\[info\] output-and-commands: a line to find/);
+    // a bug report's first line: the build, the kernel and the editor
+    const version = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { version: string }).version;
+    assert.match(text, new RegExp(`\\[info\\] eBPF Debugger ${version.replace(/\./g, '\\.')}, kernel \\S+, .+ \\d+\\.\\d+\\.\\d+`));
   });
 
   it('at trace level, a debug session\'s requests and replies are in the channel, cut short', async function () {
