@@ -1,7 +1,6 @@
 import path from 'node:path';
 import {
-  Breakpoint, Event, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Scope, Source,
-  StackFrame, StoppedEvent, TerminatedEvent, Thread,
+  Breakpoint, Event, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { BuildError } from '../core/build/clang';
@@ -18,6 +17,7 @@ import { DapErrorId } from './errors';
 import { ReplayLoader } from './kernel/replay-loader';
 import { verifyOnKernels } from './kernel-runs';
 import { logFilePath } from './log-files';
+import { ProgressReporter } from './progress';
 import { exceptionInfoBody, REJECT_TITLE } from './reject-info';
 import { orderThreads, threadName } from './threads';
 import { runBuildCommand } from './build-command';
@@ -46,8 +46,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   private places = new LocationHandles();
   private frameHandles = new Handles<{ thread: number; depth: number }>();
   private breakpoints = new BreakpointSet();
-  private progressReporting = false;
-  private progressCount = 0;
+  private progress = new ProgressReporter((e) => this.sendEvent(e));
 
   constructor() {
     super();
@@ -63,7 +62,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
-    this.progressReporting = args.supportsProgressReporting === true;
+    this.progress.enabled = args.supportsProgressReporting === true;
     response.body = {
       ...response.body,
       supportsConfigurationDoneRequest: true,
@@ -118,7 +117,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
       if (typeof args.build === 'string') await runBuildCommand(args.build, args.cwd ?? path.dirname(program), args.env, (t) => this.print(t, 'stdout'));
       const runs = await verifyOnKernels(this.loader, program, args, {
         say: (t, problem) => this.print(t, problem ? 'stderr' : 'console'),
-        progress: this.progressHooks(),
+        progress: this.progress.begin(),
         // the client's Problems and results view hear of each kernel's verdicts as soon as they are known; a replayed
         // log is no verdict on the object as it is now, so it must not supersede one
         verified: (run) => { if (!args.replayLog) this.sendEvent(new Event(VERDICTS_DEBUG_EVENT, { report: run.report, kernel: run.kernel } satisfies VerdictsEventBody)); },
@@ -138,20 +137,6 @@ export class EbpfDebugSession extends LoggingDebugSession {
       const id = e instanceof BuildError ? DapErrorId.BuildFailed : isEbpfError(e) ? DapErrorId.Environment : DapErrorId.Internal;
       return { id, format: describeError(e).replace(/[{}]/g, ''), showUser: true };
     }
-  }
-
-  /** A VM kernel's download and boot as a progress notification, when the client shows them. */
-  private progressHooks() {
-    let id: string | null = null;
-    return {
-      start: (title: string) => {
-        if (!this.progressReporting) return;
-        id = `ebpf-kernel-${++this.progressCount}`;
-        this.sendEvent(new ProgressStartEvent(id, title));
-      },
-      update: (message: string) => { if (id) this.sendEvent(new ProgressUpdateEvent(id, message)); },
-      end: () => { if (id) this.sendEvent(new ProgressEndEvent(id)); id = null; },
-    };
   }
 
   /** Report every program, then stop on the first breakpoint or reject; end when nothing stops. */
