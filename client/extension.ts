@@ -8,7 +8,7 @@ import { registerOutputChannel } from './output-channel';
 import { registerResultsView } from './results-view';
 import { registerSetupPrivilegesCommand } from './setup-privileges-command';
 import { registerStructLayoutCommand } from './struct-layout-command';
-import { registerVerdictCodeActions } from './verdict-code-actions';
+import { registerVerdictCodeActions, VerdictCodeActions } from './verdict-code-actions';
 import { VerdictDiagnostics } from './verdict-diagnostics';
 import { registerVerdictHover } from './verdict-hover';
 import { VerdictStore } from './verdict-store';
@@ -32,7 +32,8 @@ export async function activate(context: vscode.ExtensionContext) {
   const hotLines = registerHotLines(context, verdicts);
   // Problems entries per origin (Verify commands, debug sessions), recomputed from the store; hovers and fixes on them
   const verdictDiagnostics = new VerdictDiagnostics(verdicts);
-  context.subscriptions.push(verdictDiagnostics, registerVerdictHover(verdicts), registerVerdictCodeActions((uri) => verdictDiagnostics.published(uri), () => client));
+  const verdictFixes = new VerdictCodeActions((uri) => verdictDiagnostics.published(uri), () => client);
+  context.subscriptions.push(verdictDiagnostics, registerVerdictHover(verdicts), registerVerdictCodeActions(verdictFixes));
   registerVerifyCommands(context, verdicts, verdictDiagnostics);
   const debugging = registerDebugging(context, verdicts, verdictDiagnostics); // debugging.onDidRevealRunAndDebug: for the in-editor tests
   registerSetupPrivilegesCommand(context);
@@ -42,7 +43,7 @@ export async function activate(context: vscode.ExtensionContext) {
   registerVerifyStatus(context, client); // verify on save's progress and last verdict
   context.subscriptions.push(recordServerVerdicts(client, verdicts)); // verify on save's reports into the store
   // what the in-editor tests (test/extension-host) read; see /tmp/team/notes-api.md
-  return { verdicts, results, verdictLens, hotLines, verdictDiagnostics, output, debugging };
+  return { verdicts, results, verdictLens, hotLines, verdictDiagnostics, verdictFixes, output, debugging };
 }
 
 export async function deactivate(): Promise<void> {

@@ -5,24 +5,21 @@
  * rejects get theirs (kernel-verified) from the server itself.
  */
 import * as vscode from 'vscode';
+import { CodeActionRequest, type CodeAction as LspCodeAction, type Command as LspCommand, type LanguageClient } from 'vscode-languageclient/node';
 import { FIX_RULES } from '../core/fixes/reject-fix-rules';
 import { VERIFIER_SOURCE } from './verifier-diagnostics';
 
 /** The lint's diagnostics' source (server/diagnostics.ts). */
 const LINT_SOURCE = 'ebpf';
 
-const keyOf = (uri: vscode.Uri, r: vscode.Range) => `${uri.toString()}#${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
 const ours = (d: vscode.Diagnostic, mine: readonly vscode.Diagnostic[]) => mine.some((m) => m === d || (m.message === d.message && m.range.isEqual(d.range)));
 
 export class VerdictCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
-  /** The lint ranges being asked of the other providers: this one answers nothing for them (it would ask itself again). */
-  private readonly asking = new Set<string>();
 
-  constructor(private readonly published: (uri: vscode.Uri) => readonly vscode.Diagnostic[]) {}
+  constructor(private readonly published: (uri: vscode.Uri) => readonly vscode.Diagnostic[], private readonly client: () => LanguageClient | undefined) {}
 
-  async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
-    if (this.asking.has(keyOf(doc.uri, range))) return [];
+  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
     if (context.only && !vscode.CodeActionKind.QuickFix.contains(context.only) && !context.only.contains(vscode.CodeActionKind.QuickFix)) return [];
     const mine = this.published(doc.uri);
     const rejects = context.diagnostics.filter((d) => d.source === VERIFIER_SOURCE && FIX_RULES[String(d.code)] && ours(d, mine));
@@ -37,34 +34,31 @@ export class VerdictCodeActions implements vscode.CodeActionProvider {
       // the one on the reject's own line first: it is the access the verifier refused
       near.sort((a, b) => Number(b.range.start.line === reject.range.start.line) - Number(a.range.start.line === reject.range.start.line));
       for (const lint of near.slice(0, 2)) {
-        for (const action of await this.lintFixes(doc.uri, lint)) {
-          const fix = new vscode.CodeAction(action.title, vscode.CodeActionKind.QuickFix);
-          fix.edit = action.edit;
-          fix.command = action.command;
-          fix.isPreferred = action.isPreferred;
-          fix.diagnostics = [reject];
-          if (!out.some((o) => o.title === fix.title && o.diagnostics?.[0] === reject)) out.push(fix);
+        for (const action of await this.lintFixes(doc, lint, token)) {
+          action.diagnostics = [reject];
+          if (!out.some((o) => o.title === action.title && o.diagnostics?.[0] === reject)) out.push(action);
         }
       }
     }
     return out;
   }
 
-  /** The language server's quick fixes of one lint diagnostic. */
-  private async lintFixes(uri: vscode.Uri, lint: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
-    const key = keyOf(uri, lint.range);
-    this.asking.add(key);
-    try {
-      const all = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, lint.range, vscode.CodeActionKind.QuickFix.value);
-      return (all ?? []).filter((a): a is vscode.CodeAction => 'edit' in a && a.edit !== undefined
-        && (a.diagnostics ?? []).some((d) => d.code === lint.code && d.range.isEqual(lint.range)));
-    } finally {
-      this.asking.delete(key);
-    }
+  /** The language server's quick fixes of one lint diagnostic: those it ties to that diagnostic's rule. */
+  private async lintFixes(doc: vscode.TextDocument, lint: vscode.Diagnostic, token: vscode.CancellationToken): Promise<vscode.CodeAction[]> {
+    const client = this.client();
+    if (!client?.isRunning()) return [];
+    const c2p = client.code2ProtocolConverter;
+    const answer = await client.sendRequest(CodeActionRequest.type, {
+      textDocument: c2p.asTextDocumentIdentifier(doc),
+      range: c2p.asRange(lint.range),
+      context: { diagnostics: [c2p.asDiagnostic(lint)], only: [vscode.CodeActionKind.QuickFix.value] },
+    }, token);
+    const tied = (answer ?? []).filter((a: LspCodeAction | LspCommand): a is LspCodeAction => 'edit' in a && a.edit !== undefined && (a.diagnostics ?? []).some((d) => d.code === lint.code && d.source === LINT_SOURCE));
+    return (await Promise.all(tied.map((a) => client.protocol2CodeConverter.asCodeAction(a, token)))).filter((a): a is vscode.CodeAction => a !== undefined);
   }
 }
 
-export function registerVerdictCodeActions(published: (uri: vscode.Uri) => readonly vscode.Diagnostic[]): vscode.Disposable {
+export function registerVerdictCodeActions(provider: VerdictCodeActions): vscode.Disposable {
   const selector: vscode.DocumentSelector = [{ scheme: 'file', language: 'c' }, { scheme: 'file', language: 'cpp' }];
-  return vscode.languages.registerCodeActionsProvider(selector, new VerdictCodeActions(published), VerdictCodeActions.metadata);
+  return vscode.languages.registerCodeActionsProvider(selector, provider, VerdictCodeActions.metadata);
 }

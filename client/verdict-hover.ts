@@ -11,7 +11,8 @@ import { VERIFIER_SOURCE } from './verifier-diagnostics';
 
 const ORIGIN_NAMES: Record<VerdictOrigin, string> = { verify: 'Verify Object', debug: 'debug session', save: 'verify on save', log: 'verifier log' };
 
-const escape = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+/** Markdown's inline specials (the texts are the verifier's and the source's, not markdown). */
+const escape = (s: string) => s.replace(/[\\`*_[\]<>|]/g, '\\$&');
 
 /** The hover text of one reject (markdown; links open the path's lines). */
 export function rejectHoverMarkdown(e: VerdictEntry, lines: SourceLines = new SourceLines()): vscode.MarkdownString | undefined {
