@@ -3,7 +3,7 @@
  * into a fresh code-server, then its flows run against the real kernel. Screenshots go to test-results/e2e/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -20,7 +20,17 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
   let ctx: BrowserContext | undefined;
   let page: Page;
   let workspace: string;
-  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  // after the command palette has faded out, so it does not ghost over the picture
+  const shot = async (name: string) => {
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  };
+  const problemRow = (text: RegExp) => page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
+  const stopDebugging = async () => {
+    await page.locator('.debug-toolbar .action-label.codicon-debug-stop, .debug-toolbar .action-label.codicon-debug-disconnect').first().click();
+    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+  };
 
   before(async () => {
     const missing = missingPrerequisites();
@@ -84,6 +94,9 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await runCommand(page, 'eBPF: Show Struct Layout');
     await page.locator('.monaco-editor .view-lines', { hasText: 'XXX 3 byte hole at 1' }).first().waitFor();
     await shot('01b-struct-layout');
+    // close it again: the editors of the flows below get the whole width
+    await layoutTab.click({ button: 'middle' });
+    await layoutTab.waitFor({ state: 'detached' });
   });
 
   it('stops a debug session on the reject line, shows registers, and steps back along the path', async () => {
@@ -93,7 +106,9 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.locator('.monaco-editor .debug-top-stack-frame-line').first().waitFor();
     const exception = page.locator('.monaco-editor .exception-widget');
     await exception.waitFor();
-    assert.match(await exception.innerText(), /invalid mem access 'map_value_or_null'/);
+    // the stop is titled as what it is (it read 'Exception has occurred: EACCES'), with the verifier's message
+    assert.match(await exception.innerText(), /Rejected by the verifier[\s\S]*invalid mem access 'map_value_or_null'/);
+    assert.doesNotMatch(await exception.innerText(), /EACCES/);
     await page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }).waitFor();
     await waitForCursorLine(page, bugLine('null_deref'));
     await shot('02-debug-stopped');
@@ -123,18 +138,73 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
   });
 
-  it('"eBPF: Verify Object" lists the reject in Problems, and a click lands on the line', async () => {
+  it('"eBPF: Verify Object" opens the reject selected, "Show Problems" shows its entry, a click lands on the line', async () => {
     await openFile(page, 'null_deref.bpf.c');
     await page.keyboard.press('Control+Home');
     await waitForCursorLine(page, 1);
     await runCommand(page, 'eBPF: Verify Object');
-    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
-    const row = page.locator('.markers-panel .monaco-list-row', { hasText: "invalid mem access 'map_value_or_null'" }).first();
+    // the first reject is opened with its range selected
+    await waitForCursorLine(page, bugLine('null_deref'), 60_000);
+    assert.match(await cursor(page), /\(\d+ selected\)/);
+    const toast = page.locator('.notifications-toasts .notification-list-item', { hasText: 'not verified: null_deref' }).first();
+    await toast.locator('.monaco-button', { hasText: 'Show Problems' }).click();
+    const row = problemRow(/null_deref: R0 invalid mem access 'map_value_or_null'/);
     await row.waitFor();
+    // the entry carries the explanation, not only the verifier's words
+    assert.match(await row.innerText(), /NULL/);
+    await shot('05-verify-object-reject');
+    await page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }).click();
+    await page.keyboard.press('Control+Home');
+    await waitForCursorLine(page, 1);
     await row.click();
     await waitForCursorLine(page, bugLine('null_deref'));
     assert.match(await cursor(page), new RegExp(`^Ln ${bugLine('null_deref')}, Col \\d+`));
     await shot('05-problems-click');
+  });
+
+  it('verify, then debug, then stop: the Verify Object reject is still in Problems', async () => {
+    const reject = problemRow(/null_deref: R0 invalid mem access 'map_value_or_null'/);
+    await reject.waitFor(); // from the test above
+    await runCommand(page, 'Debug: Start Debugging');
+    await page.locator('.debug-toolbar').waitFor({ state: 'visible' });
+    await page.locator('.monaco-editor .exception-widget').waitFor();
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    await reject.waitFor();
+    await stopDebugging();
+    // a session used to clear the Verify Object entry on start, and it never came back after Stop
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    await reject.waitFor();
+    await shot('11-reject-kept-after-debug');
+  });
+
+  it('verify two files: both rejects stay in Problems', async () => {
+    await openFile(page, 'packet_bounds.bpf.c');
+    await runCommand(page, 'eBPF: Verify Object');
+    await waitForCursorLine(page, bugLine('packet_bounds'), 60_000);
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    await problemRow(/packet_bounds: invalid access to packet/).waitFor();
+    // the second verify used to remove the first file's rejects
+    await problemRow(/null_deref: R0 invalid mem access 'map_value_or_null'/).waitFor();
+    await shot('12-two-files-rejects');
+  });
+
+  it('the results view lists both objects, the reject with its explanation, and a click opens its line', async () => {
+    await runCommand(page, 'View: Show eBPF Verifier');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'eBPF Verifier' }) }).first();
+    const program = view.locator('.monaco-list-row', { hasText: 'null_deref' }).first();
+    await program.waitFor();
+    await view.locator('.monaco-list-row', { hasText: 'packet_bounds' }).first().waitFor();
+    if ((await program.getAttribute('aria-expanded')) === 'false') await program.click();
+    const message = view.locator('.monaco-list-row', { hasText: "R0 invalid mem access 'map_value_or_null'" }).first();
+    await message.waitFor();
+    await view.locator('.monaco-list-row', { hasText: /^\s*Why: / }).first().waitFor();
+    await shot('13-results-view');
+    await page.locator('.tabs-container .tab', { hasText: 'null_deref.bpf.c' }).first().click();
+    await page.keyboard.press('Control+Home');
+    await waitForCursorLine(page, 1);
+    await message.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }).waitFor();
+    await waitForCursorLine(page, bugLine('null_deref'));
   });
 
   it('"eBPF: Set Up Privileged Verification" knows a root editor needs no setup', async () => {
@@ -185,6 +255,21 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.keyboard.press('Escape');
   });
 
+  it('"eBPF: Show Struct Layout" on a use of a struct declared in an included header opens its layout', async () => {
+    await openFile(page, 'flow_count.bpf.c');
+    const lines = readFileSync(path.join(E2E_FIXTURES, 'flow_count.bpf.c'), 'utf8').split('\n');
+    const use = lines.findIndex((l) => l.includes('struct flow_stats *s')) + 1;
+    await goTo(page, use, lines[use - 1].indexOf('flow_stats') + 3);
+    // it used to say the struct did not exist: flow_stats is declared in flow.h
+    await runCommand(page, 'eBPF: Show Struct Layout');
+    const layoutTab = page.locator('.tabs-container .tab', { hasText: 'struct_flow_stats.layout' }).first();
+    const refusal = page.locator('.notifications-toasts .notification-list-item-message', { hasText: /^eBPF: / }).first();
+    await layoutTab.or(refusal).waitFor();
+    assert.ok(await layoutTab.isVisible(), `no layout opened: ${await refusal.innerText().catch(() => '')}`);
+    await page.locator('.monaco-editor .view-lines', { hasText: 'packets' }).first().waitFor();
+    await shot('08a-header-struct-layout');
+  });
+
   it('a saved verifier log links `@ file:line` to the source: a Ctrl+click opens it at that line', async () => {
     await openFile(page, 'null_deref.verifier.log');
     const link = page.locator('.monaco-editor .view-line', { hasText: '*count += 1; /* BUG' }).locator('.detected-link').first();
@@ -208,5 +293,23 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await shot('10-debug-this-log');
     await page.locator('.debug-toolbar .action-label.codicon-debug-stop, .debug-toolbar .action-label.codicon-debug-disconnect').first().click();
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+  });
+
+  it('a changed setting takes effect without a restart: ebpf.lint.severity turns the padding warning off, then to error', async () => {
+    await openFile(page, 'padded_key.bpf.c');
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const row = problemRow(/struct flow_key is the key of hash map 'flows'/);
+    await row.waitFor();
+    // the workspace's settings file, edited as a user would save it
+    const settings = path.join(workspace, '.vscode', 'settings.json');
+    writeFileSync(settings, JSON.stringify({ 'ebpf.lint.severity': { 'c-map-key-padding': 'off' } }, null, 2));
+    await row.waitFor({ state: 'detached' });
+    await shot('14-setting-lint-off');
+    writeFileSync(settings, JSON.stringify({ 'ebpf.lint.severity': { 'c-map-key-padding': 'error' } }, null, 2));
+    await row.waitFor();
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor();
+    await shot('14a-setting-lint-error');
+    rmSync(settings);
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached' });
   });
 });

@@ -22,7 +22,7 @@ const ALLOWED = [
   /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
   /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|language-configuration\.json)$/,
   /^extension\/dist\/[^/]+\.(js|wasm)$/, /^extension\/dist\/libbpf\/[\d.]+\/(libbpf\.so\.1|LICENSE[^/]*)$/,
-  /^extension\/syntaxes\/[^/]+\.json$/,
+  /^extension\/syntaxes\/[^/]+\.json$/, /^extension\/media\/[^/]+\.svg$/,
   /^extension\/node_modules\/koffi\/(package\.json|index\.cjs|src\/koffi\/index\.cjs|src\/koffi\/src\/[^/]+\.cjs)$/,
   /^extension\/node_modules\/@koromix\/koffi-linux-(x64|arm64)\/(package\.json|index\.js|README\.md|(linux|musl)_(x64|arm64)\/koffi\.node)$/,
 ];
@@ -51,13 +51,17 @@ describe('the VSIX (npm run package)', { timeout: 300_000 }, () => {
   });
   after(() => { if (unpacked) rmSync(unpacked, { recursive: true, force: true }); });
 
-  it('carries every bundle and WASM file of dist/, the grammar and the manifest', () => {
+  it('carries every bundle and WASM file of dist/, the grammar, the icons and the manifest', () => {
     const built = readdirSync(DIST).filter((f) => f.endsWith('.js') || f.endsWith('.wasm'));
     for (const f of ['extension.js', 'server.js', 'adapter.js', 'helper.js', 'cli.js']) assert.ok(built.includes(f), `dist/${f} was built`);
     for (const f of built) entry(`extension/dist/${f}`);
     const manifest = JSON.parse(entry('extension/package.json').read().toString('utf8'));
     entry(`extension/${path.normalize(manifest.main)}`);
     for (const g of manifest.contributes.grammars) entry(`extension/${path.normalize(g.path)}`);
+    // every icon file the manifest names (view containers, views; codicons like $(debug-alt) are VS Code's)
+    const icons = JSON.stringify(manifest.contributes).match(/"icon":"[^"$][^"]*"/g) ?? [];
+    assert.ok(icons.length > 0, 'the manifest names an icon file');
+    for (const icon of icons) entry(`extension/${path.normalize(icon.slice(8, -1))}`);
     entry('extension/changelog.md');
   });
 

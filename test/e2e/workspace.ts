@@ -8,13 +8,14 @@ export const EXTENSION_HOST_FIXTURES = path.join(REPO, 'test', 'extension-host',
 
 /**
  * The folder VS Code opens in the e2e and the extension host tests: a copy (never the repository's own files, the
- * tests edit and save them) of examples/*.bpf.c without built objects, the header fixture flow.h, null_deref's saved
- * raw verifier log as null_deref.verifier.log, test/extension-host/workspace/** and a launch.json with
+ * tests edit and save them) of examples/*.bpf.c without built objects; the header fixture flow.h and
+ * flow_count.bpf.c (an accepted program whose map value is flow.h's struct flow_stats); null_deref's saved raw
+ * verifier log as null_deref.verifier.log; test/extension-host/workspace/**; and a launch.json with
  * "Verify null_deref".
  */
 export function createTestWorkspace(dir: string): string {
   cpSync(EXAMPLES, dir, { recursive: true, filter: (src) => !src.endsWith('.o') });
-  copyFileSync(path.join(E2E_FIXTURES, 'flow.h'), path.join(dir, 'flow.h'));
+  for (const f of ['flow.h', 'flow_count.bpf.c']) copyFileSync(path.join(E2E_FIXTURES, f), path.join(dir, f));
   // a saved raw log of null_deref (level 1, 6.9+ `@ file:line` annotations), as the debug console saves one
   copyFileSync(path.join(REPO, 'test', 'fixtures', 'replay', 'null_deref.log'), path.join(dir, 'null_deref.verifier.log'));
   if (existsSync(EXTENSION_HOST_FIXTURES)) cpSync(EXTENSION_HOST_FIXTURES, dir, { recursive: true });
