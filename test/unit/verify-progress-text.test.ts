@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { progressMessage, progressPercent, verdictSummary } from '../../client/verify-progress-text';
 import type { ObjectReport, ProgramReport } from '../../core/verify/report';
+import type { VerifyProgress } from '../../core/verify/verify-object';
 
 function program(name: string, verdict: ProgramReport['verdict'], message: string | null = null, line?: number): ProgramReport {
   return { name, verdict, message, location: line ? { file: '/w/x.bpf.c', line, column: null } : null } as ProgramReport;
@@ -16,8 +17,8 @@ describe('the Verify command\'s progress and output-channel words', () => {
   });
 
   it('moves the bar forward only', () => {
-    const steps = [{ phase: 'building', source: 'x.bpf.c' }, { phase: 'verifying', object: 'x.o', total: 3 },
-      ...[1, 2, 3].map((index) => ({ phase: 'program', name: `p${index}`, index, total: 3 }))] as const;
+    const steps: VerifyProgress[] = [{ phase: 'building', source: 'x.bpf.c' }, { phase: 'verifying', object: 'x.o', total: 3 },
+      ...[1, 2, 3].map((index) => ({ phase: 'program' as const, name: `p${index}`, index, total: 3 }))];
     const percents = steps.map((s) => progressPercent(s));
     assert.deepEqual(percents, [0, 10, 10, 40, 70]);
   });
