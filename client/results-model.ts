@@ -20,9 +20,12 @@ export interface VerdictRecord {
 
 export type RowIcon = 'pass' | 'error' | 'warning' | 'question' | 'file' | 'info' | 'lightbulb' | 'flame' | 'arrow-right' | 'list-tree';
 
+export type RowKind = 'unit' | 'program' | 'kernel' | 'detail';
+
 export interface Row {
   /** Stable across refreshes: the tree keeps a row expanded while its verdict is re-recorded. */
   id: string;
+  kind: RowKind;
   label: string;
   description?: string;
   tooltip: string;
@@ -31,6 +34,8 @@ export interface Row {
   verdict?: Verdict;
   /** Where a click goes. */
   location?: SourceLocation;
+  /** A unit row's source or object (what Verify Again verifies). */
+  unit?: string;
   children: Row[];
   /** Expanded at first: a rejected program, so its message shows without a click. */
   expanded?: boolean;
@@ -84,26 +89,26 @@ function detailRows(id: string, p: ProgramReport): Row[] {
   const message = p.messageLines.length > 0 ? p.messageLines.join('\n') : (p.message ?? '');
   if (message) {
     rows.push({
-      id: rowId(id, 'message'), label: truncate(message, 120), description: p.location ? `at ${where(p.location)}` : undefined,
+      kind: 'detail', id: rowId(id, 'message'), label: truncate(message, 120), description: p.location ? `at ${where(p.location)}` : undefined,
       tooltip: `${message}${p.location ? `\n${p.location.file}:${p.location.line}${p.locationApproximate ? ' (approximate)' : ''}` : ''}`,
       icon: p.verdict === 'rejected' ? 'error' : 'warning', location: p.location ?? undefined, children: [],
     });
   }
   if (p.explanation) {
     const [saw, ...rest] = p.explanation.explanation.split('\n');
-    rows.push({ id: rowId(id, 'why'), label: `Why: ${p.explanation.title}`, description: saw, tooltip: [p.explanation.title, saw, ...rest].join('\n'), icon: 'info', children: [] });
+    rows.push({ kind: 'detail', id: rowId(id, 'why'), label: `Why: ${p.explanation.title}`, description: saw, tooltip: [p.explanation.title, saw, ...rest].join('\n'), icon: 'info', children: [] });
   }
   const fix = p.suggestion ?? p.explanation?.fix ?? null;
   if (fix) {
     const both = p.suggestion && p.explanation?.fix ? `${p.suggestion}\n${p.explanation.fix}` : fix;
-    rows.push({ id: rowId(id, 'fix'), label: `Fix: ${truncate(fix, 120)}`, tooltip: both, icon: 'lightbulb', children: [] });
+    rows.push({ kind: 'detail', id: rowId(id, 'fix'), label: `Fix: ${truncate(fix, 120)}`, tooltip: both, icon: 'lightbulb', children: [] });
   }
   const hot = hotLineRows(p);
   if (hot.length > 0) {
     rows.push({
-      id: rowId(id, 'hot'), label: 'Hot lines', description: `busiest ${hot.length}`, tooltip: 'The source lines the verifier spent its instructions on, busiest first.',
-      icon: 'flame', expanded: true, children: hot.map((h, i) => ({
-        id: rowId(id, 'hot', i), label: `line ${h.line}: ${h.text}`, description: path.basename(h.file), tooltip: `${h.file}:${h.line}\n${h.text}`,
+      kind: 'detail', id: rowId(id, 'hot'), label: 'Hot lines', description: `busiest ${hot.length}`, tooltip: 'The source lines the verifier spent its instructions on, busiest first.',
+      icon: 'flame', expanded: true, children: hot.map((h, i): Row => ({
+        kind: 'detail', id: rowId(id, 'hot', i), label: `line ${h.line}: ${h.text}`, description: path.basename(h.file), tooltip: `${h.file}:${h.line}\n${h.text}`,
         icon: 'flame', location: { file: h.file, line: h.line, column: null }, children: [],
       })),
     });
@@ -112,15 +117,15 @@ function detailRows(id: string, p: ProgramReport): Row[] {
   const steps = hot.length > 0 ? [] : failingPath(p);
   if (steps.length > 0) {
     rows.push({
-      id: rowId(id, 'path'), label: p.causalPath && p.causalPath.length > 0 ? 'Causal path' : 'Failing path', description: `${steps.length} lines`,
+      kind: 'detail', id: rowId(id, 'path'), label: p.causalPath && p.causalPath.length > 0 ? 'Causal path' : 'Failing path', description: `${steps.length} lines`,
       tooltip: p.causalPath && p.causalPath.length > 0 ? 'Where the failing value came from, origin first, up to the reject.' : 'The last source lines the verifier walked before it refused, oldest first.',
-      icon: 'list-tree', expanded: true, children: steps.map((s, i) => ({
-        id: rowId(id, 'path', i), label: `line ${s.line}: ${truncate(s.text, 100)}`, description: s.detail, tooltip: `${s.file}:${s.line}\n${s.text}${s.detail ? `\n${s.detail}` : ''}`,
+      icon: 'list-tree', expanded: true, children: steps.map((s, i): Row => ({
+        kind: 'detail', id: rowId(id, 'path', i), label: `line ${s.line}: ${truncate(s.text, 100)}`, description: s.detail, tooltip: `${s.file}:${s.line}\n${s.text}${s.detail ? `\n${s.detail}` : ''}`,
         icon: 'arrow-right', location: { file: s.file, line: s.line, column: s.column }, children: [],
       })),
     });
   }
-  for (const [i, note] of p.notes.entries()) rows.push({ id: rowId(id, 'note', i), label: truncate(note, 120), tooltip: note, icon: 'info', children: [] });
+  for (const [i, note] of p.notes.entries()) rows.push({ kind: 'detail', id: rowId(id, 'note', i), label: truncate(note, 120), tooltip: note, icon: 'info', children: [] });
   return rows;
 }
 
@@ -161,7 +166,7 @@ function programRow(unitId: string, name: string, entries: VerdictRecord[]): Row
     const e = kernels[0];
     const label = e.kernel === 'host' ? name : `${name} (${e.kernel})`;
     return {
-      id, label, description: verdictText(e.program), tooltip: programTooltip(e), icon: VERDICT_ICON[verdict], verdict,
+      kind: 'program', id, label, description: verdictText(e.program), tooltip: programTooltip(e), icon: VERDICT_ICON[verdict], verdict,
       location: e.program.location ?? undefined, children: detailRows(id, e.program), expanded: verdict !== 'accepted',
     };
   }
@@ -169,12 +174,12 @@ function programRow(unitId: string, name: string, entries: VerdictRecord[]): Row
   const words = kernels.map((e) => `${e.kernel}: ${VERDICT_WORD[e.program.verdict]}`);
   const differ = new Set(kernels.map((e) => e.program.verdict)).size > 1;
   return {
-    id, label: name, description: words.join(' · '), tooltip: `${name}${differ ? ': the verdict differs between kernels' : ''}\n${words.join('\n')}`,
+    kind: 'program', id, label: name, description: words.join(' · '), tooltip: `${name}${differ ? ': the verdict differs between kernels' : ''}\n${words.join('\n')}`,
     icon: VERDICT_ICON[verdict], verdict, expanded: verdict !== 'accepted',
-    children: kernels.map((e) => {
+    children: kernels.map((e): Row => {
       const kid = rowId(id, 'kernel', e.kernel);
       return {
-        id: kid, label: e.kernel, description: verdictText(e.program), tooltip: programTooltip(e), icon: VERDICT_ICON[e.program.verdict],
+        kind: 'kernel', id: kid, label: e.kernel, description: verdictText(e.program), tooltip: programTooltip(e), icon: VERDICT_ICON[e.program.verdict],
         verdict: e.program.verdict, location: e.program.location ?? undefined, children: detailRows(kid, e.program), expanded: false,
       };
     }),
@@ -201,7 +206,7 @@ export function resultRows(entries: readonly VerdictRecord[]): Row[] {
     const verdict = worst(children.map((c) => c.verdict!));
     const description = unitSummary(children.map((c) => c.verdict!));
     return {
-      id: unit, label: path.basename(unit), description, tooltip: `${unit}\n${description}`, icon: 'file' as RowIcon, verdict,
+      kind: 'unit' as RowKind, id: unit, unit, label: path.basename(unit), description, tooltip: `${unit}\n${description}`, icon: 'file' as RowIcon, verdict,
       // an object (.o) is no text to open
       location: /\.[ch]$/.test(unit) ? { file: unit, line: 1, column: null } : undefined, children, expanded: true,
     };

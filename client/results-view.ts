@@ -46,10 +46,9 @@ class ResultsTreeProvider implements vscode.TreeDataProvider<Row> {
     item.iconPath = new vscode.ThemeIcon(row.icon, color);
     // screen readers get the verdict in words: the icon alone carries none
     item.accessibilityInformation = { label: row.description ? `${row.label}, ${row.description}` : row.label };
-    item.contextValue = row.verdict ? `ebpf.verdict.${row.verdict}` : 'ebpf.detail';
+    item.contextValue = `ebpf.${row.kind}`; // package.json's view/item/context menus match on it
     if (row.location) {
       item.command = { command: OPEN_LOCATION_COMMAND, title: 'Open Source', arguments: [row.location] };
-      item.resourceUri = undefined;
     }
     return item;
   }
@@ -129,6 +128,9 @@ export function registerResultsView(context: vscode.ExtensionContext, store: Ver
     // literal ids: test/unit/manifest.test.ts matches registrations against package.json
     vscode.commands.registerCommand('ebpf.results.open', (loc: SourceLocation) => openLocation(loc)),
     vscode.commands.registerCommand('ebpf.results.clear', () => view.clear()),
+    // a unit row's inline action: the Verify command again on its source (or object)
+    vscode.commands.registerCommand('ebpf.results.verifyAgain', (row?: Row) =>
+      row?.unit ? vscode.commands.executeCommand('ebpf.verifyObject', vscode.Uri.file(row.unit)) : undefined),
   );
   return view;
 }

@@ -20,9 +20,28 @@ export interface LensSpec {
 
 const MESSAGE_MAX = 60;
 
+/**
+ * Whether an entry's object was built from `file`: its unit is that source, or (an object verified as it is, e.g.
+ * a Makefile's .bpf.o) one of the object's programs has a reject, path step or source line in it.
+ */
+function builtFrom(e: VerdictRecord, file: string): boolean {
+  if (e.unit === file) return true;
+  if (e.report.source !== null) return false;
+  return e.report.programs.some((p) => p.location?.file === file || p.sourcePath.some((s) => s.file === file)
+    || (p.causalPath ?? []).some((s) => s.file === file));
+}
+
 /** Lenses for the document `file` (absolute path) with text `text`, from the store's entries. */
 export function verdictLenses(file: string, text: string, entries: readonly VerdictRecord[]): LensSpec[] {
-  const mine = entries.filter((e) => e.unit === file);
+  // the newest verdict per (program, kernel): the source's and an object's of the same program supersede each other
+  const newest = new Map<string, VerdictRecord>();
+  for (const e of entries) {
+    if (!builtFrom(e, file)) continue;
+    const key = `${e.program.name}\0${e.kernel}`;
+    const had = newest.get(key);
+    if (!had || had.at <= e.at) newest.set(key, e);
+  }
+  const mine = [...newest.values()];
   if (mine.length === 0) return [];
   const out: LensSpec[] = [];
   for (const fn of secFunctions(text)) {

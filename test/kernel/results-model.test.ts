@@ -135,6 +135,21 @@ describe('results view, verdict lenses and hot lines from real verdicts', () => 
     assert.equal(multi.find((l) => l.program === 'all_good')!.title.startsWith('verified · '), true);
   });
 
+  it('an object verified as it is (a Makefile\'s .bpf.o): its lenses show in the source it was built from, not elsewhere', async () => {
+    const object = (await buildBpfSource(NULL_DEREF)).object;
+    const asObject = (await verifyObject(helper, object)).report;
+    assert.equal(asObject.source, null);
+    const entries = records(asObject);
+    assert.equal(entries[0].unit, object);
+    const [lens] = verdictLenses(NULL_DEREF, readFileSync(NULL_DEREF, 'utf8'), entries);
+    assert.equal(lens?.title, "rejected: R0 invalid mem access 'map_value_or_null'");
+    const countOk = records((await verifyObject(helper, (await buildBpfSource(COUNT_OK)).object)).report);
+    assert.deepEqual(verdictLenses(NULL_DEREF, readFileSync(NULL_DEREF, 'utf8'), countOk), [], 'another object\'s accepted program');
+    // the newest of the source's and the object's verdicts of a program is the one shown
+    const both = verdictLenses(NULL_DEREF, readFileSync(NULL_DEREF, 'utf8'), [...entries, ...records(reports.get(NULL_DEREF)!)]);
+    assert.equal(both.length, 1);
+  });
+
   it('hot lines of a loop rejected as too large: the loop\'s lines, with their share of the instructions', () => {
     const p = reports.get(LOOP)!.programs[0];
     assert.match(p.message ?? '', /BPF program is too large/);

@@ -163,6 +163,12 @@ describe('results view, verdict lenses and hot lines', () => {
       return all.find((l) => l.command?.title.startsWith('rejected: R1 invalid mem access'));
     });
     assert.equal(lens.range.start.line, lineOf(doc.fileName, /^SEC\("xdp"\)/));
+
+    // the unit row's inline Verify Again runs the Verify command on it: a newer verdict replaces the old
+    assert.equal(unit.item.contextValue, 'ebpf.unit');
+    const before = ebpf.verdicts.latest(doc.fileName, 'subprog_reject')!.at;
+    await vscode.commands.executeCommand('ebpf.results.verifyAgain', unit.row);
+    await waitFor('a newer verdict of subprog_reject', () => ebpf.verdicts.latest(doc.fileName, 'subprog_reject')!.at > before, 60_000);
   });
 
   it('two kernels: a verdict per kernel, host first, the 6.1 reject at its line', async () => {
