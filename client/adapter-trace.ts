@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { DEBUG_TYPE } from '../core/launch-attributes';
-import { traceJson } from '../core/loader/trace-summary';
-import { ebpfOutput, tracing } from './output-channel';
+import { HELPER_TRACE_EVENT, traceJson, type HelperTraceEventBody } from '../core/loader/trace-summary';
+import { ebpfOutput, helperTrace, tracing } from './output-channel';
 
 /** What a body becomes in a trace line: at most this many characters. */
 const BODY_MAX = 200;
@@ -39,10 +39,19 @@ export function registerAdapterTrace(context: vscode.ExtensionContext): void {
   context.subscriptions.push(vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, {
     createDebugAdapterTracker: (session) => {
       const tag = `[adapter ${session.name}]`;
+      const helper = helperTrace(out);
       out.info(`debug session '${session.name}' started: ${String(session.configuration.program ?? '')}`);
       return {
         onWillReceiveMessage: (m: DapMessage) => { if (tracing(out)) out.trace(`${tag} → ${dapSummary(m)}`); },
-        onDidSendMessage: (m: DapMessage) => { if (tracing(out)) out.trace(`${tag} ← ${dapSummary(m)}`); },
+        onDidSendMessage: (m: DapMessage) => {
+          if (!tracing(out)) return;
+          // the adapter's own helper: its lines read like the Verify command's, not like a DAP event
+          if (m.type === 'event' && m.event === HELPER_TRACE_EVENT) {
+            const b = m.body as HelperTraceEventBody;
+            return helper(b.direction, `${b.summary} (${session.name})`);
+          }
+          out.trace(`${tag} ← ${dapSummary(m)}`);
+        },
         onError: (e) => out.error(`${tag} ${e.message}`),
         onExit: (code, signal) => {
           if (code || signal) out.warn(`${tag} the adapter exited (${signal ? `signal ${signal}` : `code ${code}`})`);

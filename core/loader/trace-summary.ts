@@ -31,3 +31,11 @@ export function byteSize(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+/**
+ * A debug adapter's own helper traffic reaches the editor's channel as this DAP event (body: HelperTraceEventBody),
+ * sent only when the editor started the adapter with HELPER_TRACE_ENV=1 (its channel was at trace level).
+ */
+export const HELPER_TRACE_EVENT = 'ebpf/helperTrace';
+export const HELPER_TRACE_ENV = 'EBPF_DEBUGGER_TRACE';
+export interface HelperTraceEventBody { direction: 'send' | 'recv' | 'process'; summary: string }
