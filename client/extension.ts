@@ -31,7 +31,7 @@ export async function activate(context: vscode.ExtensionContext) {
   const verdictLens = registerVerdictLens(context, verdicts);
   const hotLines = registerHotLines(context, verdicts);
   // Problems entries per origin (Verify commands, debug sessions), recomputed from the store; hovers and fixes on them
-  const verdictDiagnostics = new VerdictDiagnostics(verdicts);
+  const verdictDiagnostics = new VerdictDiagnostics(verdicts, () => client?.diagnostics);
   const verdictFixes = new VerdictCodeActions((uri) => verdictDiagnostics.published(uri), () => client);
   context.subscriptions.push(verdictDiagnostics, registerVerdictHover(verdicts), registerVerdictCodeActions(verdictFixes));
   registerVerifyCommands(context, verdicts, verdictDiagnostics);

@@ -11,7 +11,7 @@ import type { VerdictOrigin } from '../core/editor-events';
 import { SourceLines } from '../core/verify/reject-shape';
 import { byFile, shownRejects, type ShownReject } from './verdict-selection';
 import type { VerdictStore } from './verdict-store';
-import { clangDiagnostics, rejectDiagnostic } from './verifier-diagnostics';
+import { clangDiagnostics, rejectDiagnostic, VERIFIER_SOURCE } from './verifier-diagnostics';
 
 /** The origins whose Problems entries the client publishes; 'save' is the language server's. */
 export type ClientOrigin = Exclude<VerdictOrigin, 'save'>;
@@ -24,17 +24,38 @@ export class VerdictDiagnostics implements vscode.Disposable {
   /** Per origin, per unit: the last failed build's clang errors, until that unit builds again. */
   private readonly failedBuilds = new Map<ClientOrigin, Map<string, BuildFailure>>();
   private shown = new Map<ClientOrigin, ShownReject[]>();
-  private readonly subscription: vscode.Disposable;
+  /** Per document with rejects of ours, what the language server's verifier entries were at the last refresh. */
+  private serverSeen = new Map<string, string>();
+  private readonly subscriptions: vscode.Disposable[];
 
-  constructor(private readonly store: VerdictStore) {
+  /**
+   * `server`: the language client's collection (verify on save's entries). A reject it shows word for word at the
+   * same line is not shown twice: verify on save found it, then Verify Object again.
+   */
+  constructor(private readonly store: VerdictStore, private readonly server: () => vscode.DiagnosticCollection | undefined = () => undefined) {
     for (const origin of Object.keys(COLLECTION_NAMES) as ClientOrigin[]) {
       this.collections.set(origin, vscode.languages.createDiagnosticCollection(COLLECTION_NAMES[origin]));
     }
-    this.subscription = store.onDidChange((change) => {
-      // a verdict means the unit built again, whichever origin built it: its older build errors are stale
-      for (const unit of change.units) for (const builds of this.failedBuilds.values()) builds.delete(unit);
-      this.refresh();
-    });
+    this.subscriptions = [
+      store.onDidChange((change) => {
+        // a verdict means the unit built again, whichever origin built it: its older build errors are stale
+        for (const unit of change.units) for (const builds of this.failedBuilds.values()) builds.delete(unit);
+        this.refresh();
+      }),
+      // the server's entry gone (a save that no longer builds, verify on save turned off): ours shows again
+      vscode.languages.onDidChangeDiagnostics((e) => {
+        // only documents with rejects of ours matter (and so our own publishing never calls this again)
+        if (e.uris.some((uri) => { const seen = this.serverSeen.get(uri.toString()); return seen !== undefined && seen !== this.serverSignature(uri); })) this.refresh();
+      }),
+    ];
+  }
+
+  private serverVerifier(uri: vscode.Uri): readonly vscode.Diagnostic[] {
+    return (this.server()?.get(uri) ?? []).filter((d) => d.source === VERIFIER_SOURCE);
+  }
+
+  private serverSignature(uri: vscode.Uri): string {
+    return JSON.stringify(this.serverVerifier(uri).map((d) => [d.range.start.line, d.message]));
   }
 
   /**
@@ -63,11 +84,18 @@ export class VerdictDiagnostics implements vscode.Disposable {
   private refresh(): void {
     const lines = new SourceLines(); // read afresh: the files may have changed since the last verdict
     const all = this.store.all();
+    this.serverSeen.clear();
     for (const [origin, collection] of this.collections) {
       const shown = shownRejects(all, origin, lines);
       this.shown.set(origin, shown);
       const next = new Map<string, vscode.Diagnostic[]>();
-      for (const [file, list] of byFile(shown)) next.set(file, list.map((s) => rejectDiagnostic(s.shape)));
+      for (const [file, list] of byFile(shown)) {
+        const uri = vscode.Uri.file(file);
+        this.serverSeen.set(uri.toString(), this.serverSignature(uri));
+        const server = this.serverVerifier(uri);
+        const own = list.filter((s) => !server.some((d) => d.range.start.line === s.shape.range.start.line && d.message === s.shape.message));
+        if (own.length > 0) next.set(file, own.map((s) => rejectDiagnostic(s.shape)));
+      }
       for (const [unit, failure] of this.failedBuilds.get(origin) ?? []) {
         for (const [file, list] of clangDiagnostics(unit, failure.diagnostics, failure.message)) next.set(file, [...(next.get(file) ?? []), ...list]);
       }
@@ -77,7 +105,7 @@ export class VerdictDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const s of this.subscriptions) s.dispose();
     for (const c of this.collections.values()) c.dispose();
   }
 }

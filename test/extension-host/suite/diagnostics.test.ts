@@ -118,6 +118,18 @@ describe('verifier diagnostics per origin', () => {
     assert.equal(verifierDiagnostics(packetBounds()).length, 1);
   });
 
+  it('verify on save\'s reject, then Verify Object of the same file: one entry in Problems, not two', async () => {
+    const editor = await openInEditor('diag_packet.bpf.c');
+    await editor.edit((e) => e.insert(new vscode.Position(editor.document.lineCount, 0), '\n'));
+    assert.ok(await editor.document.save());
+    await waitFor('verify on save\'s verdict', () => ebpf.verdicts.latest(packetBounds(), 'packet_bounds')?.origin === 'save', 60_000);
+    await waitFor('the server\'s reject', () => verifierDiagnostics(packetBounds()).length > 0, 10_000);
+    assert.equal(verifierDiagnostics(packetBounds()).length, 1, 'the save\'s verdict is newer: Verify Object\'s entry of it went');
+    await verify(packetBounds());
+    assert.equal(ebpf.verdicts.latest(packetBounds(), 'packet_bounds')?.origin, 'verify');
+    assert.equal(verifierDiagnostics(packetBounds()).length, 1, 'the same reject word for word at the same line: once');
+  });
+
   it('the fix saved clears the stale Verify reject of that program (verify on save verifies it again), not the other file\'s', async () => {
     await verify(nullDeref());
     assert.equal(ebpf.verdicts.latest(nullDeref(), 'null_deref')?.origin, 'verify');
