@@ -17,8 +17,10 @@ export function exceptionInfoBody(r: ProgramReport | undefined, kernel: string):
   if (!r || r.verdict === 'accepted') {
     return { exceptionId: 'verified', description: 'No reject on this thread: the verifier accepted the program.', breakMode: 'never' };
   }
-  // VS Code's widget links `file:line` in the stack trace: the path's last lines, the reject's last
-  const trace = r.sourcePath.slice(-8).reverse().map((s) => `    at ${s.text.trim() || `insn ${s.insn ?? '?'}`} (${s.file}:${s.line})`).join('\n');
+  // VS Code's widget links `file:line` in the stack trace: the path's last lines, the reject's first. Comments go:
+  // a `*/` before the path reads to the link detector as the start of one.
+  const code = (text: string) => text.replace(/\/\*.*?\*\/|\/\/.*$/g, '').trim();
+  const trace = r.sourcePath.slice(-8).reverse().map((s) => `    at ${code(s.text) || `insn ${s.insn ?? '?'}`} (${s.file}:${s.line})`).join('\n');
   return {
     exceptionId: r.verdict === 'rejected' ? REJECT_TITLE : LOAD_ERROR_TITLE,
     description: rejectDescription(r),
