@@ -14,7 +14,7 @@ export default tseslint.config(
   { files: ['client/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'koffi', message: 'only debug-adapter/kernel/ may import koffi' }] }] } },
   { files: ['test/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'tests run in plain Node; the e2e drives a real VS Code' }] }] } },
   // the extension host's suites run inside VS Code (test/extension-host/index.ts loads them there)
-  { files: ['test/extension-host/suite/**/*.ts', 'test/extension-host/support.ts'], rules: { 'no-restricted-imports': 'off' } },
+  { files: ['test/extension-host/suite*/**/*.ts', 'test/extension-host/support.ts'], rules: { 'no-restricted-imports': 'off' } },
   { files: ['debug-adapter/kernel/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'only client/ may import vscode' }] }] } },
   {
     files: ['core/**/*.ts'],

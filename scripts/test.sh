@@ -26,5 +26,7 @@ if [ "$tier" = all ] || [ "$tier" = e2e ]; then
   # the mocha suites of test/extension-host/suite/ inside code-server's real extension host (its own exit code)
   echo "== extension host (mocha in code-server)"
   node --import tsx test/extension-host/run-code-server.ts || rc=$?
+  echo "== extension host, untrusted workspace"
+  node --import tsx test/extension-host/run-code-server.ts --untrusted || rc=$?
 fi
 exit "$rc"

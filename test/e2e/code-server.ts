@@ -73,7 +73,14 @@ export interface CodeServerOptions {
    */
   smokeTestDriver?: boolean;
   settings?: Record<string, unknown>;
+  /**
+   * Keep workspace trust on: a fresh user-data dir trusts no folder, so the workspace opens in restricted mode
+   * (without its prompt and banner). Default: trust off, every workspace trusted.
+   */
+  workspaceTrust?: boolean;
 }
+
+const TRUST_ON = { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' };
 
 /** A fresh code-server (fresh user data and extensions), the VSIX installed if one is given, serving `workspace`. */
 export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
@@ -81,7 +88,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const data = path.join(runDir, 'data');
   const exts = path.join(runDir, 'exts');
   mkdirSync(path.join(data, 'User'), { recursive: true });
-  writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...opts.settings }, null, 2));
+  writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...(opts.workspaceTrust ? TRUST_ON : {}), ...opts.settings }, null, 2));
   const env = toolEnv();
   if (vsix) {
     const install = spawnSync(CODE_SERVER, ['--user-data-dir', data, '--extensions-dir', exts, '--install-extension', vsix], { env, encoding: 'utf8' });
@@ -92,8 +99,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const log = openSync(path.join(runDir, 'code-server.log'), 'w');
   const child: ChildProcess = spawn(CODE_SERVER, [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--user-data-dir', data, '--extensions-dir', exts,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-    '--reconnection-grace-time', '5', ...(opts.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []), workspace,
+    '--disable-telemetry', '--disable-update-check', ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
+    '--disable-getting-started-override', '--reconnection-grace-time', '5', ...(opts.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []), workspace,
   ], { env, detached: true, stdio: ['ignore', log, log] }); // its own process group, so stop() ends the whole tree
   closeSync(log);
   const url = `http://127.0.0.1:${port}`;

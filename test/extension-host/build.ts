@@ -1,12 +1,13 @@
 /**
- * Bundles the extension host's test entry and every suite/*.test.ts into out/extension-host/ (the extension host
+ * Bundles the extension host's test entry and every suite/*.test.ts and suite-untrusted/*.test.ts into out/extension-host/ (the extension host
  * loads JavaScript). vscode is the host's own module and mocha stays a real package (index.js and the suites must
  * share one mocha: the suites' describe/it find mocha's current context through it).
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { REPO } from '../support/paths';
+import { SUITE_DIRS } from './options';
 
 export const OUT = path.join(REPO, 'out', 'extension-host');
 export const TESTS_ENTRY = path.join(OUT, 'index.js');
@@ -14,7 +15,8 @@ const SRC = path.join(REPO, 'test', 'extension-host');
 
 export async function buildSuite(): Promise<void> {
   rmSync(OUT, { recursive: true, force: true }); // a deleted suite file must not run from an old bundle
-  const suites = readdirSync(path.join(SRC, 'suite')).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(SRC, 'suite', f));
+  const suites = Object.values(SUITE_DIRS).filter((dir) => existsSync(path.join(SRC, dir)))
+    .flatMap((dir) => readdirSync(path.join(SRC, dir)).filter((f) => f.endsWith('.test.ts')).map((f) => path.join(SRC, dir, f)));
   await esbuild.build({
     entryPoints: [path.join(SRC, 'index.ts'), ...suites],
     outbase: SRC,

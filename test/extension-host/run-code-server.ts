@@ -4,7 +4,7 @@
  * repository as the extension under development (dist/ as built, no VSIX) and calls out/extension-host/index.js's
  * run(); headless chromium is only the workbench. Mocha's output comes back through codeAutomationLog, the result
  * through codeAutomationExit, which becomes this process's exit code (0 all passed, 1 a test failed, 2 timeout,
- * 3 the harness itself failed). See shared/docs/vscode-e2e.md "(b) Integration tests inside the extension host".
+ * 3 the harness itself failed). With --untrusted the workspace opens untrusted and suite-untrusted/ runs instead. See shared/docs/vscode-e2e.md "(b) Integration tests inside the extension host".
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -39,7 +39,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    server = await startCodeServer({ workspace, runDir, smokeTestDriver: true });
+    server = await startCodeServer({ workspace, runDir, smokeTestDriver: true, workspaceTrust: opts.untrusted });
     const authority = new URL(server.url).host; // code-server's remote authority is the page's host:port
     const remote = (p: string) => `vscode-remote://${authority}${p}`;
     const payload = [

@@ -3,7 +3,7 @@
  * @vscode/test-electron. It downloads VS Code into .e2e/vscode-test/ unless VSCODE_EXECUTABLE names an installed one,
  * so it needs network access to the VS Code downloads; CI, which has none, runs run-code-server.ts instead.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
@@ -30,13 +30,17 @@ async function main(): Promise<number> {
   const runDir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-ext-host-'));
   try {
     const workspace = createTestWorkspace(path.join(runDir, 'workspace'));
-    mkdirSync(path.join(runDir, 'data'), { recursive: true });
+    mkdirSync(path.join(runDir, 'data', 'User'), { recursive: true });
+    // --untrusted: trust stays on, and a fresh user-data dir trusts no folder
+    if (opts.untrusted) writeFileSync(path.join(runDir, 'data', 'User', 'settings.json'), JSON.stringify({
+      'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never',
+    }));
     return await runTests({
       vscodeExecutablePath: executable,
       extensionDevelopmentPath: REPO,
       extensionTestsPath: TESTS_ENTRY,
       extensionTestsEnv: testEnvironment(opts),
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',
+      launchArgs: [workspace, '--disable-extensions', ...(opts.untrusted ? [] : ['--disable-workspace-trust']), '--skip-welcome', '--skip-release-notes',
         '--user-data-dir', path.join(runDir, 'data'), '--extensions-dir', path.join(runDir, 'exts')],
     });
   } finally {
