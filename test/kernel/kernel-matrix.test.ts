@@ -20,6 +20,7 @@ import { runCli } from '../support/run-cli';
 
 const MATRIX = path.join(REPO, 'test', 'programs', 'matrix');
 const ATTACH = path.join(MATRIX, 'attach', 'attach_unlinkat.bpf.c');
+const TRACEPOINTS = path.join(MATRIX, 'attach', 'attach_tracepoints.bpf.c');
 const source = (name: string) => path.join(MATRIX, `${name}.bpf.c`);
 /** What the issue's tests need: the oldest, the one without `@ file:line`, the last before 6.14's nullness elision, a 7.x. */
 const VM_KERNELS = ['5.10', '6.1', '6.12', '7.3'];
@@ -144,16 +145,20 @@ describe('verify --kernel 7.3 and 6.1 from the CLI: the prose block and missing 
     assert.match(r.stdout, /kernel 7\.3\.\S+ has no function do_unlinkat to attach to \(not in its \/proc\/kallsyms\)/);
   });
 
-  it('--json: the kernel\'s suggestion from a 7.3 run; the attach target there on 6.1, missing on 7.3', (t) => {
+  it('--json: the kernel\'s suggestion from a 7.3 run; attach targets each kernel lacks, and none it has, named', (t) => {
     if (unavailable) return t.skip(unavailable);
-    const r = runCli(['verify', '--kernel', '6.1', '--kernel', '7.3', '--json', source('hash_null'), ATTACH], process.env);
+    const r = runCli(['verify', '--kernel', '6.1', '--kernel', '7.3', '--json', source('hash_null'), ATTACH, TRACEPOINTS], process.env);
     assert.equal(r.code, 1, r.stderr);
     const { runs } = JSON.parse(r.stdout) as { runs: ObjectReport[][] };
     const [old, k73] = runs;
-    const attach = (reps: ObjectReport[]) => reps.find((x) => x.source === ATTACH)!.programs;
+    const attach = (reps: ObjectReport[], file = ATTACH) => reps.find((x) => x.source === file)!.programs;
     assert.deepEqual(attach(old).map((p) => [p.name, p.verdict]), [['unlink_entry', 'accepted'], ['unlink_probe', 'accepted']]);
     assert.deepEqual(attach(k73).map((p) => [p.name, p.verdict]), [['unlink_entry', 'error'], ['unlink_probe', 'error']]);
     for (const p of attach(k73)) assert.match(p.message ?? '', new RegExp(`^kernel ${k73[0].kernel.replace(/[.+]/g, '\\$&')} has no function do_unlinkat to attach to`));
+    // block/block_io_start came with 6.5: missing in 6.1's tracefs; sched_switch and tcp_v4_connect are on both
+    assert.deepEqual(attach(old, TRACEPOINTS).map((p) => [p.name, p.verdict]), [['io_start', 'error'], ['switch_tp', 'accepted'], ['connect_probe', 'accepted']]);
+    assert.match(attach(old, TRACEPOINTS)[0].message ?? '', /^kernel 6\.1\.\S+ has no tracepoint block\/block_io_start to attach to \(not in its tracefs\)/);
+    assert.deepEqual(attach(k73, TRACEPOINTS).map((p) => p.verdict), ['accepted', 'accepted', 'accepted']);
     const h73 = program(k73, 'hash_null').p;
     const h61 = program(old, 'hash_null').p;
     assert.ok(h73.suggestion && h73.suggestion !== h61.suggestion, `7.3's suggestion is the kernel's own: ${h73.suggestion}`);
