@@ -50,6 +50,16 @@ describe('the helper client\'s trace and the verify run\'s progress, against the
     assert.match(lines.find((l) => / verify result/.test(l.summary))?.summary ?? '', new RegExp(` after ${(logBytes / 1024 / 1024).toFixed(1).replace('.', '\\.')} MiB of log in \\d+ chunks: `));
   });
 
+  it('a trace listener that throws breaks no request', async () => {
+    const throwing = new HelperClient({ helperPath: path.join(DIST, 'helper.js'), onTrace: () => { throw new Error('listener bug'); } });
+    try {
+      const run = await verifyObject(throwing, examplePath('count_ok'));
+      assert.deepEqual(run.report.programs.map((p) => [p.name, p.verdict]), [['count_ok', 'accepted']]);
+    } finally {
+      await throwing.close();
+    }
+  });
+
   it('a cancel stops before the next program\'s load and the run fails with a cancelled error', async () => {
     const steps: VerifyProgress[] = [];
     const abort = new AbortController();
