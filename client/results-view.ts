@@ -112,6 +112,8 @@ export class ResultsView implements vscode.Disposable {
   }
 
   private updateBadge(): void {
+    // the title's Clear Results shows only when there is something to clear (package.json's view/title `when`)
+    void vscode.commands.executeCommand('setContext', 'ebpf.results.hasVerdicts', this.provider.rows.length > 0);
     const rejected = this.store.all().filter((e) => e.program.verdict === 'rejected' || e.program.verdict === 'error').length;
     this.treeView.badge = rejected > 0 ? { value: rejected, tooltip: `${rejected} program verdict${rejected === 1 ? '' : 's'} rejected or failed to load` } : undefined;
   }
