@@ -3,7 +3,7 @@
  * and its dpkg database are never read for packages nor written. It names the Debian suites a kernel series needs,
  * on the mirror the host's own sources already use, and only fetches (never installs) packages.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EbpfError } from '../errors';
 import { execFile } from '../util/exec';
@@ -84,6 +84,7 @@ export class PrivateApt {
     const suites = this.suites;
     const stamp = path.join(this.root, 'state', 'updated');
     if (!refresh && existsSync(stamp)) return 0;
+    removeSeriesRoots(path.dirname(this.root));
     const r = await this.apt('apt-get', ['update', '-q']);
     if (r.code !== 0 || /^(W|E): .*(Failed to fetch|not signed|NO_PUBKEY)/m.test(r.stderr)) {
       throw new EbpfError('helper-failed', `apt-get update of ${suites.join(', ')} from ${this.mirror} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`,
@@ -118,6 +119,11 @@ export class PrivateApt {
     }
     return path.join(dir, deb);
   }
+}
+
+/** Lists kept per kernel series (apt/6.1/) by earlier versions: a suite set's root holds them now. */
+export function removeSeriesRoots(aptDir: string): void {
+  for (const d of listDir(aptDir)) if (/^\d+\.\d+$/.test(d)) rmSync(path.join(aptDir, d), { recursive: true, force: true });
 }
 
 function aptRoot(cacheRoot: string, suites: string[]): string {

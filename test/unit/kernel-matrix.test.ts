@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { imagePackages, parseKernelList, parseKernelSpec, pickImagePackage } from '../../core/kernel-matrix/catalogue';
 import { cpioArchive } from '../../core/kernel-matrix/cpio';
 import { guestPrograms, missingAttachTarget, parseGuestResult } from '../../core/kernel-matrix/guest-result';
-import { fetchedBytes, hostMirror, sourcesList } from '../../core/kernel-matrix/private-apt';
+import { aptUpdated, fetchedBytes, hostMirror, removeSeriesRoots, sourcesList } from '../../core/kernel-matrix/private-apt';
 import { qemuArgs } from '../../core/kernel-matrix/qemu-run';
 import { extractVmlinux } from '../../core/kernel-matrix/vmlinux-extract';
 import { isEbpfError } from '../../core/errors';
@@ -67,6 +67,16 @@ describe('private apt configuration', () => {
     const list = sourcesList('http://m.example/debian', ['bookworm', 'bookworm-security']);
     assert.match(list, /^deb \[signed-by=\S+\] http:\/\/m\.example\/debian bookworm main$/m);
     assert.match(list, /^deb \[signed-by=\S+\] http:\/\/m\.example\/debian-security bookworm-security main$/m);
+  });
+
+  it('keeps one apt root per suite set, shared by the series it carries; the old per-series roots go', () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'apt-roots-'));
+    for (const d of ['6.1', '7.3', 'bookworm+bookworm-security/state']) mkdirSync(path.join(cache, 'apt', d), { recursive: true });
+    writeFileSync(path.join(cache, 'apt', 'bookworm+bookworm-security', 'state', 'updated'), 'x');
+    assert.ok(aptUpdated(cache, ['bookworm', 'bookworm-security']), '6.1 and 6.12 share these lists');
+    assert.ok(!aptUpdated(cache, ['trixie-backports']));
+    removeSeriesRoots(path.join(cache, 'apt'));
+    assert.deepEqual(readdirSync(path.join(cache, 'apt')), ['bookworm+bookworm-security']);
   });
 
   it('reads what apt fetched', () => {
