@@ -124,7 +124,10 @@ describe('verifier diagnostics per origin', () => {
     assert.ok(await editor.document.save());
     await waitFor('verify on save\'s verdict', () => ebpf.verdicts.latest(packetBounds(), 'packet_bounds')?.origin === 'save', 60_000);
     await waitFor('the server\'s reject', () => verifierDiagnostics(packetBounds()).length > 0, 10_000);
+    const [saved] = verifierDiagnostics(packetBounds());
     assert.equal(verifierDiagnostics(packetBounds()).length, 1, 'the save\'s verdict is newer: Verify Object\'s entry of it went');
+    assert.match(await hoverText(editor.document.uri, saved.range.start), /packet_bounds.*rejected.* · verify on save ·[\s\S]*Packet access without a bounds check/,
+      'verify on save\'s reject gets the hover too');
     await verify(packetBounds());
     assert.equal(ebpf.verdicts.latest(packetBounds(), 'packet_bounds')?.origin, 'verify');
     assert.equal(verifierDiagnostics(packetBounds()).length, 1, 'the same reject word for word at the same line: once');
