@@ -16,7 +16,7 @@ export interface KernelSeries {
  * What Debian's archive carries, checked through the private apt on this project's mirror (Dec 2026). Debian 12
  * carries 6.12 beside 6.1 (bookworm, bookworm-security), so the two share one set of lists; trixie-backports carries
  * 6.16 to 7.3 (sid and experimental were left out: experimental's Release file on the mirror has expired, and
- * apt refuses it). From 6.16 the ABI is the upstream version (`7.3.4+deb13`), and from 7.x the image package is a
+ * apt refuses it). From 6.16 the ABI is the upstream version (`7.3.4+deb13`), and from 6.19 the image package is a
  * metapackage: its vmlinuz is in `linux-binary-*`.
  */
 const BACKPORTS = ['trixie-backports'];
@@ -76,8 +76,8 @@ export function seriesOf(series: string): KernelSeries {
 
 /**
  * An image package this runner can boot: the cloud flavour (a quarter of the generic one's size), else generic.
- * `vmlinuzPackage` is the package that holds its vmlinuz: the image package itself up to 6.x, its `linux-binary-*`
- * on 7.x (where linux-image-* only depends on it, on linux-base-* and on the modules).
+ * `vmlinuzPackage` is the package that holds its vmlinuz: the image package itself up to 6.18, its `linux-binary-*`
+ * from 6.19 (where linux-image-* only depends on it, on linux-base-* and on the modules).
  */
 export interface ImagePackage { name: string; abi: string; flavour: 'cloud' | 'generic'; vmlinuzPackage: string }
 

@@ -2,7 +2,7 @@
  * Kernels in the cache: $XDG_CACHE_HOME/ebpf-debugger/kernels/<release>/{vmlinux,config,package.json}. A kernel is
  * downloaded once (the .deb holding its vmlinuz, through the private apt), unpacked with dpkg-deb -x into a scratch
  * directory, and only its vmlinuz (turned into vmlinux) and, when that .deb has it, its config are kept: nothing is
- * installed as the host's kernel. (7.x keeps the config in linux-base-*: not fetched, the VM does not need it.)
+ * installed as the host's kernel. (6.19 and 7.x keep the config in linux-base-*: not fetched, the VM does not need it.)
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -116,7 +116,7 @@ async function fetchKernel(apt: PrivateApt, pkg: ImagePackage, series: string, r
   }
 }
 
-/** The package names a kernel can come from: images, and on 7.x the linux-binary-* that hold their vmlinuz. */
+/** The package names a kernel can come from: images, and from 6.19 the linux-binary-* that hold their vmlinuz. */
 export async function kernelPackageNames(apt: PrivateApt): Promise<string[]> {
   return [...await apt.packageNames('linux-image-'), ...await apt.packageNames('linux-binary-')];
 }
@@ -127,7 +127,7 @@ function listsEstimate(suites: string[]): string {
   return `about ${mbs.reduce((a, b) => a + b, 0)} MB`;
 }
 
-/** The first file whose name matches, in /boot first, then anywhere in the unpacked tree (7.x's layout differs). */
+/** The first file whose name matches, in /boot first, then anywhere in the unpacked tree (6.19+'s layout differs). */
 function findFile(dir: string, re: RegExp): string | null {
   const queue = [path.join(dir, 'boot'), dir];
   for (let i = 0; i < queue.length && i < 200; i++) {
