@@ -125,6 +125,10 @@ function detailRows(id: string, p: ProgramReport): Row[] {
       })),
     });
   }
+  if (p.truncated) {
+    rows.push({ kind: 'detail', id: rowId(id, 'truncated'), label: 'The verifier\'s log was cut short', description: 'the path may be incomplete',
+      tooltip: 'The log filled its buffer before the verdict: the message and path come from the part that was kept.', icon: 'warning', children: [] });
+  }
   for (const [i, note] of p.notes.entries()) rows.push({ kind: 'detail', id: rowId(id, 'note', i), label: truncate(note, 120), tooltip: note, icon: 'info', children: [] });
   return rows;
 }
