@@ -26,18 +26,18 @@ const key = (r: ObjectReport, p: ProgramReport) => `${r.source ?? r.object}\0${p
 /** What tells two verdicts apart: the verdict, and for a reject where and why. */
 const signature = (p: ProgramReport | undefined) => !p ? '' : `${p.verdict}|${p.location?.file}:${p.location?.line}|${p.messageLines.join('\n')}`;
 
-interface Cell { p: ProgramReport; prose: ProseBlock | null }
+interface Cell { p: ProgramReport; prose: ProseBlock | null; kernel: string }
 
 /** The 7.x kernel's own account of a reject (its prose block), which the report keeps only in part. */
-function proseLines(prose: ProseBlock | null): string[] {
+function proseLines(prose: ProseBlock | null, kernel: string): string[] {
   if (!prose) return [];
-  const out = [`    the kernel's report: Verification failed: ${prose.title}`];
+  const out = [`    ${kernel}'s own report: Verification failed: ${prose.title}`];
   if (prose.reason) out.push(`      Reason: ${prose.reason}`);
   if (prose.at) out.push(`      At: ${prose.at.function} @ ${prose.at.file}:${prose.at.line}:${prose.at.column}`);
   return out;
 }
 
-const detail = (c: Cell) => [formatProgram(c.p), ...proseLines(c.prose)].join('\n').split('\n').map((l) => `  ${l}`).join('\n');
+const detail = (c: Cell) => [formatProgram(c.p), ...proseLines(c.prose, c.kernel)].join('\n').split('\n').map((l) => `  ${l}`).join('\n');
 
 export function formatMatrix(runs: KernelRun[]): string {
   const rows = new Map<string, { label: string; byKernel: (Cell | undefined)[] }>();
@@ -46,7 +46,7 @@ export function formatMatrix(runs: KernelRun[]): string {
       r.programs.forEach((p, j) => {
         const id = key(r, p);
         if (!rows.has(id)) rows.set(id, { label: `${path.basename(r.source ?? r.object)}:${p.name}`, byKernel: runs.map(() => undefined) });
-        rows.get(id)!.byKernel[k] = { p, prose: run.verified?.[i]?.[j]?.summary.prose ?? null };
+        rows.get(id)!.byKernel[k] = { p, prose: run.verified?.[i]?.[j]?.summary.prose ?? null, kernel: r.kernel };
       });
     });
   });
@@ -78,7 +78,7 @@ export function formatMatrix(runs: KernelRun[]): string {
       const k = r.byKernel.findIndex((c) => c !== undefined);
       // the 7.x kernel's own prose, when one of them printed it
       const withProse = r.byKernel.find((c) => c?.prose) ?? r.byKernel[k]!;
-      out.push('', r.label, detail({ p: r.byKernel[k]!.p, prose: withProse.prose }));
+      out.push('', r.label, detail({ ...withProse, p: r.byKernel[k]!.p }));
     }
   }
   return out.join('\n').trimEnd();
