@@ -68,6 +68,13 @@ describe('results rows and lenses over five kernels', () => {
     ]);
   });
 
+  it('a reject whose log was cut short says so', () => {
+    const e = entries.find((x) => x.kernel === '6.1')!;
+    const rows = (r: VerdictRecord) => resultRows([r])[0].children[0].children.map((c) => c.label);
+    assert.ok(!rows(e).includes('The verifier\'s log was cut short'));
+    assert.ok(rows({ ...e, program: { ...e.program, truncated: true } }).includes('The verifier\'s log was cut short'));
+  });
+
   it('kernel labels sort by version, the host first; long messages are cut on one line', () => {
     assert.deepEqual(['6.12', 'host', '7.3', '5.10', '6.1', '6.18'].sort(compareKernels), ['host', '5.10', '6.1', '6.12', '6.18', '7.3']);
     assert.equal(truncate('invalid access to packet, off=1 size=1\nR1 offset is outside of the packet', 30), 'invalid access to packet, off…');
