@@ -9,11 +9,13 @@ import { BuildError } from '../core/build/clang';
 import { describeError, isEbpfError } from '../core/errors';
 import { HelperClient } from '../core/loader/helper-client';
 import type { ObjectReport } from '../core/verify/report';
+import { buildFlagsFor } from './editor-settings';
 import { helperTrace } from './output-channel';
 import type { VerdictDiagnostics } from './verdict-diagnostics';
 import type { VerdictStore } from './verdict-store';
 import { toRange } from './verifier-diagnostics';
 import { verifyWithProgress } from './verify-progress';
+import { requireTrust } from './workspace-trust';
 
 const VERIFIABLE = /\.(c|o)$/;
 
@@ -54,7 +56,8 @@ export function registerVerifyCommands(context: vscode.ExtensionContext, store: 
     await saveIfDirty(target);
     const loader = new HelperClient({ helperPath: context.asAbsolutePath('dist/helper.js'), onTrace: helperTrace() });
     try {
-      const run = await verifyWithProgress(loader, target);
+      // a .bpf.c is built with ebpf.clang.path, ebpf.bpftool.path, ebpf.includePaths, ebpf.defines and ebpf.cflags, read now
+      const run = await verifyWithProgress(loader, target, { build: buildFlagsFor(target) });
       store.record('verify', run.report);
       const rejected = run.report.programs.filter((p) => p.verdict !== 'accepted');
       const summary = `eBPF: ${run.report.programs.length - rejected.length} of ${run.report.programs.length} programs in ${path.basename(target)} verified`;
@@ -81,11 +84,13 @@ export function registerVerifyCommands(context: vscode.ExtensionContext, store: 
 
   context.subscriptions.push(
     vscode.commands.registerCommand('ebpf.verifyObject', async (arg?: vscode.Uri) => {
+      if (!requireTrust('Verify Object')) return undefined;
       const target = await pickTarget(arg);
       return target ? verify(target) : undefined;
     }),
     // editor/title passes the file's Uri; the palette, none
     vscode.commands.registerCommand('ebpf.verifyCurrentFile', async (arg?: vscode.Uri) => {
+      if (!requireTrust('Verify Current File')) return undefined;
       const target = arg instanceof vscode.Uri && arg.scheme === 'file' ? arg.fsPath : activeFile();
       if (!target || !VERIFIABLE.test(target)) {
         void vscode.window.showInformationMessage('eBPF: Verify Current File needs an open .bpf.c source or .o object; use "eBPF: Verify Object" to pick one.');

@@ -36,7 +36,7 @@ describe('settings', () => {
     for (const s of SETTINGS) await config().update(s.name, undefined, vscode.ConfigurationTarget.Workspace);
   });
   after(async () => {
-    for (const key of ['ebpf.lint.exclude', 'ebpf.lint.severity', 'ebpf.cflags']) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    for (const key of ['ebpf.lint.exclude', 'ebpf.lint.severity', 'ebpf.cflags', 'ebpf.clang.path']) await config().update(key, undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const uri of made) rmSync(uri.fsPath, { force: true });
   });
@@ -77,5 +77,19 @@ describe('settings', () => {
     await waitFor('the key padding lint with -DWITH_PROTO', () => codes(uri).includes('c-map-key-padding'));
     await config().update('ebpf.cflags', undefined, vscode.ConfigurationTarget.Workspace);
     await waitFor('the lint gone again', () => !codes(uri).includes('c-map-key-padding'));
+  });
+
+  it('Verify Object builds with ebpf.cflags and ebpf.clang.path as they are at the command', async function () {
+    this.timeout(180_000);
+    const uri = workspaceFile('settings_checked.bpf.c');
+    writeFileSync(uri.fsPath, NULL_DEREF.replace('\t*count += 1;', '#ifdef CHECKED\n\tif (!count)\n\t\treturn XDP_PASS;\n#endif\n\t*count += 1;'));
+    made.push(uri);
+    type Report = { programs: { verdict: string }[] } | undefined;
+    const verdicts = async () => ((await vscode.commands.executeCommand<Report>('ebpf.verifyObject', uri))?.programs ?? []).map((p) => p.verdict);
+    assert.deepEqual(await verdicts(), ['rejected'], 'without -DCHECKED the check is compiled out');
+    await config().update('ebpf.cflags', ['-DCHECKED'], vscode.ConfigurationTarget.Workspace);
+    assert.deepEqual(await verdicts(), ['accepted'], 'built with -DCHECKED');
+    await config().update('ebpf.clang.path', '/nonexistent/clang-99', vscode.ConfigurationTarget.Workspace);
+    assert.deepEqual(await verdicts(), [], 'the configured clang cannot run: nothing verified');
   });
 });
