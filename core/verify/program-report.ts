@@ -95,6 +95,7 @@ export function buildProgramReport(summary: RejectSummary, f: ReportFacts): Prog
     }),
     sourcePath,
     notes: f.notes ?? [],
+    kernelReport: rejected && summary.prose ? { title: summary.prose.title, reason: summary.prose.reason, suggestion: summary.prose.suggestion } : null,
     ...reportWhy(summary, f, rejected, location, resolve),
   };
 }

@@ -50,6 +50,8 @@ export interface ProgramReport extends Partial<ReportWhy> {
   sourcePath: { file: string; line: number; text: string; insn: number | null }[];
   /** What the loader changed so the object loads (typed ring/perf buffers, user-sized maps), one line each. */
   notes: string[];
+  /** Kernels 7.3 and later explain a reject themselves (`Verification failed:`, `Reason:`, `Suggestion:`): their words, kept as printed. */
+  kernelReport?: { title: string; reason: string; suggestion: string } | null;
 }
 
 /** The whole `verify --json` document for one object. */

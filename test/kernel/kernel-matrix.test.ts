@@ -128,7 +128,9 @@ describe('the matrix: 5.10, 6.1, 6.12, 7.3 under QEMU and the host', () => {
     assert.equal(report.suggestion, prose.suggestion, 'the kernel\'s own suggestion');
     assert.ok(prose.causalPath.length > 0);
     assert.deepEqual(report.causalPath?.map((s) => s.line), prose.causalPath.map((s) => s.line));
+    assert.deepEqual(report.kernelReport, { title: prose.title, reason: prose.reason, suggestion: prose.suggestion }, 'the kernel\'s own words in the report');
     assert.equal(on('6.12', 'hash_null').summary.prose, null, 'no prose block before 7.x');
+    assert.equal(on('6.12', 'hash_null').report.kernelReport, null, 'no kernel report before 7.x');
   });
 });
 
@@ -162,6 +164,8 @@ describe('verify --kernel 7.3 and 6.1 from the CLI: the prose block and missing 
     const h73 = program(k73, 'hash_null').p;
     const h61 = program(old, 'hash_null').p;
     assert.ok(h73.suggestion && h73.suggestion !== h61.suggestion, `7.3's suggestion is the kernel's own: ${h73.suggestion}`);
+    assert.ok(h73.kernelReport && h73.kernelReport.title.length > 0 && h73.kernelReport.reason.length > 0, 'verify --json carries 7.3\'s title and reason');
+    assert.equal(h61.kernelReport, null);
     assert.equal(h73.location?.line, h61.location?.line);
   });
 });
