@@ -78,7 +78,7 @@ function atoms(when: string): { key: string; op?: string; value?: string }[] {
 /** The seven commands issue 16 asks for, each in the palette and (all but the two global ones) in a menu. */
 const ISSUE_COMMANDS = ['ebpf.verifyObject', 'ebpf.verifyCurrentFile', 'ebpf.openAsVerifierLog', 'ebpf.debugThisLog', 'ebpf.showStructLayout', 'ebpf.setupPrivileges', 'ebpf.showOutput'];
 /** Commands that build or load programs, or run a command line as root: never in an untrusted workspace. */
-const TRUSTED_COMMANDS = ['ebpf.debugThisLog', 'ebpf.setupPrivileges'];
+const TRUSTED_COMMANDS = ['ebpf.verifyObject', 'ebpf.verifyCurrentFile', 'ebpf.debugThisLog', 'ebpf.setupPrivileges'];
 /** Menus that call the command with the file's Uri as its first argument. */
 const URI_MENUS = ['explorer/context', 'editor/title', 'editor/title/context'];
 
