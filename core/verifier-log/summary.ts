@@ -2,7 +2,7 @@ import { explain, type Explanation } from './explanations';
 import { parseInsnLine } from './insn-line';
 import { LineKind } from './line-kind';
 import type { LogIndex } from './log-index';
-import { walkPathBack, type PathSource, type PathWalk } from './path';
+import { parseSourceLine, walkPathBack, type PathSource, type PathWalk } from './path';
 import { parseProseBlock, type ProseBlock } from './prose-block';
 import { parseStatsLine } from './stats';
 import { symbolLine, type SymbolRef } from './symbols';
@@ -105,8 +105,10 @@ export function summarize(ix: LogIndex, opts: SummaryOptions = {}): RejectSummar
   const lastInsnPos = ix.insnLines.length - 1;
   const lastInsnLine = lastInsnPos >= 0 ? ix.insnLines[lastInsnPos] : -1;
 
-  // the error: unrecognised lines after the last instruction, up to the stats or the 7.x prose block
-  const messageLines: string[] = [];
+  // the error: unrecognised lines after the last instruction, up to the stats or the 7.x prose block; a level-1
+  // rewind can glue the error (or the annotation before it) to the last instruction's line: it comes first
+  const lastParsed = lastInsnLine >= 0 ? parseInsnLine(ix.text(lastInsnLine)) : null;
+  const messageLines: string[] = lastParsed?.gluedMessage ? [lastParsed.gluedMessage] : [];
   let proseStart = -1;
   for (let i = Math.max(ix.first, lastInsnLine + 1); i < ix.end; i++) {
     const k = ix.kinds[i];
@@ -132,15 +134,15 @@ export function summarize(ix: LogIndex, opts: SummaryOptions = {}): RejectSummar
   let sourcePath: PathSource[] = [];
   let globalFunction: RejectSummary['globalFunction'] = null;
   if (rejected && lastInsnLine >= 0 && !afterMainPass) {
-    const parsed = parseInsnLine(ix.text(lastInsnLine));
     insn = ix.insnIndex[lastInsnPos];
-    insnText = parsed?.text ?? null;
+    insnText = lastParsed?.text ?? null;
     insnLogLine = lastInsnLine;
     const walk = walkPathBack(ix, lastInsnLine);
     // the summary keeps the last PATH_KEEP steps; walkPathBack gives the whole path on demand
     path = Array.from(walk.insns.subarray(Math.max(0, walk.insns.length - PATH_KEEP)));
     pathCut = walk.cut || walk.insns.length > PATH_KEEP;
     sourcePath = walk.sources;
+    if (lastParsed?.gluedSource) sourcePath = [...sourcePath, { ...parseSourceLine(lastParsed.gluedSource), logLine: lastInsnLine, insn }];
     frames = framesOf(ix, walk);
     for (let i = lastInsnLine; i >= ix.first; i--) {
       if (ix.kinds[i] !== LineKind.Validating) continue;
