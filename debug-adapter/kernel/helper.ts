@@ -152,6 +152,9 @@ function errorBody(e: unknown): HelperErrorBody {
   return { code: 'helper-failed', message: `Internal error in the loader helper: ${(e as Error)?.stack ?? String(e)}` };
 }
 
+/** The ids of the requests queued or running (dispatch() below). */
+const open = new Set<number>();
+
 async function handle(req: HelperRequest): Promise<void> {
   try {
     const params = (req.params ?? {}) as Record<string, unknown>;
@@ -168,18 +171,24 @@ async function handle(req: HelperRequest): Promise<void> {
     send({ id: req.id, error: errorBody(e) });
   } finally {
     service.cancelled.delete(req.id);
+    open.delete(req.id);
   }
 }
 
-/** Requests run one at a time, in order; `cancel` is acted on at once. */
+/**
+ * Requests run one at a time, in order; `cancel` is acted on at once. It counts only for a request queued or
+ * running: a cancel of any other id would stay in the set for good (one entry per line the client sends) and
+ * cancel a later request that reuses the id.
+ */
 let queue: Promise<void> = Promise.resolve();
 function dispatch(req: HelperRequest): void {
   if (req.method === 'cancel') {
     const target = Number((req.params as Partial<CancelParams> | undefined)?.id);
-    service.cancelled.add(target);
+    if (open.has(target)) service.cancelled.add(target);
     send({ id: req.id, result: { cancelled: target } });
     return;
   }
+  open.add(req.id);
   queue = queue.then(() => handle(req));
 }
 

@@ -30,7 +30,7 @@ function rawHelper(env: NodeJS.ProcessEnv, args: string[] = []) {
   child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
   const replies = async (n: number): Promise<Record<string, unknown>[]> => {
     for (let i = 0; i < 500; i++) {
-      const lines = out.split('\n').filter((l) => l.startsWith('{"id"') && !l.includes('"logBytes"'));
+      const lines = out.split('\n').filter((l) => l.startsWith('{"id"') && !/^\{"id":-?\d+,"logBytes"/.test(l)); // not a log chunk's header
       if (lines.length >= n) return lines.slice(0, n).map((l) => JSON.parse(l));
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -152,6 +152,19 @@ describe('the helper started for a user: privilege drop, protocol, object reads,
     assert.match((r[0].error as { message: string }).message, /null, not a request object/);
     assert.match((r[8].error as { message: string }).message, /over the 1048576-byte limit/);
     assert.equal((r[10].result as { uid: number }).uid, user.uid);
+    h.child.stdin.end();
+    assert.equal((await h.exited).code, 0);
+  });
+
+  it('a cancel of an id that is neither queued nor running is not kept: a later request with that id runs', async () => {
+    const h = rawHelper(user.env);
+    h.child.stdin.write('{"id":20,"method":"cancel","params":{"id":7}}\n');
+    h.child.stdin.write(`${JSON.stringify({ id: 7, method: 'verifyAll', params: { path: obj.count_ok, logLevel: 1 } })}\n`);
+    const [cancel, run] = await h.replies(2);
+    assert.deepEqual(cancel, { id: 20, result: { cancelled: 7 } });
+    assert.equal(run.id, 7);
+    assert.equal(run.error, undefined, JSON.stringify(run.error));
+    assert.deepEqual((run.result as { results: { program: string; errno: number }[] }).results.map((r) => [r.program, r.errno]), [['count_ok', 0]]);
     h.child.stdin.end();
     assert.equal((await h.exited).code, 0);
   });
