@@ -32,7 +32,8 @@ function toolEnv(): NodeJS.ProcessEnv {
 
 /** Build the VSIX exactly as users get it (vsce, .vscodeignore allowlist, production dependencies). */
 export function packageVsix(out: string): void {
-  const r = spawnSync(path.join(REPO, 'node_modules', '.bin', 'vsce'), ['package', '-o', out], { cwd: REPO, encoding: 'utf8' });
+  // --no-rewrite-relative-links as in `npm run package`: the README's screenshots ship in the VSIX and stay relative
+  const r = spawnSync(path.join(REPO, 'node_modules', '.bin', 'vsce'), ['package', '--no-rewrite-relative-links', '-o', out], { cwd: REPO, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}\n${r.stderr}`);
 }
 

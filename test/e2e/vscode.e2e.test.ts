@@ -186,6 +186,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     // the second verify used to remove the first file's rejects
     await problemRow(/null_deref: R0 invalid mem access 'map_value_or_null'/).waitFor();
     await shot('12-two-files-rejects');
+    await runCommand(page, 'Notifications: Clear All Notifications'); // the verdict toasts would cover later pictures
   });
 
   it('the results view lists both objects, the reject with its explanation, and a click opens its line', async () => {
@@ -211,6 +212,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await runCommand(page, 'eBPF: Set Up Privileged Verification');
     await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'no setup needed' }).waitFor();
     await shot('06-setup-privileges');
+    await runCommand(page, 'Notifications: Clear All Notifications');
   });
   it('verify on save: a NULL check typed away is rejected at its line; the kernel-verified quick fix clears it', async () => {
     await openFile(page, 'count_ok.bpf.c');
@@ -259,7 +261,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await openFile(page, 'flow_count.bpf.c');
     const lines = readFileSync(path.join(E2E_FIXTURES, 'flow_count.bpf.c'), 'utf8').split('\n');
     const use = lines.findIndex((l) => l.includes('struct flow_stats *s')) + 1;
-    await goTo(page, use, lines[use - 1].indexOf('flow_stats') + 3);
+    await goTo(page, use, lines[use - 1].replace(/\t/g, '    ').indexOf('flow_stats') + 3); // Go to Line counts a tab as 4 columns
     // it used to say the struct did not exist: flow_stats is declared in flow.h
     await runCommand(page, 'eBPF: Show Struct Layout');
     const layoutTab = page.locator('.tabs-container .tab', { hasText: 'struct_flow_stats.layout' }).first();

@@ -22,10 +22,13 @@ const ALLOWED = [
   /^extension\.vsixmanifest$/, /^\[Content_Types\]\.xml$/,
   /^extension\/(package\.json|readme\.md|changelog\.md|LICENSE\.txt|language-configuration\.json)$/,
   /^extension\/dist\/[^/]+\.(js|wasm)$/, /^extension\/dist\/libbpf\/[\d.]+\/(libbpf\.so\.1|LICENSE[^/]*)$/,
-  /^extension\/syntaxes\/[^/]+\.json$/, /^extension\/media\/[^/]+\.svg$/,
+  /^extension\/syntaxes\/[^/]+\.json$/, /^extension\/media\/[^/]+\.svg$/, /^extension\/docs\/screenshots\/[^/]+\.png$/,
   /^extension\/node_modules\/koffi\/(package\.json|index\.cjs|src\/koffi\/index\.cjs|src\/koffi\/src\/[^/]+\.cjs)$/,
   /^extension\/node_modules\/@koromix\/koffi-linux-(x64|arm64)\/(package\.json|index\.js|README\.md|(linux|musl)_(x64|arm64)\/koffi\.node)$/,
 ];
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const isPng = (entry: ZipEntry) => entry.read().subarray(0, 8).equals(PNG_SIGNATURE);
 
 function elfMachine(entry: ZipEntry): number {
   const bytes = entry.read();
@@ -63,6 +66,16 @@ describe('the VSIX (npm run package)', { timeout: 300_000 }, () => {
     assert.ok(icons.length > 0, 'the manifest names an icon file');
     for (const icon of icons) entry(`extension/${path.normalize(icon.slice(8, -1))}`);
     entry('extension/changelog.md');
+  });
+
+  it('carries the images its README shows, and the README links them relatively', () => {
+    const readme = entry('extension/readme.md').read().toString('utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+    assert.ok(images.length > 0, 'the README shows screenshots');
+    for (const image of images) {
+      assert.doesNotMatch(image, /^\w+:/, `${image} is relative (the extension page resolves it inside the VSIX)`);
+      assert.ok(isPng(entry(`extension/${path.posix.normalize(image)}`)), `${image} is a PNG`);
+    }
   });
 
   it('carries koffi with its linux-x64 and linux-arm64 natives, and no other platform', () => {
