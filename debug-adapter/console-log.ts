@@ -17,14 +17,24 @@ const CONSOLE_LINES = 400;
  */
 export function logOutputEvents(trace: ProgramTrace, roots: string[], file: string, label = trace.program.report.name): DebugProtocol.OutputEvent[] {
   const { index } = trace;
-  saveLog(file, index.buf);
   const events: DebugProtocol.OutputEvent[] = [];
   const first = Math.max(index.first, index.end - CONSOLE_LINES);
-  const header = new OutputEvent(`── ${label}: verifier log (${index.buf.length} bytes, ${index.end - index.first} lines) ── full log: ${pathToFileURL(file).href}\n`, 'console') as DebugProtocol.OutputEvent;
-  header.body.source = new Source(path.basename(file), file);
-  header.body.line = 1;
-  events.push(header);
-  if (first > index.first) events.push(new OutputEvent(`… ${first - index.first} earlier lines in ${file}\n`, 'console') as DebugProtocol.OutputEvent);
+  const head = `── ${label}: verifier log (${index.buf.length} bytes, ${index.end - index.first} lines) ──`;
+  let saved = true;
+  try {
+    saveLog(file, index.buf);
+  } catch (e) {
+    // runs after the launch succeeded: a throw here would leave the session with no stop and no end
+    saved = false;
+    events.push(new OutputEvent(`${head} the full log could not be saved to ${file}: ${(e as Error).message}. Free space or fix the permissions of that directory; the console shows the last lines.\n`, 'stderr') as DebugProtocol.OutputEvent);
+  }
+  if (saved) {
+    const header = new OutputEvent(`${head} full log: ${pathToFileURL(file).href}\n`, 'console') as DebugProtocol.OutputEvent;
+    header.body.source = new Source(path.basename(file), file);
+    header.body.line = 1;
+    events.push(header);
+  }
+  if (first > index.first) events.push(new OutputEvent(`… ${first - index.first} earlier lines${saved ? ` in ${file}` : ' not shown'}\n`, 'console') as DebugProtocol.OutputEvent);
   let chunk = '';
   for (let i = first; i < index.end; i++) {
     const text = index.text(i);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +100,16 @@ describe('debug session: threads, the stop, program-type advice, saved logs and 
     }
     assert.notEqual(path.dirname(files[0]), path.dirname(files[1]), 'two objects, two directories');
     assert.ok(files.every((f) => existsSync(f)), 'neither overwrote the other');
+  });
+
+  it('a log that cannot be saved (storageDir is a file) is said on stderr, and the session still stops on the reject', async () => {
+    const notADir = path.join(storage, 'not-a-dir');
+    writeFileSync(notADir, '');
+    const errors: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stderr') errors.push(e.body.output); });
+    const stopped = await stopOnFirst({ program: examplePath('null_deref'), storageDir: notADir });
+    assert.equal(stopped.body.reason, 'exception');
+    assert.ok(errors.some((l) => /null_deref: verifier log .* the full log could not be saved to .*not-a-dir.*: E(NOTDIR|EXIST)/.test(l)), errors.join(''));
   });
 
   it('tells the client each verification\'s verdicts (ebpf/verdicts) before the first stop', async () => {
