@@ -231,8 +231,39 @@ function condition(d: CDirective, macros: Map<string, Macro>, missing: string[])
 
 const missingList = (missing: string[]) => missing.slice(0, 3).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
 
+/** The most characters a condition's macros may expand to, and the deepest nesting of macros in macros, followed. */
+const MAX_EXPANSION = 64 * 1024;
+const MAX_NESTING = 200;
+
 /**
- * `#if` arithmetic: `defined X` / `defined(X)` first, then object-like macros expanded (to a fixed depth), then the
+ * Object-like macros expanded as the preprocessor does: a macro's own name inside its expansion (directly or through
+ * others) is not expanded again, and is left standing (it reads as 0). A function-like or undecided macro, or an
+ * expansion past the bounds (`#define A (B+B)` nested: it doubles at each level), makes the condition undecidable.
+ */
+function expandObjectMacros(text: string, macros: Map<string, Macro>, hidden: Set<string>, budget: { left: number }, undecidable: (why: string) => void): string {
+  return text.replace(/\b([A-Za-z_]\w*)\b(\s*\()?/g, (all, name: string, call: string | undefined) => {
+    const m = macros.get(name);
+    if (m === undefined || hidden.has(name)) return all;
+    if (m === 'unknown') {
+      undecidable(`${name} is defined under a condition that cannot be decided`);
+      return '0';
+    }
+    if (m.params) {
+      undecidable(`${name}(...) is a function-like macro, which is not expanded here`);
+      return '0' + (call ?? '');
+    }
+    budget.left -= m.value.length + 2;
+    if (budget.left < 0 || hidden.size >= MAX_NESTING) {
+      undecidable(`its macros expand further than this tool follows (${name})`);
+      return '0' + (call ?? '');
+    }
+    const inner = expandObjectMacros(m.value || '0', macros, new Set(hidden).add(name), budget, undecidable);
+    return `(${inner})${call ?? ''}`;
+  });
+}
+
+/**
+ * `#if` arithmetic: `defined X` / `defined(X)` first, then object-like macros expanded (as far as they nest), then the
  * integer expression evaluated, any identifier left standing for 0 as the standard says. A function-like macro,
  * `__has_include` and the like, or a macro whose definition is undecided make the condition undecidable.
  */
@@ -250,25 +281,7 @@ export function evalCondition(text: string, macros: Map<string, Macro>, missing:
     }
     return m === undefined ? '0' : '1';
   });
-  for (let depth = 0; depth < 16 && /[A-Za-z_]/.test(expr); depth++) {
-    let changed = false;
-    expr = expr.replace(/\b([A-Za-z_]\w*)\b(\s*\()?/g, (all, name: string, call: string | undefined) => {
-      if (/^\d/.test(name) || /^[0-9]/.test(all)) return all;
-      const m = macros.get(name);
-      if (m === undefined) return all;
-      if (m === 'unknown') {
-        unknown ??= `${name} is defined under a condition that cannot be decided`;
-        return '0';
-      }
-      if (m.params) {
-        unknown ??= `${name}(...) is a function-like macro, which is not expanded here`;
-        return '0' + (call ?? '');
-      }
-      changed = true;
-      return `(${m.value || '0'})${call ?? ''}`;
-    });
-    if (!changed) break;
-  }
+  expr = expandObjectMacros(expr, macros, new Set(), { left: MAX_EXPANSION }, (why) => { unknown ??= why; });
   if (/\b__has_\w+\s*\(|\b__is_\w+\s*\(/.test(expr)) unknown ??= 'it asks the compiler (__has_include, __has_attribute, ...)';
   // what is left: identifiers no macro defines (0), but a call means a macro that was not found
   expr = expr.replace(/\b([A-Za-z_]\w*)\b(\s*\()?/g, (all, name: string, call: string | undefined) => {

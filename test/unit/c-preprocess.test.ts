@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { CLayoutEngine } from '../../core/layout/c-layout';
 import type { CFileModel } from '../../core/source/c-model';
 import { scanDirectives } from '../../core/source/c-directives';
+import { evalCondition, type Macro } from '../../core/source/c-preprocess';
 import { cModel } from '../support/c-model';
 
 /** The laid-out members of `name` as `name@offset`, or the reason it was not laid out. */
@@ -200,5 +201,32 @@ describe('CLayoutEngine.isPacked', () => {
       + '#pragma pack(push, 1)\nstruct c { __u8 x; __u32 y; };\n#pragma pack(pop)\nstruct d { __u8 x; __u32 y; };\n');
     const engine = new CLayoutEngine(model);
     assert.deepEqual(model.records.map((r) => engine.isPacked(r)), [true, true, true, false]);
+  });
+});
+
+describe('#if macro expansion', () => {
+  const macros = (defs: [string, string][]) => new Map<string, Macro>(defs.map(([n, v]) => [n, { value: v }]));
+
+  it('follows object-like macros however deep they nest (a chain of 20 was cut at 16 and read as 0)', () => {
+    const chain: [string, string][] = [['V0', '1']];
+    for (let i = 1; i <= 20; i++) chain.push([`V${i}`, `V${i - 1}`]);
+    assert.deepEqual(evalCondition('V20', macros(chain)), { value: true, assumed: [] });
+    assert.deepEqual(evalCondition('V20 == 2', macros(chain)), { value: false, assumed: [] });
+  });
+
+  it('a macro naming itself, directly or through another, is not expanded again: it reads as 0', () => {
+    assert.deepEqual(evalCondition('FOO', macros([['FOO', 'FOO']])), { value: false, assumed: ['FOO'] });
+    assert.deepEqual(evalCondition('A + 1 == 1', macros([['A', 'B'], ['B', 'A']])), { value: true, assumed: ['A'] });
+  });
+
+  it('an expansion that grows at each level is undecidable at once, not a hang', () => {
+    const fan: [string, string][] = [['F0', '1']];
+    for (let i = 1; i <= 16; i++) fan.push([`F${i}`, `(F${i - 1}+F${i - 1}+F${i - 1}+F${i - 1})`]);
+    const t0 = Date.now();
+    const r = evalCondition('F16 > 0', macros(fan));
+    assert.ok(Date.now() - t0 < 2000, `${Date.now() - t0} ms`);
+    assert.equal(r.value, 'unknown');
+    assert.match(r.reason ?? '', /expand further than this tool follows/);
+    assert.deepEqual(evalCondition('F4 == 256', macros(fan)), { value: true, assumed: [] }); // 256 terms: followed
   });
 });
