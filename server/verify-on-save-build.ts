@@ -4,7 +4,7 @@
  * with clang's dependency file, so that an unchanged object is not rebuilt and a saved header finds its includers.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildBpfSource, cachedObjectPath, parseClangDiagnostics, type ClangDiagnostic } from '../core/build/clang';
 import type { CompileCommands } from '../core/analyze/compile-commands';
@@ -41,8 +41,41 @@ export interface SourceBuild {
  */
 interface BuildStamp { key: string; objectMtimeMs: number; inputs: string[]; hashes: Record<string, string> }
 
-function contentHash(file: string): string {
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
+/** Undefined for what is not a regular file (reading a FIFO would block the server) or cannot be read. */
+function contentHash(file: string): string | undefined {
+  try {
+    return statSync(file).isFile() ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function contentHashes(files: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of files) {
+    const h = contentHash(f);
+    if (h !== undefined) out[f] = h;
+  }
+  return out;
+}
+
+/** File times come from the kernel's coarse clock, up to a tick behind Date.now(): a margin well above one tick. */
+const CLOCK_SLACK_MS = 100;
+
+/**
+ * Every input holds the text clang read: the same bytes as before the build started, or (an input not hashed then)
+ * not modified since shortly before it. An input written during the build may have been read in either version, and
+ * its object must not be taken as up to date: its mtime is older than the object's, so only a rebuild can tell.
+ */
+function readUnchanged(inputs: string[], before: Record<string, string>, after: Record<string, string>, startedAt: number): boolean {
+  return inputs.every((f) => {
+    if (f in before) return before[f] === after[f];
+    try {
+      return statSync(f).mtimeMs < startedAt - CLOCK_SLACK_MS;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** The extra clang arguments for `source`: its compile_commands.json flags first, the settings after. */
@@ -97,7 +130,9 @@ function upToDate(object: string, key: string): BuildStamp | null {
   if (objectMtime !== stamp.objectMtimeMs) return null; // another build (the CLI's) wrote it
   for (const input of stamp.inputs) {
     try {
-      if (statSync(input).mtimeMs >= objectMtime && contentHash(input) !== stamp.hashes?.[input]) return null;
+      if (statSync(input).mtimeMs < objectMtime) continue;
+      const hash = contentHash(input);
+      if (hash === undefined || hash !== stamp.hashes?.[input]) return null; // unhashable: compared by mtime only
     } catch {
       return null; // an input is gone: the build would fail or pick another file
     }
@@ -112,6 +147,9 @@ export async function buildForVerify(source: string, recipe: BuildRecipe, databa
   const key = createHash('sha256').update(JSON.stringify([recipe.clang, extra])).digest('hex');
   const fresh = upToDate(object, key);
   if (fresh) return { object, rebuilt: false, inputs: fresh.inputs, warnings: [] };
+  // what clang is about to read, hashed now: the source and the headers of the last build
+  const startedAt = Date.now();
+  const before = contentHashes([path.resolve(source), ...(readStamp(object)?.inputs ?? [])]);
   const depFile = `${object}.d`;
   const built = await buildBpfSource(source, { clang: recipe.clang, bpftool: recipe.bpftool, extraArgs: [...extra, '-MD', '-MF', depFile], signal });
   let inputs = [path.resolve(source)];
@@ -120,17 +158,15 @@ export async function buildForVerify(source: string, recipe: BuildRecipe, databa
   } catch {
     // no dependency file: the source alone decides whether it is up to date
   }
-  const hashes: Record<string, string> = {};
-  for (const f of inputs) {
-    try {
-      hashes[f] = contentHash(f);
-    } catch {
-      // unreadable now: compared by mtime only
-    }
+  const result = { object: built.object, rebuilt: true, inputs, warnings: parseClangDiagnostics(built.diagnostics) };
+  const hashes = contentHashes(inputs); // an unhashable one is compared by mtime only
+  if (!readUnchanged(inputs, before, hashes, startedAt)) {
+    rmSync(stampPath(object), { force: true }); // the next save builds again
+    return result;
   }
   const stamp: BuildStamp = { key, objectMtimeMs: statSync(built.object).mtimeMs, inputs, hashes };
   const tmp = `${stampPath(object)}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(stamp));
   renameSync(tmp, stampPath(object));
-  return { object: built.object, rebuilt: true, inputs, warnings: parseClangDiagnostics(built.diagnostics) };
+  return result;
 }

@@ -59,6 +59,8 @@ export class VerifyOnSave {
   private inputs = new Map<string, string[]>();
   private verdicts = new Map<string, Verdict>();
   private pending = new Map<string, number>();
+  /** Per source, the number of its saves: a run started before the latest one publishes nothing. */
+  private generations = new Map<string, number>();
   private running: { source: string; controller: AbortController } | undefined;
   private draining = false;
   private helper: HelperClient | undefined;
@@ -101,6 +103,7 @@ export class VerifyOnSave {
   onSave(file: string): void {
     if (!this.enabled) return;
     for (const source of this.sourcesFor(file)) {
+      this.generations.set(source, (this.generations.get(source) ?? 0) + 1);
       this.pending.set(source, Date.now());
       if (this.running?.source === source) this.running.controller.abort(); // its text is not the saved one any more
     }
@@ -131,18 +134,22 @@ export class VerifyOnSave {
     if (!this.canVerify()) return;
     const controller = new AbortController();
     const { signal } = controller;
+    const generation = this.generations.get(source);
+    // checked after every await: the abort may not have stopped clang or the helper in time
+    const stale = () => signal.aborted || this.generations.get(source) !== generation;
     this.running = { source, controller };
     this.host.status({ state: 'building', source });
     try {
       const build = await buildForVerify(source, { ...this.settings, workspaceRoot: this.workspaceRoots[0] }, this.database, signal);
       this.inputs.set(source, build.inputs);
+      if (stale()) return;
       const warnings = clangDiagnostics(build.warnings, source);
       const key = JSON.stringify([build.object, this.settings.logLevel, this.settings.capabilities, this.settings.acceptedSummary]);
       let verdict = this.verdicts.get(source);
       if (build.rebuilt || verdict?.key !== key) {
         this.host.status({ state: 'verifying', source });
         const run = await verifyObject(this.abortableLoader(signal), build.object, { logLevel: this.settings.logLevel, sourceRoots: [path.dirname(source)] });
-        if (signal.aborted) return;
+        if (stale()) return;
         const programs = run.report.programs;
         const rejected = programs.filter((p) => p.verdict !== 'accepted').length;
         // the unit is the saved source, as the Verify command's report of the same file names it
@@ -150,7 +157,7 @@ export class VerifyOnSave {
         verdict = { key, diagnostics: merge(verifierDiagnostics(programs, source, this.settings.acceptedSummary), warnings), verified: programs.length - rejected, rejected, report };
         this.verdicts.set(source, verdict);
       }
-      if (signal.aborted) return;
+      if (stale()) return; // no await from here on: the diagnostics and the report are of the text saved last
       this.replace(source, verdict.diagnostics);
       // republished too: a save is newer than a Verify command's verdict of the same programs in between
       this.host.verdicts?.(verdict.report);
@@ -159,7 +166,7 @@ export class VerifyOnSave {
       this.host.status({ state: 'done', source, verified: verdict.verified, rejected: verdict.rejected, ms });
       if (verdict.rejected > 0) this.host.rejected?.(source);
     } catch (e) {
-      if (signal.aborted || (isEbpfError(e) && e.code === 'cancelled')) return;
+      if (stale() || (isEbpfError(e) && e.code === 'cancelled')) return;
       this.failed(source, e);
     } finally {
       if (this.running?.controller === controller) this.running = undefined;

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction } from 'vscode-languageserver-protocol';
 import { EXAMPLES } from '../support/paths';
-import { sleep, startVerifySession, uriOf, verifierOf, type VerifySession } from '../support/verify-session';
+import { clangGate, sleep, startVerifySession, uriOf, verifierOf, type VerifySession } from '../support/verify-session';
 
 const rejected = readFileSync(path.join(EXAMPLES, 'null_deref.bpf.c'), 'utf8');
 const fixed = rejected.replace('\t*count += 1;', '\tif (!count)\n\t\treturn XDP_PASS;\n\t*count += 1;');
@@ -77,25 +77,60 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     assert.deepEqual(verifierOf(await s.afterVerdict(f, f, () => s.save(f))), []);
   });
 
-  it('a save during a running build or verification: only the latest text\'s verdict is published', async () => {
+  it('a save during a running build: the build is stopped, and only the latest text\'s verdict is published', async () => {
     const f = file('racy.bpf.c', fixed);
     await s.open(f);
     let fromStatus = s.statuses.length;
     await s.save(f);
     await s.verdictAfter(fromStatus, f);
-    // the reject is saved, and while clang builds it the fix is saved: the reject must never be published
-    const from = s.published.length;
-    fromStatus = s.statuses.length;
-    writeFileSync(f, rejected);
-    await s.save(f);
-    await sleep(40); // clang has read the rejected text by now
-    writeFileSync(f, fixed.replace('return XDP_PASS;\n\t*count', 'return XDP_DROP;\n\t*count'));
-    await s.save(f);
-    const verdict = await s.verdictAfter(fromStatus, f);
-    assert.deepEqual([verdict.state, verdict.rejected], ['done', 0]);
-    await sleep(500); // a stale verdict would come after the newer one
-    assert.deepEqual(s.published.slice(from).filter((p) => p.uri === uriOf(f)).flatMap(verifierOf), []);
-    assert.equal(s.statuses.slice(fromStatus).filter((x) => x.source === f && x.state === 'done').length, 1, 'one verdict: the first run was cancelled');
+    // the reject is saved, and while clang builds it (held at the FIFO it includes) the fix is saved
+    const gate = clangGate(s.workspace, 'racy-gate.fifo');
+    try {
+      const from = s.published.length;
+      const fromReports = s.verdicts.length;
+      fromStatus = s.statuses.length;
+      writeFileSync(f, gate.include + rejected);
+      await s.save(f);
+      await gate.opened(); // clang has read the rejected text and cannot finish: the gate is never released
+      writeFileSync(f, fixed.replace('return XDP_PASS;\n\t*count', 'return XDP_DROP;\n\t*count'));
+      await s.save(f);
+      const verdict = await s.verdictAfter(fromStatus, f); // no verdict at all if the held build was not stopped
+      assert.deepEqual([verdict.state, verdict.rejected], ['done', 0]);
+      await sleep(500); // a stale verdict would come after the newer one
+      assert.deepEqual(s.published.slice(from).filter((p) => p.uri === uriOf(f)).flatMap(verifierOf), []);
+      assert.equal(s.statuses.slice(fromStatus).filter((x) => x.source === f && x.state === 'done').length, 1, 'one verdict: the first run was cancelled');
+      assert.deepEqual(s.verdicts.slice(fromReports).map((v) => v.report.programs.map((p) => p.verdict)), [['accepted']], 'one ebpf/verdicts report, of the latest text');
+    } finally {
+      await gate.close();
+    }
+  });
+
+  it('a text written while clang builds the saved one is built again when it is saved, not taken from the build cache', async () => {
+    const f = file('written_during_build.bpf.c', fixed);
+    await s.open(f);
+    const gate = clangGate(s.workspace, 'cache-gate.fifo');
+    try {
+      let fromStatus = s.statuses.length;
+      writeFileSync(f, gate.include + rejected);
+      await s.save(f);
+      await gate.opened();
+      // the fix is written while clang builds the reject (an editor writes the file before it says it saved it):
+      // the reject's object ends up newer than the fixed source
+      writeFileSync(f, fixed);
+      await gate.release();
+      const older = await s.verdictAfter(fromStatus, f);
+      assert.deepEqual([older.state, older.rejected], ['done', 1], 'the verdict of the text saved then');
+      fromStatus = s.statuses.length;
+      const fromReports = s.verdicts.length;
+      await s.save(f);
+      const latest = await s.verdictAfter(fromStatus, f);
+      assert.deepEqual([latest.state, latest.rejected], ['done', 0], 'the saved fix is built and verified, not the reject\'s object reused');
+      assert.ok(s.statuses.slice(fromStatus).some((x) => x.source === f && x.state === 'verifying'), 'verified again');
+      assert.deepEqual(verifierOf(s.published.filter((p) => p.uri === uriOf(f)).at(-1)!), []);
+      assert.deepEqual(s.verdicts.slice(fromReports).map((v) => v.report.programs.map((p) => p.verdict)), [['accepted']], 'the ebpf/verdicts report of the fix');
+    } finally {
+      await gate.close();
+    }
   });
 
   it('an unchanged object is not rebuilt: saving again republishes the verdict', async () => {

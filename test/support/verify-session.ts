@@ -1,6 +1,7 @@
 /** A language server (dist/server.js over stdio) for verify-on-save tests: what it published, said and reported. */
-import { spawn, type SpawnOptions } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type SpawnOptions } from 'node:child_process';
+import { chmodSync, closeSync, constants, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +30,43 @@ function until<T>(find: () => T | undefined, why: () => string, ms = 20_000): Pr
       }
     }, 20);
   });
+}
+
+/**
+ * A FIFO that a source #includes: clang blocks reading it, so a test knows that clang has read the saved text and is
+ * still building (opened()), for as long as the test needs, with no timer. release() lets clang go on.
+ */
+export function clangGate(dir: string, name = 'gate.fifo') {
+  const file = path.join(dir, name);
+  rmSync(file, { force: true });
+  execFileSync('mkfifo', [file]);
+  let writer: FileHandle | undefined;
+  return {
+    include: `#include "${name}"\n`,
+    /** Resolves once clang opened the gate (it has read the source up to the #include). */
+    opened: async (ms = 20_000) => {
+      let timedOut = false;
+      // our own reader ends the wait for clang's, else the pending open would never return
+      const timer = setTimeout(() => {
+        timedOut = true;
+        closeSync(openSync(file, constants.O_RDONLY | constants.O_NONBLOCK));
+      }, ms);
+      writer = await open(file, 'w');
+      clearTimeout(timer);
+      if (timedOut) throw new Error(`clang did not read ${file} within ${ms} ms: the build never reached the #include`);
+    },
+    /** The gate's path becomes an empty file (what clang reads through the FIFO), then clang reads the end of it. */
+    release: async () => {
+      writeFileSync(`${file}.tmp`, '');
+      renameSync(`${file}.tmp`, file);
+      await writer?.close();
+      writer = undefined;
+    },
+    close: async () => {
+      await writer?.close().catch(() => undefined);
+      rmSync(file, { force: true });
+    },
+  };
 }
 
 export interface SessionOptions {
