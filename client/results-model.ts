@@ -5,6 +5,7 @@
  * verdict in words ("rejected", "verified"), so it reads the same without the icons.
  */
 import path from 'node:path';
+import { compareVersions } from '../core/util/version';
 import type { ObjectReport, ProgramReport, SourceLocation, Verdict } from '../core/verify/report';
 import { hotLineRows } from './hot-lines-model';
 
@@ -48,20 +49,12 @@ const VERDICT_ICON: Record<Verdict, RowIcon> = { rejected: 'error', error: 'warn
 /** The worst of several verdicts: a unit is as bad as its worst program. */
 const worst = (vs: Verdict[]): Verdict => vs.reduce((a, b) => (VERDICT_ORDER[b] < VERDICT_ORDER[a] ? b : a), 'accepted' as Verdict);
 
-/** "host" first, then kernel releases in version order ("5.10" before "6.1" before "6.12"). */
+/** "host" first, then kernel labels in version order ("5.10" < "6.1" < "6.1.0-9" < "6.1.0-50" < "7.3.4+deb13"). */
 export function compareKernels(a: string, b: string): number {
   if (a === b) return 0;
   if (a === 'host') return -1;
   if (b === 'host') return 1;
-  const pa = a.split(/[.-]/).map(Number);
-  const pb = b.split(/[.-]/).map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i] ?? -1;
-    const y = pb[i] ?? -1;
-    if (Number.isNaN(x) || Number.isNaN(y)) return a.localeCompare(b);
-    if (x !== y) return x - y;
-  }
-  return a.localeCompare(b);
+  return compareVersions(a, b) || a.localeCompare(b);
 }
 
 export function truncate(text: string, max: number): string {

@@ -77,6 +77,8 @@ describe('results rows and lenses over five kernels', () => {
 
   it('kernel labels sort by version, the host first; long messages are cut on one line', () => {
     assert.deepEqual(['6.12', 'host', '7.3', '5.10', '6.1', '6.18'].sort(compareKernels), ['host', '5.10', '6.1', '6.12', '6.18', '7.3']);
+    // exact ABIs as "kernels" names them: numeric field by field, a +deb suffix no number
+    assert.deepEqual(['7.3.10+deb13', '6.1.0-50', '7.3.4+deb13', '6.1', '6.1.0-9'].sort(compareKernels), ['6.1', '6.1.0-9', '6.1.0-50', '7.3.4+deb13', '7.3.10+deb13']);
     assert.equal(truncate('invalid access to packet, off=1 size=1\nR1 offset is outside of the packet', 30), 'invalid access to packet, off…');
     assert.equal(truncate('short', 30), 'short');
   });
