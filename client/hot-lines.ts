@@ -19,7 +19,7 @@ export class HotLineDecorations implements vscode.Disposable {
     isWholeLine: true,
   });
   private readonly subscriptions: vscode.Disposable[] = [];
-  /** What each document shows now, by its fsPath (for the tests, and so unchanged editors are not redrawn). */
+  /** What each visible document shows now, by its fsPath: the in-editor tests read it (decorations cannot be read back). */
   private readonly shown = new Map<string, RenderedHotLine[]>();
 
   constructor(private readonly store: VerdictStore) {

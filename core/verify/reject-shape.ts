@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Range } from '../source/range';
+import { secFunctions } from '../source/sec-functions';
 import type { ProgramReport } from './report';
 
 /** The failing path's last lines shown as related locations when the log gave no causal path. */
@@ -49,8 +50,14 @@ export class SourceLines {
     return this.linesOf(file)[line - 1] ?? '';
   }
 
-  /** Where `int name(` is defined (1-based; 1 when not found): for a reject the verifier gave no instruction for. */
+  /**
+   * Where the program `name` is defined (1-based; 1 when not found): for a reject the verifier gave no instruction
+   * for. Its SEC(...) function first, which also finds `int BPF_PROG(name, ...)` (fentry, lsm: the programs a
+   * kernel lacking their attach target refuses), else the first `name(` that is not a declaration.
+   */
   functionLine(file: string, name: string): number {
+    const program = secFunctions(this.linesOf(file).join('\n')).find((f) => f.name === name);
+    if (program) return program.nameLine + 1;
     const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const at = this.linesOf(file).findIndex((l) => new RegExp(`\\b${escaped}\\s*\\(`).test(l) && !/;\s*$/.test(l));
     return at < 0 ? 1 : at + 1;

@@ -57,6 +57,9 @@ describe('reject shape', () => {
     const reader = new SourceLines(() => 'int axb(void);\nint axb(void)\n{\n}\nint a_b(void)\n');
     assert.equal(reader.functionLine('x.c', 'axb'), 2, 'the definition, not the declaration');
     assert.equal(reader.functionLine('x.c', 'a.b'), 1, 'a dot is no wildcard: not found gives line 1');
+    // a BPF_PROG(name, ...) program (fentry, lsm) is named as the macro's first argument; a call of it is no definition
+    const fentry = new SourceLines(() => 'static int trace_unlink_hits;\nvoid f(void) { trace_unlink(1) }\nSEC("fentry/do_unlinkat")\nint BPF_PROG(trace_unlink, int dfd)\n{\n\treturn 0;\n}\n');
+    assert.equal(fentry.functionLine('x.c', 'trace_unlink'), 4);
     assert.deepEqual(lineRange('\t\tfoo();', 3, null), { start: { line: 2, character: 2 }, end: { line: 2, character: 8 } });
   });
 });
