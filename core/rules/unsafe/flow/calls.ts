@@ -122,7 +122,8 @@ export abstract class CallSemantics {
   private stackRead(helper: string, call: Node, argNode: Node, a: Value & { k: 'addr' }, size: Value | undefined, s: State): void {
     const obj = s.stack.get(a.local);
     if (!obj) return;
-    const len = size?.k === 'int' && size.lo === size.hi ? size.lo : (a.size ?? obj.size - a.off);
+    // a size in a known range (`n & 15`): the verifier checks as many bytes as its upper bound, not the whole object
+    const len = size?.k === 'int' && Number.isFinite(size.hi) ? Math.max(0, size.hi) : (a.size ?? obj.size - a.off);
     const holes = unwritten(obj, a.off, Math.min(obj.size, a.off + len));
     if (holes.length > 0) {
       this.cx.emit({ kind: 'uninit-read', fn: this.fn, call, arg: argNode, local: a.local, decl: obj.decl, holes, size: len, typeText: obj.typeText, helper });
