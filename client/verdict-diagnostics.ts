@@ -1,7 +1,7 @@
 /**
  * Problems entries that belong to their source (issue 16 point 1): one collection per origin ('ebpf-verify' for the
- * Verify commands, 'ebpf-debug' for debug sessions, 'ebpf-log' for replayed logs), each recomputed from the verdict
- * store whenever it changes. A debug session or another file never clears the Verify command's rejects; a reject goes
+ * Verify commands, 'ebpf-debug' for debug sessions), each recomputed from the verdict store whenever it changes.
+ * A replayed log (Debug This Log) records no verdict: an old log says nothing of the object as it is now. A debug session or another file never clears the Verify command's rejects; a reject goes
  * when its program is verified again by any origin. Verify on save's rejects stay the language client's (the server
  * publishes them); its reports reach the store too, so a save supersedes an older Verify reject of the same program.
  */
@@ -13,9 +13,9 @@ import { byFile, shownRejects, type ShownReject } from './verdict-selection';
 import type { VerdictStore } from './verdict-store';
 import { clangDiagnostics, rejectDiagnostic, VERIFIER_SOURCE } from './verifier-diagnostics';
 
-/** The origins whose Problems entries the client publishes; 'save' is the language server's. */
-export type ClientOrigin = Exclude<VerdictOrigin, 'save'>;
-export const COLLECTION_NAMES: Record<ClientOrigin, string> = { verify: 'ebpf-verify', debug: 'ebpf-debug', log: 'ebpf-log' };
+/** The origins whose Problems entries the client publishes; 'save' is the language server's, 'log' is never recorded. */
+export type ClientOrigin = Exclude<VerdictOrigin, 'save' | 'log'>;
+export const COLLECTION_NAMES: Record<ClientOrigin, string> = { verify: 'ebpf-verify', debug: 'ebpf-debug' };
 
 interface BuildFailure { diagnostics: readonly ClangDiagnostic[]; message?: string }
 
@@ -63,7 +63,7 @@ export class VerdictDiagnostics implements vscode.Disposable {
    * verdicts describe an older text) until the unit builds again.
    */
   buildFailed(origin: VerdictOrigin, unit: string, diagnostics: readonly ClangDiagnostic[], message?: string): void {
-    if (origin === 'save') return; // the language server publishes verify on save's build errors
+    if (origin === 'save' || origin === 'log') return; // the language server publishes verify on save's; a replay's build is its debug session's
     this.store.clear(origin, unit);
     const builds = this.failedBuilds.get(origin) ?? new Map<string, BuildFailure>();
     builds.set(unit, { diagnostics, message });

@@ -33,7 +33,7 @@ export interface VerdictChange {
 
 const keyOf = (unit: string, program: string, kernel: string): string => `${unit}\0${program}\0${kernel}`;
 
-export const unitOf = (report: ObjectReport): string => report.source ?? report.object;
+const unitOf = (report: ObjectReport): string => report.source ?? report.object;
 
 export class VerdictStore implements vscode.Disposable {
   /** (unit, program, kernel) to its newest entry, whichever origin produced it. */
@@ -70,11 +70,6 @@ export class VerdictStore implements vscode.Disposable {
   /** The current entries of one origin. */
   ofOrigin(origin: VerdictOrigin): VerdictEntry[] {
     return this.all().filter((e) => e.origin === origin);
-  }
-
-  /** The current verdicts of a unit's programs (every kernel), or of those whose reject lies in `file`. */
-  forFile(file: string): VerdictEntry[] {
-    return this.all().filter((e) => e.unit === file || e.program.location?.file === file);
   }
 
   /** The newest verdict of one program on one kernel. */
