@@ -59,7 +59,7 @@ export function parseInsnLine(line: string): InsnLine | null {
       state = null;
     }
   }
-  const msg = GLUED_MESSAGE_RE.exec(text);
+  const msg = state === null ? GLUED_MESSAGE_RE.exec(text) : null; // the rewind took the line's state suffix away
   if (msg) {
     gluedMessage = msg[1];
     text = text.slice(0, msg.index);
