@@ -11,30 +11,32 @@ import type { ProgramTrace } from './runtime/program-trace';
 const CONSOLE_LINES = 400;
 
 /**
- * The verifier's log in the debug console: the full log goes to `file` (a `.verifier.log`, opened with the log
+ * The verifier's log in the debug console: the full log goes to `logFile()` (a `.verifier.log`, opened with the log
  * language), and the console shows its last lines, each source annotation linked to its file and line. The header
  * names the file as a file:// URI and carries it as the event's source: either way VS Code makes it a link.
+ * `logFile` is called here, not by the caller: finding the directory can fail too (a build cache not safe to use).
  */
-export function logOutputEvents(trace: ProgramTrace, roots: string[], file: string, label = trace.program.report.name): DebugProtocol.OutputEvent[] {
+export function logOutputEvents(trace: ProgramTrace, roots: string[], logFile: () => string, label = trace.program.report.name): DebugProtocol.OutputEvent[] {
   const { index } = trace;
   const events: DebugProtocol.OutputEvent[] = [];
   const first = Math.max(index.first, index.end - CONSOLE_LINES);
   const head = `── ${label}: verifier log (${index.buf.length} bytes, ${index.end - index.first} lines) ──`;
-  let saved = true;
+  let file: string | null = null;
   try {
-    saveLog(file, index.buf);
+    const f = logFile();
+    saveLog(f, index.buf);
+    file = f;
   } catch (e) {
     // runs after the launch succeeded: a throw here would leave the session with no stop and no end
-    saved = false;
-    events.push(new OutputEvent(`${head} the full log could not be saved to ${file}: ${(e as Error).message}. Free space or fix the permissions of that directory; the console shows the last lines.\n`, 'stderr') as DebugProtocol.OutputEvent);
+    events.push(new OutputEvent(`${head} the full log could not be saved: ${(e as Error).message}\nFree space or fix that directory's permissions; the console shows the last lines.\n`, 'stderr') as DebugProtocol.OutputEvent);
   }
-  if (saved) {
+  if (file) {
     const header = new OutputEvent(`${head} full log: ${pathToFileURL(file).href}\n`, 'console') as DebugProtocol.OutputEvent;
     header.body.source = new Source(path.basename(file), file);
     header.body.line = 1;
     events.push(header);
   }
-  if (first > index.first) events.push(new OutputEvent(`… ${first - index.first} earlier lines${saved ? ` in ${file}` : ' not shown'}\n`, 'console') as DebugProtocol.OutputEvent);
+  if (first > index.first) events.push(new OutputEvent(`… ${first - index.first} earlier lines${file ? ` in ${file}` : ' not shown'}\n`, 'console') as DebugProtocol.OutputEvent);
   let chunk = '';
   for (let i = first; i < index.end; i++) {
     const text = index.text(i);

@@ -147,7 +147,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
       const label = `${r.name}${t.kernel === 'host' ? '' : ` @ ${t.kernel}`}`;
       this.print(`${label} (${r.section}): ${r.verdict}${r.errnoName ? ` ${r.errnoName}` : ''} — ${stats}`);
       if (r.verdict === 'error' && r.message) this.print(r.message, 'stderr');
-      const file = logFilePath(this.args?.storageDir, this.objectOf(), r.name, t.kernel);
+      const file = () => logFilePath(this.args?.storageDir, this.objectOf(), r.name, t.kernel);
       if (r.verdict !== 'accepted') for (const e of logOutputEvents(t, this.roots, file, label)) this.sendEvent(e);
       t.cursor = 0;
     }
