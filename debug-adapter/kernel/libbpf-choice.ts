@@ -1,8 +1,9 @@
 /**
  * Which libbpf the helper loads: EBPF_DEBUGGER_LIBBPF when set, else the newest one scripts/build-libbpf.sh built
  * (a current release: Debian 12's 1.1 cannot open arena maps or newer struct_ops), else the system's libbpf.so.1.
- * A built library is taken only when it and its directory are owned by root (or by the helper's own user) and
- * writable by no one else: the helper can run as root for another user.
+ * A built library is taken only when it and its directory are owned by root and writable by no one else, and
+ * EBPF_DEBUGGER_LIBBPF only when root itself asked: started for a user (sudo), the helper keeps CAP_BPF, CAP_PERFMON
+ * and CAP_NET_ADMIN, so a library the user chose or wrote would run the user's code with them.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -16,10 +17,9 @@ export const BUNDLED_LIBBPF_DIR = path.join(__dirname, 'libbpf');
 export interface LibbpfCandidate { path: string; source: 'env' | 'built' | 'system' }
 
 function safeToLoad(file: string): boolean {
-  const uid = process.getuid?.() ?? -1;
   for (const p of [file, path.dirname(file)]) {
     const st = statSync(p);
-    if ((st.uid !== 0 && st.uid !== uid) || (st.mode & 0o022) !== 0) return false;
+    if (st.uid !== 0 || (st.mode & 0o022) !== 0) return false;
   }
   return true;
 }
@@ -33,12 +33,13 @@ export function builtLibbpfs(dir: string): string[] {
 }
 
 /**
- * The libraries to try, in order. Tests (as root only) point the built directory and the system name elsewhere
- * with EBPF_DEBUGGER_LIBBPF_DIR and EBPF_DEBUGGER_SYSTEM_LIBBPF.
+ * The libraries to try, in order. Root (tests) can name one with EBPF_DEBUGGER_LIBBPF, or point the built directory
+ * and the system name elsewhere with EBPF_DEBUGGER_LIBBPF_DIR and EBPF_DEBUGGER_SYSTEM_LIBBPF.
  */
 export function libbpfCandidates(env: NodeJS.ProcessEnv = process.env, bundledDir = BUNDLED_LIBBPF_DIR): LibbpfCandidate[] {
-  if (env.EBPF_DEBUGGER_LIBBPF) return [{ path: env.EBPF_DEBUGGER_LIBBPF, source: 'env' }];
+  // after the drop to a requesting user the uid is theirs: root is the one caller whose choice is safe to load
   const root = process.getuid?.() === 0;
+  if (root && env.EBPF_DEBUGGER_LIBBPF) return [{ path: env.EBPF_DEBUGGER_LIBBPF, source: 'env' }];
   const dir = (root && env.EBPF_DEBUGGER_LIBBPF_DIR) || BUILT_LIBBPF_DIR;
   const system = (root && env.EBPF_DEBUGGER_SYSTEM_LIBBPF) || SYSTEM_LIBBPF;
   const built = [...builtLibbpfs(dir), ...(env.EBPF_DEBUGGER_LIBBPF_DIR ? [] : builtLibbpfs(bundledDir))];

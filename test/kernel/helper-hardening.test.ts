@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Btf } from '../../core/btf/btf-reader';
@@ -86,6 +86,30 @@ describe('the helper started for a user: privilege drop, protocol, object reads,
     assert.match(bad.stderr(), /could not drop to the requesting user/);
     const ps = spawnSync('ps', ['-eo', 'uid=,args='], { encoding: 'utf8' }).stdout;
     assert.doesNotMatch(ps, /^\s*0\s+\S*node \S*dist\/helper\.js --bogus/m);
+  });
+
+  it('started for a user, it loads no libbpf the user chose (EBPF_DEBUGGER_LIBBPF) or owns: only root-owned ones', async () => {
+    // the user's own "libbpf": a file the user owns, in a directory the user owns
+    const own = path.join(dir, 'user-lib');
+    mkdirSync(own);
+    copyFileSync(path.join(DIST, 'helper.js'), path.join(own, 'libbpf.so.1'));
+    chownSync(own, user.uid, user.gid);
+    chownSync(path.join(own, 'libbpf.so.1'), user.uid, user.gid);
+    const h = rawHelper({ ...user.env, EBPF_DEBUGGER_LIBBPF: path.join(own, 'libbpf.so.1') });
+    h.child.stdin.write('{"id":1,"method":"hello"}\n');
+    const [hello] = await h.replies(1);
+    h.child.stdin.end();
+    await h.exited;
+    const result = hello.result as { uid: number; libbpfPath?: string | null };
+    assert.equal(result.uid, user.uid, JSON.stringify(hello));
+    assert.ok(result.libbpfPath && !result.libbpfPath.startsWith(own), `a root-owned libbpf answered, not the user's: ${result.libbpfPath}`);
+    // root itself may name one: the same variable is obeyed for a root helper (here a missing file, which fails)
+    const asRoot = rawHelper({ EBPF_DEBUGGER_LIBBPF: '/nonexistent/libbpf.so.1' });
+    asRoot.child.stdin.write('{"id":1,"method":"hello"}\n');
+    const [rootHello] = await asRoot.replies(1);
+    asRoot.child.stdin.end();
+    await asRoot.exited;
+    assert.equal((rootHello.error as { code: string }).code, 'libbpf-missing');
   });
 
   it('a root client under sudo (SUDO_UID in its own environment) starts its helper as root, not as that user', async () => {
