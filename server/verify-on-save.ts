@@ -4,7 +4,7 @@
  * worked on at a time: a newer save of it (or of a header it reads) kills clang or cancels the helper's request, and
  * the cancelled run publishes nothing, so a verdict never describes an older text than the one saved last.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +21,9 @@ import { verifyObject } from '../core/verify/verify-object';
 import { buildForVerify, recipeArgs } from './verify-on-save-build';
 import { clangDiagnostics, unlocatedBuildFailure, verifierDiagnostics, type DiagnosticsByUri } from './verify-on-save-diagnostics';
 import { DEFAULT_VERIFY_SETTINGS, type VerifySettings } from './verify-on-save-settings';
+
+/** How many `../` of a relative include stay inside a fix trial's private directory. */
+const SCRATCH_DEPTH = 16;
 
 export interface VerifyHost {
   /** Publish these documents' diagnostics again (the lints' merged with diagnosticsFor()). */
@@ -202,7 +205,11 @@ export class VerifyOnSave {
     if (!this.enabled || process.getuid?.() !== 0 && !wrapperInstalled()) return null;
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-fix-'));
     try {
-      const scratch = path.join(dir, path.basename(source));
+      // `#include "../x.h"` resolves against the copy's directory first: nested deep in our private directory, a
+      // relative include finds nothing there (not a /tmp/x.h another user planted) and falls to -I the source's
+      const nest = path.join(dir, ...Array<string>(SCRATCH_DEPTH).fill('d'));
+      mkdirSync(nest, { recursive: true });
+      const scratch = path.join(nest, path.basename(source));
       writeFileSync(scratch, text);
       const extra = ['-I', path.dirname(source), ...recipeArgs(source, { ...this.settings, workspaceRoot: this.workspaceRoots[0] }, this.database)];
       const built = await buildBpfSource(scratch, { clang: this.settings.clang, bpftool: this.settings.bpftool, extraArgs: extra, outDir: dir });
