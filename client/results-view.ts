@@ -3,6 +3,7 @@
  * and under a reject its message, explanation, fix and failing path), refreshed when the store changes. A click on a
  * row with a place opens the source there. The rows themselves come from results-model.ts (no vscode).
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { SourceLocation, Verdict } from '../core/verify/report';
 import type { VerdictOrigin } from '../core/editor-events';
@@ -72,6 +73,12 @@ class ResultsTreeProvider implements vscode.TreeDataProvider<Row> {
 
 /** Opens `loc.file` with the cursor at its line (and column when known); says so when the file is gone. */
 export async function openLocation(loc: SourceLocation): Promise<vscode.TextEditor | undefined> {
+  if (!path.isAbsolute(loc.file)) {
+    // the object's debug info named the file relative to a build directory it does not record, and no root had it
+    void vscode.window.showWarningMessage(`eBPF: the object names ${loc.file}:${loc.line} by a relative path that no searched folder has, so it cannot be opened from here. ` +
+      'Open it from the Explorer, or build the object with the source\'s full path (clang -g /path/to/prog.bpf.c).');
+    return undefined;
+  }
   let doc: vscode.TextDocument;
   try {
     doc = await vscode.workspace.openTextDocument(vscode.Uri.file(loc.file));
