@@ -181,11 +181,20 @@ async function handle(req: HelperRequest): Promise<void> {
  * cancel a later request that reuses the id.
  */
 let queue: Promise<void> = Promise.resolve();
+/**
+ * Requests waiting or running at once: a client sends one or two; each queued one holds its parsed line (up to the
+ * line limit), so a client writing requests faster than the kernel verifies them could otherwise grow us unbounded.
+ */
+const MAX_OPEN_REQUESTS = 64;
 function dispatch(req: HelperRequest): void {
   if (req.method === 'cancel') {
     const target = Number((req.params as Partial<CancelParams> | undefined)?.id);
     if (open.has(target)) service.cancelled.add(target);
     send({ id: req.id, result: { cancelled: target } });
+    return;
+  }
+  if (open.size >= MAX_OPEN_REQUESTS) {
+    send({ id: req.id, error: { code: 'busy', message: `${MAX_OPEN_REQUESTS} requests are already queued or running; this one was refused.`, hint: 'Wait for replies before sending more requests.' } });
     return;
   }
   open.add(req.id);

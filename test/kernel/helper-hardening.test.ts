@@ -112,6 +112,22 @@ describe('the helper started for a user: privilege drop, protocol, object reads,
     assert.equal((rootHello.error as { code: string }).code, 'libbpf-missing');
   });
 
+  it('requests sent faster than it answers are refused past 64 open ones ("busy"), each answered, and it goes on', async () => {
+    const h = rawHelper(user.env);
+    const n = 200;
+    h.child.stdin.write(Array.from({ length: n }, (_, i) => `{"id":${i + 1},"method":"hello"}\n`).join(''));
+    const replies = await h.replies(n);
+    const busy = replies.filter((r) => (r.error as { code?: string } | undefined)?.code === 'busy');
+    assert.equal(replies.length, n, 'every request gets a reply');
+    assert.ok(busy.length >= n - 64 && busy.length < n, `${busy.length} refused as busy`);
+    assert.match((busy[0].error as { message: string }).message, /64 requests are already queued or running/);
+    h.child.stdin.write('{"id":1000,"method":"hello"}\n');
+    const after = await h.replies(n + 1);
+    assert.ok(after[n].result, `a request after the burst is served: ${JSON.stringify(after[n])}`);
+    h.child.stdin.end();
+    await h.exited;
+  });
+
   it('a root client under sudo (SUDO_UID in its own environment) starts its helper as root, not as that user', async () => {
     const saved = { ...process.env };
     Object.assign(process.env, user.env);
