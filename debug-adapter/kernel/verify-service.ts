@@ -139,7 +139,9 @@ export class VerifyService {
       const programs = l.programs(obj);
       const target = programs.find((p) => p.name === program);
       if (!target) {
-        throw new HelperError('program-not-found', `${name} has no program named '${program}'.`, `Its programs: ${programs.map((p) => p.name).join(', ') || '(none)'}.`);
+        const names = programs.map((p) => p.name).join(', ') || '(none)';
+        if (typeof program !== 'string') throw new HelperError('usage', 'verify needs params.program, the name of one program of the object.', `Its programs: ${names}. verifyAll verifies each.`);
+        throw new HelperError('program-not-found', `${name} has no program named '${program}'.`, `Its programs: ${names}.`);
       }
       const limits = this.o.limits;
       if (limits && checked.mapBytes > limits.mapMemory) {

@@ -69,6 +69,9 @@ describe('loader helper against the running kernel', () => {
     writeFileSync(junk, 'this is not an ELF file');
     await assert.rejects(helper.list(junk), (e: Error & { code?: string }) => e.code === 'not-an-object' && /not a BPF object/.test(e.message));
     await assert.rejects(helper.verify({ path: objects.count_ok, program: 'nope', logLevel: 1 }), { code: 'program-not-found' });
+    // no program at all is a usage error naming the object's programs, not "no program named 'undefined'"
+    await assert.rejects(helper.verify({ path: objects.count_ok, logLevel: 1 } as unknown as Parameters<typeof helper.verify>[0]),
+      (e: { code: string; message: string; hint?: string }) => e.code === 'usage' && /needs params\.program/.test(e.message) && /count_ok/.test(e.hint ?? ''));
     await assert.rejects(helper.verify({ path: objects.count_ok, program: 'count_ok', logLevel: 9 }), { code: 'usage' });
     assert.equal((await helper.hello()).kernel, os.release());
   });
