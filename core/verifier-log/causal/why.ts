@@ -1,4 +1,5 @@
 import type { LogIndex } from '../log-index';
+import { programTypeAdvice } from '../program-type';
 import type { RejectSummary } from '../summary';
 import { causalPath, type CausalPathOptions, type CausalStep, type SourceLookup } from './causal-path';
 import { assignedName } from './describe';
@@ -18,8 +19,11 @@ const named = (s: CausalStep) => {
   return n ? `\`${n}\`` : 'the pointer';
 };
 
-/** The usual fix for the reject's kind, in terms of this path's lines. */
-export function suggestionFor(explanationId: string | null, path: CausalStep[], hot: HotLine[], rejectLine: number | null): string | null {
+/**
+ * The usual fix for the reject's kind, in terms of this path's lines. `section`: the program's, so an early return
+ * says the program type's pass value (0 is XDP_ABORTED for XDP, TC_ACT_OK for TC) next to the explanation's fix.
+ */
+export function suggestionFor(explanationId: string | null, path: CausalStep[], hot: HotLine[], rejectLine: number | null, section: string | null = null): string | null {
   const origin = path.find((s) => s.role === 'origin' || s.role === 'acquire');
   const before = rejectLine !== null ? ` before line ${rejectLine}` : '';
   switch (explanationId) {
@@ -32,7 +36,7 @@ export function suggestionFor(explanationId: string | null, path: CausalStep[], 
     }
     case 'map-value-bounds': case 'unbounded-access': case 'negative-index': {
       const index = path.find((s) => s.role === 'origin' && /scalar/.test(s.detail)) ?? origin;
-      return index ? `bound ${named(index)} (set at ${at(index)})${before}: \`if (${assignedName(index.text) ?? 'i'} >= LEN) return 0;\`` : null;
+      return index ? `bound ${named(index)} (set at ${at(index)})${before}: \`if (${assignedName(index.text) ?? 'i'} >= LEN) return ${programTypeAdvice(section).pass};\`` : null;
     }
     case 'unreleased-ref': {
       const exit = path.find((s) => s.role === 'exit');
@@ -48,12 +52,12 @@ export function suggestionFor(explanationId: string | null, path: CausalStep[], 
 }
 
 /** Why the reject happened: the causal path, the hot lines of a complexity reject, and a suggestion naming them. */
-export function rejectWhy(ix: LogIndex, summary: RejectSummary, opts: CausalPathOptions & { locate?: SourceLookup | null; rejectLine?: number | null } = {}): RejectWhy {
+export function rejectWhy(ix: LogIndex, summary: RejectSummary, opts: CausalPathOptions & { locate?: SourceLookup | null; rejectLine?: number | null; section?: string | null } = {}): RejectWhy {
   const complexity = isComplexityReject(summary.messageLines);
   const path = complexity ? [] : causalPath(ix, summary, opts);
   const hot = complexity ? hotLines(ix, { locate: opts.locate }) : [];
   const kernel = summary.prose?.suggestion || null;
-  return { causalPath: path, hotLines: hot, suggestion: kernel ?? suggestionFor(summary.explanation?.id ?? null, path, hot, opts.rejectLine ?? summary.source?.line ?? null) };
+  return { causalPath: path, hotLines: hot, suggestion: kernel ?? suggestionFor(summary.explanation?.id ?? null, path, hot, opts.rejectLine ?? summary.source?.line ?? null, opts.section ?? null) };
 }
 
 /** The fields `verify --json` and `log --json` carry for a reject (empty for an accepted program). */
