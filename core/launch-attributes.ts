@@ -132,6 +132,10 @@ export function validateLaunchArguments(args: Partial<EbpfLaunchArguments> | und
   if (args.kernels !== undefined && !(Array.isArray(args.kernels) && args.kernels.length > 0 && args.kernels.every((k) => typeof k === 'string'))) {
     return '"kernels" must be a non-empty list such as ["host", "6.1"].';
   }
+  // "" or " , " names no kernel: refused here, where the launch fails with the configuration still open
+  if (args.kernels?.some((k) => /^[\s,]*$/.test(k))) {
+    return '"kernels" has an empty entry: list kernel names such as "host" (this machine) or "6.1" (a Debian kernel in a VM), or drop "kernels" to verify on this machine\'s kernel.';
+  }
   if (args.storageDir !== undefined && typeof args.storageDir !== 'string') return '"storageDir" must be a directory.';
   if (args.replayLog !== undefined && typeof args.replayLog !== 'string') return '"replayLog" must be a directory of saved logs.';
   return null;

@@ -11,6 +11,13 @@ describe('launch attributes of a session: kernels, storageDir, replayLog', () =>
     }
   });
 
+  it('kernels refuses an empty or blank entry, saying what to list', () => {
+    for (const kernels of [[''], ['host', ' '], [','], ['6.1', ' , ']]) {
+      assert.match(validateLaunchArguments({ program: 'a.o', kernels }) ?? '', /"kernels" has an empty entry: list kernel names such as "host" .* or "6\.1"/, JSON.stringify(kernels));
+    }
+    assert.equal(validateLaunchArguments({ program: 'a.o', kernels: ['host,6.1'] }), null, 'a comma-separated entry still names kernels');
+  });
+
   it('storageDir and replayLog are directories set by the extension, said as internal', () => {
     assert.equal(validateLaunchArguments({ program: 'a.o', storageDir: '/x', replayLog: '/y' }), null);
     assert.match(validateLaunchArguments({ program: 'a.o', replayLog: 3 } as never) ?? '', /"replayLog" must be a directory/);
