@@ -70,6 +70,9 @@ export function registerVerifyCommands(context: vscode.ExtensionContext, store: 
           // the editor's selection is on the reject: Problems (auto-reveal) selects its entry when it opens
           await revealFirstReject(diagnostics, run.report);
           await vscode.commands.executeCommand('workbench.actions.view.problems');
+        }).then(undefined, (e: unknown) => {
+          // the file may be gone by the time the button is pressed: say so instead of an unhandled rejection
+          void vscode.window.showErrorMessage(`eBPF: cannot show the reject: ${describeError(e)}`);
         });
       }
       return run.report;
