@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { ClangDiagnostic } from '../core/build/clang';
 import { VERDICTS_DEBUG_EVENT, type VerdictOrigin, type VerdictsEventBody } from '../core/editor-events';
 import { DEBUG_TYPE, launchForActiveFile, type EbpfLaunchArguments } from '../core/launch-attributes';
+import { buildFlagsFor } from './editor-settings';
 import { HOST_KERNEL, type VerdictStore } from './verdict-store';
+import { requireTrust } from './workspace-trust';
 
 /** Where a session's build errors go: the debug origin's Problems entries, next to its verdicts (client/verdict-diagnostics.ts). */
 export interface BuildFailureSink {
@@ -24,6 +26,8 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   constructor(private readonly context: vscode.ExtensionContext) {}
 
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    // a session builds and loads programs; a replayed log ("Debug This Log" asks for trust itself) loads nothing
+    if (!config.replayLog && !requireTrust('Debugging')) return undefined;
     let launch: vscode.DebugConfiguration | null = config;
     if (!config.type && !config.request && !config.name) {
       launch = launchForActiveFile(vscode.window.activeTextEditor?.document.fileName);
@@ -33,6 +37,18 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     // per workspace (globalStorage without a folder open): two projects' logs of a same-named program never collide
     const storageDir: EbpfLaunchArguments['storageDir'] = (this.context.storageUri ?? this.context.globalStorageUri).fsPath;
     return { storageDir, ...launch };
+  }
+
+  /**
+   * A .bpf.c the adapter builds (no shell `build` command) takes the settings, read now: ebpf.clang.path,
+   * ebpf.bpftool.path, and ebpf.includePaths/defines/cflags before the configuration's own `build` arguments (which win).
+   */
+  resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration {
+    if (config.replayLog || typeof config.program !== 'string' || !config.program.endsWith('.c') || typeof config.build === 'string') return config;
+    const program = path.resolve(config.cwd ?? folder?.uri.fsPath ?? process.cwd(), config.program);
+    const flags = buildFlagsFor(program, Array.isArray(config.build) ? config.build : undefined);
+    const built: Pick<EbpfLaunchArguments, 'build' | 'clangPath' | 'bpftoolPath'> = { build: flags.extraArgs, clangPath: flags.clang, bpftoolPath: flags.bpftool };
+    return { ...config, ...built };
   }
 }
 

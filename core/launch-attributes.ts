@@ -30,6 +30,10 @@ export interface EbpfLaunchArguments {
   storageDir?: string;
   /** Set by "Debug This Log": a directory of saved logs the session replays instead of asking the kernel. */
   replayLog?: string;
+  /** Set by the client from ebpf.clang.path: the clang that builds a .bpf.c program. */
+  clangPath?: string;
+  /** Set by the client from ebpf.bpftool.path: the bpftool that generates vmlinux.h for it. */
+  bpftoolPath?: string;
 }
 
 interface JsonSchemaProperty {
@@ -98,6 +102,14 @@ export const LAUNCH_ATTRIBUTES: Record<keyof EbpfLaunchArguments, JsonSchemaProp
     type: 'string',
     description: 'Internal: set by "eBPF: Debug This Log": a directory of saved verifier logs the session replays instead of verifying in the kernel.',
   },
+  clangPath: {
+    type: 'string',
+    description: 'Internal: set by the extension from ebpf.clang.path: the clang that builds a .bpf.c program (with ebpf.includePaths, ebpf.defines and ebpf.cflags before "build").',
+  },
+  bpftoolPath: {
+    type: 'string',
+    description: 'Internal: set by the extension from ebpf.bpftool.path: the bpftool that generates vmlinux.h for a .bpf.c program that includes it.',
+  },
 };
 
 export const REQUIRED_LAUNCH_ATTRIBUTES: (keyof EbpfLaunchArguments)[] = ['program'];
@@ -138,6 +150,8 @@ export function validateLaunchArguments(args: Partial<EbpfLaunchArguments> | und
   }
   if (args.storageDir !== undefined && typeof args.storageDir !== 'string') return '"storageDir" must be a directory.';
   if (args.replayLog !== undefined && typeof args.replayLog !== 'string') return '"replayLog" must be a directory of saved logs.';
+  if (args.clangPath !== undefined && typeof args.clangPath !== 'string') return '"clangPath" must be a clang executable.';
+  if (args.bpftoolPath !== undefined && typeof args.bpftoolPath !== 'string') return '"bpftoolPath" must be a bpftool executable.';
   return null;
 }
 

@@ -33,7 +33,9 @@ export function verifyOptions(args: EbpfLaunchArguments): VerifyOptions {
     programName: args.programName,
     logLevel: args.logLevel,
     sourceRoots: args.sourceRoots,
-    build: Array.isArray(args.build) ? { extraArgs: args.build } : undefined,
+    // the client puts the settings' -I/-D/cflags before the configuration's own build arguments, and their clang and bpftool
+    build: Array.isArray(args.build) || args.clangPath || args.bpftoolPath
+      ? { extraArgs: Array.isArray(args.build) ? args.build : [], clang: args.clangPath, bpftool: args.bpftoolPath } : undefined,
   };
 }
 

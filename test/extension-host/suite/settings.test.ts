@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { SETTINGS } from '../../../core/settings';
-import { workspaceFile, waitFor } from '../support';
+import { api, workspaceFile, waitFor } from '../support';
 
 const NULL_DEREF = '#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n\nstruct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__uint(max_entries, 64);\n'
   + '\t__type(key, __u32);\n\t__type(value, __u64);\n} counts SEC(".maps");\n\nSEC("xdp")\nint settings_null(struct xdp_md *ctx)\n{\n'
@@ -91,5 +91,31 @@ describe('settings', () => {
     assert.deepEqual(await verdicts(), ['accepted'], 'built with -DCHECKED');
     await config().update('ebpf.clang.path', '/nonexistent/clang-99', vscode.ConfigurationTarget.Workspace);
     assert.deepEqual(await verdicts(), [], 'the configured clang cannot run: nothing verified');
+  });
+
+  it('a debug session of a .bpf.c builds with ebpf.cflags, and the launch\'s own build arguments win', async function () {
+    this.timeout(180_000);
+    const src = workspaceFile('settings_debug.bpf.c');
+    writeFileSync(src.fsPath, NULL_DEREF.replace('\t*count += 1;', '#ifdef CHECKED\n\tif (!count)\n\t\treturn XDP_PASS;\n#endif\n\t*count += 1;'));
+    made.push(src);
+    await config().update('ebpf.clang.path', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('ebpf.cflags', ['-DCHECKED'], vscode.ConfigurationTarget.Workspace);
+    const { verdicts } = await api();
+    /** The verdict of one session's run (recorded by the debug origin after `since`). */
+    const debugVerdict = async (name: string, build?: string[]) => {
+      const since = Date.now();
+      const folder = vscode.workspace.workspaceFolders![0];
+      const launched = await Promise.resolve(vscode.debug.startDebugging(folder, { type: 'ebpf', request: 'launch', name, program: src.fsPath, ...(build ? { build } : {}) }))
+        .catch(() => false); // a launch error would show a modal, which the test workbench refuses
+      assert.ok(launched, `${name} started`);
+      const entry = await waitFor(`${name}'s verdict`, () => {
+        const e = verdicts.latest(src.fsPath, 'settings_null', 'host');
+        return e && e.origin === 'debug' && e.at >= since && e;
+      }, 90_000);
+      await vscode.debug.stopDebugging();
+      return entry.program.verdict;
+    };
+    assert.equal(await debugVerdict('settings: cflags'), 'accepted', 'built with -DCHECKED from ebpf.cflags');
+    assert.equal(await debugVerdict('settings: launch build wins', ['-UCHECKED']), 'rejected', 'the launch\'s -UCHECKED comes after');
   });
 });
