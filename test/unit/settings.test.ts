@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { SETTINGS } from '../../core/settings';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LANGUAGE_CLIENT_ID, SETTINGS, TRACE_SERVER_SETTING } from '../../core/settings';
+import { REPO } from '../support/paths';
 import { buildFlagsFromSettings, DEFAULT_SETTINGS, preprocessorSearchFromSettings, settingsFrom, withLaunchBuildArgs } from '../../core/settings-values';
 import { LintExclusion } from '../../server/lint-exclusion';
 import { DEFAULT_VERIFY_SETTINGS, verifySettingsOf } from '../../server/verify-on-save-settings';
@@ -11,6 +14,15 @@ const from = (values: Record<string, unknown>, warn: (m: string) => void) => set
 describe('settings: values parsed once for the server and the client', () => {
   it('no setting\'s name continues another\'s: VS Code would drop it ("Ignoring a.b.c as a.b is …")', () => {
     for (const a of SETTINGS) for (const b of SETTINGS) assert.ok(!b.name.startsWith(`${a.name}.`), `${b.name} continues ${a.name}`);
+  });
+
+  it('ebpf.trace.server is the setting vscode-languageclient reads for the client id the extension starts it with', () => {
+    assert.equal(TRACE_SERVER_SETTING.name, `${LANGUAGE_CLIENT_ID}.trace.server`);
+    assert.equal(LANGUAGE_CLIENT_ID, 'ebpf');
+    assert.match(readFileSync(path.join(REPO, 'client', 'language-client.ts'), 'utf8'), /new LanguageClient\(LANGUAGE_CLIENT_ID,/);
+    // the library reads `<id>.trace.server` itself (and again on every configuration change)
+    const lib = readFileSync(path.join(REPO, 'node_modules', 'vscode-languageclient', 'lib', 'common', 'client.js'), 'utf8');
+    assert.match(lib, /getConfiguration\(this\._id\)[\s\S]{0,300}config\.get\('trace\.server'/);
   });
 
   it('keeps valid values of every setting', () => {
