@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { rangeOf, type Range } from '../../source/range';
+import { programTypeOf, type ProgramType } from '../../verifier-log/program-type';
 import type { UnsafeRuleContext } from './rule';
 
 /**
@@ -10,33 +11,11 @@ import type { UnsafeRuleContext } from './rule';
 export interface BpfProgram {
   name: string;
   section: string;
-  /** The program kind whose helper table applies (helper-table.ts keys), null when no table covers the section. */
-  kind: ProgramKind | null;
+  /** The program type whose helper table applies (helper-table.ts keys), null when no table covers the section. */
+  kind: ProgramType | null;
   node: Node;
   /** The section string inside SEC("..."), where section findings point. */
   sectionRange: Range;
-}
-
-export type ProgramKind = 'socket_filter' | 'kprobe' | 'sched_cls' | 'sched_act' | 'tracepoint' | 'xdp' | 'perf_event' | 'cgroup_skb'
-  | 'sock_ops' | 'sk_skb' | 'cgroup_device' | 'sk_msg' | 'raw_tracepoint' | 'flow_dissector' | 'cgroup_sysctl' | 'tp_btf' | 'sk_lookup'
-  | 'trampoline' | 'lsm' | 'iter';
-
-/** libbpf's section prefixes (libbpf.c section_defs) for the kinds the tables cover; the first match wins. */
-const SECTION_KINDS: [RegExp, ProgramKind][] = [
-  [/^xdp(\.frags)?(\/(devmap|cpumap))?$/, 'xdp'], [/^(tc|classifier|tcx\/(ingress|egress)|tc\/(ingress|egress)|netkit\/(primary|peer))$/, 'sched_cls'],
-  [/^action$/, 'sched_act'], [/^socket$/, 'socket_filter'],
-  [/^(kprobe|kretprobe|ksyscall|kretsyscall)\//, 'kprobe'], [/^(kprobe|kretprobe)$/, 'kprobe'], [/^(uprobe|uretprobe)(\/|$)/, 'kprobe'],
-  [/^usdt(\/|$)/, 'kprobe'], [/^(tracepoint|tp)\//, 'tracepoint'], [/^(raw_tracepoint|raw_tp)\//, 'raw_tracepoint'],
-  [/^perf_event$/, 'perf_event'], [/^cgroup_skb\/(ingress|egress)$/, 'cgroup_skb'], [/^cgroup\/skb$/, 'cgroup_skb'],
-  [/^sockops$/, 'sock_ops'], [/^sk_skb(\/(stream_parser|stream_verdict|verdict))?$/, 'sk_skb'], [/^sk_msg$/, 'sk_msg'],
-  [/^cgroup\/dev$/, 'cgroup_device'], [/^flow_dissector$/, 'flow_dissector'], [/^cgroup\/sysctl$/, 'cgroup_sysctl'],
-  [/^sk_lookup$/, 'sk_lookup'], [/^tp_btf\//, 'tp_btf'], [/^(fentry|fexit|fmod_ret)(\.s)?\//, 'trampoline'],
-  [/^lsm(\.s)?\//, 'lsm'], [/^iter(\.s)?\//, 'iter'],
-];
-
-export function programKind(section: string): ProgramKind | null {
-  for (const [re, kind] of SECTION_KINDS) if (re.test(section)) return kind;
-  return null;
 }
 
 /** libbpf's program-defining macros: the function's name is their first argument. */
@@ -107,7 +86,7 @@ function buildIndex(ctx: UnsafeRuleContext): FileIndex {
     const isStatic = fn.namedChildren.some((c) => c?.type === 'storage_class_specifier' && c.text === 'static');
     functions.set(name, { name, node: fn, isStatic, section });
     if (section !== null) {
-      programs.push({ name, section, kind: programKind(section), node: fn, sectionRange: rangeAt(ctx.source, sectionAt, sectionAt + section.length) });
+      programs.push({ name, section, kind: programTypeOf(section), node: fn, sectionRange: rangeAt(ctx.source, sectionAt, sectionAt + section.length) });
     }
   }
   return { functions, programs, license: readLicense(ctx) };

@@ -1,4 +1,4 @@
-import type { ProgramKind } from './c-programs';
+import type { ProgramType } from '../../verifier-log/program-type';
 import { HELPER_NAMES, HELPERS_BY_KIND, PROBED_KERNEL } from './helper-table';
 
 /** What one program kind may call: helper name -> GPL-only there. */
@@ -37,10 +37,10 @@ const TRAMPOLINE_EXTRAS = ['bpf_get_func_ip', 'bpf_get_func_arg', 'bpf_get_func_
 /** Sleepable kprobe-family programs (uprobe.s, ...) may also copy from user memory. */
 const SLEEPABLE_EXTRAS = ['bpf_copy_from_user', 'bpf_copy_from_user_task'];
 
-const sets = new Map<ProgramKind, HelperSet>();
+const sets = new Map<ProgramType, HelperSet>();
 
 /** The helpers a program kind may call, or null when no table covers it. */
-export function helpersOf(kind: ProgramKind): HelperSet | null {
+export function helpersOf(kind: ProgramType): HelperSet | null {
   let set = sets.get(kind);
   if (set) return set;
   const probed = kind === 'trampoline' || kind === 'lsm' || kind === 'iter' ? 'tp_btf' : kind;
@@ -59,12 +59,12 @@ export function helpersOf(kind: ProgramKind): HelperSet | null {
  * configuration (bpf_override_return without CONFIG_BPF_KPROBE_OVERRIDE, the lirc helpers, ...), not refused by type.
  */
 export function offeredAnywhere(helper: string): boolean {
-  return Object.keys(HELPERS_BY_KIND).some((k) => helpersOf(k as ProgramKind)?.has(helper));
+  return Object.keys(HELPERS_BY_KIND).some((k) => helpersOf(k as ProgramType)?.has(helper));
 }
 
 /** The program kinds (as libbpf section names) that may call a helper, for the message's "use it from ..." advice. */
 export function kindsWith(helper: string): string[] {
   const names: Record<string, string> = { xdp: 'xdp', sched_cls: 'tc', socket_filter: 'socket', kprobe: 'kprobe', tracepoint: 'tracepoint',
     raw_tracepoint: 'raw_tp', tp_btf: 'tp_btf/fentry/fexit/lsm', cgroup_skb: 'cgroup_skb', perf_event: 'perf_event' };
-  return Object.entries(names).filter(([k]) => helpersOf(k as ProgramKind)?.has(helper)).map(([, n]) => n);
+  return Object.entries(names).filter(([k]) => helpersOf(k as ProgramType)?.has(helper)).map(([, n]) => n);
 }
