@@ -1,13 +1,12 @@
 /** Verify on save, the diagnostics: each reject at its source line (source `eBPF verifier`), clang's at theirs (`clang`). */
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol';
 import type { ClangDiagnostic } from '../core/build/clang';
+import { CLANG_SOURCE, shapeClangDiagnostics, VERIFIER_SOURCE } from '../core/build/clang-diagnostic-shape';
 import type { ProgramReport } from '../core/verify/report';
 import { acceptedMessage, lineRange, shapeReject, SourceLines } from '../core/verify/reject-shape';
 
-export const VERIFIER_SOURCE = 'eBPF verifier';
-export const CLANG_SOURCE = 'clang';
+export { VERIFIER_SOURCE };
 
 /** Diagnostics by document URI. */
 export type DiagnosticsByUri = Map<string, Diagnostic[]>;
@@ -51,19 +50,17 @@ export function verifierDiagnostics(programs: ProgramReport[], source: string, a
 
 const CLANG_SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, note: DiagnosticSeverity.Information };
 
-/** clang's errors, warnings and notes at their lines (paths relative to the source's directory, where clang ran). */
-export function clangDiagnostics(diags: ClangDiagnostic[], source: string): DiagnosticsByUri {
+/**
+ * clang's errors and warnings at their lines, their notes as related information (core/build/clang-diagnostic-shape.ts);
+ * `failure`: a failed build's message, shown on the source's first line when clang located no error.
+ */
+export function clangDiagnostics(diags: readonly ClangDiagnostic[], source: string, failure?: string): DiagnosticsByUri {
   const out: DiagnosticsByUri = new Map();
-  for (const d of diags) {
-    const file = path.resolve(path.dirname(source), d.file);
-    const start = { line: Math.max(d.line - 1, 0), character: Math.max(d.column - 1, 0) };
-    add(out, file, { range: { start, end: start }, severity: CLANG_SEVERITY[d.severity], source: CLANG_SOURCE, message: d.message });
+  for (const c of shapeClangDiagnostics(source, diags, failure)) {
+    add(out, c.file, {
+      range: c.range, severity: CLANG_SEVERITY[c.severity], source: CLANG_SOURCE, message: c.message,
+      relatedInformation: c.related.length > 0 ? c.related.map((r) => ({ location: { uri: pathToFileURL(r.file).href, range: r.range }, message: r.message })) : undefined,
+    });
   }
   return out;
-}
-
-/** One message for a build failure clang gave no located diagnostic for (e.g. a missing `-target bpf` support). */
-export function unlocatedBuildFailure(message: string, source: string): DiagnosticsByUri {
-  const start = { line: 0, character: 0 };
-  return new Map([[pathToFileURL(source).href, [{ range: { start, end: start }, severity: DiagnosticSeverity.Error, source: CLANG_SOURCE, message }]]]);
 }

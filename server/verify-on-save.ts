@@ -19,7 +19,7 @@ import type { VerifyStatusParams } from '../core/lsp-ext';
 import type { ObjectReport, ProgramReport } from '../core/verify/report';
 import { verifyObject } from '../core/verify/verify-object';
 import { buildForVerify, recipeArgs } from './verify-on-save-build';
-import { clangDiagnostics, unlocatedBuildFailure, verifierDiagnostics, type DiagnosticsByUri } from './verify-on-save-diagnostics';
+import { clangDiagnostics, verifierDiagnostics, type DiagnosticsByUri } from './verify-on-save-diagnostics';
 import { DEFAULT_VERIFY_SETTINGS, type VerifySettings } from './verify-on-save-settings';
 
 /** How many `../` of a relative include stay inside a fix trial's private directory. */
@@ -181,7 +181,7 @@ export class VerifyOnSave {
     const message = (e as Error).message;
     this.host.status({ state: 'failed', source, message });
     if (e instanceof BuildError) {
-      this.replace(source, e.diagnostics.length > 0 ? clangDiagnostics(e.diagnostics, source) : unlocatedBuildFailure(message, source));
+      this.replace(source, clangDiagnostics(e.diagnostics, source, message));
       return;
     }
     if (isEbpfError(e) && e.code === 'no-programs') {
