@@ -1,10 +1,10 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ClangDiagnostic } from '../core/build/clang';
-import { VERDICTS_DEBUG_EVENT, type VerdictOrigin, type VerdictsEventBody } from '../core/editor-events';
+import { BUILD_FAILED_DEBUG_EVENT, HOST_KERNEL, VERDICTS_DEBUG_EVENT, type BuildFailedEventBody, type VerdictOrigin, type VerdictsEventBody } from '../core/editor-events';
 import { DEBUG_TYPE, launchForActiveFile, type EbpfLaunchArguments } from '../core/launch-attributes';
 import { buildFlagsFor } from './editor-settings';
-import { HOST_KERNEL, type VerdictStore } from './verdict-store';
+import type { VerdictStore } from './verdict-store';
 import { requireTrust } from './workspace-trust';
 
 /** Where a session's build errors go: the debug origin's Problems entries, next to its verdicts (client/verdict-diagnostics.ts). */
@@ -90,8 +90,8 @@ export function registerDebugging(context: vscode.ExtensionContext, verdicts: Ve
       if (e.event === VERDICTS_DEBUG_EVENT) {
         const body = e.body as VerdictsEventBody | undefined;
         if (body?.report) verdicts.record('debug', body.report, body.kernel ?? HOST_KERNEL);
-      } else if (e.event === 'ebpf/buildFailed') {
-        const body = e.body as { diagnostics?: ClangDiagnostic[]; message?: string } | undefined;
+      } else if (e.event === BUILD_FAILED_DEBUG_EVENT) {
+        const body = e.body as Partial<BuildFailedEventBody> | undefined;
         builds.buildFailed('debug', sessionUnit(e.session), body?.diagnostics ?? [], body?.message ?? 'The build failed.');
       }
     }),

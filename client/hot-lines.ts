@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { hotLineDecoration, hotLineRows } from './hot-lines-model';
 import type { VerdictStore } from './verdict-store';
+import { HOST_KERNEL } from '../core/editor-events';
 
 export interface RenderedHotLine {
   /** 0-based. */
@@ -38,10 +39,10 @@ export class HotLineDecorations implements vscode.Disposable {
   private linesFor(file: string): (RenderedHotLine & { hover: string })[] {
     const hits = this.store.all().flatMap((e) => hotLineRows(e.program).filter((h) => h.file === file).map((h) => ({ e, h })));
     // the program (and kernel) is named only when more than one complexity reject lands in this file
-    const named = new Set(hits.map(({ e }) => `${e.program.name}\0${e.kernel}`)).size > 1 || hits.some(({ e }) => e.kernel !== 'host');
+    const named = new Set(hits.map(({ e }) => `${e.program.name}\0${e.kernel}`)).size > 1 || hits.some(({ e }) => e.kernel !== HOST_KERNEL);
     const byLine = new Map<number, RenderedHotLine & { hover: string }>();
     for (const { e, h } of hits) {
-      const who = `${e.program.name}${e.kernel !== 'host' ? ` on ${e.kernel}` : ''}`;
+      const who = `${e.program.name}${e.kernel !== HOST_KERNEL ? ` on ${e.kernel}` : ''}`;
       const text = named ? `${who}: ${h.text}` : h.text;
       const hover = `${who} was rejected as too complex: the verifier processed ${h.text} on this line.`;
       const had = byLine.get(h.line - 1);

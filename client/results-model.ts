@@ -8,6 +8,7 @@ import path from 'node:path';
 import { compareVersions } from '../core/util/version';
 import type { ObjectReport, ProgramReport, SourceLocation, Verdict } from '../core/verify/report';
 import { hotLineRows } from './hot-lines-model';
+import { HOST_KERNEL } from '../core/editor-events';
 
 /** The fields of a VerdictStore entry the view reads (client/verdict-store.ts's VerdictEntry has them all). */
 export interface VerdictRecord {
@@ -52,8 +53,8 @@ const worst = (vs: Verdict[]): Verdict => vs.reduce((a, b) => (VERDICT_ORDER[b] 
 /** "host" first, then kernel labels in version order ("5.10" < "6.1" < "6.1.0-9" < "6.1.0-50" < "7.3.4+deb13"). */
 export function compareKernels(a: string, b: string): number {
   if (a === b) return 0;
-  if (a === 'host') return -1;
-  if (b === 'host') return 1;
+  if (a === HOST_KERNEL) return -1;
+  if (b === HOST_KERNEL) return 1;
   return compareVersions(a, b) || a.localeCompare(b);
 }
 
@@ -161,7 +162,7 @@ function programRow(unitId: string, name: string, entries: VerdictRecord[]): Row
   const verdict = worst(kernels.map((e) => e.program.verdict));
   if (kernels.length === 1) {
     const e = kernels[0];
-    const label = e.kernel === 'host' ? name : `${name} (${e.kernel})`;
+    const label = e.kernel === HOST_KERNEL ? name : `${name} (${e.kernel})`;
     return {
       kind: 'program', id, label, description: verdictText(e.program), tooltip: programTooltip(e), icon: VERDICT_ICON[verdict], verdict,
       location: e.program.location ?? undefined, children: detailRows(id, e.program), expanded: verdict !== 'accepted',

@@ -4,7 +4,7 @@
  * verdict the server has since replaced (a build error, a newer save) gives no hover.
  */
 import * as vscode from 'vscode';
-import type { VerdictOrigin } from '../core/editor-events';
+import { HOST_KERNEL, type VerdictOrigin } from '../core/editor-events';
 import { shapeReject, SourceLines } from '../core/verify/reject-shape';
 import type { VerdictEntry, VerdictStore } from './verdict-store';
 import { VERIFIER_SOURCE } from './verifier-diagnostics';
@@ -20,7 +20,7 @@ export function rejectHoverMarkdown(e: VerdictEntry, lines: SourceLines = new So
   if (!shape) return undefined;
   const p = e.program;
   const md = new vscode.MarkdownString();
-  const kernel = e.kernel === 'host' ? `kernel ${e.report.kernel}` : `kernel ${e.kernel}`;
+  const kernel = e.kernel === HOST_KERNEL ? `kernel ${e.report.kernel}` : `kernel ${e.kernel}`;
   md.appendMarkdown(`**eBPF verifier: \`${p.name}\` ${p.verdict === 'rejected' ? 'rejected' : 'not loaded'}** · ${ORIGIN_NAMES[e.origin]} · ${escape(kernel)}\n\n`);
   const said = p.messageLines.length > 0 ? p.messageLines : [p.message ?? `${p.errnoName ?? `errno ${p.errno}`}`];
   md.appendCodeblock(said.join('\n'), 'text');

@@ -6,6 +6,7 @@
 import type { SourceLocation } from '../core/verify/report';
 import { secFunctions } from '../core/source/sec-functions';
 import { compareKernels, verdictText, type VerdictRecord } from './results-model';
+import { HOST_KERNEL } from '../core/editor-events';
 
 export interface LensSpec {
   /** 0-based line of the function's SEC(...). */
@@ -46,14 +47,14 @@ export function verdictLenses(file: string, text: string, entries: readonly Verd
   const out: LensSpec[] = [];
   for (const fn of secFunctions(text)) {
     const verdicts = mine.filter((e) => e.program.name === fn.name).sort((a, b) => compareKernels(a.kernel, b.kernel));
-    const labelled = verdicts.length > 1 || verdicts.some((e) => e.kernel !== 'host');
+    const labelled = verdicts.length > 1 || verdicts.some((e) => e.kernel !== HOST_KERNEL);
     for (const e of verdicts) {
       const p = e.program;
       const text = verdictText(p, MESSAGE_MAX);
       out.push({
         line: fn.line, program: p.name, kernel: e.kernel,
         title: labelled ? `${e.kernel}: ${text}` : text,
-        tooltip: [`${p.name} on ${e.kernel === 'host' ? `this machine's kernel (${e.report.kernel})` : `kernel ${e.kernel}`}`, p.message ?? '',
+        tooltip: [`${p.name} on ${e.kernel === HOST_KERNEL ? `this machine's kernel (${e.report.kernel})` : `kernel ${e.kernel}`}`, p.message ?? '',
           p.location && p.verdict !== 'accepted' ? `Click to go to ${p.location.file}:${p.location.line}` : ''].filter(Boolean).join('\n'),
         reveal: p.verdict !== 'accepted' ? p.location : null,
       });

@@ -3,7 +3,7 @@
  * under node:test. The store already keeps only the newest verdict per (unit, program, kernel) across origins, so a
  * program verified again by a save or a session is no longer any older origin's entry.
  */
-import type { VerdictOrigin } from '../core/editor-events';
+import { HOST_KERNEL, type VerdictOrigin } from '../core/editor-events';
 import { shapeReject, SourceLines, type ShapedReject } from '../core/verify/reject-shape';
 import type { VerdictEntry } from './verdict-store';
 
@@ -11,8 +11,6 @@ export interface ShownReject {
   entry: VerdictEntry;
   shape: ShapedReject;
 }
-
-const HOST = 'host';
 
 /**
  * The rejects among `entries` of `origin`, oldest first, each shaped. A program the origin's newest report of the
@@ -33,7 +31,7 @@ export function shownRejects(entries: readonly VerdictEntry[], origin: VerdictOr
     if (latest !== e.report && !latest.programs.some((p) => p.name === e.program.name)) continue;
     const shape = shapeReject(e.program, e.report.source ?? null, lines);
     if (!shape) continue;
-    out.push({ entry: e, shape: e.kernel === HOST ? shape : { ...shape, message: `[kernel ${e.kernel}] ${shape.message}` } });
+    out.push({ entry: e, shape: e.kernel === HOST_KERNEL ? shape : { ...shape, message: `[kernel ${e.kernel}] ${shape.message}` } });
   }
   return out;
 }

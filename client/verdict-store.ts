@@ -8,10 +8,8 @@
  * Problems entries, the results view and the verdict code lenses all read from here.
  */
 import * as vscode from 'vscode';
-import type { VerdictOrigin } from '../core/editor-events';
+import { HOST_KERNEL, type VerdictOrigin } from '../core/editor-events';
 import type { ObjectReport, ProgramReport } from '../core/verify/report';
-
-export const HOST_KERNEL = 'host';
 
 export interface VerdictEntry {
   origin: VerdictOrigin;

@@ -5,8 +5,8 @@
  */
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { VERDICTS_NOTIFICATION, type VerdictsEventBody } from '../core/editor-events';
-import { HOST_KERNEL, type VerdictStore } from './verdict-store';
+import { HOST_KERNEL, VERDICTS_NOTIFICATION, type VerdictsEventBody } from '../core/editor-events';
+import type { VerdictStore } from './verdict-store';
 
 export function recordServerVerdicts(client: LanguageClient, store: VerdictStore): vscode.Disposable {
   return client.onNotification(VERDICTS_NOTIFICATION, (body: VerdictsEventBody) => {

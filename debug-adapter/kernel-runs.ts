@@ -4,6 +4,7 @@
  * and its programs' logs, which the session turns into one thread per (program, kernel).
  */
 import path from 'node:path';
+import { HOST_KERNEL } from '../core/editor-events';
 import { EbpfError } from '../core/errors';
 import { parseKernelList, specLabel, type KernelSpec } from '../core/kernel-matrix/catalogue';
 import { verifyOnKernel } from '../core/kernel-matrix/verify-on-kernel';
@@ -47,7 +48,7 @@ export function verifyOptions(args: EbpfLaunchArguments): VerifyOptions {
 export async function verifyOnKernels(loader: Loader, program: string, args: EbpfLaunchArguments, hooks: KernelRunHooks): Promise<KernelVerification[]> {
   let specs;
   try {
-    specs = parseKernelList(args.kernels ?? ['host']);
+    specs = parseKernelList(args.kernels ?? [HOST_KERNEL]);
   } catch (e) {
     if (e instanceof EbpfError) throw new EbpfError('usage', `"kernels": ${e.message.replace(/^--kernel /, '')}`);
     throw e;

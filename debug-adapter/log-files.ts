@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildCacheDir } from '../core/build/cache-dir';
+import { HOST_KERNEL } from '../core/editor-events';
 
 /**
  * Where a program's full verifier log is saved: `<storage>/logs/<object>-<hash of its path>/<program>.verifier.log`
@@ -9,12 +10,12 @@ import { buildCacheDir } from '../core/build/cache-dir';
  * else the user cache: two projects with a program of the same name, or two objects in one project, never
  * overwrite each other's logs. `.verifier.log` opens with the verifier-log language.
  */
-export function logFilePath(storageDir: string | undefined, object: string, program: string, kernel = 'host'): string {
+export function logFilePath(storageDir: string | undefined, object: string, program: string, kernel = HOST_KERNEL): string {
   const abs = path.resolve(object);
   const hash = createHash('sha256').update(abs).digest('hex').slice(0, 12);
   const dir = path.join(storageDir ?? buildCacheDir(), 'logs', `${path.basename(abs)}-${hash}`);
   const safe = (s: string) => s.replace(/[^\w.@-]/g, '_');
-  return path.join(dir, `${safe(program)}${kernel === 'host' ? '' : `@${safe(kernel)}`}.verifier.log`);
+  return path.join(dir, `${safe(program)}${kernel === HOST_KERNEL ? '' : `@${safe(kernel)}`}.verifier.log`);
 }
 
 export function saveLog(file: string, log: Buffer): void {

@@ -4,7 +4,7 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { BuildError } from '../core/build/clang';
-import { VERDICTS_DEBUG_EVENT, type VerdictsEventBody } from '../core/editor-events';
+import { BUILD_FAILED_DEBUG_EVENT, HOST_KERNEL, VERDICTS_DEBUG_EVENT, type BuildFailedEventBody, type VerdictsEventBody } from '../core/editor-events';
 import { describeError, isEbpfError } from '../core/errors';
 import { type EbpfLaunchArguments, validateLaunchArguments } from '../core/launch-attributes';
 import type { Loader } from '../core/loader/loader';
@@ -133,7 +133,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
       return null;
     } catch (e) {
       // the client turns clang's diagnostics into Problems entries
-      if (e instanceof BuildError) this.sendEvent(new Event('ebpf/buildFailed', { diagnostics: e.diagnostics, message: e.message }));
+      if (e instanceof BuildError) this.sendEvent(new Event(BUILD_FAILED_DEBUG_EVENT, { diagnostics: e.diagnostics, message: e.message } satisfies BuildFailedEventBody));
       const id = e instanceof BuildError ? DapErrorId.BuildFailed : isEbpfError(e) ? DapErrorId.Environment : DapErrorId.Internal;
       return { id, format: describeError(e).replace(/[{}]/g, ''), showUser: true };
     }
@@ -144,7 +144,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     for (const t of this.traces) {
       const r = t.program.report;
       const stats = r.stats.processedInsns !== undefined ? `${r.stats.processedInsns} insns processed` : 'no stats';
-      const label = `${r.name}${t.kernel === 'host' ? '' : ` @ ${t.kernel}`}`;
+      const label = `${r.name}${t.kernel === HOST_KERNEL ? '' : ` @ ${t.kernel}`}`;
       this.print(`${label} (${r.section}): ${r.verdict}${r.errnoName ? ` ${r.errnoName}` : ''} — ${stats}`);
       if (r.verdict === 'error' && r.message) this.print(r.message, 'stderr');
       const file = () => logFilePath(this.args?.storageDir, this.objectOf(), r.name, t.kernel);
@@ -195,7 +195,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
 
   protected override threadsRequest(response: DebugProtocol.ThreadsResponse): void {
     // by what was asked for: a kernel that could not be had still makes the others' names say their kernel
-    const severalKernels = new Set(this.args?.kernels ?? ['host']).size > 1;
+    const severalKernels = new Set(this.args?.kernels ?? [HOST_KERNEL]).size > 1;
     response.body = { threads: this.traces.map((t, i) => new Thread(i + 1, threadName(t, severalKernels))) };
     this.sendResponse(response);
   }
@@ -263,7 +263,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse, args: DebugProtocol.ExceptionInfoArguments): void {
     const t = this.trace(args.threadId);
-    response.body = exceptionInfoBody(t?.program.report, t?.kernel ?? 'host');
+    response.body = exceptionInfoBody(t?.program.report, t?.kernel ?? HOST_KERNEL);
     this.sendResponse(response);
   }
 

@@ -1,4 +1,5 @@
 import type { ProgramTrace } from './runtime/program-trace';
+import { HOST_KERNEL } from '../core/editor-events';
 
 /** Rejects first (what the user came for), then load errors, then accepted programs; each group in its order. */
 const rank = (t: ProgramTrace) => (t.program.report.verdict === 'rejected' ? 0 : t.program.report.verdict === 'error' ? 1 : 2);
@@ -17,7 +18,7 @@ const MARK: Record<string, string> = { rejected: 'âœ—', error: '!', accepted: 'â
 export function threadName(t: ProgramTrace, severalKernels: boolean): string {
   const r = t.program.report;
   const mark = MARK[r.verdict] ?? '?';
-  if (severalKernels || t.kernel !== 'host') return `${mark} ${r.name} @ ${t.kernel}`;
+  if (severalKernels || t.kernel !== HOST_KERNEL) return `${mark} ${r.name} @ ${t.kernel}`;
   const type = r.section ? r.section.split('/')[0] : '';
   return `${mark} ${r.name}${type ? ` (${type})` : ''}`;
 }

@@ -7,6 +7,7 @@ import type { LogIndex } from '../../core/verifier-log/log-index';
 import { callTargetAt, opcodeAt, parseSourceLine, walkPathBack } from '../../core/verifier-log/path';
 import { stateAt, type StateAt } from '../../core/verifier-log/state-at';
 import { resolveSourceFile } from '../../core/verify/resolve-source';
+import { HOST_KERNEL } from '../../core/editor-events';
 
 export interface StepLocation {
   file: string;
@@ -40,7 +41,7 @@ export class ProgramTrace {
   private readonly textCache = new Map<number, string>();
 
   /** `kernel`: the kernel whose log this is, as the launch configuration names it (`host`, `6.1`). */
-  constructor(readonly program: VerifiedProgram, readonly map: ProgramSourceMap | null, private readonly roots: string[], readonly kernel = 'host') {
+  constructor(readonly program: VerifiedProgram, readonly map: ProgramSourceMap | null, private readonly roots: string[], readonly kernel = HOST_KERNEL) {
     this.index = program.index;
     const { summary } = program;
     if (program.report.verdict === 'rejected' && summary.insnLogLine !== null) {
