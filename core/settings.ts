@@ -59,7 +59,8 @@ export const CLANG_PATH_SETTING: SettingDeclaration = {
   name: 'ebpf.clang.path',
   type: 'string',
   default: 'clang',
-  description: 'The clang executable every build runs (verify on save, Verify Object, debug sessions of a .bpf.c): a name on PATH, or an absolute path, e.g. /usr/bin/clang-17. ' +
+  description: 'The clang executable every build runs (verify on save, Verify Object, debug sessions of a .bpf.c), and the lints run to read system headers\' ' +
+    'macros: a name on PATH, or an absolute path, e.g. /usr/bin/clang-17. ' +
     'Ignored from the workspace\'s settings until the workspace is trusted.',
   scope: 'machine-overridable',
 };

@@ -161,14 +161,14 @@ function applySettings(s: EbpfSettings, was: EbpfSettings): void {
   settingsKnown();
   analyzer.severityOverrides = s.lintSeverity; // the worker reads it per analysis
   lintExclusion.configure(s.lintExclude, workspaceRoots, (m) => connection.console.warn(m));
-  const search = preprocessorSearchFromSettings(s, workspaceRoots[0]);
+  const search = { ...preprocessorSearchFromSettings(s, workspaceRoots[0]), clang: s.clang };
   analyzer.setIncludeSearch(search);
   large.setIncludeSearch(search);
   verifyOnSave.configure(verifySettingsOf(s));
   const same = (k: keyof EbpfSettings) => JSON.stringify(s[k]) === JSON.stringify(was[k]);
   symbolTags = s.symbolTags;
   if (!same('symbolTags')) logs.refresh();
-  if (!['lintSeverity', 'lintExclude', 'includePaths', 'defines', 'cflags'].every((k) => same(k as keyof EbpfSettings))) {
+  if (!['lintSeverity', 'lintExclude', 'includePaths', 'defines', 'cflags', 'clang'].every((k) => same(k as keyof EbpfSettings))) {
     for (const doc of documents.all()) if (languageOf(doc)) schedule(doc);
   }
 }

@@ -45,7 +45,8 @@ export class SourceAnalyzer {
   private readonly goPackages = new GoPackageSources((text) => this.extract('go', text, (tree) => extractGoModel(tree)));
 
   /** Where quoted includes are looked for after the including file's directory: `-I` directories, then the workspace. */
-  setIncludeSearch(search: { includeDirs?: string[]; workspaceHeaders?: string[]; defines?: [string, string | null][] }): void {
+  setIncludeSearch(search: { includeDirs?: string[]; workspaceHeaders?: string[]; defines?: [string, string | null][]; clang?: string }): void {
+    if (search.clang) this.cTypes.useClang(search.clang); // it reads the system headers' macros
     if (search.defines) this.cTypes.defines = search.defines;
     if (search.includeDirs) this.cTypes.includeDirs = search.includeDirs.map((d) => path.resolve(d));
     if (search.workspaceHeaders) this.cTypes.workspaceHeaders = search.workspaceHeaders.map((h) => path.resolve(h));

@@ -34,7 +34,12 @@ export class CTypeSources {
   constructor(private readonly parse: (text: string) => Promise<CFileModel | null>) {}
 
   private readonly compileCommands = new CompileCommands();
-  private readonly systemMacros = new SystemMacros();
+  private systemMacros = new SystemMacros();
+
+  /** The clang that preprocesses system headers for their macros (the editor's ebpf.clang.path); a new one forgets the old one's answers. */
+  useClang(clang: string): void {
+    if (clang !== this.systemMacros.clang) this.systemMacros = new SystemMacros(clang);
+  }
 
   /**
    * Where `#include "inc"` in a file of `fromDir` leads: beside it, in an `-I` directory (given, then the build's for

@@ -17,7 +17,7 @@ export class SystemMacros {
   private readonly cache = new Map<string, Promise<Map<string, Macro> | null>>();
   private baseline?: Promise<Set<string> | null>;
 
-  constructor(private readonly clang = 'clang') {}
+  constructor(readonly clang = 'clang') {}
 
   of(header: string, includeDirs: string[], defines: [string, string | null][]): Promise<Map<string, Macro> | null> {
     const flags = [...includeDirs.map((d) => `-I${d}`), ...MULTIARCH.map((d) => `-idirafter${d}`),

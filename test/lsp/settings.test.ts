@@ -65,6 +65,26 @@ describe('settings take effect without a restart (language server over LSP)', ()
     await lintAfter(f, from, (rules) => rules.length === 0);
   });
 
+  it('ebpf.clang.path: the clang the lints read system headers\' macros with', async () => {
+    const src = '#include <linux/if_ether.h>\n' + KEY_WITH_PROTO.replace('#ifdef WITH_PROTO', '#if ETH_P_IPV6 == 0x86DD');
+    const f = file('sysmacro.bpf.c', src);
+    const padding = (p: PublishDiagnosticsParams) => lintOf(p).find((d) => d.code === 'c-map-key-padding');
+    let from = s.published.length;
+    await s.open(f);
+    assert.equal(padding(await s.publishedFor(f, from, (p) => padding(p) !== undefined))!.severity, 2, 'laid out: ETH_P_IPV6 read from the header');
+    from = s.published.length;
+    s.settings['ebpf.clang.path'] = '/nonexistent/clang-99';
+    await s.changeSettings();
+    const unknown = (p: PublishDiagnosticsParams) => lintOf(p).find((d) => d.code === 'layout-unknown');
+    const without = await s.publishedFor(f, from, (p) => unknown(p) !== undefined);
+    assert.equal(padding(without), undefined);
+    assert.match(unknown(without)!.message, /was not laid out[\s\S]*ETH_P_IPV6 may be defined in <linux\/if_ether\.h>/, 'no clang: the #if cannot be decided, and the lint says so instead of guessing');
+    from = s.published.length;
+    delete s.settings['ebpf.clang.path'];
+    await s.changeSettings();
+    await s.publishedFor(f, from, (p) => padding(p)?.severity === 2);
+  });
+
   it('ebpf.cflags: appended to the verify-on-save build', async () => {
     const rejected = readFileSync(path.join(EXAMPLES, 'null_deref.bpf.c'), 'utf8');
     const f = file('flagged.bpf.c', rejected.replace('\t*count += 1;', '#ifdef CHECKED\n\tif (!count)\n\t\treturn XDP_PASS;\n#endif\n\t*count += 1;'));
