@@ -267,9 +267,11 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     const layoutTab = page.locator('.tabs-container .tab', { hasText: 'struct_flow_stats.layout' }).first();
     const refusal = page.locator('.notifications-toasts .notification-list-item-message', { hasText: /^eBPF: / }).first();
     await layoutTab.or(refusal).waitFor();
-    assert.ok(await layoutTab.isVisible(), `no layout opened: ${await refusal.innerText().catch(() => '')}`);
+    if (!(await layoutTab.isVisible())) assert.fail(`no layout opened: ${await refusal.innerText()}`);
     await page.locator('.monaco-editor .view-lines', { hasText: 'packets' }).first().waitFor();
     await shot('08a-header-struct-layout');
+    await layoutTab.click({ button: 'middle' }); // the log flows below get the whole width again
+    await layoutTab.waitFor({ state: 'detached' });
   });
 
   it('a saved verifier log links `@ file:line` to the source: a Ctrl+click opens it at that line', async () => {
