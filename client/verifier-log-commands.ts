@@ -8,8 +8,6 @@ import { logToReplay, pickProgram, programsOf, writeReplayDir } from './log-repl
 import { ebpfOutput } from './output-channel';
 import { requireTrust } from './workspace-trust';
 
-/** The verifier-log language of package.json's contributes.languages (syntaxes/bpf-verifier-log.tmLanguage.json). */
-
 /** The document a command acts on: the explorer's file, else the active editor's. */
 async function targetDocument(uri?: vscode.Uri): Promise<vscode.TextDocument | undefined> {
   if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
