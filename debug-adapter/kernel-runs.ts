@@ -53,8 +53,6 @@ export async function verifyOnKernels(loader: Loader, program: string, args: Ebp
     if (e instanceof EbpfError) throw new EbpfError('usage', `"kernels": ${e.message.replace(/^--kernel /, '')}`);
     throw e;
   }
-  // [","] or [" "] pass the launch validation (a non-empty list of strings) yet name nothing to verify on
-  if (specs.length === 0) throw new EbpfError('usage', '"kernels" names no kernel.', 'List at least one, such as ["host"] or ["host", "6.1"], or drop "kernels" to verify on this machine\'s kernel.');
   if (args.replayLog && specs.some((s) => s.kind !== 'host')) {
     throw new EbpfError('usage', 'A replayed log answers for one kernel only.', 'Drop "kernels" from a "Debug This Log" session.');
   }

@@ -1,32 +1,29 @@
 import path from 'node:path';
 import {
-  Breakpoint, Event, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
+  Breakpoint, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { BuildError } from '../core/build/clang';
-import { BUILD_FAILED_DEBUG_EVENT, HOST_KERNEL, VERDICTS_DEBUG_EVENT, type BuildFailedEventBody, type VerdictsEventBody } from '../core/editor-events';
-import { describeError, isEbpfError } from '../core/errors';
+import { HOST_KERNEL } from '../core/editor-events';
 import { type EbpfLaunchArguments, validateLaunchArguments } from '../core/launch-attributes';
 import type { Loader } from '../core/loader/loader';
 import { HelperClient } from '../core/loader/helper-client';
-import { loadObjectSourceMap, programMap } from '../core/source-map/object-source-map';
 import { BreakpointSet } from './breakpoints';
 import { logOutputEvents } from './console-log';
 import { addressInsn, disassemble, insnAddress } from './disassembly';
 import { DapErrorId } from './errors';
+import { evaluateAt, scopesOf } from './frame-scopes';
 import { ReplayLoader } from './kernel/replay-loader';
-import { verifyOnKernels } from './kernel-runs';
 import { logFilePath } from './log-files';
+import { PathWalk, type Stop } from './path-walk';
 import { ProgressReporter } from './progress';
 import { exceptionInfoBody, REJECT_TITLE } from './reject-info';
-import { orderThreads, threadName } from './threads';
-import { runBuildCommand } from './build-command';
-import { ProgramTrace } from './runtime/program-trace';
-import { describeValue, variablesOf, type VarNode } from './variables';
+import { threadName } from './threads';
+import type { ProgramTrace } from './runtime/program-trace';
+import { launchFailure, verifySession } from './session-verify';
+import { variablesOf, type VarNode } from './variables';
 import { LocationHandles, gotoTargets } from './why-navigation';
 
 type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & EbpfLaunchArguments;
-type StopReason = 'exception' | 'breakpoint' | 'step' | 'entry' | 'instruction breakpoint' | 'goto';
 
 /**
  * One debug session = one object verified in the kernel. Each program is a thread whose "execution" is the
@@ -34,18 +31,16 @@ type StopReason = 'exception' | 'breakpoint' | 'step' | 'entry' | 'instruction b
  */
 export class EbpfDebugSession extends LoggingDebugSession {
   private loader: Loader | undefined;
-  private traces: ProgramTrace[] = [];
+  private walk = new PathWalk();
   private args: LaunchRequestArguments | undefined;
   private roots: string[] = [];
   private objectPath: string | undefined;
   private current = 0; // the thread (program) last stopped or asked about
-  private finished = new Set<number>();
   private configurationDone!: Promise<void>;
   private resolveConfigurationDone!: () => void;
   private vars = new Handles<VarNode>();
   private places = new LocationHandles();
   private frameHandles = new Handles<{ thread: number; depth: number }>();
-  private breakpoints = new BreakpointSet();
   private progress = new ProgressReporter((e) => this.sendEvent(e));
 
   constructor() {
@@ -53,6 +48,10 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.configurationDone = new Promise((r) => { this.resolveConfigurationDone = r; });
     this.setDebuggerLinesStartAt1(true);
     this.setDebuggerColumnsStartAt1(true);
+  }
+
+  private get traces(): ProgramTrace[] {
+    return this.walk.traces;
   }
 
   /** The host's loader: the helper, or with `replayLog` ("Debug This Log") the saved logs of that directory. */
@@ -111,31 +110,16 @@ export class EbpfDebugSession extends LoggingDebugSession {
   private async verify(args: LaunchRequestArguments): Promise<DebugProtocol.Message | null> {
     await this.loader?.close();
     this.loader = this.createLoader(args);
-    const program = path.resolve(args.cwd ?? process.cwd(), args.program);
     try {
-      this.print(`eBPF: verifying ${program}${args.programName ? ` (program ${args.programName})` : ''}`);
-      if (typeof args.build === 'string') await runBuildCommand(args.build, args.cwd ?? path.dirname(program), args.env, (t) => this.print(t, 'stdout'));
-      const runs = await verifyOnKernels(this.loader, program, args, {
-        say: (t, problem) => this.print(t, problem ? 'stderr' : 'console'),
-        progress: this.progress.begin(),
-        // the client's Problems and results view hear of each kernel's verdicts as soon as they are known; a replayed
-        // log is no verdict on the object as it is now, so it must not supersede one
-        verified: (run) => { if (!args.replayLog) this.sendEvent(new Event(VERDICTS_DEBUG_EVENT, { report: run.report, kernel: run.kernel } satisfies VerdictsEventBody)); },
-      });
-      const first = runs[0].report;
-      this.objectPath = first.source ?? first.object; // what the user named: a source's built object lives in the cache
-      this.roots = [...(first.source ? [path.dirname(first.source)] : []), path.dirname(first.object), ...(args.sourceRoots ?? [])];
-      const { obj } = loadObjectSourceMap(first.object);
-      this.traces = orderThreads(runs.flatMap((run) => run.programs.map((p) => new ProgramTrace(p, programMap(obj, p.report.name), this.roots, run.kernel))));
-      this.finished.clear();
+      const run = await verifySession(this.loader, args, { print: (t, c) => this.print(t, c), sendEvent: (e) => this.sendEvent(e), progress: this.progress.begin() });
+      this.objectPath = run.objectPath;
+      this.roots = run.roots;
+      this.walk.reset(run.traces);
       this.vars.reset();
       this.frameHandles.reset();
       return null;
     } catch (e) {
-      // the client turns clang's diagnostics into Problems entries
-      if (e instanceof BuildError) this.sendEvent(new Event(BUILD_FAILED_DEBUG_EVENT, { diagnostics: e.diagnostics, message: e.message } satisfies BuildFailedEventBody));
-      const id = e instanceof BuildError ? DapErrorId.BuildFailed : isEbpfError(e) ? DapErrorId.Environment : DapErrorId.Internal;
-      return { id, format: describeError(e).replace(/[{}]/g, ''), showUser: true };
+      return launchFailure(e, (event) => this.sendEvent(event));
     }
   }
 
@@ -151,22 +135,13 @@ export class EbpfDebugSession extends LoggingDebugSession {
       if (r.verdict !== 'accepted') for (const e of logOutputEvents(t, this.roots, file, label)) this.sendEvent(e);
       t.cursor = 0;
     }
-    this.runForward(0, -1);
+    this.stopOrEnd(this.walk.forward(0, -1));
   }
 
-  /** From thread `thread`'s step `from`, run to the next breakpoint or reject; then on to the next program. */
-  private runForward(thread: number, from: number): void {
-    for (let th = thread; th < this.traces.length; th++) {
-      const t = this.traces[th];
-      if (this.finished.has(th)) continue;
-      const start = th === thread ? from + 1 : 0;
-      for (let k = Math.max(0, start); k < t.length; k++) {
-        if (this.breakpoints.hits(t, k) && !(t.rejected && k === t.length - 1)) return this.stopAt(th, k, this.breakpoints.isInstructionHit(t, k) ? 'instruction breakpoint' : 'breakpoint');
-      }
-      if (t.rejected && t.length > 0 && start <= t.length - 1) return this.stopAt(th, t.length - 1, 'exception');
-      this.finished.add(th);
-    }
-    this.sendEvent(new TerminatedEvent());
+  /** A stop of the walk, or the session's end when nothing stops. */
+  private stopOrEnd(stop: Stop | null): void {
+    if (stop) this.stopAt(stop);
+    else this.sendEvent(new TerminatedEvent());
   }
 
   /** The object (or source) the session verifies: the saved logs are kept per object. */
@@ -174,7 +149,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     return this.objectPath ?? path.resolve(this.args?.cwd ?? process.cwd(), this.args?.program ?? '.');
   }
 
-  private stopAt(thread: number, step: number, reason: StopReason): void {
+  private stopAt({ thread, step, reason }: Stop): void {
     const t = this.traces[thread];
     t.cursor = step;
     this.current = thread;
@@ -220,22 +195,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
     const h = this.frameHandles.get(args.frameId);
     const t = h && this.trace(h.thread);
-    const scopes: Scope[] = [];
-    if (t && h) {
-      const frame = t.frames(t.cursor)[h.depth];
-      const state = t.state(frame.step)?.state; // a caller's registers are those at its call instruction
-      if (state) {
-        scopes.push(new Scope('Registers', this.vars.create({ kind: 'registers', state }), false));
-        scopes.push(new Scope('Stack', this.vars.create({ kind: 'stack', state }), false));
-        if (state.refs.length > 0) scopes.push(new Scope('References', this.vars.create({ kind: 'refs', state }), false));
-      }
-      if (h.depth === 0 && t.rejected && t.cursor === t.length - 1) scopes.push(new Scope('Reject', this.vars.create({ kind: 'reject', program: t.program }), false));
-      const why = t.program.report;
-      if (h.depth === 0 && t.rejected && t.cursor === t.length - 1 && ((why.causalPath?.length ?? 0) > 0 || (why.hotLines?.length ?? 0) > 0)) {
-        scopes.push(new Scope('Why', this.vars.create({ kind: 'why', why }), false));
-      }
-    }
-    response.body = { scopes };
+    response.body = { scopes: t ? scopesOf(t, h.depth, (n) => this.vars.create(n)) : [] };
     this.sendResponse(response);
   }
 
@@ -246,18 +206,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   }
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    const t = this.trace(undefined);
-    const st = t?.state(t.cursor)?.state;
-    const m = /^\s*(?:[rR](\d+)|(fp-\d+))\s*$/.exec(args.expression);
-    const reg = m && st ? (m[1] !== undefined ? st.regs.get(Number(m[1])) : undefined) : undefined;
-    const slot = m && st && m[2] ? st.stack.get(Number(m[2].slice(2))) : undefined;
-    if (reg || slot) {
-      const node: VarNode = reg ? { kind: 'reg', value: reg.value } : { kind: 'slot', slot: slot! };
-      const value = reg ? describeValue(reg.value) : slot!.raw;
-      response.body = { result: value, variablesReference: this.vars.create(node) };
-    } else {
-      response.body = { result: st ? `not a register or stack slot at insn ${t!.insns[t!.cursor]}` : 'not stopped', variablesReference: 0 };
-    }
+    response.body = evaluateAt(this.trace(undefined), args.expression, (n) => this.vars.create(n));
     this.sendResponse(response);
   }
 
@@ -277,7 +226,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
     this.sendResponse(response);
     const t = this.trace(args.threadId);
-    if (t && args.targetId >= 0 && args.targetId < t.length) this.stopAt(args.threadId - 1, args.targetId, 'goto');
+    if (t && args.targetId >= 0 && args.targetId < t.length) this.stopAt({ thread: args.threadId - 1, step: args.targetId, reason: 'goto' });
   }
 
   /** `locations`: where a Why step's `valueLocationReference` points. */
@@ -292,8 +241,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
     const t = this.trace(threadId);
     if (!t || t.length === 0) return;
-    const step = to(t);
-    this.stopAt(threadId - 1, step, t.rejected && step === t.length - 1 ? 'exception' : 'step');
+    this.stopAt(this.walk.stepTo(threadId - 1, to(t)));
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
@@ -314,37 +262,26 @@ export class EbpfDebugSession extends LoggingDebugSession {
 
   protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse, args: DebugProtocol.ReverseContinueArguments): void {
     this.sendResponse(response);
-    const t = this.trace(args.threadId);
-    if (!t) return;
-    for (let k = t.cursor - 1; k >= 0; k--) if (this.breakpoints.hits(t, k)) return this.stopAt(args.threadId - 1, k, 'breakpoint');
-    this.stopAt(args.threadId - 1, 0, 'entry');
+    if (this.trace(args.threadId)) this.stopAt(this.walk.backward(args.threadId - 1));
   }
 
   protected override continueRequest(response: DebugProtocol.ContinueResponse, args: DebugProtocol.ContinueArguments): void {
     response.body = { allThreadsContinued: false };
     this.sendResponse(response);
-    const th = args.threadId - 1;
-    const t = this.traces[th];
-    if (!t) return;
-    if (t.cursor >= t.length - 1) {
-      this.finished.add(th); // past the reject: this program is done
-      this.runForward(th + 1, -1);
-    } else {
-      this.runForward(th, t.cursor);
-    }
+    if (this.traces[args.threadId - 1]) this.stopOrEnd(this.walk.continueFrom(args.threadId - 1));
   }
 
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const file = args.source.path ?? '';
     const lines = (args.breakpoints ?? []).map((b) => b.line);
-    this.breakpoints.setSource(file, lines);
+    this.walk.breakpoints.setSource(file, lines);
     const reached = BreakpointSet.reachedLines(this.traces, file);
     response.body = { breakpoints: lines.map((line) => new Breakpoint(this.traces.length === 0 || reached.has(line), line)) };
     this.sendResponse(response);
   }
 
   protected override setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
-    this.breakpoints.setInstructions(args.breakpoints.map((b) => addressInsn(b.instructionReference) + Math.floor((b.offset ?? 0) / 8)));
+    this.walk.breakpoints.setInstructions(args.breakpoints.map((b) => addressInsn(b.instructionReference) + Math.floor((b.offset ?? 0) / 8)));
     response.body = { breakpoints: args.breakpoints.map(() => ({ verified: true })) };
     this.sendResponse(response);
   }
