@@ -32,6 +32,7 @@ export function watchSettings(connection: Connection, support: ConfigurationSupp
     return () => undefined;
   }
   const names = settingNames();
+  let given = false;
   const read = async () => {
     const ticket = ++asked;
     let next: EbpfSettings;
@@ -39,10 +40,14 @@ export function watchSettings(connection: Connection, support: ConfigurationSupp
       const values: unknown[] = await connection.workspace.getConfiguration(names.map((section) => ({ section })));
       next = settingsFrom((name) => values[names.indexOf(name)], (m) => connection.console.warn(m));
     } catch (e) {
-      connection.console.warn(`eBPF: could not read the settings (${(e as Error).message}); the defaults are used.`);
+      // a failed re-read is no change: the user's settings stay (the defaults would undo lint.exclude, flags...)
+      connection.console.warn(`eBPF: could not read the settings (${(e as Error).message}); ${given ? 'the ones read before stay' : 'the defaults are used'}.`);
+      if (given) return;
       next = DEFAULT_SETTINGS;
     }
-    if (ticket === asked) give(next);
+    if (ticket !== asked) return;
+    given = true;
+    give(next);
   };
   void read();
   if (support.dynamicChange) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ebpf' }).catch(() => undefined);

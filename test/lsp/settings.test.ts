@@ -49,6 +49,30 @@ describe('settings take effect without a restart (language server over LSP)', ()
     await s.changeSettings();
   });
 
+  it('a re-read of the settings that fails keeps the settings read before (not the defaults)', async () => {
+    const f = file('vendor/keep/null_deref.bpf.c');
+    copyFileSync(path.join(EXAMPLES, 'null_deref.bpf.c'), f);
+    s.settings['ebpf.lint.exclude'] = ['vendor/**'];
+    await s.changeSettings();
+    let from = s.published.length;
+    await s.open(f);
+    await lintAfter(f, from, (rules) => rules.length === 0);
+    from = s.published.length;
+    s.configuration.fails = true;
+    try {
+      await s.changeSettings();
+      await sleep(1000); // with the defaults the open document would be linted again at once
+      const relinted = s.published.slice(from).filter((p) => p.uri === uriOf(f) && lintOf(p).length > 0);
+      assert.deepEqual(relinted, [], 'lint.exclude still holds after the failed read');
+    } finally {
+      s.configuration.fails = false;
+    }
+    from = s.published.length;
+    delete s.settings['ebpf.lint.exclude'];
+    await s.changeSettings();
+    await lintAfter(f, from, (rules) => rules.includes('null-check'));
+  });
+
   it('ebpf.cflags: its -D decides the #ifdef of a map key the lints lay out', async () => {
     const f = file('keyed.bpf.c', KEY_WITH_PROTO);
     let from = s.published.length;

@@ -98,7 +98,11 @@ export async function startVerifySession(opts: SessionOptions = {}) {
   conn.onNotification('window/showMessage', (m: { type: number; message: string }) => messages.push(m));
   conn.onNotification(VERDICTS_NOTIFICATION, (v: VerdictsEventBody) => verdicts.push(v));
   // the editor's settings: null for those the user did not set (the server's defaults apply)
-  conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => settings[i.section ?? ''] ?? null));
+  const configuration = { fails: false };
+  conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => {
+    if (configuration.fails) throw new Error('the editor could not answer');
+    return p.items.map((i) => settings[i.section ?? ''] ?? null);
+  });
   conn.listen();
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: uriOf(workspace), initializationOptions: opts.initializationOptions,
     capabilities: opts.configuration ? { workspace: { configuration: true } } : {} });
@@ -106,6 +110,8 @@ export async function startVerifySession(opts: SessionOptions = {}) {
 
   return {
     workspace, published, statuses, messages, settings, verdicts,
+    /** Set `fails` to make the editor's workspace/configuration answers errors. */
+    configuration,
     open: (file: string, languageId = 'c') => conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(file), languageId, version: 1, text: readFileSync(file, 'utf8') } }),
     notify: (method: string, params: object) => conn.sendNotification(method, params),
     request: <T>(method: string, params: object) => conn.sendRequest(method, params) as Promise<T>,
