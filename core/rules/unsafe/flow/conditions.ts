@@ -58,7 +58,8 @@ export abstract class ConditionSplit extends ExprEval {
       f.vars.set(n.text, { k: 'int', lo: 0, hi: 0 });
       const t = s;
       if (v.k === 'unb') t.vars.set(n.text, { k: 'int', lo: -Infinity, hi: Infinity });
-      return [v.k === 'int' && v.lo === 0 && v.hi === 0 ? null : t, f];
+      // a known value decides the branch, as the verifier's is_branch_taken does: only the path it takes exists
+      return [v.k === 'int' && v.lo === 0 && v.hi === 0 ? null : t, v.k === 'int' && (v.lo > 0 || v.hi < 0) ? null : f];
     }
     return [s, s.clone()];
   }

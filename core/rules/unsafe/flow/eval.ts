@@ -23,7 +23,8 @@ export abstract class ExprEval extends MemoryAccess {
     switch (typeOf(n)) {
       case 'number_literal': {
         const v = parseIntegerLiteral(n.text.replace(/[uUlL]+$/, ''));
-        return v === null ? TOP : { k: 'int', lo: Number(v), hi: Number(v) };
+        const x = v === null ? NaN : Number(v);
+        return Number.isSafeInteger(x) ? { k: 'int', lo: x, hi: x } : TOP; // past 2^53 a double is not the value
       }
       case 'null': return { k: 'int', lo: 0, hi: 0 };
       case 'true': return { k: 'int', lo: 1, hi: 1 };
@@ -198,11 +199,11 @@ export abstract class ExprEval extends MemoryAccess {
     if (!o.startsWith('=')) {
       const cur = unparen(left).type === 'identifier' ? s.get(unparen(left).text) : TOP;
       const o2 = o.replace(/=.*/, '');
-      if (o2 === '&' && v.k === 'int' && v.lo === v.hi && v.lo >= 0) v = { k: 'int', lo: 0, hi: v.lo };
-      else if (cur.k === 'int' && v.k === 'int' && cur.lo === cur.hi && v.lo === v.hi) {
+      if (cur.k === 'int' && v.k === 'int' && cur.lo === cur.hi && v.lo === v.hi) {
         const x = fold(o2, cur.lo, v.lo);
         v = x === undefined ? TOP : { k: 'int', lo: x, hi: x };
-      } else v = cur.k === 'unb' && (o2 === '+' || o2 === '-') ? cur : TOP;
+      } else if (o2 === '&' && v.k === 'int' && v.lo === v.hi && v.lo >= 0) v = { k: 'int', lo: 0, hi: v.lo };
+      else v = cur.k === 'unb' && (o2 === '+' || o2 === '-') ? cur : TOP;
     }
     this.store(left, v, s);
     return v;
@@ -222,18 +223,30 @@ function rootLocal(n: Node): string | undefined {
   return undefined;
 }
 
+/**
+ * A binary operator on two known integers, exactly (BigInt: JavaScript's `&`, `|`, `^`, `<<` work on 32 bits and would
+ * turn `x & 0xffffffff` or `1ULL << 40` into a wrong value); undefined when the result is not a safe integer or C
+ * leaves it undefined (a division by 0, a shift by a negative count or past 63).
+ */
 function fold(o: string, a: number, b: number): number | undefined {
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b)) return undefined;
+  const x = BigInt(a);
+  const y = BigInt(b);
+  const shiftOk = b >= 0 && b < 64;
+  let r: bigint;
   switch (o) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
-    case '/': return b ? Math.trunc(a / b) : undefined;
-    case '%': return b ? a % b : undefined;
-    case '&': return a & b;
-    case '|': return a | b;
-    case '^': return a ^ b;
-    case '<<': return b < 31 ? a * 2 ** b : undefined;
-    case '>>': return Math.floor(a / 2 ** b);
+    case '+': r = x + y; break;
+    case '-': r = x - y; break;
+    case '*': r = x * y; break;
+    case '/': if (!b) return undefined; r = x / y; break; // BigInt division truncates toward 0, as C's does
+    case '%': if (!b) return undefined; r = x % y; break;
+    case '&': r = x & y; break;
+    case '|': r = x | y; break;
+    case '^': r = x ^ y; break;
+    case '<<': if (!shiftOk) return undefined; r = x << y; break;
+    case '>>': if (!shiftOk) return undefined; r = x >> y; break;
     default: return undefined;
   }
+  const v = Number(r);
+  return Number.isSafeInteger(v) ? v : undefined;
 }

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { lintFlow, where } from './unsafe-flow-support';
+
+/**
+ * Values the engine computes: constant folding at C's widths (not JavaScript's 32-bit bitwise operators), which
+ * context members are packet pointers, and how many stack bytes a helper with a bounded size writes. Each case is a
+ * program; `/*! RULE *\/` marks a line the rule must flag, and no other flow finding may appear.
+ */
+const HEAD = `#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 8); __type(key, __u32); __type(value, __u64); } arr SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } rb SEC(".maps");
+`;
+
+async function expectMarked(body: string): Promise<void> {
+  const text = HEAD + body;
+  const want = text.split('\n').flatMap((l, i) => [...l.matchAll(/\/\*! ([\w-]+) \*\//g)].map((m) => `${m[1]}@${i + 1}`)).sort();
+  const got = where(await lintFlow(text)).sort();
+  assert.deepEqual(got, want, text);
+}
+
+/** A constant condition `on` guards the NULL check: only the branch the value takes exists, for the verifier too. */
+const guarded = (init: string) => `
+SEC("kprobe/do_unlinkat")
+int prog(void *ctx)
+{
+	__u32 key = 0;
+	__u64 *v = bpf_map_lookup_elem(&arr, &key);
+	__u64 on = ${init};
+	if (on) {
+		if (!v)
+			return 0;
+	}
+	return *v;
+}
+`;
+
+describe('flow engine: constant folding at 64 bits', () => {
+  const nonzero: Record<string, string> = {
+    'a bit above 2^32 under &': '0x10000000000ULL & 0x10000000000ULL',
+    'an all-ones low word under &': '0xffffffffULL & 0xffffffffULL',
+    '| with a bit above 2^32': '0x10000000000ULL | 0',
+    '^ of words that differ above 2^32': '0x100000001ULL ^ 0x1ULL',
+    '<< past bit 31': '1ULL << 40',
+    '>> of a value above 2^32': '0x10000000000ULL >> 40',
+    '&= with a bit above 2^32': '0x30000000000ULL; on &= 0x10000000000ULL',
+  };
+  for (const [name, init] of Object.entries(nonzero)) {
+    it(`${name}: nonzero, so the checked branch is the only path (no false alarm)`, () => expectMarked(guarded(init)));
+  }
+
+  it('a value that folds to 0 leaves only the unchecked path: the dereference is reported', async () => {
+    const text = guarded('0x10000000000ULL & 0xffffffffULL').replace('return *v;', 'return *v; /*! null-check */');
+    await expectMarked(text);
+  });
+});
