@@ -55,3 +55,33 @@ describe('flow engine: constant folding at 64 bits', () => {
     await expectMarked(text);
   });
 });
+
+describe('flow engine: which context members are packet pointers', () => {
+  const readsData = (section: string, ctxType: string, def = '') => `${def}
+SEC("${section}")
+int prog(${ctxType} *ctx)
+{
+	__u64 first = ctx->data[1];
+	return first == 1;
+}
+`;
+  const TP_ARGS = 'struct enter_args { __u64 common; long nr; __u64 data[6]; };\n';
+  it('a tracepoint record with a member named data: a read of it is a context read, not a packet access', () =>
+    expectMarked(readsData('tp/raw_syscalls/sys_enter', 'struct enter_args', TP_ARGS)));
+  it('the same record in a perf_event and a raw_tp program: no packet access either', async () => {
+    await expectMarked(readsData('perf_event', 'struct enter_args', TP_ARGS));
+    await expectMarked(readsData('raw_tp/sys_enter', 'struct enter_args', TP_ARGS));
+  });
+
+  const unchecked = (section: string, ctxType: string) => `
+SEC("${section}")
+int prog(struct ${ctxType} *ctx)
+{
+	unsigned char *p = (unsigned char *)(long)ctx->data;
+	return p[0]; /*! packet-bounds */
+}
+`;
+  for (const [section, ctxType] of [['xdp', 'xdp_md'], ['tc', '__sk_buff'], ['sk_msg', 'sk_msg_md'], ['sk_reuseport', 'sk_reuseport_md']]) {
+    it(`struct ${ctxType}: data is the packet, so an unchecked read of it is still reported`, () => expectMarked(unchecked(section, ctxType)));
+  }
+});

@@ -110,3 +110,10 @@ export const CONTEXT_TYPES = new Set([
   'xdp_md', '__sk_buff', 'pt_regs', 'bpf_sock_ops', 'bpf_sock', 'bpf_sock_addr', 'sk_msg_md', 'sk_reuseport_md', 'bpf_sockopt',
   'bpf_sysctl', 'bpf_perf_event_data', 'bpf_raw_tracepoint_args', 'bpf_cgroup_dev_ctx', 'bpf_sk_lookup', 'bpf_iter__task', 'sk_buff', 'xdp_buff',
 ]);
+
+/**
+ * The contexts whose `data` and `data_end` the verifier types as packet pointers (PTR_TO_PACKET, _END): XDP, the
+ * skb programs (tc, cgroup_skb, lwt, flow_dissector, sk_skb), sk_msg and sk_reuseport. A member named `data` of any
+ * other context (a tracepoint record, a perf_event's) is a plain context read.
+ */
+export const PACKET_CONTEXTS = new Set(['xdp_md', '__sk_buff', 'sk_msg_md', 'sk_reuseport_md']);

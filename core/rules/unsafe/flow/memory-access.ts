@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { CallSemantics } from './calls';
+import { PACKET_CONTEXTS } from './helpers';
 import { field, typeOf, unparen } from './node-cache';
 import { type State, TOP, type Value } from './state';
 import { pointeeStruct } from './types';
@@ -48,8 +49,9 @@ export abstract class MemoryAccess extends CallSemantics {
     }
     const base = this.eval(arg, s);
     if (base.k === 'ctx') {
-      if (name === 'data') return { k: 'pkt', off: 0 };
-      if (name === 'data_end') return { k: 'pktend' };
+      const packet = PACKET_CONTEXTS.has(base.pointee);
+      if (packet && name === 'data') return { k: 'pkt', off: 0 };
+      if (packet && name === 'data_end') return { k: 'pktend' };
       return { k: 'unb', origin: { what: `the context field ${name}`, node: n } };
     }
     if (base.k === 'ptr') {
