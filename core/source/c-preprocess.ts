@@ -75,7 +75,7 @@ export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path:
 
   // `#pragma pack`: the value in force, its push stack, and each file's changes in order (a header may change it)
   let pack: number | undefined | 'unknown';
-  const packStack: (number | undefined | 'unknown')[] = [];
+  const packStack: { value: number | undefined | 'unknown'; label?: string }[] = [];
   const packs = new Map<CFileModel, { at: Position; value: typeof pack }[]>();
   const packChanged = (m: CFileModel, at: Position) => {
     if (!packs.has(m)) packs.set(m, []);
@@ -129,16 +129,20 @@ export function preprocess(unit: CFileModel, headerFor: (from: CFileModel, path:
         return;
       case 'pragma': {
         if (now === false) return;
-        const m2 = /^pack\s*\(\s*(?:(push|pop)\s*)?,?\s*(\d+)?\s*\)/.exec(d.text ?? '');
+        // (n), (), (push[, label][, n]), (pop[, label][, n]), as GCC and clang read them
+        const m2 = /^pack\s*\(\s*(?:(push|pop)\s*(?:,\s*([A-Za-z_]\w*)\s*)?)?(?:,?\s*(\d+))?\s*\)/.exec(d.text ?? '');
         if (!m2) return;
+        const [, action, label, n] = m2;
         if (now === 'unknown') pack = 'unknown';
-        else if (m2[1] === 'push') {
-          packStack.push(pack);
-          if (m2[2]) pack = Number(m2[2]);
-        } else if (m2[1] === 'pop') {
-          pack = packStack.pop();
-          if (m2[2]) pack = Number(m2[2]);
-        } else pack = m2[2] ? Number(m2[2]) : undefined;
+        else if (action === 'push') {
+          packStack.push({ value: pack, label });
+          if (n) pack = Number(n);
+        } else if (action === 'pop') {
+          // a label pops back to its entry (and every entry above it); a label no entry has pops nothing (clang)
+          const at = label === undefined ? packStack.length - 1 : packStack.map((e) => e.label).lastIndexOf(label);
+          if (at >= 0) pack = packStack.splice(at)[0].value;
+          if (n) pack = Number(n);
+        } else pack = n ? Number(n) : undefined;
         packChanged(m, d.at);
         return;
       }
