@@ -6,8 +6,8 @@ const RINGBUF = `${CILIUM}/ringbuf`;
 const PERF = `${CILIUM}/perf`;
 
 /**
- * A type as far as the usage rules need it: a prefix of `*` and `[]` (arrays count as `[]`), then a named type by
- * its package's import path ('' for this package and the predeclared types).
+ * A type as far as the usage rules need it: a prefix of `*`, `[]` (arrays count as `[]`) and `chan ` (any direction),
+ * then a named type by its package's import path ('' for this package and the predeclared types).
  */
 export interface GoRType { prefix: string; pkg: string; name: string }
 
@@ -75,7 +75,7 @@ export class GoPackageIndex {
     return this.structs.has(name) || this.defined.has(name) || PREDECLARED.has(name);
   }
 
-  /** A type as written in `file`, or null when it is not one the rules follow (maps, channels, functions, generics). */
+  /** A type as written in `file`, or null when it is not one the rules follow (functions, generics). */
   parse(text: string, file: GoFileModel): GoRType | null {
     let t = text.trim();
     let prefix = '';
@@ -84,6 +84,8 @@ export class GoPackageIndex {
       const arr = /^\[[^\]]*\]/.exec(t);
       if (arr) { prefix += '[]'; t = t.slice(arr[0].length).trim(); continue; }
       if (t.startsWith('...')) { prefix += '[]'; t = t.slice(3); continue; }
+      const chan = /^(?:<-\s*)?chan\b\s*(?:<-)?/.exec(t); // receiving gives the element: `<-ch` strips it (recv)
+      if (chan) { prefix += 'chan '; t = t.slice(chan[0].length).trim(); continue; }
       const map = /^map\[/.exec(t);
       if (map) { // indexing a map gives its value type: `maps map[string]*ebpf.Map`
         let depth = 0;
@@ -170,6 +172,7 @@ export class GoPackageIndex {
         return t && p!.startsWith('[]') ? { ...t, prefix: p!.slice(2) } : null;
       }
       case 'slice': { const t = next(e.of); return t ? { ...t, prefix: t.prefix.replace(/^\*(?=\[\])/, '') } : null; }
+      case 'recv': { const t = next(e.of); return t?.prefix.startsWith('chan ') ? { ...t, prefix: t.prefix.slice(5) } : null; }
       case 'lit': case 'typed': case 'type': return this.parse(e.type, file);
       case 'call': return this.callType(e, file, 0, depth + 1);
       default: return null;

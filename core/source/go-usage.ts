@@ -18,7 +18,7 @@ export type GoBinding =
 export type GoExpr =
   | { k: 'id'; name: string; bound?: GoBinding }       // bound undefined: a package-level name (or unknown)
   | { k: 'sel'; of: GoExpr; name: string }
-  | { k: 'addr' | 'deref' | 'index' | 'slice'; of: GoExpr }
+  | { k: 'addr' | 'deref' | 'index' | 'slice' | 'recv'; of: GoExpr }   // recv: `<-ch`
   | { k: 'lit' | 'typed' | 'type'; type: string }       // `T{...}`, `x.(T)`, a type argument (`make([]T, n)`)
   | { k: 'call'; fn: GoExpr; args: GoExpr[] }
   | { k: 'other' };
@@ -88,14 +88,14 @@ class FactCollector {
     switch (n.type) {
       case 'identifier': return { k: 'id', name: n.text, ...(this.lookup(n.text) ? { bound: this.lookup(n.text)!.bound } : {}) };
       case 'type_identifier': case 'qualified_type': case 'pointer_type': case 'slice_type': case 'array_type':
-      case 'map_type': case 'generic_type':
+      case 'map_type': case 'generic_type': case 'channel_type':
         return { k: 'type', type: n.text };
       case 'selector_expression': return { k: 'sel', of: this.expr(child('operand'), depth + 1), name: child('field')?.text ?? '' };
       case 'parenthesized_expression': return this.expr(n.namedChildren[0], depth + 1);
       case 'unary_expression': {
         const op = child('operator')?.text ?? n.child(0)?.text;
         const of = this.expr(child('operand'), depth + 1);
-        return op === '&' ? { k: 'addr', of } : op === '*' ? { k: 'deref', of } : { k: 'other' };
+        return op === '&' ? { k: 'addr', of } : op === '*' ? { k: 'deref', of } : op === '<-' ? { k: 'recv', of } : { k: 'other' };
       }
       case 'index_expression': return { k: 'index', of: this.expr(child('operand'), depth + 1) };
       case 'slice_expression': return { k: 'slice', of: this.expr(child('operand'), depth + 1) };
@@ -208,6 +208,16 @@ class FactCollector {
         this.bindList(n.childForFieldName('left')?.namedChildren ?? [], [e, e], true);
         return;
       }
+      case 'type_switch_statement': return this.typeSwitch(n, loops);
+      case 'receive_statement': { // `case v, ok := <-ch:` declares v (the element) and ok in the select's clause
+        const right = n.childForFieldName('right');
+        if (right) this.walk(right, loops);
+        if (!n.children.some((c) => c?.type === ':=')) return; // `case v = <-ch:` assigns
+        const [v, ok] = n.childForFieldName('left')?.namedChildren ?? [];
+        if (v?.type === 'identifier') this.bind(v.text, { value: this.expr(right), index: 0 }, this.kernel(right));
+        if (ok?.type === 'identifier') this.bind(ok.text, { type: 'bool' });
+        return;
+      }
       case 'for_statement': return this.children(n, loops + 1);
       case 'func_literal': return this.children(n, 0); // a closure's body runs when it is called, not per iteration
       case 'call_expression': {
@@ -215,6 +225,31 @@ class FactCollector {
         return this.children(n, loops);
       }
       default: return this.children(n, loops);
+    }
+  }
+
+  /**
+   * `switch v := x.(type)`: each clause declares its own v, of the clause's type when it lists one type, else of x's
+   * type (several types, default, `case nil`).
+   */
+  private typeSwitch(n: Node, loops: number) {
+    const alias = n.childForFieldName('alias')?.namedChildren[0];
+    const value = n.childForFieldName('value');
+    for (const c of n.namedChildren) {
+      if (!c || c.id === n.childForFieldName('alias')?.id) continue;
+      if (!alias || alias.type !== 'identifier' || (c.type !== 'type_case' && c.type !== 'default_case')) {
+        this.walk(c, loops);
+        continue;
+      }
+      const types = c.childrenForFieldName('type').filter((t) => t !== null);
+      this.scopes.push({ vars: new Map() });
+      try {
+        const one = types.length === 1 && types[0].text !== 'nil' ? types[0].text : undefined;
+        this.bind(alias.text, one ? { type: one } : { value: this.expr(value), index: 0 }, this.kernel(value));
+        this.children(c, loops);
+      } finally {
+        this.scopes.pop();
+      }
     }
   }
 

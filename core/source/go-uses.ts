@@ -148,8 +148,8 @@ function crossings(call: GoCallFact, file: GoFileModel, index: GoPackageIndex, p
     // `unsafe.Pointer(&v)`: cilium/ebpf copies the memory as it is, encoding/binary is not involved
     if (a.k === 'call' && a.fn.k === 'sel' && a.fn.name === 'Pointer' && a.fn.of.k === 'id' && !a.fn.of.bound && index.importsOf(file).get(a.fn.of.name) === 'unsafe') return;
     const t = index.typeOf(a, file);
-    // a struct of the package (pkg ''), or of the imported package whose uses are asked for
-    if (t && t.pkg === pkg && (pkg !== '' || index.structs.has(t.name))) out.push({ type: t.name, via, dir });
+    // a struct of the package (pkg ''), or of the imported package whose uses are asked for (a channel of one is not)
+    if (t && t.pkg === pkg && !t.prefix.includes('chan') && (pkg !== '' || index.structs.has(t.name))) out.push({ type: t.name, via, dir });
   });
   return out;
 }
