@@ -4,22 +4,22 @@
  * worked on at a time: a newer save of it (or of a header it reads) kills clang or cancels the helper's request, and
  * the cancelled run publishes nothing, so a verdict never describes an older text than the one saved last.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { CompileCommands } from '../core/analyze/compile-commands';
-import { findCSources } from '../core/analyze/workspace-files';
 import { buildBpfSource, BuildError } from '../core/build/clang';
-import { EbpfError, isEbpfError } from '../core/errors';
-import { HelperClient, wrapperInstalled } from '../core/loader/helper-client';
-import type { Loader } from '../core/loader/loader';
+import { isEbpfError } from '../core/errors';
+import { wrapperInstalled } from '../core/loader/helper-client';
 import type { VerifyStatusParams } from '../core/lsp-ext';
 import type { ObjectReport, ProgramReport } from '../core/verify/report';
 import { verifyObject } from '../core/verify/verify-object';
 import { buildForVerify, recipeArgs } from './verify-on-save-build';
 import { clangDiagnostics, verifierDiagnostics, type DiagnosticsByUri } from './verify-on-save-diagnostics';
+import { SharedHelper, type HelperFactory } from './verify-on-save-helper';
+import { IncluderIndex } from './verify-on-save-includers';
 import { DEFAULT_VERIFY_SETTINGS, type VerifySettings } from './verify-on-save-settings';
 
 /** How many `../` of a relative include stay inside a fix trial's private directory. */
@@ -66,12 +66,17 @@ export class VerifyOnSave {
   private generations = new Map<string, number>();
   private running: { source: string; controller: AbortController } | undefined;
   private draining = false;
-  private helper: HelperClient | undefined;
-  private helperCaps: string | undefined;
+  /** Per source, its fix trials running: a newer save of it makes their text an older one, and cancels them. */
+  private trials = new Map<string, Set<AbortController>>();
+  private readonly shared: SharedHelper;
   private told = new Set<string>();
   private readonly database = new CompileCommands();
+  private readonly includers = new IncluderIndex();
 
-  constructor(private readonly host: VerifyHost) {}
+  /** `createHelper`: how the loader helper is started (a test traces its requests). */
+  constructor(private readonly host: VerifyHost, createHelper?: HelperFactory) {
+    this.shared = new SharedHelper(createHelper);
+  }
 
   /** The verifier's and clang's diagnostics for one document, over every source that was built. */
   diagnosticsFor(uri: string): Diagnostic[] {
@@ -88,7 +93,7 @@ export class VerifyOnSave {
     const was = this.settings;
     this.settings = settings;
     if (!this.enabled) this.clearAll();
-    if (was.capabilities !== settings.capabilities) void this.closeHelper(); // the next run starts it with the new set
+    if (was.capabilities !== settings.capabilities) void this.shared.retire(); // the next run starts it with the new set
   }
 
   /** The .bpf.c sources to verify after `file` was saved: itself, or the sources whose last build read it. */
@@ -98,9 +103,7 @@ export class VerifyOnSave {
     const known = [...this.inputs].filter(([, inputs]) => inputs.includes(abs)).map(([s]) => s);
     if (known.length > 0 || !/\.h$/.test(abs)) return known;
     // a header saved before any includer was built: the workspace's sources that name it in an #include
-    const name = path.basename(abs).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const include = new RegExp(`^\\s*#\\s*include\\s*[<"](?:[^">]*/)?${name}[">]`, 'm');
-    return findCSources(this.workspaceRoots, 2000).filter((f) => isBpfSourceFile(f) && !this.inputs.has(f) && include.test(safeRead(f)));
+    return this.includers.includersOf(this.workspaceRoots, abs, (f) => isBpfSourceFile(f) && !this.inputs.has(f));
   }
 
   onSave(file: string): void {
@@ -109,6 +112,7 @@ export class VerifyOnSave {
       this.generations.set(source, (this.generations.get(source) ?? 0) + 1);
       this.pending.set(source, Date.now());
       if (this.running?.source === source) this.running.controller.abort(); // its text is not the saved one any more
+      for (const trial of this.trials.get(source) ?? []) trial.abort(); // fixes of the older text
     }
     void this.drain();
   }
@@ -151,7 +155,7 @@ export class VerifyOnSave {
       let verdict = this.verdicts.get(source);
       if (build.rebuilt || verdict?.key !== key) {
         this.host.status({ state: 'verifying', source });
-        const run = await verifyObject(this.abortableLoader(signal), build.object, { logLevel: this.settings.logLevel, sourceRoots: [path.dirname(source)] });
+        const run = await verifyObject(this.shared.loader(this.settings.capabilities, signal), build.object, { logLevel: this.settings.logLevel, sourceRoots: [path.dirname(source)] });
         if (stale()) return;
         const programs = run.report.programs;
         const rejected = programs.filter((p) => p.verdict !== 'accepted').length;
@@ -203,6 +207,9 @@ export class VerifyOnSave {
    */
   async verifyScratch(source: string, text: string, program: string): Promise<ProgramReport | null> {
     if (!this.enabled || process.getuid?.() !== 0 && !wrapperInstalled()) return null;
+    const controller = new AbortController();
+    const mine = this.trials.get(source) ?? new Set();
+    this.trials.set(source, mine.add(controller));
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-fix-'));
     try {
       // `#include "../x.h"` resolves against the copy's directory first: nested deep in our private directory, a
@@ -212,34 +219,14 @@ export class VerifyOnSave {
       const scratch = path.join(nest, path.basename(source));
       writeFileSync(scratch, text);
       const extra = ['-I', path.dirname(source), ...recipeArgs(source, { ...this.settings, workspaceRoot: this.workspaceRoots[0] }, this.database)];
-      const built = await buildBpfSource(scratch, { clang: this.settings.clang, bpftool: this.settings.bpftool, extraArgs: extra, outDir: dir });
-      const run = await verifyObject(this.abortableLoader(new AbortController().signal), built.object, { programName: program, logLevel: this.settings.logLevel });
+      const built = await buildBpfSource(scratch, { clang: this.settings.clang, bpftool: this.settings.bpftool, extraArgs: extra, outDir: dir, signal: controller.signal });
+      const run = await verifyObject(this.shared.loader(this.settings.capabilities, controller.signal), built.object, { programName: program, logLevel: this.settings.logLevel });
       return run.report.programs[0] ?? null;
     } finally {
+      mine.delete(controller);
+      if (mine.size === 0 && this.trials.get(source) === mine) this.trials.delete(source);
       rmSync(dir, { recursive: true, force: true });
     }
-  }
-
-  /** The helper, each request refused once `signal` aborted; an abort also cancels the request in flight. */
-  private abortableLoader(signal: AbortSignal): Loader {
-    const caps = this.settings.capabilities;
-    if (!this.helper || this.helperCaps !== caps) {
-      void this.helper?.close();
-      this.helper = new HelperClient({ capabilities: caps, timeoutMs: 120_000 });
-      this.helperCaps = caps;
-    }
-    const helper = this.helper;
-    const onAbort = () => void helper.cancel().catch(() => undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    const live = () => {
-      if (signal.aborted) throw new EbpfError('cancelled', 'A newer save cancelled this verification.');
-    };
-    return {
-      hello: async () => (live(), helper.hello()),
-      list: async (p) => (live(), helper.list(p)),
-      verify: async (params, onLog) => (live(), helper.verify(params, onLog)),
-      close: async () => undefined,
-    };
   }
 
   private replace(source: string, next: DiagnosticsByUri): void {
@@ -249,8 +236,13 @@ export class VerifyOnSave {
     this.host.publish([...new Set([pathToFileURL(source).href, ...before, ...next.keys()])]);
   }
 
-  private clearAll(): void {
+  private abortAll(): void {
     this.running?.controller.abort();
+    for (const trials of this.trials.values()) for (const trial of trials) trial.abort();
+  }
+
+  private clearAll(): void {
+    this.abortAll();
     this.pending.clear();
     const uris = [...this.store.values()].flatMap((m) => [...m.keys()]);
     this.store.clear();
@@ -263,15 +255,9 @@ export class VerifyOnSave {
     this.host.show(kind, text);
   }
 
-  private async closeHelper(): Promise<void> {
-    const h = this.helper;
-    this.helper = undefined;
-    await h?.close();
-  }
-
   async close(): Promise<void> {
-    this.running?.controller.abort();
-    await this.closeHelper();
+    this.abortAll();
+    await this.shared.close();
   }
 }
 
@@ -279,12 +265,4 @@ function merge(a: DiagnosticsByUri, b: DiagnosticsByUri): DiagnosticsByUri {
   const out: DiagnosticsByUri = new Map(a);
   for (const [uri, list] of b) out.set(uri, [...(out.get(uri) ?? []), ...list]);
   return out;
-}
-
-function safeRead(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
 }
