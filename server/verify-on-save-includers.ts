@@ -11,7 +11,7 @@ import { findCSources } from '../core/analyze/workspace-files';
 /** At most this many C files are looked at (a workspace may hold a kernel tree). */
 export const INCLUDER_SCAN_LIMIT = 2000;
 
-const INCLUDE = /^\s*#\s*include\s*[<"]([^">]*)[">]/gm;
+const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*[<"]([^">\n]*)[">]/gm;
 
 interface Scanned { mtimeMs: number; size: number; names: Set<string> }
 
