@@ -50,6 +50,31 @@ describe('flow engine: constant folding at 64 bits', () => {
     it(`${name}: nonzero, so the checked branch is the only path (no false alarm)`, () => expectMarked(guarded(init)));
   }
 
+  /** The dereference sits on the branch a nonzero value takes: a value C wraps to 0 never reaches it. */
+  const wrapsToZero = (decl: string) => `
+SEC("kprobe/do_unlinkat")
+int prog(void *ctx)
+{
+	__u32 key = 0;
+	__u64 *v = bpf_map_lookup_elem(&arr, &key);
+	${decl}
+	if (w)
+		return *v;
+	return 0;
+}
+`;
+  const wraps: Record<string, string> = {
+    '__u8 incremented past 255': '__u8 w = 255;\n\tw++;',
+    '__u32 plus 1 from 0xffffffff': '__u32 w = 0xffffffff;\n\tw += 1;',
+    '__u16 initialised with 0x10000': '__u16 w = 0x10000;',
+    'unsigned short less 0x10000': 'unsigned short w = 0;\n\tw -= 0x10000;',
+  };
+  for (const [name, decl] of Object.entries(wraps)) {
+    it(`${name}: C wraps it to 0, so the branch that dereferences is never taken`, () => expectMarked(wrapsToZero(decl)));
+  }
+  it('the same store into a __u64 does not wrap: the dereference is reported', () =>
+    expectMarked(wrapsToZero('__u64 w = 0xffffffff;\n\tw += 1;').replace('return *v;', 'return *v; /*! null-check */')));
+
   it('a value that folds to 0 leaves only the unchecked path: the dereference is reported', async () => {
     const text = guarded('0x10000000000ULL & 0xffffffffULL').replace('return *v;', 'return *v; /*! null-check */');
     await expectMarked(text);

@@ -4,7 +4,7 @@ import { parseIntegerLiteral } from '../../../source/c-const-expr';
 import { callArgs } from './functions';
 import { MemoryAccess } from './memory-access';
 import { markWritten, type State, TOP, type Value } from './state';
-import { pointeeStruct } from './types';
+import { fitToType, pointeeStruct } from './types';
 
 export type { FlowContext } from './calls';
 
@@ -154,7 +154,8 @@ export abstract class ExprEval extends MemoryAccess {
         const obj = s.stack.get(l.text)!;
         s.stack.set(l.text, markWritten(obj, 0, obj.size));
       }
-      s.vars.set(l.text, v.k === 'pkt' ? { ...v, pointee: pointeeStruct(this.declared.get(l.text)?.text ?? '') } : v);
+      const declared = this.declared.get(l.text);
+      s.vars.set(l.text, v.k === 'pkt' ? { ...v, pointee: pointeeStruct(declared?.text ?? '') } : declared?.length === undefined ? fitToType(v, declared?.text ?? '') : v);
       return;
     }
     this.escape(v, s); // into memory: no longer followed

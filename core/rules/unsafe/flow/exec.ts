@@ -3,7 +3,7 @@ import { field, kids, typeOf, unparen } from './node-cache';
 import { ConditionSplit } from './conditions';
 import { CONTEXT_TYPES } from './helpers';
 import { join, joinAll, type PtrFact, sameState, State, TOP, type Value } from './state';
-import { declaredType, pointeeStruct } from './types';
+import { declaredType, fitToType, pointeeStruct } from './types';
 
 /** How many times a loop body is run to reach a fixpoint before the values it changes are given up. */
 const LOOP_PASSES = 3;
@@ -151,7 +151,7 @@ export class FunctionFlow extends ConditionSplit {
   private typed(v: Value, text: string): Value {
     if (v.k === 'pkt') return { ...v, pointee: pointeeStruct(text) };
     if (v.k === 'top' && CONTEXT_TYPES.has(pointeeStruct(text) ?? '')) return TOP;
-    return v;
+    return fitToType(v, text);
   }
 
   private arrayLength(dim: string): number | undefined {
