@@ -271,6 +271,7 @@ documents.onDidClose((e) => {
   analyzer.forget(e.document.uri);
   large.forget(e.document.uri);
   void published.dropLint(e.document.uri);
+  if (e.document.uri.startsWith('file:')) verifiedFixes.forget(fileURLToPath(e.document.uri)); // its fixes' verdicts
 });
 
 connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (p: WorkspaceTrustParams) => {

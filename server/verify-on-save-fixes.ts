@@ -56,15 +56,22 @@ export function pastReject(before: RejectData, after: ProgramReport | null): boo
 /** Builds `text` as `source` would be built and verifies `program` of it. */
 export type ScratchVerifier = (source: string, text: string, program: string) => Promise<ProgramReport | null>;
 
+/** How many fix verdicts are kept: every save of a rejected source adds its candidates' (its text is in the key). */
+export const FIX_VERDICT_CAPACITY = 256;
+
 /**
  * The kernel's verdict on each candidate fix, by the saved text, the reject and the fix: computed in the background
  * after a reject is published (one at a time, through the same helper), read when the editor asks for code actions.
+ * The least recently used go beyond `capacity`; a source's go when its document closes (forget()).
  */
 export class VerifiedFixes {
-  private verdicts = new Map<string, boolean>();
+  /** In order of use, the oldest first (a Map keeps insertion order). */
+  private verdicts = new Map<string, { source: string; verdict: boolean }>();
+  /** Per source, its checks not done yet: forget() marks them, and they keep nothing. */
+  private checks = new Map<string, Set<{ forgotten: boolean }>>();
   private running: Promise<void> = Promise.resolve();
 
-  constructor(private readonly verify: ScratchVerifier) {}
+  constructor(private readonly verify: ScratchVerifier, private readonly capacity = FIX_VERDICT_CAPACITY) {}
 
   private key(text: string, c: Candidate): string {
     return createHash('sha256').update(JSON.stringify([text, c.diagnostic.range, c.diagnostic.message, c.fix.title, c.fix.edits])).digest('hex');
@@ -72,25 +79,59 @@ export class VerifiedFixes {
 
   /** true: verified past the reject; false: tried, did not help; undefined: not (yet) known. */
   verdict(text: string, c: Candidate): boolean | undefined {
-    return this.verdicts.get(this.key(text, c));
+    const key = this.key(text, c);
+    const known = this.verdicts.get(key);
+    if (!known) return undefined;
+    this.verdicts.delete(key); // the most recently used now
+    this.verdicts.set(key, known);
+    return known.verdict;
+  }
+
+  /** Drop `source`'s verdicts (its document closed), and those of its trials still running. */
+  forget(source: string): void {
+    for (const check of this.checks.get(source) ?? []) check.forgotten = true;
+    for (const [key, v] of this.verdicts) if (v.source === source) this.verdicts.delete(key);
+  }
+
+  /** How many verdicts are kept. */
+  get size(): number {
+    return this.verdicts.size;
+  }
+
+  private remember(key: string, source: string, verdict: boolean): void {
+    this.verdicts.delete(key);
+    this.verdicts.set(key, { source, verdict });
+    for (const oldest of this.verdicts.keys()) {
+      if (this.verdicts.size <= this.capacity) break;
+      this.verdicts.delete(oldest);
+    }
   }
 
   /** Verify each candidate not yet known; resolves when all are. */
   check(source: string, text: string, candidates: Candidate[]): Promise<void> {
+    const check = { forgotten: false };
+    const mine = this.checks.get(source) ?? new Set();
+    this.checks.set(source, mine.add(check));
     const run = async () => {
       for (const c of candidates) {
+        if (check.forgotten) break; // its document closed
         const key = this.key(text, c);
         const data = c.diagnostic.data as RejectData | undefined;
         if (this.verdicts.has(key) || !data?.program) continue;
         const fixed = TextDocument.applyEdits(TextDocument.create('file:///scratch.bpf.c', 'c', 0, text), c.fix.edits);
         try {
-          this.verdicts.set(key, pastReject(data, await this.verify(source, fixed, data.program)));
+          const verdict = pastReject(data, await this.verify(source, fixed, data.program));
+          if (!check.forgotten) this.remember(key, source, verdict);
         } catch {
           // cancelled by a newer save, or the scratch did not build: unknown, offered as a plain suggestion
         }
       }
     };
-    this.running = this.running.then(run, run);
+    const done = () => {
+      mine.delete(check);
+      if (mine.size === 0 && this.checks.get(source) === mine) this.checks.delete(source);
+    };
+    this.running = this.running.then(run, run).finally(done);
     return this.running;
   }
 }
