@@ -2,7 +2,9 @@
  * Verify on save (issue 14): a saved .bpf.c (or the sources a saved header is in) is built and every program verified
  * in the running kernel through one reused loader helper; rejects and clang's errors become diagnostics. One source is
  * worked on at a time: a newer save of it (or of a header it reads) kills clang or cancels the helper's request, and
- * the cancelled run publishes nothing, so a verdict never describes an older text than the one saved last.
+ * the cancelled run publishes nothing, so a verdict never describes an older text than the one saved last. The fix
+ * trials (verifyScratch) share the helper: a save cancels its own run's requests and its source's trials, nobody else's
+ * (verify-on-save-helper.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -11,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { CompileCommands } from '../core/analyze/compile-commands';
 import { buildBpfSource, BuildError } from '../core/build/clang';
-import { isEbpfError } from '../core/errors';
+import { EbpfError, isEbpfError } from '../core/errors';
 import { wrapperInstalled } from '../core/loader/helper-client';
 import type { VerifyStatusParams } from '../core/lsp-ext';
 import type { ObjectReport, ProgramReport } from '../core/verify/report';
@@ -203,7 +205,8 @@ export class VerifyOnSave {
 
   /**
    * Build `text` as `source` would be built (its recipe, its directory's headers) in a scratch directory and verify
-   * `program`: the user's files and objects are never touched. Null when the workspace cannot verify.
+   * `program`: the user's files and objects are never touched. Null when the workspace cannot verify; 'cancelled' when
+   * `source` is saved again meanwhile.
    */
   async verifyScratch(source: string, text: string, program: string): Promise<ProgramReport | null> {
     if (!this.enabled || process.getuid?.() !== 0 && !wrapperInstalled()) return null;
@@ -221,6 +224,8 @@ export class VerifyOnSave {
       const extra = ['-I', path.dirname(source), ...recipeArgs(source, { ...this.settings, workspaceRoot: this.workspaceRoots[0] }, this.database)];
       const built = await buildBpfSource(scratch, { clang: this.settings.clang, bpftool: this.settings.bpftool, extraArgs: extra, outDir: dir, signal: controller.signal });
       const run = await verifyObject(this.shared.loader(this.settings.capabilities, controller.signal), built.object, { programName: program, logLevel: this.settings.logLevel });
+      // the helper may have finished the load before the cancel reached it: the verdict is still of an older text
+      if (controller.signal.aborted) throw new EbpfError('cancelled', 'A newer save of the source cancelled this fix trial.');
       return run.report.programs[0] ?? null;
     } finally {
       mine.delete(controller);
