@@ -41,7 +41,10 @@ async function sourceLayouts(file: string, values: LayoutValues): Promise<number
   if (values.target && values.target !== 'bpf') throw new UsageError(`C sources are laid out for the BPF target; --target ${values.target} is for Go sources.`);
   const model = (await analyzeSource(file, 'c', values['include-dir'], parseDefines(values.define))).cModel!;
   const engine = new CLayoutEngine(model);
-  const named = model.records.filter((rec) => (rec.name || rec.typedefName) && engine.isCompiled(rec));
+  // --struct may name a struct of a header the source includes, as "Show Struct Layout" in the editor does
+  const included = values.struct ? engine.recordNamed(values.struct) : undefined;
+  const named = included && !model.records.includes(included) ? [included]
+    : model.records.filter((rec) => (rec.name || rec.typedefName) && engine.isCompiled(rec));
   return printOutcomes(named.map((rec) => ({ name: rec.name ?? rec.typedefName!, out: engine.structLayout(rec) })), file, values, ' (give the build\'s -I and -D, or build the object and use --btf)');
 }
 

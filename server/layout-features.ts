@@ -140,13 +140,9 @@ export function structLayoutOf(a: DocumentAnalysis, name: string): StructLayoutR
     const out = new GoLayoutEngine(a.goModel).structLayout(s);
     return out.ok ? { layout: out.value } : { error: out.reason };
   }
-  const model = a.cModel!;
-  const engine = new CLayoutEngine(model);
+  const engine = new CLayoutEngine(a.cModel!);
   // the document, then the headers it includes ("Show Struct Layout" on a header's struct used here)
-  const tag = /^(struct|union) /.exec(name)?.[1] as 'struct' | 'union' | undefined;
-  const want = name.replace(/^(struct|union) /, '');
-  const rec = model.records.find((r) => r.name === want || r.typedefName === want)
-    ?? (tag ? engine.findRecord(tag, want) : engine.findRecord('struct', want) ?? engine.findRecord('union', want) ?? engine.resolveRecord({ kind: 'named', name: want }));
+  const rec = engine.recordNamed(name);
   if (!rec) return { error: `no struct or union named '${name}' in this document or the headers it includes` };
   const out = engine.structLayout(rec);
   return out.ok ? { layout: out.value } : { error: out.reason };

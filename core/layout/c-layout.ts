@@ -21,6 +21,17 @@ export class CLayoutEngine {
   /** Which file of the scope each record is written in. */
   private owners?: Map<CRecordDecl, CFileModel>;
 
+  /**
+   * A record by the name a user types (`flow_key`, `struct flow_key`, a typedef name): the document's own first,
+   * then those of the headers it includes.
+   */
+  recordNamed(name: string): CRecordDecl | undefined {
+    const tag = /^(struct|union) /.exec(name)?.[1] as 'struct' | 'union' | undefined;
+    const want = name.replace(/^(struct|union) /, '');
+    return this.model.records.find((r) => r.name === want || r.typedefName === want)
+      ?? (tag ? this.findRecord(tag, want) : this.findRecord('struct', want) ?? this.findRecord('union', want) ?? this.resolveRecord({ kind: 'named', name: want }));
+  }
+
   /** The first definition the preprocessor compiles (or cannot decide on); one under a false `#if` is skipped. */
   findRecord(tag: 'struct' | 'union', name: string): CRecordDecl | undefined {
     if (!this.index) {

@@ -5,18 +5,21 @@ export function formatLayout(s: StructLayout): string {
   const go = s.language === 'go';
   const lines = [go ? `type ${s.name} struct {  /* size ${s.size}, align ${s.align} */` : `${s.name} {  /* size ${s.size}, align ${s.align} */`];
   const holes = [...s.holes];
+  // holes count every padding byte, a nested member's too: say which member one lies in, else it reads as the outer's
+  const inside = (h: { offset: number }) => s.fields.find((f) => f.bitSize === undefined && h.offset >= f.offset && h.offset < f.offset + f.size);
+  const hole = (h: { offset: number; size: number }) => {
+    const member = inside(h);
+    return member ? `    /* XXX ${h.size} byte${h.size === 1 ? '' : 's'} of padding inside ${member.name} at ${h.offset} */` : `    /* XXX ${h.size} byte hole at ${h.offset} */`;
+  };
   for (const f of s.fields) {
-    while (holes.length > 0 && holes[0].offset < f.offset && !holes[0].trailing) {
-      const h = holes.shift()!;
-      lines.push(`    /* XXX ${h.size} byte hole at ${h.offset} */`);
-    }
+    while (holes.length > 0 && holes[0].offset < f.offset && !holes[0].trailing) lines.push(hole(holes.shift()!));
     const bitfield = f.bitSize !== undefined && f.bitOffset !== undefined;
     const member = go ? `${f.name} ${f.type}` : `${cDeclaration(f.type, f.name)}${bitfield ? `:${f.bitSize}` : ''};`;
     // pahole's columns: offset (with the bit inside the storage unit, for a bitfield) and size
     const at = bitfield ? `${f.offset}:${f.bitOffset! - f.offset * 8}` : String(f.offset);
     lines.push(`    ${member.padEnd(40)} /* ${at.padStart(4)} ${String(f.size).padStart(4)} */`);
   }
-  for (const h of holes) lines.push(`    /* XXX ${h.size} byte${h.trailing ? 's of trailing padding' : ' hole'} at ${h.offset} */`);
+  for (const h of holes) lines.push(h.trailing ? `    /* XXX ${h.size} bytes of trailing padding at ${h.offset} */` : hole(h));
   lines.push(go ? '}' : '};');
   const bin = s as StructLayout & { binarySize?: number | null; binarySizeReason?: string };
   if (bin.binarySize !== undefined) {

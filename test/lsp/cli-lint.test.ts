@@ -106,7 +106,12 @@ describe('ebpf-debugger lint and layout <source>', () => {
     const layout = runCli(['layout', 'bpf/prog.bpf.c', '--struct', 'wrap'], process.env, dir);
     assert.equal(layout.code, 0, layout.stderr);
     assert.match(layout.stdout, /struct key k; +\/\* +0 +20 \*\//);
+    assert.match(layout.stdout, /XXX 3 bytes of padding inside k at 1/);
     assert.equal(layout.stderr, ''); // uses_kernel is not asked for: no word about it
+    // a struct of the included header, named from the source (as Show Struct Layout does in the editor)
+    const fromHeader = runCli(['layout', 'bpf/prog.bpf.c', '--struct', 'struct key'], process.env, dir);
+    assert.equal(fromHeader.code, 0, fromHeader.stderr);
+    assert.match(fromHeader.stdout, /^struct key \{ +\/\* size 20, align 4 \*\/\n +__u8 proto;/);
     const unknown = runCli(['layout', 'bpf/prog.bpf.c', '--struct', 'uses_kernel'], process.env, dir);
     assert.deepEqual([unknown.code, unknown.stdout], [2, '']);
     assert.match(unknown.stderr, /uses_kernel: not laid out, struct task_struct is not defined in this file, the headers it includes/);

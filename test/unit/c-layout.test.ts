@@ -106,6 +106,20 @@ struct k { enum small a; enum pk b; enum big c; enum neg d; enum { IA = 2 } e; }
     ]);
   });
 
+  it('says which member a nested struct\'s padding lies in (not a hole of the outer struct)', async () => {
+    const src = 'struct key { __u8 proto; __u32 saddr; };\nstruct stats { struct key k; __u64 packets; __u8 flag; };';
+    const text = formatLayout(await layoutOf(src, 'stats'));
+    assert.deepEqual(text.split('\n').map((l) => l.replace(/\s+/g, ' ').trim()), [
+      'struct stats { /* size 24, align 8 */',
+      'struct key k; /* 0 8 */',
+      '/* XXX 3 bytes of padding inside k at 1 */',
+      '__u64 packets; /* 8 8 */',
+      '__u8 flag; /* 16 1 */',
+      '/* XXX 7 bytes of trailing padding at 17 */',
+      '};',
+    ]);
+  });
+
   it('survives half-typed code', async () => {
     const model = await cModel('struct k { __u8 a; __u32 ');
     assert.doesNotThrow(() => { for (const r of model.records) new CLayoutEngine(model).structLayout(r); });
