@@ -47,7 +47,9 @@ async function revealFirstReject(diagnostics: VerdictDiagnostics, report: Object
   const first = diagnostics.rejects('verify').find((r) => r.entry.report === report);
   if (!first) return;
   const range = toRange(first.shape.range);
-  const editor = await vscode.window.showTextDocument(vscode.Uri.file(first.shape.file), { selection: range, preview: false });
+  const editor = await vscode.window.showTextDocument(vscode.Uri.file(first.shape.file), { preview: false });
+  // the cursor at the range's start: a narrow editor scrolls to where the reject begins, not sideways to its end
+  editor.selection = new vscode.Selection(range.end, range.start);
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 

@@ -71,6 +71,7 @@ describe('verifier diagnostics per origin', () => {
     }, 10_000);
     const [d] = verifierDiagnostics(nullDeref());
     assert.ok(editor.selection.isEqual(d.range), `selection ${JSON.stringify(editor.selection)} is the reject's range ${JSON.stringify(d.range)}`);
+    assert.ok(editor.selection.active.isEqual(d.range.start), 'the cursor is at the start of the reject, where the view scrolls');
     assert.ok(editor.visibleRanges.some((r) => r.contains(d.range.start)), 'revealed');
   });
 
