@@ -108,6 +108,8 @@ export class HelperClient implements Loader {
   private partial: Buffer[] = [];
   /** The helper's own pid per child (from hello): behind sudo it is not the child's. */
   private helperPids = new Map<ChildProcessWithoutNullStreams, number>();
+  /** Helpers ended by us (a cancel not answered in time): what they still write is dropped. */
+  private ended = new WeakSet<ChildProcessWithoutNullStreams>();
   private readonly timeoutMs: number;
 
   constructor(private readonly opts: HelperClientOptions = {}) {
@@ -142,7 +144,8 @@ export class HelperClient implements Loader {
     const child = spawn(l.cmd, l.args, { env: { ...inherited, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.trace('process', () => `start helper (${l.how}, pid ${child.pid ?? '?'}): ${[l.cmd, ...l.args].join(' ')}`);
     let stderr = '';
-    child.stdout.on('data', (b: Buffer) => this.onData(b));
+    // an ended helper's last bytes (the rest of a log) must not be read as the next helper's replies
+    child.stdout.on('data', (b: Buffer) => { if (!this.ended.has(child)) this.onData(b); });
     child.stderr.on('data', (b: Buffer) => { stderr = (stderr + b.toString('utf8')).slice(-8192); });
     child.on('error', (e) => this.failAll(new EbpfError('helper-failed', `Cannot start the loader helper (${l.how}): ${e.message}`), child));
     child.on('exit', (code, signal) => {
@@ -362,6 +365,9 @@ export class HelperClient implements Loader {
    * stdin EOF and when its parent dies.
    */
   private endHelper(child: ChildProcessWithoutNullStreams): void {
+    this.ended.add(child);
+    this.raw = undefined; // it may have been cut in the middle of a log or a line
+    this.partial = [];
     const pid = this.helperPids.get(child);
     const signal = (sig: NodeJS.Signals) => {
       if (pid !== undefined && isHelperOf(pid, child.pid)) {

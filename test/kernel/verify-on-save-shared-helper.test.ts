@@ -98,7 +98,7 @@ describe('verify on save: the shared loader helper (in process, real clang and k
   async function saved(file: string): Promise<VerifyStatusParams> {
     const from = statuses.length;
     vos.onSave(file);
-    await until(() => verdictOf(file, from) !== undefined, () => `no verdict for ${file}: ${JSON.stringify(statuses.slice(from))}`);
+    await until(() => verdictOf(file, from) !== undefined, () => `no verdict for ${file}: ${JSON.stringify(statuses.slice(from))}; the helpers said:\n${traces.join('\n')}`);
     return verdictOf(file, from)!;
   }
 
