@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { ClangDiagnostic } from '../core/build/clang';
 import { BUILD_FAILED_DEBUG_EVENT, HOST_KERNEL, VERDICTS_DEBUG_EVENT, type BuildFailedEventBody, type VerdictOrigin, type VerdictsEventBody } from '../core/editor-events';
 import { DEBUG_TYPE, launchForActiveFile, type EbpfLaunchArguments } from '../core/launch-attributes';
+import { HELPER_TRACE_ENV } from '../core/loader/trace-summary';
 import { buildFlagsFor } from './editor-settings';
+import { tracing } from './output-channel';
 import type { VerdictStore } from './verdict-store';
 import { requireTrust } from './workspace-trust';
 
@@ -17,7 +19,9 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly context: vscode.ExtensionContext) {}
 
   createDebugAdapterDescriptor(): vscode.DebugAdapterDescriptor {
-    return new vscode.DebugAdapterExecutable(process.execPath, [this.context.asAbsolutePath('dist/adapter.js')], { env: { ELECTRON_RUN_AS_NODE: '1' } });
+    // at trace level the adapter sends its helper's traffic too (client/adapter-trace.ts writes it to the channel)
+    const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1', ...(tracing() ? { [HELPER_TRACE_ENV]: '1' } : {}) };
+    return new vscode.DebugAdapterExecutable(process.execPath, [this.context.asAbsolutePath('dist/adapter.js')], { env });
   }
 }
 

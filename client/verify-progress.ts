@@ -9,7 +9,7 @@ import { describeError } from '../core/errors';
 import type { HelperClient } from '../core/loader/helper-client';
 import { verifyObject, type VerifyOptions, type VerifyRun } from '../core/verify/verify-object';
 import { ebpfOutput } from './output-channel';
-import { progressMessage, progressPercent, verdictSummary } from './verify-progress-text';
+import { progressMessage, progressPercent, verdictSummary } from '../core/verify/progress-text';
 
 /**
  * verifyObject under a progress notification. Cancel stops a running clang, asks the helper to stop the load in

@@ -12,6 +12,7 @@ import type { Loader } from '../core/loader/loader';
 import type { EbpfLaunchArguments } from '../core/launch-attributes';
 import type { ObjectReport } from '../core/verify/report';
 import { verifyObject, type VerifiedProgram, type VerifyOptions } from '../core/verify/verify-object';
+import { progressMessage } from '../core/verify/progress-text';
 
 export interface KernelVerification {
   /** As the configuration names it: `host`, `6.1`. */
@@ -23,7 +24,7 @@ export interface KernelVerification {
 export interface KernelRunHooks {
   /** One line for the Debug Console (what is downloaded and how big, the VM boot); `problem` lines go to stderr. */
   say: (text: string, problem?: boolean) => void;
-  /** A VM kernel's verification: begun (title), a step of it (what is fetched), and over. */
+  /** A kernel's verification: begun (title), a step of it (the build, a program, what a VM fetches), and over. */
   progress: { start: (title: string) => void; update: (message: string) => void; end: () => void };
   /** Called after each kernel's verification, before the next one starts. */
   verified: (run: KernelVerification) => void;
@@ -62,7 +63,10 @@ export async function verifyOnKernels(loader: Loader, program: string, args: Ebp
     const kernel = specLabel(spec);
     let run: KernelVerification;
     if (spec.kind === 'host') {
-      const r = await verifyObject(loader, program, verifyOptions(args));
+      // the same phases as the Verify command's notification: a build and a program can each take seconds
+      hooks.progress.start(`eBPF: verifying ${path.basename(program)}`);
+      const r = await verifyObject(loader, program, { ...verifyOptions(args), onProgress: (step) => hooks.progress.update(progressMessage(step)) })
+        .finally(() => hooks.progress.end());
       run = { kernel, report: r.report, programs: r.programs };
     } else {
       const vm = await verifyInVm(program, spec, kernel, args, hooks).catch((e: unknown) => {

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import {
-  Breakpoint, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
+  Breakpoint, Event, Handles, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { HOST_KERNEL } from '../core/editor-events';
 import { type EbpfLaunchArguments, validateLaunchArguments } from '../core/launch-attributes';
 import type { Loader } from '../core/loader/loader';
 import { HelperClient } from '../core/loader/helper-client';
+import { HELPER_TRACE_ENV, HELPER_TRACE_EVENT, type HelperTraceEventBody } from '../core/loader/trace-summary';
 import { BreakpointSet } from './breakpoints';
 import { logOutputEvents } from './console-log';
 import { addressInsn, disassemble, insnAddress } from './disassembly';
@@ -57,7 +58,11 @@ export class EbpfDebugSession extends LoggingDebugSession {
   /** The host's loader: the helper, or with `replayLog` ("Debug This Log") the saved logs of that directory. */
   protected createLoader(args: EbpfLaunchArguments): Loader {
     if (args.replayLog) return new ReplayLoader(args.replayLog);
-    return new HelperClient({ capabilities: args.capabilities, timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined });
+    // the client asks for the helper's traffic when its channel is at trace level (client/adapter-trace.ts shows it)
+    const onTrace = process.env[HELPER_TRACE_ENV] === '1'
+      ? (direction: HelperTraceEventBody['direction'], summary: string) => this.sendEvent(new Event(HELPER_TRACE_EVENT, { direction, summary } satisfies HelperTraceEventBody))
+      : undefined;
+    return new HelperClient({ capabilities: args.capabilities, timeoutMs: args.timeout !== undefined ? args.timeout * 1000 : undefined, onTrace });
   }
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {

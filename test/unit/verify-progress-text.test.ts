@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { progressMessage, progressPercent, verdictSummary } from '../../client/verify-progress-text';
+import { progressMessage, progressPercent, verdictSummary } from '../../core/verify/progress-text';
 import type { ObjectReport, ProgramReport } from '../../core/verify/report';
 import type { VerifyProgress } from '../../core/verify/verify-object';
 

@@ -1,7 +1,7 @@
-/** The words of the Verify command's progress and of its lines in the output channel (no vscode: unit-tested). */
+/** The words of verify progress (the Verify command's notification, a debug session's) and of the output channel's verdict lines (no vscode: unit-tested). */
 import path from 'node:path';
-import type { ObjectReport } from '../core/verify/report';
-import type { VerifyProgress } from '../core/verify/verify-object';
+import type { ObjectReport } from './report';
+import type { VerifyProgress } from './verify-object';
 
 /** The progress notification's message for a step: "building null_deref.bpf.c", "program 2 of 3: xdp_prog". */
 export function progressMessage(step: VerifyProgress): string {
