@@ -136,7 +136,13 @@ export async function startVerifySession(opts: SessionOptions = {}) {
     afterVerdict: async (file: string, source: string, save: () => Promise<void>) => {
       const from = statuses.length;
       await save();
-      await until(() => statuses.slice(from).find((x) => x.source === source && (x.state === 'done' || x.state === 'failed')), () => `no verdict for ${source}`);
+      // from the run this save started: the status of the run before it may still arrive after its diagnostics did
+      const verdict = () => {
+        const after = statuses.slice(from);
+        const started = after.findIndex((x) => x.source === source && x.state === 'building');
+        return started < 0 ? undefined : after.slice(started).find((x) => x.source === source && (x.state === 'done' || x.state === 'failed'));
+      };
+      await until(verdict, () => `no verdict for ${source}`);
       return published.filter((p) => p.uri === uriOf(file)).at(-1)!;
     },
     codeActions: (file: string, line: number, diagnostics: Diagnostic[]) => conn.sendRequest('textDocument/codeAction', {
