@@ -15,7 +15,7 @@ import { DEFAULT_LIMITS } from '../../core/loader/limits';
 import { INSTALL_DIR, SUDOERS_FILE } from '../../core/setup/privileged-setup';
 import { examplePath } from '../support/examples';
 import { DIST, REPO } from '../support/paths';
-import { rejectMarker } from '../support/programs';
+import { rejectMarker, SLOW_LOOP_ITERS } from '../support/programs';
 
 const USER = 'ebpfdbg-test';
 const CLI = path.join(DIST, 'cli.js');
@@ -91,7 +91,8 @@ describe('privileges: an unprivileged user, CAP_BPF only, and sudo through the i
   it('through sudo, the client\'s timeout ends the helper (which sudo would leave running), and nothing of the user\'s remains', async () => {
     const outDir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-slow-'));
     scratch.push(outDir);
-    const slow = (await buildBpfSource(path.join(REPO, 'bench', 'programs', 'loop_log.bpf.c'), { extraArgs: ['-DLOOP_ITERS=20000'], outDir })).object;
+    // a level-2 load of about 4 s, well past the 1 s timeout on a fast machine too
+    const slow = (await buildBpfSource(path.join(REPO, 'bench', 'programs', 'loop_log.bpf.c'), { extraArgs: [`-DLOOP_ITERS=${SLOW_LOOP_ITERS}`], outDir })).object;
     chmodSync(path.dirname(slow), 0o755);
     chmodSync(slow, 0o644);
     const t0 = Date.now();

@@ -23,3 +23,9 @@ export function rejectMarker(source: string, program: string): { file: string; l
   }
   return null;
 }
+
+/**
+ * bench/programs/loop_log.bpf.c's LOOP_ITERS for a load that keeps the kernel busy for seconds at log level 2
+ * (about 4 s on a fast machine, 560 MB of log): the timeout and wall-time tests need one well past 1 s.
+ */
+export const SLOW_LOOP_ITERS = 60000;
