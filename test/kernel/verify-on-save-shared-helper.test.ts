@@ -16,6 +16,7 @@ import { HelperClient } from '../../core/loader/helper-client';
 import type { CapabilitySet } from '../../core/loader/capabilities';
 import { VerifyOnSave } from '../../server/verify-on-save';
 import { EXAMPLES } from '../support/paths';
+import { until } from '../support/verify-session';
 
 /** A loop the verifier walks to its 1M-instruction limit: over a second in the kernel, longer than cancel()'s grace. */
 const SLOW = `#include <linux/bpf.h>
@@ -46,14 +47,8 @@ int quick(struct xdp_md *ctx)
 char LICENSE[] SEC("license") = "GPL";
 `;
 
-/** Polls until `ok`, failing (not hanging) after `ms`. */
-async function until(ok: () => boolean, why: () => string, ms = 30_000): Promise<void> {
-  const t0 = Date.now();
-  while (!ok()) {
-    if (Date.now() - t0 > ms) throw new Error(why());
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** How long a wait below may take: a verdict comes after the slow program's seconds in the kernel. */
+const WAIT_MS = 30_000;
 
 describe('verify on save: the shared loader helper (in process, real clang and kernel)', () => {
   let dir: string;
@@ -93,13 +88,14 @@ describe('verify on save: the shared loader helper (in process, real clang and k
     vos.workspaceRoots = [dir];
   }
 
+  /** The helpers' trace line that sent the verify of `slow`. */
+  const slowVerifySent = () => traces.find((t) => /send #\d+ verify .*"program":"slow"/.test(t));
   const verdictOf = (source: string, after = 0) => statuses.slice(after).find((s) => s.source === source && (s.state === 'done' || s.state === 'failed'));
 
   async function saved(file: string): Promise<VerifyStatusParams> {
     const from = statuses.length;
     vos.onSave(file);
-    await until(() => verdictOf(file, from) !== undefined, () => `no verdict for ${file}: ${JSON.stringify(statuses.slice(from))}; the helpers said:\n${traces.join('\n')}`);
-    return verdictOf(file, from)!;
+    return until(() => verdictOf(file, from), () => `no verdict for ${file}: ${JSON.stringify(statuses.slice(from))}; the helpers said:\n${traces.join('\n')}`, WAIT_MS);
   }
 
   it('a save aborted while a fix trial of another source is in flight cancels only its own run', async () => {
@@ -113,8 +109,8 @@ describe('verify on save: the shared loader helper (in process, real clang and k
       // another log level: the next save verifies again without building, so its requests queue behind the trial's
       vos.configure({ ...vos.settings, logLevel: 1 });
       const trial = vos.verifyScratch(trialSource, SLOW, 'slow');
-      await until(() => traces.some((t) => /send #\d+ verify .*"program":"slow"/.test(t)), () => `the trial's verify was never sent:\n${traces.join('\n')}`);
-      const trialId = /send #(\d+) verify/.exec(traces.find((t) => /send #\d+ verify .*"program":"slow"/.test(t))!)![1];
+      const sent = await until(slowVerifySent, () => `the trial's verify was never sent:\n${traces.join('\n')}`, WAIT_MS);
+      const trialId = /send #(\d+) verify/.exec(sent)![1];
       const from = statuses.length;
       let answeredAtAbort: boolean | undefined;
       onStatus = (s) => {
@@ -132,8 +128,8 @@ describe('verify on save: the shared loader helper (in process, real clang and k
       assert.equal(report?.name, 'slow', 'the trial got its verdict');
       assert.ok(!traces.some((t) => t.includes(`cancel {"id":${trialId}}`)), `the trial's request was cancelled by another source's save:\n${traces.join('\n')}`);
       assert.ok(!traces.some((t) => /ending the helper/.test(t)), 'no helper was ended');
-      await until(() => verdictOf(saving, from) !== undefined, () => `no verdict after the newer save: ${JSON.stringify(statuses.slice(from))}`);
-      assert.equal(verdictOf(saving, from)!.state, 'done');
+      const newer = await until(() => verdictOf(saving, from), () => `no verdict after the newer save: ${JSON.stringify(statuses.slice(from))}`, WAIT_MS);
+      assert.equal(newer.state, 'done');
       assert.deepEqual(shown, []);
     } finally {
       await vos.close();
@@ -146,7 +142,7 @@ describe('verify on save: the shared loader helper (in process, real clang and k
     writeFileSync(source, SLOW);
     try {
       const trial = vos.verifyScratch(source, SLOW, 'slow');
-      await until(() => traces.some((t) => /send #\d+ verify .*"program":"slow"/.test(t)), () => `the trial's verify was never sent:\n${traces.join('\n')}`);
+      await until(slowVerifySent, () => `the trial's verify was never sent:\n${traces.join('\n')}`, WAIT_MS);
       writeFileSync(source, readFileSync(path.join(EXAMPLES, 'count_ok.bpf.c'), 'utf8'));
       const verdict = saved(source);
       await assert.rejects(trial, (e: { code?: string }) => e.code === 'cancelled');
@@ -165,17 +161,16 @@ describe('verify on save: the shared loader helper (in process, real clang and k
     writeFileSync(source, SLOW);
     try {
       vos.onSave(source);
-      await until(() => traces.some((t) => /send #\d+ verify .*"program":"slow"/.test(t)), () => `the verify was never sent:\n${traces.join('\n')}`);
+      await until(slowVerifySent, () => `the verify was never sent:\n${traces.join('\n')}`, WAIT_MS);
       vos.configure({ ...vos.settings, capabilities: 'bpf+perfmon+net_admin' });
-      await until(() => verdictOf(source) !== undefined, () => `no verdict: ${JSON.stringify(statuses)}`);
-      const verdict = verdictOf(source)!;
+      const verdict = await until(() => verdictOf(source), () => `no verdict: ${JSON.stringify(statuses)}`, WAIT_MS);
       assert.equal(verdict.state, 'done', `${JSON.stringify(verdict)}; said: ${shown.join(' | ')}`);
       assert.equal((verdict.verified ?? 0) + (verdict.rejected ?? 0), 2, 'both programs verified');
       assert.deepEqual(shown, []);
     } finally {
       await vos.close();
     }
-    await until(() => traces.filter((t) => / process start helper/.test(t)).length === traces.filter((t) => / process helper exited/.test(t)).length,
+    await until(() => traces.filter((t) => / process start helper/.test(t)).length === traces.filter((t) => / process helper exited/.test(t)).length || undefined,
       () => `a helper was left running:\n${traces.filter((t) => / process /.test(t)).join('\n')}`, 5000);
   });
 });

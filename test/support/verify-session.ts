@@ -16,7 +16,7 @@ export const verifierOf = (p: PublishDiagnosticsParams): Diagnostic[] => p.diagn
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `find` answers, failing (not hanging) after `ms`. */
-function until<T>(find: () => T | undefined, why: () => string, ms = 20_000): Promise<T> {
+export function until<T>(find: () => T | undefined, why: () => string, ms = 20_000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const started = Date.now();
     const poll = setInterval(() => {
