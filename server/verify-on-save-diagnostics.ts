@@ -1,10 +1,10 @@
 /** Verify on save, the diagnostics: each reject at its source line (source `eBPF verifier`), clang's at theirs (`clang`). */
 import { pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-protocol';
 import type { ClangDiagnostic } from '../core/build/clang';
 import { CLANG_SOURCE, shapeClangDiagnostics, VERIFIER_SOURCE } from '../core/build/clang-diagnostic-shape';
 import type { ProgramReport } from '../core/verify/report';
-import { acceptedMessage, lineRange, shapeReject, SourceLines } from '../core/verify/reject-shape';
+import { acceptedMessage, lineRange, shapeReject, SourceLines, type ShapedRelated } from '../core/verify/reject-shape';
 
 export { VERIFIER_SOURCE };
 
@@ -16,6 +16,12 @@ function add(out: DiagnosticsByUri, file: string, d: Diagnostic): void {
   const list = out.get(uri) ?? [];
   list.push(d);
   out.set(uri, list);
+}
+
+/** A reject's path or clang's notes as related locations; none when there are none. */
+function relatedInformation(related: readonly ShapedRelated[]): DiagnosticRelatedInformation[] | undefined {
+  if (related.length === 0) return undefined;
+  return related.map((r) => ({ location: { uri: pathToFileURL(r.file).href, range: r.range }, message: r.message }));
 }
 
 /**
@@ -41,7 +47,7 @@ export function verifierDiagnostics(programs: ProgramReport[], source: string, a
       source: VERIFIER_SOURCE,
       code: r.code,
       message: r.message,
-      relatedInformation: r.related.length > 0 ? r.related.map((x) => ({ location: { uri: pathToFileURL(x.file).href, range: x.range }, message: x.message })) : undefined,
+      relatedInformation: relatedInformation(r.related),
       data: { program: p.name, explanation: r.explanation }, // a fix of it is verified on this program (verify-on-save-fixes.ts)
     });
   }
@@ -59,7 +65,7 @@ export function clangDiagnostics(diags: readonly ClangDiagnostic[], source: stri
   for (const c of shapeClangDiagnostics(source, diags, failure)) {
     add(out, c.file, {
       range: c.range, severity: CLANG_SEVERITY[c.severity], source: CLANG_SOURCE, message: c.message,
-      relatedInformation: c.related.length > 0 ? c.related.map((r) => ({ location: { uri: pathToFileURL(r.file).href, range: r.range }, message: r.message })) : undefined,
+      relatedInformation: relatedInformation(c.related),
     });
   }
   return out;
