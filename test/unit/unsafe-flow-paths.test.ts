@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lintFlow, where } from './unsafe-flow-support';
+import { expectMarked as expectFlowMarks, lintFlow, where } from './unsafe-flow-support';
 
 /**
  * The engine's path shapes: each case is a small program; `/*! RULE *\/` marks a line the rule must flag, and no other
@@ -16,12 +16,7 @@ struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 8); __type(key, _
 struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } rb SEC(".maps");
 `;
 
-async function expectMarked(body: string): Promise<void> {
-  const text = HEAD + body;
-  const want = text.split('\n').flatMap((l, i) => [...l.matchAll(/\/\*! ([\w-]+) \*\//g)].map((m) => `${m[1]}@${i + 1}`)).sort();
-  const got = where(await lintFlow(text)).sort();
-  assert.deepEqual(got, want, text);
-}
+const expectMarked = (body: string) => expectFlowMarks(HEAD + body);
 
 const prog = (body: string, extra = '') => `${extra}
 SEC("xdp")

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { extractCModel } from '../../core/source/c-model-builder';
 import type { Finding } from '../../core/rules/finding';
 import { flowRules } from '../../core/rules/unsafe/flow/index';
@@ -18,3 +19,13 @@ export async function lintFlow(text: string): Promise<Finding[]> {
 
 /** Findings as `rule@line` (1-based) for compact assertions. */
 export const where = (fs: Finding[]) => fs.map((f) => `${f.rule}@${f.range.start.line + 1}`);
+
+/**
+ * The flow findings of `text` are exactly its marked lines: `/*! RULE *\/` on a line says the rule must flag that line,
+ * and no other flow finding may appear (a text without a marker must lint clean).
+ */
+export async function expectMarked(text: string): Promise<void> {
+  const want = text.split('\n').flatMap((l, i) => [...l.matchAll(/\/\*! ([\w-]+) \*\//g)].map((m) => `${m[1]}@${i + 1}`)).sort();
+  const got = where(await lintFlow(text)).sort();
+  assert.deepEqual(got, want, text);
+}

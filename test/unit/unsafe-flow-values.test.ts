@@ -1,6 +1,5 @@
-import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lintFlow, where } from './unsafe-flow-support';
+import { expectMarked as expectFlowMarks } from './unsafe-flow-support';
 
 /**
  * Values the engine computes: constant folding at C's widths (not JavaScript's 32-bit bitwise operators), which
@@ -13,12 +12,7 @@ struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 8); __type(key, _
 struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } rb SEC(".maps");
 `;
 
-async function expectMarked(body: string): Promise<void> {
-  const text = HEAD + body;
-  const want = text.split('\n').flatMap((l, i) => [...l.matchAll(/\/\*! ([\w-]+) \*\//g)].map((m) => `${m[1]}@${i + 1}`)).sort();
-  const got = where(await lintFlow(text)).sort();
-  assert.deepEqual(got, want, text);
-}
+const expectMarked = (body: string) => expectFlowMarks(HEAD + body);
 
 /** A constant condition `on` guards the NULL check: only the branch the value takes exists, for the verifier too. */
 const guarded = (init: string) => `
