@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { HOST_KERNEL, type VerdictOrigin } from '../core/editor-events';
-import { shapeReject, SourceLines } from '../core/verify/reject-shape';
+import { shapeReject, SourceLines, type ShapedReject } from '../core/verify/reject-shape';
 import type { VerdictEntry, VerdictStore } from './verdict-store';
 import { VERIFIER_SOURCE } from './verifier-diagnostics';
 
@@ -14,10 +14,8 @@ const ORIGIN_NAMES: Record<VerdictOrigin, string> = { verify: 'Verify Object', d
 /** Markdown's inline specials (the texts are the verifier's and the source's, not markdown). */
 const escape = (s: string) => s.replace(/[\\`*_[\]<>|]/g, '\\$&');
 
-/** The hover text of one reject (markdown; links open the path's lines). */
-export function rejectHoverMarkdown(e: VerdictEntry, lines: SourceLines = new SourceLines()): vscode.MarkdownString | undefined {
-  const shape = shapeReject(e.program, e.report.source, lines);
-  if (!shape) return undefined;
+/** The hover text of one reject, `shape` its Problems entry (markdown; links open the path's lines). */
+function rejectHoverMarkdown(e: VerdictEntry, shape: ShapedReject): vscode.MarkdownString {
   const p = e.program;
   const md = new vscode.MarkdownString();
   const kernel = e.kernel === HOST_KERNEL ? `kernel ${e.report.kernel}` : `kernel ${e.kernel}`;
@@ -56,8 +54,7 @@ export function registerVerdictHover(store: VerdictStore): vscode.Disposable {
         const shape = shapeReject(e.program, e.report.source, lines);
         if (!shape || shape.file !== doc.fileName || shape.range.start.line !== position.line) continue;
         if (!shownAt(doc.uri, position.line, e.program.name)) continue;
-        const md = rejectHoverMarkdown(e, lines);
-        if (md) parts.push(md);
+        parts.push(rejectHoverMarkdown(e, shape));
       }
       return parts.length > 0 ? new vscode.Hover(parts) : undefined;
     },
