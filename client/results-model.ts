@@ -6,19 +6,13 @@
  */
 import path from 'node:path';
 import { compareVersions } from '../core/util/version';
-import type { ObjectReport, ProgramReport, SourceLocation, Verdict } from '../core/verify/report';
+import type { ProgramReport, SourceLocation, Verdict } from '../core/verify/report';
 import { hotLineRows } from './hot-lines-model';
-import { HOST_KERNEL } from '../core/editor-events';
+import { HOST_KERNEL, type VerdictOrigin } from '../core/editor-events';
+import type { VerdictEntry } from './verdict-store';
 
-/** The fields of a VerdictStore entry the view reads (client/verdict-store.ts's VerdictEntry has them all). */
-export interface VerdictRecord {
-  origin: string;
-  unit: string;
-  program: ProgramReport;
-  kernel: string;
-  report: ObjectReport;
-  at: number;
-}
+/** A VerdictStore entry (a type-only import: this module stays free of vscode at run time, for node:test). */
+export type VerdictRecord = VerdictEntry;
 
 export type RowIcon = 'pass' | 'error' | 'warning' | 'question' | 'file' | 'info' | 'lightbulb' | 'flame' | 'arrow-right' | 'list-tree';
 
@@ -149,12 +143,12 @@ function programTooltip(e: VerdictRecord): string {
   return [
     `${p.name}${p.section ? ` (SEC("${p.section}"))` : ''}: ${VERDICT_WORD[p.verdict]}`,
     p.message ?? '',
-    `kernel ${e.kernel === e.report.kernel ? e.kernel : `${e.kernel} (${e.report.kernel})`}, from ${ORIGIN_WORD[e.origin] ?? e.origin}`,
+    `kernel ${e.kernel === e.report.kernel ? e.kernel : `${e.kernel} (${e.report.kernel})`}, from ${ORIGIN_WORD[e.origin]}`,
     p.stats.processedInsns !== undefined ? `${count(p.stats.processedInsns)} instructions processed` : '',
   ].filter((l) => l !== '').join('\n');
 }
 
-const ORIGIN_WORD: Record<string, string> = { verify: 'Verify Object', debug: 'a debug session', save: 'verify on save', log: 'a verifier log' };
+const ORIGIN_WORD: Record<VerdictOrigin, string> = { verify: 'Verify Object', debug: 'a debug session', save: 'verify on save', log: 'a verifier log' };
 
 function programRow(unitId: string, name: string, entries: VerdictRecord[]): Row {
   const id = rowId(unitId, name);
