@@ -35,7 +35,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
   private walk = new PathWalk();
   private args: LaunchRequestArguments | undefined;
   private roots: string[] = [];
-  private objectPath: string | undefined;
+  private objectPath = ''; // what the last successful verify() verified: the saved logs are kept per object
   private current = 0; // the thread (program) last stopped or asked about
   private configurationDone!: Promise<void>;
   private resolveConfigurationDone!: () => void;
@@ -136,7 +136,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
       const label = `${r.name}${t.kernel === HOST_KERNEL ? '' : ` @ ${t.kernel}`}`;
       this.print(`${label} (${r.section}): ${r.verdict}${r.errnoName ? ` ${r.errnoName}` : ''} — ${stats}`);
       if (r.verdict === 'error' && r.message) this.print(r.message, 'stderr');
-      const file = () => logFilePath(this.args?.storageDir, this.objectOf(), r.name, t.kernel);
+      const file = () => logFilePath(this.args?.storageDir, this.objectPath, r.name, t.kernel);
       if (r.verdict !== 'accepted') for (const e of logOutputEvents(t, this.roots, file, label)) this.sendEvent(e);
       t.cursor = 0;
     }
@@ -147,11 +147,6 @@ export class EbpfDebugSession extends LoggingDebugSession {
   private stopOrEnd(stop: Stop | null): void {
     if (stop) this.stopAt(stop);
     else this.sendEvent(new TerminatedEvent());
-  }
-
-  /** The object (or source) the session verifies: the saved logs are kept per object. */
-  private objectOf(): string {
-    return this.objectPath ?? path.resolve(this.args?.cwd ?? process.cwd(), this.args?.program ?? '.');
   }
 
   private stopAt({ thread, step, reason }: Stop): void {
