@@ -43,9 +43,3 @@ export function helperTrace(out: vscode.LogOutputChannel = ebpfOutput()): NonNul
     if (tracing(out)) out.trace(`[helper] ${direction === 'send' ? '→' : direction === 'recv' ? '←' : '·'} ${summary}`);
   };
 }
-
-/** Milliseconds since `start`, as a line says it ("1.4 s", "320 ms"). */
-export function elapsed(start: number): string {
-  const ms = Date.now() - start;
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
-}
