@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { CLayoutEngine } from '../../../layout/c-layout';
+import { canonicalScalar } from '../../../layout/c-primitives';
 import type { CFileModel, CTypeRef } from '../../../source/c-model';
 import { parseTypeText } from '../../../source/c-type-text';
 import { TOP, type Value } from './state';
@@ -114,14 +115,17 @@ export function declaredType(typeNode: Node, declarator: Node, source: string): 
   return undefined;
 }
 
-/** Integer types by width and signedness (plain char, bool and enums are left out: their values are not wrapped). */
+/**
+ * Integer types by width and signedness, in canonicalScalar's spelling (plain char, bool and enums are left out:
+ * their values are not wrapped).
+ */
 const INT_TYPES: Record<string, [bits: number, signed: boolean]> = {
   __u8: [8, false], u8: [8, false], uint8_t: [8, false], 'unsigned char': [8, false],
   __s8: [8, true], s8: [8, true], int8_t: [8, true], 'signed char': [8, true],
   __u16: [16, false], u16: [16, false], uint16_t: [16, false], __be16: [16, false], __le16: [16, false], 'unsigned short': [16, false],
   __s16: [16, true], s16: [16, true], int16_t: [16, true], short: [16, true],
-  __u32: [32, false], u32: [32, false], uint32_t: [32, false], __be32: [32, false], __le32: [32, false], unsigned: [32, false], 'unsigned int': [32, false],
-  __s32: [32, true], s32: [32, true], int32_t: [32, true], int: [32, true], signed: [32, true], 'signed int': [32, true],
+  __u32: [32, false], u32: [32, false], uint32_t: [32, false], __be32: [32, false], __le32: [32, false], 'unsigned int': [32, false],
+  __s32: [32, true], s32: [32, true], int32_t: [32, true], int: [32, true],
   __u64: [64, false], u64: [64, false], uint64_t: [64, false], __be64: [64, false], 'unsigned long': [64, false], 'unsigned long long': [64, false],
   __s64: [64, true], s64: [64, true], int64_t: [64, true], long: [64, true], 'long long': [64, true],
 };
@@ -133,8 +137,8 @@ const INT_TYPES: Record<string, [bits: number, signed: boolean]> = {
  */
 export function fitToType(v: Value, typeText: string): Value {
   if (v.k !== 'int' || v.lo !== v.hi || !Number.isSafeInteger(v.lo)) return v;
-  const name = typeText.replace(/\b(?:const|volatile)\b/g, '').replace(/\bint\b(?=.*\b(?:short|long|unsigned|signed)\b)|(?<=\b(?:short|long|unsigned|signed)\b.*)\s+int\b/g, '').trim().replace(/\s+/g, ' ');
-  const w = INT_TYPES[name];
+  // the layout engine's spelling: `long unsigned int` and `unsigned` are `unsigned long` and `unsigned int`
+  const w = INT_TYPES[canonicalScalar(typeText.replace(/\b(?:const|volatile)\b/g, ' ').trim().split(/\s+/))];
   if (!w) return v;
   const x = Number(w[1] ? BigInt.asIntN(w[0], BigInt(v.lo)) : BigInt.asUintN(w[0], BigInt(v.lo)));
   return Number.isSafeInteger(x) ? { k: 'int', lo: x, hi: x } : TOP;
