@@ -13,6 +13,7 @@ import type { EbpfLaunchArguments } from '../core/launch-attributes';
 import type { ObjectReport } from '../core/verify/report';
 import { verifyObject, type VerifiedProgram, type VerifyOptions } from '../core/verify/verify-object';
 import { progressMessage } from '../core/verify/progress-text';
+import type { Progress } from './progress';
 
 export interface KernelVerification {
   /** As the configuration names it: `host`, `6.1`. */
@@ -25,7 +26,7 @@ export interface KernelRunHooks {
   /** One line for the Debug Console (what is downloaded and how big, the VM boot); `problem` lines go to stderr. */
   say: (text: string, problem?: boolean) => void;
   /** A kernel's verification: begun (title), a step of it (the build, a program, what a VM fetches), and over. */
-  progress: { start: (title: string) => void; update: (message: string) => void; end: () => void };
+  progress: Progress;
   /** Called after each kernel's verification, before the next one starts. */
   verified: (run: KernelVerification) => void;
 }

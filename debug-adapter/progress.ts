@@ -1,6 +1,9 @@
 import { ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 
+/** One progress notification: begun (title), a step of it, and over. */
+export interface Progress { start: (title: string) => void; update: (message: string) => void; end: () => void }
+
 /**
  * A long step (a VM kernel's download and boot) as a DAP progress notification, for clients that said in
  * `initialize` they show them; for the others nothing is sent (the Debug Console has the same lines).
@@ -12,7 +15,7 @@ export class ProgressReporter {
   constructor(private readonly send: (e: DebugProtocol.Event) => void) {}
 
   /** One progress: start it, say each step, end it (once, also after a failure). */
-  begin(): { start: (title: string) => void; update: (message: string) => void; end: () => void } {
+  begin(): Progress {
     let id: string | null = null;
     return {
       start: (title) => {
