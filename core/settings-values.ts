@@ -9,7 +9,7 @@ import { isCapabilitySet, type CapabilitySet } from './loader/capabilities';
 import { RULE_LEVELS, type RuleLevel, type SeverityOverrides } from './rules/unsafe/lint-controls';
 import {
   ACCEPTED_SUMMARY_SETTING, BPFTOOL_PATH_SETTING, CAPABILITIES_SETTING, CFLAGS_SETTING, CLANG_PATH_SETTING, DEFINES_SETTING, INCLUDE_PATHS_SETTING,
-  LINT_EXCLUDE_SETTING, LINT_SEVERITY_SETTING, LOG_LEVEL_SETTING, SETTINGS, SYMBOL_TAGS_SETTING, TRACE_LEVELS, TRACE_SERVER_SETTING,
+  LINT_EXCLUDE_SETTING, LINT_SEVERITY_SETTING, LOG_LEVEL_SETTING, SETTINGS, SYMBOL_TAG_PATTERN, SYMBOL_TAGS_SETTING, TRACE_LEVELS, TRACE_SERVER_SETTING,
   VERIFY_ON_SAVE_SETTING, type SettingDeclaration, type TraceLevel,
 } from './settings';
 
@@ -62,6 +62,7 @@ export function severityOverridesFrom(value: unknown, warn: (message: string) =>
 }
 
 const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+const SYMBOL_TAG = new RegExp(SYMBOL_TAG_PATTERN);
 
 /**
  * Every setting from `get(name)` (null or undefined: unset, the default). The client passes
@@ -92,7 +93,7 @@ export function settingsFrom(get: (name: string) => unknown, warn: (message: str
   const level = read<number>(LOG_LEVEL_SETTING, (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 7, 'an integer from 1 to 7', out.logLevel);
   out.logLevel = level | 1; // level 1 locates the reject
   out.capabilities = read(CAPABILITIES_SETTING, isCapabilitySet, `one of ${CAPABILITIES_SETTING.enum!.join(', ')}`, out.capabilities);
-  out.symbolTags = read(SYMBOL_TAGS_SETTING, (v) => strings(v) && v.every((t) => /^[A-Z][A-Z0-9_]*$/.test(t)), 'an array of upper-case tags (GO for GO_SYM:)', out.symbolTags);
+  out.symbolTags = read(SYMBOL_TAGS_SETTING, (v) => strings(v) && v.every((t) => SYMBOL_TAG.test(t)), 'an array of upper-case tags (GO for GO_SYM:)', out.symbolTags);
   out.traceServer = read(TRACE_SERVER_SETTING, (v) => TRACE_LEVELS.includes(v as TraceLevel), `one of ${TRACE_LEVELS.join(', ')}`, out.traceServer);
   return out;
 }

@@ -129,6 +129,9 @@ export const CAPABILITIES_SETTING: SettingDeclaration = {
   enum: Object.keys(CAPABILITY_SETS),
 };
 
+/** A `<TAG>_SYM:` tag, as VS Code's settings editor and core/settings-values.ts both check it. */
+export const SYMBOL_TAG_PATTERN = '^[A-Z][A-Z0-9_]*$';
+
 /** The CLI's `log --symbol-tag`: core/verifier-log attaches every tag unless told which. */
 export const SYMBOL_TAGS_SETTING: SettingDeclaration = {
   name: 'ebpf.symbolTags',
@@ -137,7 +140,7 @@ export const SYMBOL_TAGS_SETTING: SettingDeclaration = {
   description: 'Which injected `<TAG>_SYM: symbol+0xOFF` lines of a verifier-log document are read (linked to the symbol\'s source and attached to the ' +
     'reject), by TAG: e.g. ["GO"] for cilium/ebpf\'s `GO_SYM:` alone, or your generator\'s own tag. Empty: every tag. Like the CLI\'s `log --symbol-tag`.',
   scope: 'resource',
-  items: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$', patternErrorMessage: 'A tag is upper case, as in GO for GO_SYM:.' },
+  items: { type: 'string', pattern: SYMBOL_TAG_PATTERN, patternErrorMessage: 'A tag is upper case, as in GO for GO_SYM:.' },
 };
 
 export const LINT_EXCLUDE_SETTING: SettingDeclaration = {
