@@ -62,7 +62,7 @@ export async function ensureKernel(spec: Extract<KernelSpec, { kind: 'debian' }>
   const { suites } = seriesOf(spec.series);
   const apt = new PrivateApt(root, suites);
   let downloaded = 0;
-  if (opts.refresh || !existsSync(path.join(apt.root, 'state', 'updated'))) {
+  if (opts.refresh || !apt.updated) {
     say(`Fetching Debian's package lists for ${suites.join(', ')} (${listsEstimate(suites)}, into ${apt.root}).`);
     downloaded += await apt.update(true);
   }
@@ -73,12 +73,13 @@ export async function ensureKernel(spec: Extract<KernelSpec, { kind: 'debian' }>
   }
   // a bare series may fall back to the next older ABIs: a security suite can index a package before its mirror has it
   const older = spec.abi ? [] : imagePackages(names, spec.series).filter((p) => p.flavour === pkg.flavour && p.abi !== pkg.abi).slice(0, 2);
-  for (const [i, p] of [pkg, ...older].entries()) {
+  const candidates = [pkg, ...older];
+  for (const [i, p] of candidates.entries()) {
     try {
       return await fetchKernel(apt, p, spec.series, root, say, downloaded);
     } catch (e) {
-      if (!(e instanceof EbpfError) || !e.message.startsWith('apt-get download') || i === older.length) throw e;
-      say(`${e.message.split('\n')[0]} Trying ${[pkg, ...older][i + 1].vmlinuzPackage} instead.`);
+      if (!(e instanceof EbpfError) || !e.message.startsWith('apt-get download') || i === candidates.length - 1) throw e;
+      say(`${e.message.split('\n')[0]} Trying ${candidates[i + 1].vmlinuzPackage} instead.`);
     }
   }
   throw new EbpfError('helper-failed', `No kernel ${spec.text} could be downloaded.`); // not reached: the last failure is thrown

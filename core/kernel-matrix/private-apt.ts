@@ -48,6 +48,11 @@ export class PrivateApt {
     this.conf = path.join(this.root, 'apt.conf');
   }
 
+  /** Whether this root's lists were fetched already. */
+  get updated(): boolean {
+    return existsSync(updateStamp(this.root));
+  }
+
   private setup(suites: string[]): void {
     const r = this.root;
     for (const d of ['etc/apt.conf.d', 'etc/preferences.d', 'etc/sources.list.d', 'lists/partial', 'cache/archives/partial', 'state']) {
@@ -82,21 +87,20 @@ export class PrivateApt {
   /** Fetch the package lists of these suites (a few MB each, compressed), once; `refresh` fetches them again. */
   async update(refresh = false): Promise<number> {
     const suites = this.suites;
-    const stamp = path.join(this.root, 'state', 'updated');
-    if (!refresh && existsSync(stamp)) return 0;
+    if (!refresh && this.updated) return 0;
     removeSeriesRoots(path.dirname(this.root));
     const r = await this.apt('apt-get', ['update', '-q']);
     if (r.code !== 0 || /^(W|E): .*(Failed to fetch|not signed|NO_PUBKEY)/m.test(r.stderr)) {
       throw new EbpfError('helper-failed', `apt-get update of ${suites.join(', ')} from ${this.mirror} failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`,
         'Check the network access to the Debian mirror (the host\'s own apt sources name it).');
     }
-    writeFileSync(stamp, new Date().toISOString());
+    writeFileSync(updateStamp(this.root), new Date().toISOString());
     return fetchedBytes(r.stdout);
   }
 
   /** The package names in the lists fetched (none before the first update). */
   async packageNames(prefix: string): Promise<string[]> {
-    if (!existsSync(path.join(this.root, 'state', 'updated'))) return [];
+    if (!this.updated) return [];
     const r = await this.apt('apt-cache', ['pkgnames', prefix]);
     return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
   }
@@ -130,9 +134,14 @@ function aptRoot(cacheRoot: string, suites: string[]): string {
   return path.join(cacheRoot, 'apt', suites.join('+'));
 }
 
+/** Written by a successful `apt-get update` of the root. */
+function updateStamp(root: string): string {
+  return path.join(root, 'state', 'updated');
+}
+
 /** Whether these suites' lists were fetched already (for `kernels`: what can be had without a download). */
 export function aptUpdated(cacheRoot: string, suites: string[]): boolean {
-  return existsSync(path.join(aptRoot(cacheRoot, suites), 'state', 'updated'));
+  return existsSync(updateStamp(aptRoot(cacheRoot, suites)));
 }
 
 /** apt's `Fetched 8941 kB in 1s`: what went over the network. */
