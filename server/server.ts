@@ -1,5 +1,5 @@
 /** The eBPF language server: tree-sitter parsing of open C and Go documents, layout rules as diagnostics. */
-import { CodeActionKind, CodeLensRefreshRequest, createConnection, MessageType, ProposedFeatures, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type CodeLens, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeActionKind, CodeLensRefreshRequest, createConnection, MessageType, ProposedFeatures, ShowMessageNotification, TextDocuments, TextDocumentSyncKind, type CodeLens, type Diagnostic, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { SourceAnalyzer } from '../core/analyze/analyze-source';
 import { readKernelFacts } from '../core/analyze/kernel-facts';
@@ -63,13 +63,15 @@ const pending = new Map<string, NodeJS.Timeout>();
 /** The latest analysis of each open document, for hovers, lenses, quick fixes and the layout request. */
 const analyses = new Map<string, DocumentAnalysis>();
 const DEBOUNCE_MS = 150;
-/** Large C documents: analysed in a worker thread (off-thread-documents.ts). */
 /** ebpf.lint.exclude: these documents are analysed (hovers, lenses) but publish no lint diagnostics. */
 const lintExclusion = new LintExclusion();
+/** A C or Go document's lint diagnostics, none when ebpf.lint.exclude names it (both the in-process and the worker's analyses). */
+const setLint = (uri: string, version: number, diagnostics: Diagnostic[]) => published.setLint(uri, version, lintExclusion.excludes(uri) ? [] : diagnostics);
 /** ebpf.symbolTags: the `<TAG>_SYM:` lines verifier-log documents read (empty: every tag). */
 let symbolTags: readonly string[] = [];
+/** Large C documents: analysed in a worker thread (off-thread-documents.ts). */
 const large = new OffThreadDocuments(path.join(__dirname, 'analysis-worker.js'), {
-  publish: (uri, version, diagnostics) => published.setLint(uri, version, lintExclusion.excludes(uri) ? [] : diagnostics),
+  publish: setLint,
   setLenses: (uri, now) => updateLenses(uri, now),
   settings: () => ({ goMirrors: [...analyzer.goMirrors], severityOverrides: analyzer.severityOverrides }),
   isCurrent: (uri, version) => documents.get(uri)?.version === version,
@@ -98,7 +100,7 @@ async function validate(doc: TextDocument): Promise<void> {
     analyses.set(doc.uri, analysis);
     updateLenses(doc.uri, layoutLenses(analysis, doc.uri));
     if (analysis.cModel) analyzer.learnCModel(analysis.cModel); // an edited C struct changes what Go types are compared with
-    await published.setLint(doc.uri, version, lintExclusion.excludes(doc.uri) ? [] : analysis.findings.map((f) => toDiagnostic(f, doc.uri)));
+    await setLint(doc.uri, version, analysis.findings.map((f) => toDiagnostic(f, doc.uri)));
   } catch (e) {
     if (!documents.get(doc.uri)) return; // closed meanwhile (the worker stops with its last document)
     connection.console.error(`eBPF: analysing ${doc.uri} failed: ${(e as Error).stack ?? String(e)}`);
