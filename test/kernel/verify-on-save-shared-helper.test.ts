@@ -16,7 +16,7 @@ import { HelperClient } from '../../core/loader/helper-client';
 import type { CapabilitySet } from '../../core/loader/capabilities';
 import { VerifyOnSave } from '../../server/verify-on-save';
 import { EXAMPLES } from '../support/paths';
-import { until } from '../support/verify-session';
+import { until, verdictFor } from '../support/verify-session';
 
 /** A loop the verifier walks to its 1M-instruction limit: over a second in the kernel, longer than cancel()'s grace. */
 const SLOW = `#include <linux/bpf.h>
@@ -90,7 +90,7 @@ describe('verify on save: the shared loader helper (in process, real clang and k
 
   /** The helpers' trace line that sent the verify of `slow`. */
   const slowVerifySent = () => traces.find((t) => /send #\d+ verify .*"program":"slow"/.test(t));
-  const verdictOf = (source: string, after = 0) => statuses.slice(after).find((s) => s.source === source && (s.state === 'done' || s.state === 'failed'));
+  const verdictOf = (source: string, after = 0) => statuses.slice(after).find(verdictFor(source));
 
   async function saved(file: string): Promise<VerifyStatusParams> {
     const from = statuses.length;

@@ -15,6 +15,9 @@ export const uriOf = (file: string) => pathToFileURL(file).href;
 export const verifierOf = (p: PublishDiagnosticsParams): Diagnostic[] => p.diagnostics.filter((d) => d.source === 'eBPF verifier');
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A status that ends a run for `source`: its verdict, or its failure. */
+export const verdictFor = (source: string) => (s: VerifyStatusParams) => s.source === source && (s.state === 'done' || s.state === 'failed');
+
 /** Polls until `find` answers, failing (not hanging) after `ms`. */
 export function until<T>(find: () => T | undefined, why: () => string, ms = 20_000): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -127,7 +130,7 @@ export async function startVerifySession(opts: SessionOptions = {}) {
         () => `no matching diagnostics for ${file}; got ${JSON.stringify(published.slice(from).filter((p) => p.uri === uriOf(file)))}`),
     /** The verdict (or failure) for `source` reported after `from` (an index into statuses). */
     verdictAfter: (from: number, source: string) =>
-      until(() => statuses.slice(from).find((s) => s.source === source && (s.state === 'done' || s.state === 'failed')),
+      until(() => statuses.slice(from).find(verdictFor(source)),
         () => `no verdict for ${source}: ${JSON.stringify(statuses.slice(from))}`),
     /**
      * The diagnostics published for `file` with the verdict `save()` brings: after the verdict's status, the last
@@ -140,7 +143,7 @@ export async function startVerifySession(opts: SessionOptions = {}) {
       const verdict = () => {
         const after = statuses.slice(from);
         const started = after.findIndex((x) => x.source === source && x.state === 'building');
-        return started < 0 ? undefined : after.slice(started).find((x) => x.source === source && (x.state === 'done' || x.state === 'failed'));
+        return started < 0 ? undefined : after.slice(started).find(verdictFor(source));
       };
       await until(verdict, () => `no verdict for ${source}`);
       return published.filter((p) => p.uri === uriOf(file)).at(-1)!;
