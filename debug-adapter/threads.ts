@@ -4,9 +4,9 @@ import { HOST_KERNEL } from '../core/editor-events';
 /** Rejects first (what the user came for), then load errors, then accepted programs; each group in its order. */
 const rank = (t: ProgramTrace) => (t.program.report.verdict === 'rejected' ? 0 : t.program.report.verdict === 'error' ? 1 : 2);
 
-/** The session's threads in the order they are listed and run: thread id = index + 1. */
+/** The session's threads in the order they are listed and run: thread id = index + 1 (sort is stable). */
 export function orderThreads(traces: ProgramTrace[]): ProgramTrace[] {
-  return traces.map((t, i) => ({ t, i })).sort((a, b) => rank(a.t) - rank(b.t) || a.i - b.i).map((x) => x.t);
+  return [...traces].sort((a, b) => rank(a) - rank(b));
 }
 
 const MARK: Record<string, string> = { rejected: '✗', error: '!', accepted: '✓', unknown: '?' };
