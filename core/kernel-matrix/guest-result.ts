@@ -115,9 +115,8 @@ export function missingAttachTarget(release: string, got: GuestProgram): string 
   const miss = got.attachMissing[0];
   if (!miss) return null;
   const [kind, name] = miss.split(' ');
-  return kind === 'function'
-    ? `kernel ${release} has no function ${name} to attach to (not in its /proc/kallsyms): ${got.result.program} (${sec}) loads there, but attaching it fails.`
-    : `kernel ${release} has no tracepoint ${name} to attach to (not in its tracefs): ${got.result.program} (${sec}) loads there, but attaching it fails.`;
+  const list = kind === 'function' ? '/proc/kallsyms' : 'tracefs'; // the loader reports only these two kinds
+  return `kernel ${release} has no ${kind} ${name} to attach to (not in its ${list}): ${got.result.program} (${sec}) loads there, but attaching it fails.`;
 }
 
 /**
