@@ -129,16 +129,20 @@ const TABLE: Entry[] = [
  * the program's type when its section is known (a TC program returns TC_ACT_OK, not XDP_PASS).
  */
 export function explain(message: string, section?: string | null): Explanation | null {
-  for (const { pattern, ...ex } of TABLE) if (pattern.test(message)) return forProgramType(ex, section);
-  return null;
+  const entry = TABLE.find((e) => e.pattern.test(message));
+  return entry ? filled(entry, section) : null;
 }
 
 /** An explanation's text for a program of this section: what `explain` gives when it knows the section. */
 export function forProgramType(ex: Explanation, section: string | null | undefined): Explanation {
   const entry = TABLE.find((e) => e.id === ex.id);
-  if (!entry) return ex;
+  return entry ? filled(entry, section) : ex;
+}
+
+/** A table entry's texts with the section's program-type advice filled in. */
+function filled(entry: Entry, section: string | null | undefined): Explanation {
   const advice = programTypeAdvice(section);
-  return { id: ex.id, title: entry.title, explanation: fillAdvice(entry.explanation, advice), fix: fillAdvice(entry.fix, advice) };
+  return { id: entry.id, title: entry.title, explanation: fillAdvice(entry.explanation, advice), fix: fillAdvice(entry.fix, advice) };
 }
 
 export const EXPLANATION_IDS = TABLE.map((e) => e.id);
