@@ -5,7 +5,6 @@
  * the branch's instruction and line, and the loop's lines as hot lines.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildBpfSource } from '../../core/build/clang';
@@ -13,14 +12,9 @@ import { HelperClient } from '../../core/loader/helper-client';
 import { loadObjectSourceMap } from '../../core/source-map/object-source-map';
 import { programReport } from '../../core/verify/verify-object';
 import { DIST, REPO } from '../support/paths';
+import { lineOf } from '../support/programs';
 
 const SLOW = path.join(REPO, 'test', 'programs', 'slow');
-
-function lineOf(source: string, re: RegExp): number {
-  const i = readFileSync(source, 'utf8').split('\n').findIndex((l) => re.test(l));
-  assert.ok(i >= 0, `${re} in ${source}`);
-  return i + 1;
-}
 
 /** The last instruction line of a log (searched from the end: the log can be 100 MB). */
 function lastInsnLine(log: Buffer): string {

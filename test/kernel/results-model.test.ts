@@ -20,7 +20,7 @@ import { resultRows, type Row, type VerdictRecord } from '../../client/results-m
 import { verdictLenses } from '../../client/verdict-lens-model';
 import { matrixBlock } from '../support/kernel-matrix';
 import { DIST, EXAMPLES, KERNEL_MATRIX, REPO } from '../support/paths';
-import { rejectMarker } from '../support/programs';
+import { lineOf, rejectMarker } from '../support/programs';
 
 const NULL_DEREF = path.join(EXAMPLES, 'null_deref.bpf.c');
 const COUNT_OK = path.join(EXAMPLES, 'count_ok.bpf.c');
@@ -28,7 +28,6 @@ const MULTI = path.join(REPO, 'test', 'programs', 'multi_prog.bpf.c');
 const LOOP = path.join(REPO, 'test', 'programs', 'unsafe', 'reject', 'unbounded-loop_helper_bound.bpf.c');
 const NULLCHECK = path.join(KERNEL_MATRIX, 'programs', 'nullcheck.bpf.c');
 
-const lineOf = (file: string, re: RegExp) => readFileSync(file, 'utf8').split('\n').findIndex((l) => re.test(l)) + 1;
 let clock = 0;
 const records = (report: ObjectReport, kernel = 'host'): VerdictRecord[] =>
   report.programs.map((program) => ({ origin: 'verify', unit: report.source ?? report.object, program, kernel, report, at: ++clock }));

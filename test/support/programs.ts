@@ -29,3 +29,10 @@ export function rejectMarker(source: string, program: string): { file: string; l
  * (about 4 s on a fast machine, 560 MB of log): the timeout and wall-time tests need one well past 1 s.
  */
 export const SLOW_LOOP_ITERS = 60000;
+
+/** 1-based number of the first line of `file` that `re` matches; throws when none does (the test's line is gone). */
+export function lineOf(file: string, re: RegExp): number {
+  const i = readFileSync(file, 'utf8').split('\n').findIndex((l) => re.test(l));
+  if (i < 0) throw new Error(`${re} matches no line of ${file}`);
+  return i + 1;
+}
