@@ -25,6 +25,12 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   }
 }
 
+/** A configuration's program, absolute: relative ones from its cwd, else from the workspace folder. */
+function programPath(config: vscode.DebugConfiguration, folder: vscode.WorkspaceFolder | undefined): string {
+  const c = config as vscode.DebugConfiguration & Partial<EbpfLaunchArguments>;
+  return path.resolve(c.cwd ?? folder?.uri.fsPath ?? process.cwd(), c.program ?? '');
+}
+
 /** Without a launch.json, F5 on a .bpf.c (or .o) verifies that file. Every session gets the workspace's storage for its logs. */
 class ConfigurationProvider implements vscode.DebugConfigurationProvider {
   constructor(private readonly context: vscode.ExtensionContext) {}
@@ -49,8 +55,7 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
    */
   resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration {
     if (config.replayLog || typeof config.program !== 'string' || !config.program.endsWith('.c') || typeof config.build === 'string') return config;
-    const program = path.resolve(config.cwd ?? folder?.uri.fsPath ?? process.cwd(), config.program);
-    const flags = buildFlagsFor(program, Array.isArray(config.build) ? config.build : undefined);
+    const flags = buildFlagsFor(programPath(config, folder), Array.isArray(config.build) ? config.build : undefined);
     const built: Pick<EbpfLaunchArguments, 'build' | 'clangPath' | 'bpftoolPath'> = { build: flags.extraArgs, clangPath: flags.clang, bpftoolPath: flags.bpftool };
     return { ...config, ...built };
   }
@@ -78,8 +83,7 @@ class RevealOnReject implements vscode.DebugAdapterTrackerFactory, vscode.Dispos
 
 /** The file the session was asked to verify, absolute: the unit its build errors belong to. */
 function sessionUnit(session: vscode.DebugSession): string {
-  const c = session.configuration as vscode.DebugConfiguration & Partial<EbpfLaunchArguments>;
-  return path.resolve(c.cwd ?? session.workspaceFolder?.uri.fsPath ?? process.cwd(), c.program ?? '');
+  return programPath(session.configuration, session.workspaceFolder);
 }
 
 /**
