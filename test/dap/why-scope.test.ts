@@ -1,13 +1,11 @@
 /** The debug adapter's "Why" scope at a reject: the causal path, origin first, each step at its source line. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import { bugLine, examplePath } from '../support/examples';
 import { DIST } from '../support/paths';
-
-const lineOf = (file: string, re: RegExp) => readFileSync(file, 'utf8').split('\n').findIndex((l) => re.test(l)) + 1;
+import { lineOf } from '../support/programs';
 
 describe('debug adapter: the Why scope at a reject (real kernel)', () => {
   let dc: DebugClient;

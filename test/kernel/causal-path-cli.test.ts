@@ -4,7 +4,7 @@
  * `@ file:line` (the origin comes through the object's line_info). Needs `npm run build` (dist/cli.js).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,8 +12,8 @@ import { buildBpfSource } from '../../core/build/clang';
 import { matrixBlock } from '../support/kernel-matrix';
 import { EXAMPLES, KERNEL_MATRIX } from '../support/paths';
 import { runCli } from '../support/run-cli';
+import { lineOf } from '../support/programs';
 
-const lineOf = (file: string, re: RegExp) => readFileSync(file, 'utf8').split('\n').findIndex((l) => re.test(l)) + 1;
 const SRC = path.join(EXAMPLES, 'subprog_reject.bpf.c');
 const LOOKUP = /= bpf_map_lookup_elem\(/;
 

@@ -6,7 +6,6 @@
  * rejected as too large.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildBpfSource } from '../../core/build/clang';
@@ -16,6 +15,7 @@ import { analyzeLog } from '../../core/verifier-log/parse';
 import { buildProgramReport } from '../../core/verify/program-report';
 import { MATRIX_KERNELS, matrixBlock } from '../support/kernel-matrix';
 import { DIST, EXAMPLES, KERNEL_MATRIX, REPO } from '../support/paths';
+import { lineOf } from '../support/programs';
 
 type Step = [role: string, line: RegExp];
 const P = path.join(REPO, 'test', 'programs');
@@ -59,12 +59,6 @@ const LOOPS: [string, string][] = [
   [path.join(R, 'unbounded-loop_helper_bound.bpf.c'), 'helper_bound'],
   [path.join(R, 'unbounded-loop_map_bound.bpf.c'), 'map_bound'],
 ];
-
-function lineOf(source: string, re: RegExp): number {
-  const i = readFileSync(source, 'utf8').split('\n').findIndex((l) => re.test(l));
-  assert.ok(i >= 0, `${re} in ${source}`);
-  return i + 1;
-}
 
 describe('causal path of the corpus\'s rejects, verified in the running kernel, through line_info', () => {
   const helper = new HelperClient({ helperPath: path.join(DIST, 'helper.js') });

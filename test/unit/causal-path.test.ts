@@ -4,7 +4,6 @@
  * test/kernel/causal-path.test.ts), the 7.3 kernel's own report, and synthetic logs for the instruction forms.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeLog } from '../../core/verifier-log/parse';
@@ -14,14 +13,9 @@ import { insnEffect } from '../../core/verifier-log/causal/insn-effect';
 import { rejectWhy } from '../../core/verifier-log/causal/why';
 import { MATRIX_KERNELS, matrixBlock } from '../support/kernel-matrix';
 import { KERNEL_MATRIX } from '../support/paths';
+import { lineOf } from '../support/programs';
 
 /** The 1-based line of `source` whose text matches `re`. */
-function lineOf(source: string, re: RegExp): number {
-  const i = readFileSync(source, 'utf8').split('\n').findIndex((l) => re.test(l));
-  assert.ok(i >= 0, `${re} in ${source}`);
-  return i + 1;
-}
-
 describe('causal path over the kernel-matrix logs (5.10 to 7.3)', () => {
   for (const kernel of MATRIX_KERNELS) {
     for (const level of [1, 2] as const) {
