@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import { builtLibbpfs } from '../../debug-adapter/kernel/libbpf-choice';
 import { REPO } from '../support/paths';
 
@@ -14,8 +14,11 @@ function bundle(built: string, out: string) {
 }
 
 describe('bundle-libbpf (VSIX packaging)', () => {
+  let root: string;
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
   it('copies the newest built libbpf with its licence files, where the helper looks for a bundled one', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'ebpf-bundle-'));
+    root = mkdtempSync(path.join(os.tmpdir(), 'ebpf-bundle-'));
     for (const v of ['1.4.0', '1.10.1', '1.5.0']) {
       mkdirSync(path.join(root, 'built', v), { recursive: true });
       writeFileSync(path.join(root, 'built', v, 'libbpf.so.1'), `libbpf ${v}`);
@@ -31,7 +34,7 @@ describe('bundle-libbpf (VSIX packaging)', () => {
   });
 
   it('without a built libbpf, says the VSIX uses the system one and bundles nothing', () => {
-    const root = mkdtempSync(path.join(os.tmpdir(), 'ebpf-bundle-'));
+    root = mkdtempSync(path.join(os.tmpdir(), 'ebpf-bundle-'));
     const out = path.join(root, 'dist-libbpf');
     const r = bundle(path.join(root, 'none'), out);
     assert.equal(r.status, 0, r.stderr);
