@@ -62,6 +62,9 @@ int prog(void *ctx)
     '__u32 plus 1 from 0xffffffff': '__u32 w = 0xffffffff;\n\tw += 1;',
     '__u16 initialised with 0x10000': '__u16 w = 0x10000;',
     'unsigned short less 0x10000': 'unsigned short w = 0;\n\tw -= 0x10000;',
+    // the words of a type in another order name the same type (canonicalScalar)
+    'short unsigned initialised with 0x10000': 'short unsigned w = 0x10000;',
+    'unsigned char plus 1 from 255, spelt char unsigned': 'char unsigned w = 255;\n\tw += 1;',
   };
   for (const [name, decl] of Object.entries(wraps)) {
     it(`${name}: C wraps it to 0, so the branch that dereferences is never taken`, () => expectMarked(wrapsToZero(decl)));
