@@ -8,9 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { after, before, describe, it } from 'node:test';
+import yauzl from 'yauzl';
+import { compareVersions } from '../../core/util/version';
 import { DIST, EXAMPLES, REPO } from '../support/paths';
-import { readZip, type ZipEntry } from './zip';
 
 const VSIX = path.join(DIST, 'ebpf-debugger.vsix');
 const BUILT_LIBBPF = process.env.EBPF_LIBBPF_DIR || '/var/cache/ebpf-debugger/libbpf';
@@ -27,17 +29,29 @@ const ALLOWED = [
   /^extension\/node_modules\/@koromix\/koffi-linux-(x64|arm64)\/(package\.json|index\.js|README\.md|(linux|musl)_(x64|arm64)\/koffi\.node)$/,
 ];
 
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-const isPng = (entry: ZipEntry) => entry.read().subarray(0, 8).equals(PNG_SIGNATURE);
+interface VsixEntry { name: string; size: number; bytes: Buffer }
 
-function elfMachine(entry: ZipEntry): number {
-  const bytes = entry.read();
+/** Every entry of the VSIX with its bytes, read by yauzl (vsce's own zip reader); the VSIX is a few MiB. */
+async function unzip(file: string): Promise<VsixEntry[]> {
+  const zip = await yauzl.openPromise(file);
+  const entries: VsixEntry[] = [];
+  for await (const e of zip.eachEntry()) {
+    entries.push({ name: e.fileName, size: e.uncompressedSize, bytes: await buffer(await zip.openReadStreamPromise(e)) });
+  }
+  return entries;
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+const isPng = (entry: VsixEntry) => entry.bytes.subarray(0, 8).equals(PNG_SIGNATURE);
+
+function elfMachine(entry: VsixEntry): number {
+  const { bytes } = entry;
   assert.equal(bytes.toString('latin1', 0, 4), '\x7fELF', `${entry.name} is an ELF file`);
   return bytes.readUInt16LE(18);
 }
 
 describe('the VSIX (npm run package)', { timeout: 300_000 }, () => {
-  let entries: ZipEntry[];
+  let entries: VsixEntry[];
   const names = () => entries.map((e) => e.name);
   const entry = (name: string) => {
     const found = entries.find((e) => e.name === name);
@@ -46,11 +60,11 @@ describe('the VSIX (npm run package)', { timeout: 300_000 }, () => {
   };
   let unpacked: string | undefined;
 
-  before(() => {
+  before(async () => {
     rmSync(VSIX, { force: true });
     const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO, encoding: 'utf8' });
     assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}\n${r.stderr}`);
-    entries = readZip(VSIX);
+    entries = await unzip(VSIX);
   });
   after(() => { if (unpacked) rmSync(unpacked, { recursive: true, force: true }); });
 
@@ -58,7 +72,7 @@ describe('the VSIX (npm run package)', { timeout: 300_000 }, () => {
     const built = readdirSync(DIST).filter((f) => f.endsWith('.js') || f.endsWith('.wasm'));
     for (const f of ['extension.js', 'server.js', 'adapter.js', 'helper.js', 'cli.js']) assert.ok(built.includes(f), `dist/${f} was built`);
     for (const f of built) entry(`extension/dist/${f}`);
-    const manifest = JSON.parse(entry('extension/package.json').read().toString('utf8'));
+    const manifest = JSON.parse(entry('extension/package.json').bytes.toString('utf8'));
     entry(`extension/${path.normalize(manifest.main)}`);
     for (const g of manifest.contributes.grammars) entry(`extension/${path.normalize(g.path)}`);
     // every icon file the manifest names (view containers, views; codicons like $(debug-alt) are VS Code's)
@@ -69,7 +83,7 @@ describe('the VSIX (npm run package)', { timeout: 300_000 }, () => {
   });
 
   it('carries the images its README shows, and the README links them relatively', () => {
-    const readme = entry('extension/readme.md').read().toString('utf8');
+    const readme = entry('extension/readme.md').bytes.toString('utf8');
     const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]);
     assert.ok(images.length > 0, 'the README shows screenshots');
     for (const image of images) {
@@ -94,7 +108,7 @@ describe('the VSIX (npm run package)', { timeout: 300_000 }, () => {
       t.skip(`no libbpf built under ${BUILT_LIBBPF} (scripts/build-libbpf.sh): the VSIX uses the system's`);
       return;
     }
-    const newest = versions.sort((a, b) => b.localeCompare(a, undefined, { numeric: true }))[0];
+    const newest = versions.sort((a, b) => compareVersions(b, a))[0];
     assert.equal(elfMachine(entry(`extension/dist/libbpf/${newest}/libbpf.so.1`)), process.arch === 'arm64' ? EM_AARCH64 : EM_X86_64);
     assert.ok(bundled.some((n) => /\/LICENSE/.test(n)), `a licence file next to libbpf ${newest}`);
   });
@@ -111,7 +125,7 @@ describe('the VSIX (npm run package)', { timeout: 300_000 }, () => {
     for (const e of entries.filter((x) => x.name.startsWith('extension/') && !x.name.endsWith('/'))) {
       const to = path.join(unpacked, e.name);
       mkdirSync(path.dirname(to), { recursive: true });
-      writeFileSync(to, e.read());
+      writeFileSync(to, e.bytes);
     }
     // outside the repository, so node finds koffi only in the VSIX's node_modules
     const source = path.join(unpacked, 'null_deref.bpf.c');
