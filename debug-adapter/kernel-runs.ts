@@ -29,6 +29,8 @@ export interface KernelRunHooks {
   progress: Progress;
   /** Called after each kernel's verification, before the next one starts. */
   verified: (run: KernelVerification) => void;
+  /** The session's Stop: kills a build, a load between programs or a VM, and no further kernel starts. */
+  signal?: AbortSignal;
 }
 
 export function verifyOptions(args: EbpfLaunchArguments): VerifyOptions {
@@ -66,12 +68,12 @@ export async function verifyOnKernels(loader: Loader, program: string, args: Ebp
     if (spec.kind === 'host') {
       // the same phases as the Verify command's notification: a build and a program can each take seconds
       hooks.progress.start(`eBPF: verifying ${path.basename(program)}`);
-      const r = await verifyObject(loader, program, { ...verifyOptions(args), onProgress: (step) => hooks.progress.update(progressMessage(step)) })
+      const r = await verifyObject(loader, program, { ...verifyOptions(args), signal: hooks.signal, onProgress: (step) => hooks.progress.update(progressMessage(step)) })
         .finally(() => hooks.progress.end());
       run = { kernel, report: r.report, programs: r.programs };
     } else {
       const vm = await verifyInVm(program, spec, kernel, args, hooks).catch((e: unknown) => {
-        if (!(e instanceof EbpfError)) throw e;
+        if (!(e instanceof EbpfError) || hooks.signal?.aborted) throw e;
         failures.push(e);
         hooks.say(`eBPF: kernel ${kernel} could not verify ${path.basename(program)}: ${e.message}`, true);
         return null;
@@ -91,7 +93,7 @@ async function verifyInVm(program: string, spec: Extract<KernelSpec, { kind: 'de
   hooks.say(`${title} (a few seconds once the kernel is cached)`);
   hooks.progress.start(title);
   const r = await verifyOnKernel([program], spec, {
-    ...verifyOptions(args),
+    ...verifyOptions(args), signal: hooks.signal,
     progress: (m) => { hooks.say(`eBPF: ${m}`); hooks.progress.update(m); },
   }).finally(() => hooks.progress.end());
   const report = r.reports[0];

@@ -30,6 +30,7 @@ export interface SessionVerifyHooks {
   print: (text: string, category?: 'console' | 'stdout' | 'stderr') => void;
   sendEvent: (e: DebugProtocol.Event) => void;
   progress: KernelRunHooks['progress'];
+  signal?: AbortSignal;
 }
 
 /** Build, verify on each kernel and trace every program; throws what went wrong (see launchFailure). */
@@ -40,6 +41,7 @@ export async function verifySession(loader: Loader, args: EbpfLaunchArguments, h
   const runs = await verifyOnKernels(loader, program, args, {
     say: (t, problem) => hooks.print(t, problem ? 'stderr' : 'console'),
     progress: hooks.progress,
+    signal: hooks.signal,
     // the client's Problems and results view hear of each kernel's verdicts as soon as they are known; a replayed
     // log is no verdict on the object as it is now, so it must not supersede one
     verified: (run) => { if (!args.replayLog) hooks.sendEvent(new Event(VERDICTS_DEBUG_EVENT, { report: run.report, kernel: run.kernel } satisfies VerdictsEventBody)); },

@@ -43,6 +43,8 @@ export class EbpfDebugSession extends LoggingDebugSession {
   private places = new LocationHandles();
   private frameHandles = new Handles<{ thread: number; depth: number }>();
   private progress = new ProgressReporter((e) => this.sendEvent(e));
+  /** Set by terminate or disconnect: the verification in flight is aborted and nothing stops any more. */
+  private readonly ending = new AbortController();
 
   constructor() {
     super();
@@ -102,7 +104,19 @@ export class EbpfDebugSession extends LoggingDebugSession {
     }
     await Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, 2000))]);
     this.args = args;
-    const failure = await this.verify(args);
+    await this.verifyAndRun(response);
+  }
+
+  /**
+   * A launch's or restart's verification, then the run. A Stop pressed meanwhile (VS Code's terminate, or a
+   * disconnect) aborts it; the request then ends quietly, with no error dialog and no stop after the session's end.
+   */
+  private async verifyAndRun(response: DebugProtocol.Response): Promise<void> {
+    const failure = await this.verify(this.args!);
+    if (this.ending.signal.aborted) {
+      this.sendResponse(response);
+      return;
+    }
     if (failure) {
       this.sendErrorResponse(response, failure);
       return;
@@ -116,7 +130,9 @@ export class EbpfDebugSession extends LoggingDebugSession {
     await this.loader?.close();
     this.loader = this.createLoader(args);
     try {
-      const run = await verifySession(this.loader, args, { print: (t, c) => this.print(t, c), sendEvent: (e) => this.sendEvent(e), progress: this.progress.begin() });
+      const run = await verifySession(this.loader, args, {
+        print: (t, c) => this.print(t, c), sendEvent: (e) => this.sendEvent(e), progress: this.progress.begin(), signal: this.ending.signal,
+      });
       this.objectPath = run.objectPath;
       this.roots = run.roots;
       this.walk.reset(run.traces);
@@ -297,22 +313,18 @@ export class EbpfDebugSession extends LoggingDebugSession {
       this.sendErrorResponse(response, { id: DapErrorId.BadLaunch, format: 'Nothing to restart yet.', showUser: true });
       return;
     }
-    const failure = await this.verify(this.args);
-    if (failure) {
-      this.sendErrorResponse(response, failure);
-      return;
-    }
-    this.sendResponse(response);
-    this.startRun();
+    await this.verifyAndRun(response);
   }
 
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
+    this.ending.abort();
     await this.loader?.close();
     this.loader = undefined;
     this.sendResponse(response);
   }
 
   protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
+    this.ending.abort();
     await this.loader?.close();
     this.loader = undefined;
     this.sendResponse(response);

@@ -20,6 +20,8 @@ export interface BootOptions {
   qemu?: string;
   /** Extra kernel parameters for /init (bpflog=, bpflogsize=). */
   append?: string[];
+  /** Aborting kills the guest at once (a debug session's Stop): 'cancelled'. */
+  signal?: AbortSignal;
 }
 
 export interface BootResult {
@@ -47,6 +49,7 @@ export function qemuArgs(o: BootOptions, dir: string): string[] {
 export async function bootKernel(o: BootOptions): Promise<BootResult> {
   const qemu = o.qemu ?? 'qemu-system-x86_64';
   const timeoutMs = o.timeoutMs ?? DEFAULT_BOOT_TIMEOUT_MS;
+  if (o.signal?.aborted) throw cancelled();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-debugger-vm-'));
   try {
     writeFileSync(path.join(dir, 'initrd.img'), o.initrd, { mode: 0o600 });
@@ -57,11 +60,18 @@ export async function bootKernel(o: BootOptions): Promise<BootResult> {
       let timedOut = false;
       let spawnError: NodeJS.ErrnoException | undefined;
       const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+      const abort = () => child.kill('SIGKILL');
+      o.signal?.addEventListener('abort', abort, { once: true });
       child.stderr.on('data', (b: Buffer) => { if (err.length < 16_384) err += b.toString('utf8'); });
       child.on('error', (e: NodeJS.ErrnoException) => { spawnError = e; });
-      child.on('close', (c) => { clearTimeout(timer); resolve({ code: c, stderr: err, timedOut, spawnError }); });
+      child.on('close', (c) => {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', abort);
+        resolve({ code: c, stderr: err, timedOut, spawnError });
+      });
     });
     const wallMs = Date.now() - started;
+    if (o.signal?.aborted) throw cancelled();
     if (spawnError) {
       throw new EbpfError('usage', `${qemu} could not be started (${spawnError.message}).`, 'Install QEMU: apt-get install qemu-system-x86.');
     }
@@ -79,6 +89,10 @@ export async function bootKernel(o: BootOptions): Promise<BootResult> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function cancelled(): EbpfError {
+  return new EbpfError('cancelled', 'Cancelled: the VM was stopped before it reported a verdict.');
 }
 
 function tail(text: string): string {

@@ -8,7 +8,7 @@ import { EbpfError } from '../errors';
 import type { Loader } from '../loader/loader';
 import { loadObjectSourceMap } from '../source-map/object-source-map';
 import type { ObjectReport } from '../verify/report';
-import { DEFAULT_LOG_LEVEL, prepareObject, verifyObject, type VerifiedProgram, type VerifyOptions } from '../verify/verify-object';
+import { buildOptionsOf, DEFAULT_LOG_LEVEL, prepareObject, verifyObject, type VerifiedProgram, type VerifyOptions } from '../verify/verify-object';
 import { specLabel, type KernelSpec } from './catalogue';
 import { parseGuestResult, programsFromGuest } from './guest-result';
 import { ensureBaseInitramfs, objectName, runInitrd } from './initramfs';
@@ -53,7 +53,8 @@ export async function verifyOnKernel(inputs: string[], spec: KernelSpec, opts: K
     return { requested: 'host', reports, verified, timing: { totalMs: Date.now() - started, downloadMs: 0, bootMs: 0, downloadedBytes: 0 } };
   }
   const prepared = [];
-  for (const input of inputs) prepared.push(await prepareObject(input, opts.build));
+  // aborting kills the build and then the guest, as verifyObject does on the host
+  for (const input of inputs) prepared.push(await prepareObject(input, buildOptionsOf(opts)));
   const t0 = Date.now();
   const kernel = await ensureKernel(spec, { env: opts.env, progress: opts.progress });
   const downloadMs = Date.now() - t0;
@@ -70,7 +71,7 @@ export async function verifyOnKernel(inputs: string[], spec: KernelSpec, opts: K
   const logLevel = opts.logLevel ?? DEFAULT_LOG_LEVEL;
   const boot = await bootKernel({
     vmlinux: kernel.vmlinux, initrd: runInitrd(base, prepared.map((p) => readFileSync(p.object))), timeoutMs: opts.vmTimeoutMs,
-    append: [`bpflog=${logLevel}`, `bpflogsize=${VM_LOG_BYTES}`],
+    append: [`bpflog=${logLevel}`, `bpflogsize=${VM_LOG_BYTES}`], signal: opts.signal,
   });
   const guest = parseGuestResult(boot.result);
   const release = guest.release ?? kernel.release;

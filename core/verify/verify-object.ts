@@ -106,11 +106,15 @@ export async function prepareObject(input: string, build?: BuildOptions, onProgr
   return { object: abs, source: null };
 }
 
+/** The build's options, killed by the run's signal unless they carry their own. */
+export function buildOptionsOf(opts: VerifyOptions): BuildOptions | undefined {
+  return opts.signal && !opts.build?.signal ? { ...opts.build, signal: opts.signal } : opts.build;
+}
+
 /** Build if needed, then verify each program of the object in the kernel, one at a time. */
 export async function verifyObject(loader: Loader, input: string, opts: VerifyOptions = {}): Promise<VerifyRun> {
   throwIfAborted(opts.signal);
-  const build = opts.signal && !opts.build?.signal ? { ...opts.build, signal: opts.signal } : opts.build;
-  const { object, source } = await prepareObject(input, build, opts.onProgress);
+  const { object, source } = await prepareObject(input, buildOptionsOf(opts), opts.onProgress);
   const hello = await loader.hello();
   const listing = await loader.list(object);
   if (listing.programs.length === 0) {
