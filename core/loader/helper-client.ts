@@ -3,9 +3,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EbpfError } from '../errors';
 import type { CapabilitySet } from './capabilities';
+import { formatBytes } from './limits';
 import type { Loader, VerifyOutcome } from './loader';
 import type { HelloResult, HelperErrorBody, HelperMethod, ListResult, VerifyParams, VerifyResult } from './protocol';
-import { byteSize, traceJson } from './trace-summary';
+import { traceJson } from './trace-summary';
 
 interface Pending {
   method: HelperMethod;
@@ -257,7 +258,7 @@ export class HelperClient implements Loader {
     }
     this.pending.delete(msg.id!);
     this.trace('recv', () => {
-      const log = p.logChunks > 0 ? ` after ${byteSize(p.logBytes)} of log in ${p.logChunks} chunk${p.logChunks === 1 ? '' : 's'}` : '';
+      const log = p.logChunks > 0 ? ` after ${formatBytes(p.logBytes)} of log in ${p.logChunks} chunk${p.logChunks === 1 ? '' : 's'}` : '';
       return msg.error ? `#${msg.id} ${p.method} error${log}: ${traceJson(msg.error)}` : `#${msg.id} ${p.method} result${log}: ${traceJson(msg.result)}`;
     });
     if (msg.error) p.reject(Object.assign(new EbpfError((msg.error.code as never) ?? 'helper-failed', msg.error.message, msg.error.hint), { answered: true }));

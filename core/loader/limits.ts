@@ -30,6 +30,7 @@ export const LIMIT_SPECS: Record<keyof HelperLimits, LimitSpec> = {
   helpersPerUser: { option: 'max-helpers', what: 'concurrent helpers per user', unit: 'count', min: 1, max: 64 },
 };
 
+/** The one way byte counts read, in limit messages and helper trace lines: "812 bytes", "45.2 KiB", "3.1 MiB", "4.0 GiB". */
 export function formatBytes(n: number): string {
   if (n >= 1024 * MiB) return `${(n / (1024 * MiB)).toFixed(1)} GiB`;
   if (n >= MiB) return `${(n / MiB).toFixed(1)} MiB`;

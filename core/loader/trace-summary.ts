@@ -25,13 +25,6 @@ export function traceJson(value: unknown, max = TRACE_LINE_MAX): string {
   return text.length > max ? `${text.slice(0, max)}… (${text.length} chars)` : text;
 }
 
-/** Byte counts as a trace line reads them: "812 B", "45.2 KiB", "3.1 MiB". */
-export function byteSize(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
 /**
  * A debug adapter's own helper traffic reaches the editor's channel as this DAP event (body: HelperTraceEventBody),
  * sent only when the editor started the adapter with HELPER_TRACE_ENV=1 (its channel was at trace level).

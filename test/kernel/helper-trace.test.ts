@@ -25,7 +25,7 @@ describe('the helper client\'s trace and the verify run\'s progress, against the
     assert.deepEqual(sent.map((s) => s.split(' ')[1]), ['hello', 'hello', 'list', 'verify']);
     assert.match(sent[3], /^#\d+ verify \{"path":".*null_deref\.bpf\.o","program":"null_deref","logLevel":2\}$/);
     const verifyReply = lines.find((l) => l.direction === 'recv' && / verify result/.test(l.summary))?.summary ?? '';
-    const size = logBytes < 1024 ? `${logBytes} B` : `${(logBytes / 1024).toFixed(1)} KiB`;
+    const size = logBytes < 1024 ? `${logBytes} bytes` : `${(logBytes / 1024).toFixed(1)} KiB`;
     assert.ok(verifyReply.includes(` verify result after ${size} of log in `), verifyReply);
     assert.match(verifyReply, /^#\d+ verify result after .* chunks?: \{"program":"null_deref",.*"errno":13/);
     assert.match(lines.find((l) => / hello result/.test(l.summary))?.summary ?? '', /"kernel":"[^"]+"/);

@@ -78,7 +78,7 @@ describe('output channel and command arguments', () => {
     }, 30_000);
     assert.match(text, /\[info\] verify \/.*\/null_deref\.bpf\.c\n/);
     assert.match(text, /\[trace\] \[helper\] → #\d+ verify \{"path":"[^"]+null_deref\.bpf\.o","program":"null_deref","logLevel":\d\}/);
-    assert.match(text, /\[trace\] \[helper\] ← #\d+ verify result after [\d.]+ (B|KiB) of log in \d+ chunks?: \{"program":"null_deref"/);
+    assert.match(text, /\[trace\] \[helper\] ← #\d+ verify result after [\d.]+ (bytes|KiB) of log in \d+ chunks?: \{"program":"null_deref"/);
     assert.match(text, /\[info\] verified null_deref\.bpf\.c in \d+ ms on [^:]+: 0 of 1 accepted; null_deref rejected \(R0 invalid mem access 'map_value_or_null'\) at null_deref\.bpf\.c:\d+/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
