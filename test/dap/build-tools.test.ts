@@ -7,20 +7,14 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, afterEach, beforeEach, describe, it } from 'node:test';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { after, describe, it } from 'node:test';
 import { bugLine, examplePath } from '../support/examples';
-import { DIST } from '../support/paths';
+import { adapterPerTest, launchToReject } from './dap-suite';
 
 describe('debug adapter: the clang of `clangPath`', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-dap-clang-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
-    await dc.start();
-  });
-  afterEach(() => dc.stop());
+  const adapter = adapterPerTest();
 
   it('builds with that clang and the launch\'s build arguments, then stops on the reject', async () => {
     const calls = path.join(dir, 'calls.txt');
@@ -28,14 +22,15 @@ describe('debug adapter: the clang of `clangPath`', () => {
     // records its arguments one per line, then is clang
     writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$@" >> '${calls}'\nexec clang "$@"\n`);
     chmodSync(wrapper, 0o755);
-    await Promise.all([dc.configurationSequence(), dc.launch({ program: examplePath('null_deref'), clangPath: wrapper, build: ['-DFROM_LAUNCH=1'] }),
-      dc.assertStoppedLocation('exception', { path: examplePath('null_deref'), line: bugLine('null_deref') })]);
+    await launchToReject(adapter.dc, { program: examplePath('null_deref'), clangPath: wrapper, build: ['-DFROM_LAUNCH=1'] },
+      { path: examplePath('null_deref'), line: bugLine('null_deref') });
     const args = readFileSync(calls, 'utf8').split('\n');
     assert.ok(args.includes(examplePath('null_deref')), `the wrapper built null_deref.bpf.c: ${args.join(' ')}`);
     assert.ok(args.includes('bpf') && args.includes('-DFROM_LAUNCH=1'), `with -target bpf and the launch's argument: ${args.join(' ')}`);
   });
 
   it('a clangPath that cannot run fails the launch naming it', async () => {
+    const { dc } = adapter;
     const missing = path.join(dir, 'no-such-clang');
     const [, launched] = await Promise.all([dc.configurationSequence().catch(() => undefined),
       dc.launch({ program: examplePath('null_deref'), clangPath: missing }).then(() => null, (e: Error) => e)]);

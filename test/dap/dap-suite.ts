@@ -14,38 +14,105 @@ export function lineOf(name: string, text: string): number {
   return idx + 1;
 }
 
+export interface AdapterOptions {
+  /** Added to the adapter's environment (the editor sets EBPF_DEBUGGER_TRACE, say). */
+  env?: NodeJS.ProcessEnv;
+  /** Milliseconds a request or awaited event may take (DebugClient's defaultTimeout, 5 s unless set). */
+  timeout?: number;
+}
+
+/** The adapter a test talks to: `dc` is the running client. */
+export interface TestAdapter {
+  readonly dc: DebugClient;
+  /** Stops the running adapter, if any, and starts a fresh one (a session of its own); the options add to the describe's. */
+  start(options?: AdapterOptions): Promise<DebugClient>;
+}
+
+/**
+ * Call inside a describe: each of its tests gets the bundled adapter (dist/adapter.js) as a DAP client, started before
+ * the test (or, with `startBeforeEach: false`, when the test calls `start`) and stopped after it.
+ */
+export function adapterPerTest(options: AdapterOptions & { startBeforeEach?: boolean } = {}): TestAdapter {
+  let current: DebugClient | undefined;
+  async function stop() {
+    const dc = current;
+    current = undefined;
+    await dc?.stop();
+  }
+  async function start(more: AdapterOptions = {}) {
+    await stop();
+    const { env, timeout } = { ...options, ...more };
+    current = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf', env ? { env: { ...process.env, ...env } } : undefined);
+    if (timeout) current.defaultTimeout = timeout;
+    await current.start();
+    return current;
+  }
+  if (options.startBeforeEach !== false) beforeEach(() => start());
+  afterEach(stop);
+  return {
+    get dc() {
+      if (!current) throw new Error('no adapter running: call start() first');
+      return current;
+    },
+    start,
+  };
+}
+
+/** Configures and launches with `args`, expecting the first stop to be a reject at `at`: the stack trace there. */
+export async function launchToReject(dc: DebugClient, args: object, at: { path?: string; line: number }): Promise<DebugProtocol.StackTraceResponse> {
+  const [, , trace] = await Promise.all([dc.configurationSequence(), dc.launch(args), dc.assertStoppedLocation('exception', at)]);
+  return trace as DebugProtocol.StackTraceResponse;
+}
+
+/** Launches as a client that shows progress (VS Code does), then configures: the first stop. */
+export async function launchAsProgressClient(dc: DebugClient, args: object): Promise<DebugProtocol.StoppedEvent> {
+  // `initialized` follows the initialize response at once: wait for it before asking, or it can be missed
+  const configured = dc.configurationSequence();
+  await dc.initializeRequest({ adapterID: 'ebpf', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true });
+  const [, , stopped] = await Promise.all([configured, dc.launchRequest(args as DebugProtocol.LaunchRequestArguments), dc.waitForEvent('stopped')]);
+  return stopped as DebugProtocol.StoppedEvent;
+}
+
+/** The top frame of a thread's stack. */
+export async function topFrame(dc: DebugClient, threadId = 1): Promise<DebugProtocol.StackFrame> {
+  return (await dc.stackTraceRequest({ threadId })).body.stackFrames[0];
+}
+
+/** The variables of a frame's scope named `scope`; fails the test when the frame has no such scope. */
+export async function scopeVariables(dc: DebugClient, frameId: number, scope: string): Promise<DebugProtocol.Variable[]> {
+  const scopes = await dc.scopesRequest({ frameId });
+  const s = scopes.body.scopes.find((x) => x.name === scope);
+  assert.ok(s, `scope ${scope} in ${scopes.body.scopes.map((x) => x.name)}`);
+  return (await dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables;
+}
+
 /**
  * The debugger's behaviour, run against the loader `session` chooses: the real kernel ({}), or saved logs
  * ({ replayLog: dir }, as "Debug This Log" launches it).
  */
 export function dapSuite(session: object): void {
-  let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
-    await dc.start();
-  });
-  afterEach(() => dc.stop());
-
-  const launch = (name: string, extra: object = {}) => dc.launch({ program: examplePath(name), ...session, ...extra });
-  async function stopAtReject(name: string, extra: object = {}) {
-    const [, , trace] = await Promise.all([dc.configurationSequence(), launch(name, extra),
-      dc.assertStoppedLocation('exception', { path: examplePath(name), line: bugLine(name) })]);
-    return trace as DebugProtocol.StackTraceResponse;
+  const adapter = adapterPerTest();
+  const launch = (name: string, extra: object = {}) => adapter.dc.launch({ program: examplePath(name), ...session, ...extra });
+  const stopAtReject = (name: string, extra: object = {}) =>
+    launchToReject(adapter.dc, { program: examplePath(name), ...session, ...extra }, { path: examplePath(name), line: bugLine(name) });
+  /** Sets a breakpoint on `line` of the example once initialized, launches and expects the stop there: the breakpoints' response. */
+  async function stopAtBreakpoint(name: string, line: number, extra: object = {}) {
+    const { dc } = adapter;
+    const [set] = await Promise.all([
+      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: examplePath(name) }, breakpoints: [{ line }] }))
+        .then(async (r) => { await dc.configurationDoneRequest(); return r; }),
+      launch(name, extra),
+      dc.assertStoppedLocation('breakpoint', { path: examplePath(name), line }),
+    ]);
+    return set;
   }
-  const top = async () => (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+  const top = () => topFrame(adapter.dc);
   const insnOf = (f: DebugProtocol.StackFrame) => Number(BigInt(f.instructionPointerReference!)) / 8;
-  async function variables(frameId: number, scope: string) {
-    const scopes = await dc.scopesRequest({ frameId });
-    const s = scopes.body.scopes.find((x) => x.name === scope);
-    assert.ok(s, `scope ${scope} in ${scopes.body.scopes.map((x) => x.name)}`);
-    return (await dc.variablesRequest({ variablesReference: s.variablesReference })).body.variables;
-  }
+  const variables = (frameId: number, scope: string) => scopeVariables(adapter.dc, frameId, scope);
 
   it('stops every rejected example on its BUG line, with R10 known there', async () => {
     for (const name of ['null_deref', 'packet_bounds', 'subprog_reject']) {
-      await dc.stop();
-      dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
-      await dc.start();
+      await adapter.start();
       const trace = await stopAtReject(name);
       const regs = await variables(trace.body.stackFrames[0].id, 'Registers');
       assert.ok(regs.some((v) => v.name === 'R10'), `${name}: R10 at the reject`);
@@ -53,6 +120,7 @@ export function dapSuite(session: object): void {
   });
 
   it('links the log\'s source annotations in the debug console to their lines', async () => {
+    const { dc } = adapter;
     const linked: DebugProtocol.OutputEvent[] = [];
     dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.source) linked.push(e); });
     await stopAtReject('null_deref');
@@ -63,6 +131,7 @@ export function dapSuite(session: object): void {
   });
 
   it('stops on the reject with registers, stack and the explanation', async () => {
+    const { dc } = adapter;
     const trace = await stopAtReject('null_deref');
     const frame = trace.body.stackFrames[0];
     assert.match(frame.name, /^null_deref @ insn \d+$/);
@@ -97,6 +166,7 @@ export function dapSuite(session: object): void {
   });
 
   it('steps back and forward along the path, by line and by instruction', async () => {
+    const { dc } = adapter;
     await stopAtReject('null_deref');
     const rejectInsn = insnOf(await top());
     await Promise.all([dc.stepBackRequest({ threadId: 1 }), dc.waitForEvent('stopped')]);
@@ -110,18 +180,16 @@ export function dapSuite(session: object): void {
   });
 
   it('stops at a source breakpoint on the path, continues to the reject, and reverse-continues back', async () => {
+    const { dc } = adapter;
     const bp = lineOf('null_deref', '= bpf_map_lookup_elem(');
-    await Promise.all([
-      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: examplePath('null_deref') }, breakpoints: [{ line: bp }] }))
-        .then((r) => { assert.equal(r.body.breakpoints[0].verified, true); return dc.configurationDoneRequest(); }),
-      launch('null_deref'),
-      dc.assertStoppedLocation('breakpoint', { path: examplePath('null_deref'), line: bp }),
-    ]);
+    const set = await stopAtBreakpoint('null_deref', bp);
+    assert.equal(set.body.breakpoints[0].verified, true);
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.assertStoppedLocation('exception', { line: bugLine('null_deref') })]);
     await Promise.all([dc.reverseContinueRequest({ threadId: 1 }), dc.assertStoppedLocation('breakpoint', { line: bp })]);
   });
 
   it('stops at an instruction breakpoint, and disassembles with source lines', async () => {
+    const { dc } = adapter;
     await Promise.all([
       dc.waitForEvent('initialized').then(() => dc.customRequest('setInstructionBreakpoints', { breakpoints: [{ instructionReference: '0x18' }] }))
         .then(() => dc.configurationDoneRequest()),
@@ -139,13 +207,9 @@ export function dapSuite(session: object): void {
   });
 
   it('steps into the subprogram from its call site, and out again is the reject', async () => {
+    const { dc } = adapter;
     const call = lineOf('subprog_reject', 'account(s, ctx->data_end');
-    await Promise.all([
-      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: examplePath('subprog_reject') }, breakpoints: [{ line: call }] }))
-        .then(() => dc.configurationDoneRequest()),
-      launch('subprog_reject'),
-      dc.assertStoppedLocation('breakpoint', { line: call }),
-    ]);
+    await stopAtBreakpoint('subprog_reject', call);
     for (let i = 0; i < 20 && !/^account/.test((await top()).name); i++) {
       await Promise.all([dc.stepInRequest({ threadId: 1, granularity: 'instruction' }), dc.waitForEvent('stopped')]);
     }
@@ -154,19 +218,16 @@ export function dapSuite(session: object): void {
   });
 
   it('walks an accepted program\'s level-2 exploration and ends', async () => {
+    const { dc } = adapter;
     const bp = lineOf('count_ok', 'if (count)');
-    await Promise.all([
-      dc.waitForEvent('initialized').then(() => dc.setBreakpointsRequest({ source: { path: examplePath('count_ok') }, breakpoints: [{ line: bp }] }))
-        .then(() => dc.configurationDoneRequest()),
-      launch('count_ok', { logLevel: 2 }),
-      dc.assertStoppedLocation('breakpoint', { line: bp }),
-    ]);
+    await stopAtBreakpoint('count_ok', bp, { logLevel: 2 });
     const threads = (await dc.threadsRequest()).body.threads;
     assert.deepEqual(threads.map((t) => t.name), ['✓ count_ok (xdp)']);
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
   });
 
   it('restart verifies again and stops on the reject again; evaluate reads a register', async () => {
+    const { dc } = adapter;
     await stopAtReject('packet_bounds');
     const ev = await dc.evaluateRequest({ expression: 'r1', context: 'hover' });
     assert.match(ev.body.result, /^pkt/);

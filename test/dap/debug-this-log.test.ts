@@ -3,13 +3,12 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
-import type { DebugProtocol } from '@vscode/debugprotocol';
+import { after, before, describe, it } from 'node:test';
 import { logToReplay, pickProgram, programsOf, writeReplayDir } from '../../client/log-replay';
 import { VERDICTS_DEBUG_EVENT } from '../../core/editor-events';
 import { bugLine, examplePath } from '../support/examples';
-import { DIST, KERNEL_MATRIX, REPO } from '../support/paths';
+import { KERNEL_MATRIX, REPO } from '../support/paths';
+import { adapterPerTest, launchToReject, scopeVariables, topFrame } from './dap-suite';
 
 const REPLAY = path.join(REPO, 'test', 'fixtures', 'replay');
 
@@ -20,16 +19,10 @@ const REPLAY = path.join(REPO, 'test', 'fixtures', 'replay');
  */
 describe('Debug This Log: a saved log replayed by the debug adapter', () => {
   let dir: string;
-  let dc: DebugClient | undefined;
   before(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-debug-log-')); });
   after(() => rmSync(dir, { recursive: true, force: true }));
-  afterEach(async () => { await dc?.stop(); dc = undefined; });
-
-  async function startAdapter() {
-    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
-    await dc.start();
-    return dc;
-  }
+  // started once the replay is written: the last test needs none
+  const adapter = adapterPerTest({ startBeforeEach: false });
 
   it('a raw log of an object of the workspace: stops on its reject, steps back, shows the callee\'s registers', async () => {
     const replay = logToReplay(readFileSync(path.join(REPLAY, 'subprog_reject.log'), 'utf8'), '/tmp/saved.verifier.log');
@@ -41,18 +34,17 @@ describe('Debug This Log: a saved log replayed by the debug adapter', () => {
     const name = pickProgram(programsOf(obj), replay.program);
     assert.equal(name, 'subprog_reject');
     writeReplayDir(path.join(dir, 'r1'), name, replay);
-    const c = await startAdapter();
+    const c = await adapter.start();
     const verdicts: unknown[] = [];
     c.on(VERDICTS_DEBUG_EVENT, (e) => verdicts.push(e));
-    const [, , trace] = await Promise.all([c.configurationSequence(), c.launch({ program: obj, programName: name, replayLog: path.join(dir, 'r1') }),
-      c.assertStoppedLocation('exception', { path: examplePath('subprog_reject'), line: bugLine('subprog_reject') })]);
-    const frames = (trace as DebugProtocol.StackTraceResponse).body.stackFrames;
+    const trace = await launchToReject(c, { program: obj, programName: name, replayLog: path.join(dir, 'r1') },
+      { path: examplePath('subprog_reject'), line: bugLine('subprog_reject') });
+    const frames = trace.body.stackFrames;
     assert.match(frames[0].name, /^account @ insn 17$/);
-    const scopes = await c.scopesRequest({ frameId: frames[0].id });
-    const regs = await c.variablesRequest({ variablesReference: scopes.body.scopes.find((s) => s.name === 'Registers')!.variablesReference });
-    assert.match(regs.body.variables.find((v) => v.name === 'R1')?.value ?? '', /^map_value_or_null/);
+    const regs = await scopeVariables(c, frames[0].id, 'Registers');
+    assert.match(regs.find((v) => v.name === 'R1')?.value ?? '', /^map_value_or_null/);
     await Promise.all([c.stepBackRequest({ threadId: 1 }), c.waitForEvent('stopped')]);
-    const back = (await c.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
+    const back = await topFrame(c);
     assert.notEqual(back.line, bugLine('subprog_reject'), 'stepped back to the line before the reject');
     await Promise.all([c.nextRequest({ threadId: 1 }), c.assertStoppedLocation('exception', { line: bugLine('subprog_reject') })]);
     assert.deepEqual(verdicts, [], 'a replayed log is no verdict on the object: nothing for the client\'s store');
@@ -70,10 +62,9 @@ describe('Debug This Log: a saved log replayed by the debug adapter', () => {
     const src = path.join(dir, 'nullcheck_hash.bpf.c');
     copyFileSync(path.join(KERNEL_MATRIX, 'programs', 'nullcheck_hash.bpf.c'), src);
     writeReplayDir(path.join(dir, 'r2'), replay.program!, replay);
-    const c = await startAdapter();
+    const c = await adapter.start();
     const bug = readFileSync(src, 'utf8').split('\n').findIndex((l) => l.includes('BUG: val may be NULL')) + 1;
-    await Promise.all([c.configurationSequence(), c.launch({ program: src, programName: replay.program, replayLog: path.join(dir, 'r2') }),
-      c.assertStoppedLocation('exception', { path: src, line: bug })]);
+    await launchToReject(c, { program: src, programName: replay.program, replayLog: path.join(dir, 'r2') }, { path: src, line: bug });
     const info = await c.exceptionInfoRequest({ threadId: 1 });
     assert.equal(info.body.details?.message, "R0 invalid mem access 'map_value_or_null'");
   });

@@ -4,31 +4,23 @@
  * adapter with EBPF_DEBUGGER_TRACE=1), the adapter's own helper traffic as `ebpf/helperTrace` events.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { afterEach, describe, it } from 'node:test';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { HELPER_TRACE_ENV, HELPER_TRACE_EVENT, type HelperTraceEventBody } from '../../core/loader/trace-summary';
 import { examplePath } from '../support/examples';
-import { DIST } from '../support/paths';
+import { adapterPerTest, launchAsProgressClient } from './dap-suite';
 
 describe('debug adapter: progress and helper trace on the host', () => {
-  let dc: DebugClient | undefined;
-  afterEach(() => dc?.stop());
+  // each test starts it with its own environment
+  const adapter = adapterPerTest({ startBeforeEach: false, timeout: 60_000 });
 
   async function session(env: NodeJS.ProcessEnv) {
-    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf', { env: { ...process.env, ...env } });
-    dc.defaultTimeout = 60_000;
-    await dc.start();
+    const dc = await adapter.start({ env });
     const progress: DebugProtocol.Event[] = [];
     const trace: HelperTraceEventBody[] = [];
     for (const ev of ['progressStart', 'progressUpdate', 'progressEnd']) dc.on(ev, (e: DebugProtocol.Event) => progress.push(e));
     dc.on(HELPER_TRACE_EVENT, (e: DebugProtocol.Event) => trace.push(e.body as HelperTraceEventBody));
-    // `initialized` follows the initialize response at once: wait for it before asking, or it can be missed
-    const configured = dc.configurationSequence();
-    await dc.initializeRequest({ adapterID: 'ebpf', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true });
-    await Promise.all([configured, dc.launchRequest({ program: examplePath('null_deref') } as DebugProtocol.LaunchRequestArguments),
-      dc.waitForEvent('stopped')]);
+    await launchAsProgressClient(dc, { program: examplePath('null_deref') });
     return { progress, trace };
   }
 

@@ -3,13 +3,13 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { after, before, describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { VERDICTS_DEBUG_EVENT, type VerdictsEventBody } from '../../core/editor-events';
 import { bugLine, examplePath } from '../support/examples';
-import { DIST, REPO } from '../support/paths';
+import { REPO } from '../support/paths';
 import { rejectMarker } from '../support/programs';
+import { adapterPerTest, scopeVariables, topFrame } from './dap-suite';
 
 const PROGRAMS = path.join(REPO, 'test', 'programs', 'dap');
 const THREADS = path.join(PROGRAMS, 'threads_order.bpf.c');
@@ -17,37 +17,34 @@ const TC = path.join(PROGRAMS, 'tc_packet_bounds.bpf.c');
 
 /** What a user sees of a session in the Call Stack, the exception widget and the Debug Console (real kernel). */
 describe('debug session: threads, the stop, program-type advice, saved logs and verdicts', () => {
-  let dc: DebugClient;
   let storage: string;
   before(() => { storage = mkdtempSync(path.join(os.tmpdir(), 'ebpf-dap-storage-')); });
   after(() => rmSync(storage, { recursive: true, force: true }));
-  beforeEach(async () => {
-    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
-    await dc.start();
-  });
-  afterEach(() => dc.stop());
+  const adapter = adapterPerTest();
 
   async function stopOnFirst(args: object): Promise<DebugProtocol.StoppedEvent> {
+    const { dc } = adapter;
     const [, , stopped] = await Promise.all([dc.configurationSequence(), dc.launch({ storageDir: storage, ...args }), dc.waitForEvent('stopped')]);
     return stopped as DebugProtocol.StoppedEvent;
   }
 
   it('lists the rejected programs first (the first reject first), verdict first in each name, and stops on the first reject', async () => {
+    const { dc } = adapter;
     const stopped = await stopOnFirst({ program: THREADS });
     const threads = (await dc.threadsRequest()).body.threads;
     // all_fine comes first in the object; the rejects go before it
     assert.deepEqual(threads.map((t) => t.name), ['✗ first_reject (xdp)', '✗ second_reject (xdp)', '✓ all_fine (xdp)']);
     assert.equal(stopped.body.threadId, threads[0].id);
     assert.equal(stopped.body.reason, 'exception');
-    const top = (await dc.stackTraceRequest({ threadId: threads[0].id })).body.stackFrames[0];
-    assert.equal(top.line, rejectMarker(THREADS, 'first_reject')!.line);
+    assert.equal((await topFrame(dc, threads[0].id)).line, rejectMarker(THREADS, 'first_reject')!.line);
     // Continue: the next reject, on the next thread
     await Promise.all([dc.continueRequest({ threadId: threads[0].id }),
       dc.waitForEvent('stopped').then((e) => assert.equal(e.body.threadId, threads[1].id))]);
-    assert.equal((await dc.stackTraceRequest({ threadId: threads[1].id })).body.stackFrames[0].line, rejectMarker(THREADS, 'second_reject')!.line);
+    assert.equal((await topFrame(dc, threads[1].id)).line, rejectMarker(THREADS, 'second_reject')!.line);
   });
 
   it('the stop is titled "Rejected by the verifier" with the message; exceptionInfo carries the explanation and the failing path', async () => {
+    const { dc } = adapter;
     const stopped = await stopOnFirst({ program: examplePath('null_deref') });
     assert.equal(stopped.body.description, 'Rejected by the verifier');
     assert.equal(stopped.body.text, "R0 invalid mem access 'map_value_or_null'");
@@ -62,14 +59,14 @@ describe('debug session: threads, the stop, program-type advice, saved logs and 
   });
 
   it('a TC program\'s fix returns TC_ACT_OK, not XDP_PASS', async () => {
+    const { dc } = adapter;
     const stopped = await stopOnFirst({ program: TC });
-    assert.equal((await dc.stackTraceRequest({ threadId: stopped.body.threadId! })).body.stackFrames[0].line, rejectMarker(TC, 'tc_packet_bounds')!.line);
+    assert.equal((await topFrame(dc, stopped.body.threadId!)).line, rejectMarker(TC, 'tc_packet_bounds')!.line);
     const info = (await dc.exceptionInfoRequest({ threadId: stopped.body.threadId! })).body;
     assert.match(info.description ?? '', /Fix: .*skb->data_end\) return TC_ACT_OK;/);
     assert.doesNotMatch(info.description ?? '', /XDP/);
-    const frame = (await dc.stackTraceRequest({ threadId: stopped.body.threadId! })).body.stackFrames[0];
-    const reject = (await dc.scopesRequest({ frameId: frame.id })).body.scopes.find((s) => s.name === 'Reject')!;
-    const fix = (await dc.variablesRequest({ variablesReference: reject.variablesReference })).body.variables.find((v) => v.name === 'fix');
+    const frame = await topFrame(dc, stopped.body.threadId!);
+    const fix = (await scopeVariables(dc, frame.id, 'Reject')).find((v) => v.name === 'fix');
     assert.match(fix?.value ?? '', /return TC_ACT_OK;/);
   });
 
@@ -82,9 +79,9 @@ describe('debug session: threads, the stop, program-type advice, saved logs and 
       copyFileSync(examplePath('null_deref'), src);
       const headers: DebugProtocol.OutputEvent[] = [];
       const onOutput = (e: DebugProtocol.OutputEvent) => { if (/verifier log \(/.test(e.body.output)) headers.push(e); };
-      dc.on('output', onOutput);
+      adapter.dc.on('output', onOutput);
       await stopOnFirst({ program: src });
-      dc.removeListener('output', onOutput);
+      adapter.dc.removeListener('output', onOutput);
       assert.equal(headers.length, 1, 'one log header');
       const file = headers[0].body.source?.path ?? '';
       assert.equal(headers[0].body.line, 1);
@@ -94,9 +91,7 @@ describe('debug session: threads, the stop, program-type advice, saved logs and 
       assert.match(path.relative(path.join(storage, 'logs'), file), /^null_deref\.bpf\.c-[0-9a-f]{12}\/null_deref\.verifier\.log$/);
       assert.match(readFileSync(file, 'utf8'), /R0 invalid mem access 'map_value_or_null'/);
       files.push(file);
-      await dc.stop(); // the second project gets an adapter of its own
-      dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
-      await dc.start();
+      await adapter.start(); // the second project gets an adapter of its own
     }
     assert.notEqual(path.dirname(files[0]), path.dirname(files[1]), 'two objects, two directories');
     assert.ok(files.every((f) => existsSync(f)), 'neither overwrote the other');
@@ -106,13 +101,14 @@ describe('debug session: threads, the stop, program-type advice, saved logs and 
     const notADir = path.join(storage, 'not-a-dir');
     writeFileSync(notADir, '');
     const errors: string[] = [];
-    dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stderr') errors.push(e.body.output); });
+    adapter.dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stderr') errors.push(e.body.output); });
     const stopped = await stopOnFirst({ program: examplePath('null_deref'), storageDir: notADir });
     assert.equal(stopped.body.reason, 'exception');
     assert.ok(errors.some((l) => /null_deref: verifier log .* the full log could not be saved: E(NOTDIR|EXIST)\b.*not-a-dir/.test(l)), errors.join(''));
   });
 
   it('tells the client each verification\'s verdicts (ebpf/verdicts) before the first stop', async () => {
+    const { dc } = adapter;
     const order: string[] = [];
     dc.on('stopped', () => order.push('stopped'));
     const event = dc.waitForEvent(VERDICTS_DEBUG_EVENT).then((e) => { order.push('verdicts'); return e.body as VerdictsEventBody; });

@@ -1,28 +1,17 @@
 /** The debug adapter's "Why" scope at a reject: the causal path, origin first, each step at its source line. */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { describe, it } from 'node:test';
 import { bugLine, examplePath } from '../support/examples';
-import { DIST } from '../support/paths';
 import { lineOf } from '../support/programs';
+import { adapterPerTest, launchToReject, scopeVariables, topFrame } from './dap-suite';
 
 describe('debug adapter: the Why scope at a reject (real kernel)', () => {
-  let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
-    await dc.start();
-  });
-  afterEach(() => dc.stop());
+  const adapter = adapterPerTest();
 
   it('subprog_reject: the lookup, then the call that passed the pointer on, then the suggestion', async () => {
-    const [, , trace] = await Promise.all([dc.configurationSequence(), dc.launch({ program: examplePath('subprog_reject') }),
-      dc.assertStoppedLocation('exception', { line: bugLine('subprog_reject') })]);
-    const frameId = trace.body.stackFrames[0].id;
-    const scopes = (await dc.scopesRequest({ frameId })).body.scopes;
-    const why = scopes.find((s) => s.name === 'Why');
-    assert.ok(why, `a Why scope in ${scopes.map((s) => s.name)}`);
-    const vars = (await dc.variablesRequest({ variablesReference: why.variablesReference })).body.variables;
+    const trace = await launchToReject(adapter.dc, { program: examplePath('subprog_reject') }, { line: bugLine('subprog_reject') });
+    const vars = await scopeVariables(adapter.dc, trace.body.stackFrames[0].id, 'Why');
     const src = examplePath('subprog_reject');
     const file = path.basename(src);
     assert.equal(vars[0].name, `1. origin ${file}:${lineOf(src, /= bpf_map_lookup_elem\(/)}`);
@@ -32,13 +21,11 @@ describe('debug adapter: the Why scope at a reject (real kernel)', () => {
   });
 
   it('each step is a place to go to, and Jump to Cursor on the origin\'s line steps back to it in one action', async () => {
+    const { dc } = adapter;
     const src = examplePath('subprog_reject');
     const lookup = lineOf(src, /= bpf_map_lookup_elem\(/);
-    const [, , trace] = await Promise.all([dc.configurationSequence(), dc.launch({ program: src }),
-      dc.assertStoppedLocation('exception', { line: bugLine('subprog_reject') })]);
-    const scopes = (await dc.scopesRequest({ frameId: trace.body.stackFrames[0].id })).body.scopes;
-    const why = scopes.find((s) => s.name === 'Why')!;
-    const origin = (await dc.variablesRequest({ variablesReference: why.variablesReference })).body.variables[0];
+    const trace = await launchToReject(dc, { program: src }, { line: bugLine('subprog_reject') });
+    const origin = (await scopeVariables(dc, trace.body.stackFrames[0].id, 'Why'))[0];
     assert.ok(origin.valueLocationReference, 'the origin step has a location reference');
     const place = await dc.customRequest('locations', { locationReference: origin.valueLocationReference });
     assert.deepEqual([place.body.source.path, place.body.line], [src, lookup]);
@@ -46,7 +33,6 @@ describe('debug adapter: the Why scope at a reject (real kernel)', () => {
     const targets = (await dc.gotoTargetsRequest({ source: { path: src }, line: lookup })).body.targets;
     assert.match(targets[0]?.label ?? '', /^back to insn \d+/, JSON.stringify(targets));
     await Promise.all([dc.gotoRequest({ threadId: 1, targetId: targets[0].id }), dc.waitForEvent('stopped')]);
-    const top = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0];
-    assert.equal(top.line, lookup, 'the cursor is back at the origin');
+    assert.equal((await topFrame(dc)).line, lookup, 'the cursor is back at the origin');
   });
 });
