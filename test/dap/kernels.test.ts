@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { VERDICTS_DEBUG_EVENT, type VerdictsEventBody } from '../../core/editor-events';
 import { cachedKernels, kernelCacheRoot } from '../../core/kernel-matrix/kernel-store';
 import { bugLine, examplePath } from '../support/examples';
-import { DIST } from '../support/paths';
+import { adapterPerTest, launchAsProgressClient, launchToReject, topFrame } from './dap-suite';
 
 function qemuMissing(): string | false {
   try {
@@ -24,15 +22,10 @@ function qemuMissing(): string | false {
  * time; the first run downloads the 6.1 image, about 27 MB): one test only.
  */
 describe('debug adapter: a session on several kernels (host and a Debian kernel in a VM)', () => {
-  let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
-    dc.defaultTimeout = 180_000; // a cold 6.1 (download and TCG boot) on a busy 2-core machine
-    await dc.start();
-  });
-  afterEach(() => dc.stop());
+  const adapter = adapterPerTest({ timeout: 180_000 }); // a cold 6.1 (download and TCG boot) on a busy 2-core machine
 
   it('null_deref on host and 6.1: a thread each, named by kernel, both stop on the BUG line; a verdicts event per kernel', { skip: qemuMissing() }, async () => {
+    const { dc } = adapter;
     const src = examplePath('null_deref');
     const cached = cachedKernels(kernelCacheRoot()).some((k) => k.series === '6.1');
     const verdicts: VerdictsEventBody[] = [];
@@ -42,11 +35,7 @@ describe('debug adapter: a session on several kernels (host and a Debian kernel 
     const progress: DebugProtocol.Event[] = [];
     for (const ev of ['progressStart', 'progressUpdate', 'progressEnd']) dc.on(ev, (e: DebugProtocol.Event) => progress.push(e));
     // a client that shows progress (VS Code does): the VM's verification is a progress notification
-    // `initialized` follows the initialize response at once: wait for it before asking, or it can be missed
-    const configured = dc.configurationSequence();
-    await dc.initializeRequest({ adapterID: 'ebpf', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsProgressReporting: true });
-    const [, , first] = await Promise.all([configured, dc.launchRequest({ program: src, kernels: ['host', '6.1'] } as DebugProtocol.LaunchRequestArguments),
-      dc.waitForEvent('stopped')]);
+    const first = await launchAsProgressClient(dc, { program: src, kernels: ['host', '6.1'] });
 
     assert.deepEqual(verdicts.map((v) => v.kernel), ['host', '6.1']);
     assert.match(verdicts[1].report.kernel, /^6\.1\.\d+-\d+/, 'the release that answered');
@@ -63,20 +52,19 @@ describe('debug adapter: a session on several kernels (host and a Debian kernel 
     assert.deepEqual(threads.map((t) => t.name), ['✗ null_deref @ host', '✗ null_deref @ 6.1']);
     assert.equal(first.body.threadId, threads[0].id);
     assert.equal(first.body.reason, 'exception');
-    const at = async (threadId: number) => (await dc.stackTraceRequest({ threadId })).body.stackFrames[0];
-    assert.equal((await at(threads[0].id)).line, bugLine('null_deref'));
+    assert.equal((await topFrame(dc, threads[0].id)).line, bugLine('null_deref'));
 
     // Continue: the 6.1 thread's reject, placed through line_info (6.1 prints no `@ file:line`)
     await Promise.all([dc.continueRequest({ threadId: threads[0].id }),
       dc.assertStoppedLocation('exception', { path: src, line: bugLine('null_deref') })]);
-    const on61 = await at(threads[1].id);
+    const on61 = await topFrame(dc, threads[1].id);
     assert.equal(on61.line, bugLine('null_deref'));
     const info = await dc.exceptionInfoRequest({ threadId: threads[1].id });
     assert.match(info.body.details?.fullTypeName ?? '', / on 6\.1: rejected EACCES$/);
 
     // stepping works on the 6.1 log as on the host's: back to the lookup, forward to the reject
     await Promise.all([dc.stepBackRequest({ threadId: threads[1].id }), dc.waitForEvent('stopped')]);
-    const back = await at(threads[1].id);
+    const back = await topFrame(dc, threads[1].id);
     assert.ok(back.line < bugLine('null_deref'), `stepped back to line ${back.line}`);
     await Promise.all([dc.nextRequest({ threadId: threads[1].id }), dc.assertStoppedLocation('exception', { line: bugLine('null_deref') })]);
   });
@@ -85,14 +73,12 @@ describe('debug adapter: a session on several kernels (host and a Debian kernel 
     // an ABI Debian never shipped: refused from the package lists, before any VM (or download of an image)
     const src = examplePath('null_deref');
     const errors: string[] = [];
+    let dc = adapter.dc;
     dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stderr') errors.push(e.body.output); });
-    await Promise.all([dc.configurationSequence(), dc.launch({ program: src, kernels: ['host', '6.1.0-1'] }),
-      dc.assertStoppedLocation('exception', { path: src, line: bugLine('null_deref') })]);
+    await launchToReject(dc, { program: src, kernels: ['host', '6.1.0-1'] }, { path: src, line: bugLine('null_deref') });
     assert.deepEqual((await dc.threadsRequest()).body.threads.map((t) => t.name), ['✗ null_deref @ host']);
     assert.ok(errors.some((l) => /kernel 6\.1\.0-1 could not verify null_deref\.bpf\.c: No Debian image package for kernel 6\.1\.0-1/.test(l)), errors.join(''));
-    await dc.stop();
-    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
-    await dc.start();
+    dc = await adapter.start(); // alone: a session of its own
     await assert.rejects(Promise.all([dc.configurationSequence(), dc.launch({ program: src, kernels: ['6.1.0-1'] })]), /No Debian image package for kernel 6\.1\.0-1/);
     await assert.rejects(dc.launch({ program: src, kernels: ['host', 'linux-9'] }), /"kernels": 'linux-9' names no kernel/);
     // a list of blanks names no kernel: the launch's validation says what to list, not a crash on the first run
