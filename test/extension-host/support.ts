@@ -68,3 +68,53 @@ export async function hoverText(uri: vscode.Uri, pos: vscode.Position): Promise<
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, pos);
   return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
 }
+
+/** An event the eBPF adapter sent a session, as a tracker of the tests' own saw it. */
+export interface AdapterEvent { session: string; event: string; body: Record<string, unknown> }
+
+/**
+ * Every debug session started and not yet ended, and every event the eBPF adapter sent, from the moment the suites
+ * load. A session's end is its own terminate event, not `activeDebugSession` going undefined: focus can move to a
+ * session that is still ending, or leave one that is still running.
+ */
+const liveSessions = new Map<string, vscode.DebugSession>();
+export const adapterEvents: AdapterEvent[] = [];
+vscode.debug.onDidStartDebugSession((s) => liveSessions.set(s.id, s));
+vscode.debug.onDidTerminateDebugSession((s) => liveSessions.delete(s.id));
+vscode.debug.registerDebugAdapterTrackerFactory('ebpf', {
+  createDebugAdapterTracker: (s) => ({
+    onDidSendMessage: (m: { type?: string; event?: string; body?: Record<string, unknown> }) => {
+      if (m.type === 'event' && m.event) adapterEvents.push({ session: s.id, event: m.event, body: m.body ?? {} });
+    },
+  }),
+});
+
+/** The first event named `event` the adapter sent `session`, once there is one. */
+export function adapterEvent(session: vscode.DebugSession, event: string, ms = 60_000, match: (e: AdapterEvent) => boolean = () => true): Promise<AdapterEvent> {
+  return waitFor(`event '${event}' of session '${session.name}'`, () => adapterEvents.find((e) => e.session === session.id && e.event === event && match(e)), ms);
+}
+
+/** Start an eBPF launch configuration in the workspace folder and return its session. */
+export async function startDebugSession(config: { name: string; program: string } & Record<string, unknown>): Promise<vscode.DebugSession> {
+  const folder = vscode.workspace.workspaceFolders![0];
+  let mine: vscode.DebugSession | undefined;
+  const sub = vscode.debug.onDidStartDebugSession((s) => { if (s.name === config.name) mine ??= s; });
+  try {
+    const started = await Promise.resolve(vscode.debug.startDebugging(folder, { type: 'ebpf', request: 'launch', ...config }))
+      .catch((e: unknown) => { throw new Error(`${config.name} did not start: ${String(e)}`); });
+    if (!started) throw new Error(`${config.name} did not start`);
+    return await waitFor(`session '${config.name}'`, () => mine, 10_000);
+  } finally {
+    sub.dispose();
+  }
+}
+
+/** Stop `session` (every session when none is given) and wait until it has ended. */
+export async function endDebugSessions(session?: vscode.DebugSession, ms = 30_000): Promise<void> {
+  const ending = session ? [session] : [...liveSessions.values()];
+  if (ending.every((s) => !liveSessions.has(s.id))) return;
+  await vscode.debug.stopDebugging(session);
+  const names = () => ending.filter((s) => liveSessions.has(s.id)).map((s) => `'${s.name}'`).join(', ');
+  await waitFor('the debug sessions to end', () => !ending.some((s) => liveSessions.has(s.id)), ms)
+    .catch((e: Error) => { throw new Error(`${e.message}; still running: ${names()}`); });
+}

@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { api, waitFor, workspaceFile } from '../support';
+import { api, endDebugSessions, waitFor, workspaceFile } from '../support';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('workspace trust: the log and setup commands in an untrusted workspace', () => {
   after(async () => {
-    await vscode.debug.stopDebugging();
+    await endDebugSessions();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

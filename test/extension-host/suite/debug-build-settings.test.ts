@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { api, waitFor, workspaceFile } from '../support';
+import { api, endDebugSessions, startDebugSession, waitFor, workspaceFile } from '../support';
 
 // without BUG the lookup is checked; with it, the NULL check is compiled out and the verifier rejects the dereference
 const SOURCE = '#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n\nstruct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__uint(max_entries, 64);\n'
@@ -27,7 +27,7 @@ describe('debug sessions build with the settings', () => {
   before(() => writeFileSync(src.fsPath, SOURCE));
   after(async () => {
     for (const key of ['ebpf.defines', 'ebpf.clang.path']) await config().update(key, undefined, Workspace);
-    await vscode.debug.stopDebugging();
+    await endDebugSessions();
     rmSync(src.fsPath, { force: true });
     rmSync(dir, { recursive: true, force: true });
   });
@@ -36,15 +36,12 @@ describe('debug sessions build with the settings', () => {
   async function sessionVerdict(name: string): Promise<string> {
     const { verdicts } = await api();
     const since = Date.now();
-    const folder = vscode.workspace.workspaceFolders![0];
-    const started = await Promise.resolve(vscode.debug.startDebugging(folder, { type: 'ebpf', request: 'launch', name, program: src.fsPath }))
-      .catch((e: unknown) => { throw new Error(`${name} did not start: ${String(e)}`); });
-    assert.ok(started, `${name} started`);
+    const session = await startDebugSession({ name, program: src.fsPath });
     const entry = await waitFor(`${name}'s verdict`, () => {
       const e = verdicts.latest(src.fsPath, 'defines_prog');
       return e && e.origin === 'debug' && e.at >= since && e;
     }, 90_000);
-    await vscode.debug.stopDebugging();
+    await endDebugSessions(session);
     return entry.program.verdict;
   }
 

@@ -8,29 +8,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { api, openInEditor, waitFor, workspaceFile, type EbpfApi } from '../support';
-
-/** Every message the adapter sends this suite's sessions, seen through a tracker of our own. */
-function watchAdapter(): { events: { session: string; event: string; body: Record<string, unknown> }[]; dispose(): void } {
-  const events: { session: string; event: string; body: Record<string, unknown> }[] = [];
-  const reg = vscode.debug.registerDebugAdapterTrackerFactory('ebpf', {
-    createDebugAdapterTracker: (s) => ({
-      onDidSendMessage: (m: { type?: string; event?: string; body?: Record<string, unknown> }) => {
-        if (m.type === 'event' && m.event) events.push({ session: s.id, event: m.event, body: m.body ?? {} });
-      },
-    }),
-  });
-  return { events, dispose: () => reg.dispose() };
-}
-
-async function stopAll(): Promise<void> {
-  await vscode.debug.stopDebugging();
-  await waitFor('every debug session to end', () => vscode.debug.activeDebugSession === undefined, 20_000);
-}
+import { adapterEvent, api, endDebugSessions, openInEditor, startDebugSession, waitFor, workspaceFile, type EbpfApi } from '../support';
 
 describe('debug sessions in the editor', () => {
   let ebpf: EbpfApi;
-  let watch: ReturnType<typeof watchAdapter>;
   const folder = () => vscode.workspace.workspaceFolders![0];
   const src = () => workspaceFile('dbg_null.bpf.c').fsPath;
   const broken = () => workspaceFile('dbg_broken.bpf.c').fsPath;
@@ -38,11 +19,9 @@ describe('debug sessions in the editor', () => {
   before(async () => {
     ebpf = await api();
     writeFileSync(src(), readFileSync(workspaceFile('null_deref.bpf.c').fsPath, 'utf8'));
-    watch = watchAdapter();
   });
-  afterEach(stopAll);
+  afterEach(() => endDebugSessions());
   after(async () => {
-    watch.dispose();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const f of [src(), broken()]) {
       ebpf.verdicts.clear('debug', f);
@@ -55,11 +34,10 @@ describe('debug sessions in the editor', () => {
     const revealed = new Promise<vscode.DebugSession>((resolve) => {
       const sub = ebpf.debugging.onDidRevealRunAndDebug((s) => { sub.dispose(); resolve(s); });
     });
-    assert.ok(await vscode.debug.startDebugging(folder(), { type: 'ebpf', request: 'launch', name: 'dbg: null_deref', program: src() }));
-    const session = vscode.debug.activeDebugSession!;
+    const session = await startDebugSession({ name: 'dbg: null_deref', program: src() });
     const shown = await Promise.race([revealed, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
     assert.equal(shown?.id, session.id, 'Run and Debug was revealed for this session\'s stop');
-    const stop = watch.events.find((e) => e.session === session.id && e.event === 'stopped');
+    const stop = await adapterEvent(session, 'stopped');
     assert.equal(stop?.body.description, 'Rejected by the verifier');
     const entry = await waitFor('the session\'s verdict in the store', () => {
       const e = ebpf.verdicts.latest(src(), 'null_deref', 'host');
@@ -70,12 +48,10 @@ describe('debug sessions in the editor', () => {
   });
 
   it('the session gets the workspace\'s storage and saves its full log there, per object', async () => {
-    assert.ok(await vscode.debug.startDebugging(folder(), { type: 'ebpf', request: 'launch', name: 'dbg: storage', program: src() }));
-    const session = vscode.debug.activeDebugSession!;
+    const session = await startDebugSession({ name: 'dbg: storage', program: src() });
     const storageDir = session.configuration.storageDir as string | undefined;
     assert.ok(storageDir && path.isAbsolute(storageDir), `storageDir set by the client: ${storageDir}`);
-    const header = await waitFor('the console\'s log header', () => watch.events.find((e) => e.session === session.id && e.event === 'output'
-      && /verifier log \(/.test(String(e.body.output))), 60_000);
+    const header = await adapterEvent(session, 'output', 60_000, (e) => /verifier log \(/.test(String(e.body.output)));
     const file = (header.body.source as { path?: string } | undefined)?.path ?? '';
     assert.ok(file.startsWith(path.join(storageDir, 'logs') + path.sep), `${file} under ${storageDir}`);
     assert.match(path.basename(path.dirname(file)), /^dbg_null\.bpf\.c-[0-9a-f]{12}$/);
@@ -101,7 +77,7 @@ describe('debug sessions in the editor', () => {
     const session = await waitFor('the replay session', () => vscode.debug.activeDebugSession, 30_000);
     assert.equal(typeof session.configuration.replayLog, 'string');
     assert.equal(session.configuration.ebpfReplayDir, undefined, 'no private attribute any more');
-    const stop = await waitFor('the replay\'s stop', () => watch.events.find((e) => e.session === session.id && e.event === 'stopped'), 60_000);
+    const stop = await adapterEvent(session, 'stopped');
     assert.equal(stop.body.reason, 'exception');
     assert.equal(stop.body.description, 'Rejected by the verifier');
   });

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { ObjectReport } from '../../../core/verify/report';
-import { api, hoverText, openInEditor, waitFor, workspaceFile, type EbpfApi } from '../support';
+import { adapterEvent, api, endDebugSessions, hoverText, openInEditor, startDebugSession, waitFor, workspaceFile, type EbpfApi } from '../support';
 
 const VERIFIER = 'eBPF verifier';
 const lineOf = (file: string, needle: string) => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle)); // 0-based
@@ -106,15 +106,14 @@ describe('verifier diagnostics per origin', () => {
   });
 
   it('a debug session of the same file neither clears the rejects nor duplicates them, before or after it stops', async () => {
-    const folder = vscode.workspace.workspaceFolders![0];
     const unit = nullDeref();
-    const started = await vscode.debug.startDebugging(folder, { type: 'ebpf', request: 'launch', name: 'diag: null_deref', program: unit });
-    assert.ok(started, 'the session started');
+    const session = await startDebugSession({ name: 'diag: null_deref', program: unit });
     await waitFor('the session\'s verdict in the store', () => ebpf.verdicts.latest(unit, 'null_deref')?.origin === 'debug', 60_000);
     assert.equal(verifierDiagnostics(unit).length, 1, 'one reject in Problems, the session\'s: not two');
     assert.equal(verifierDiagnostics(packetBounds()).length, 1, 'the other file\'s Verify reject is untouched');
-    await vscode.debug.stopDebugging();
-    await waitFor('the session to end', () => vscode.debug.activeDebugSession === undefined, 20_000);
+    await adapterEvent(session, 'stopped');
+    assert.equal(verifierDiagnostics(unit).length, 1, 'stopped on the reject: still one');
+    await endDebugSessions(session);
     assert.equal(verifierDiagnostics(unit).length, 1, 'still in Problems after Stop');
     assert.equal(verifierDiagnostics(packetBounds()).length, 1);
   });

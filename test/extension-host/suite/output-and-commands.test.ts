@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { api, EXTENSION_ID, openInEditor, positionOf, waitFor, workspaceFile, type EbpfApi } from '../support';
+import { api, endDebugSessions, EXTENSION_ID, openInEditor, positionOf, waitFor, workspaceFile, type EbpfApi } from '../support';
 
 /** The channel's text as the Output view shows it: its document (scheme `output`) once the view has opened it. */
 function channelText(): string | undefined {
@@ -24,7 +24,7 @@ describe('output channel and command arguments', () => {
     ebpf = await api();
   });
   after(async () => {
-    await vscode.debug.stopDebugging();
+    await endDebugSessions();
     await setLevel(vscode.LogLevel.Info);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     rmSync(pasted().fsPath, { force: true });
@@ -63,7 +63,7 @@ describe('output channel and command arguments', () => {
     assert.match(text, /\[info\] debug session 'eBPF: replay null_deref\.verifier\.log' started/);
     const longest = Math.max(...text.split('\n').filter((l) => l.includes('[adapter ')).map((l) => l.length));
     assert.ok(longest < 600, `adapter trace lines are cut short (longest ${longest})`);
-    await vscode.debug.stopDebugging();
+    await endDebugSessions();
   });
 
   it('Verify Current File with the editor title\'s Uri: the channel has the run, the helper\'s traffic at trace and the verdicts with the time', async function () {

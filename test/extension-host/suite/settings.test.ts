@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { SETTINGS } from '../../../core/settings';
-import { api, workspaceFile, waitFor } from '../support';
+import { api, endDebugSessions, startDebugSession, workspaceFile, waitFor } from '../support';
 
 const NULL_DEREF = '#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n\nstruct {\n\t__uint(type, BPF_MAP_TYPE_HASH);\n\t__uint(max_entries, 64);\n'
   + '\t__type(key, __u32);\n\t__type(value, __u64);\n} counts SEC(".maps");\n\nSEC("xdp")\nint settings_null(struct xdp_md *ctx)\n{\n'
@@ -104,15 +104,12 @@ describe('settings', () => {
     /** The verdict of one session's run (recorded by the debug origin after `since`). */
     const debugVerdict = async (name: string, build?: string[]) => {
       const since = Date.now();
-      const folder = vscode.workspace.workspaceFolders![0];
-      const launched = await Promise.resolve(vscode.debug.startDebugging(folder, { type: 'ebpf', request: 'launch', name, program: src.fsPath, ...(build ? { build } : {}) }))
-        .catch(() => false); // a launch error would show a modal, which the test workbench refuses
-      assert.ok(launched, `${name} started`);
+      const session = await startDebugSession({ name, program: src.fsPath, ...(build ? { build } : {}) });
       const entry = await waitFor(`${name}'s verdict`, () => {
         const e = verdicts.latest(src.fsPath, 'settings_null', 'host');
         return e && e.origin === 'debug' && e.at >= since && e;
       }, 90_000);
-      await vscode.debug.stopDebugging();
+      await endDebugSessions(session);
       return entry.program.verdict;
     };
     assert.equal(await debugVerdict('settings: cflags'), 'accepted', 'built with -DCHECKED from ebpf.cflags');
