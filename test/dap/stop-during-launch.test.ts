@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { kernelObjectsQuiet, kernelObjectsSettled } from '../support/bpf-objects';
 import { fetchMatrixKernels } from '../support/kernel-matrix';
-import { DIST, REPO } from '../support/paths';
+import { REPO } from '../support/paths';
 import { SLOW_LOOP_ITERS } from '../support/programs';
+import { adapterPerTest } from './dap-suite';
 
 /** The adapter's events in the order they came, by name, with their bodies. */
 function recordEvents(dc: DebugClient): { name: string; body: unknown }[] {
@@ -33,16 +34,12 @@ function outputMatching(dc: DebugClient, re: RegExp): Promise<string> {
 }
 
 describe('debug adapter: Stop during the launch', () => {
-  let dc: DebugClient;
-  beforeEach(async () => {
-    dc = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf');
-    await dc.start();
-  });
-  afterEach(() => dc.stop());
+  const adapter = adapterPerTest();
 
   const slowLoop = { program: path.join(REPO, 'bench', 'programs', 'loop_log.bpf.c'), build: [`-DLOOP_ITERS=${SLOW_LOOP_ITERS}`], logLevel: 2 };
 
   async function stopWhile(launchArgs: object, busy: RegExp) {
+    const dc = adapter.dc;
     const events = recordEvents(dc);
     const busyNow = outputMatching(dc, busy);
     const launched = dc.launch(launchArgs as DebugProtocol.LaunchRequestArguments).then((r) => r, (e: Error) => e);
@@ -62,7 +59,7 @@ describe('debug adapter: Stop during the launch', () => {
     assert.equal(response.success, true);
     assert.deepEqual(events.filter((e) => e.name === 'stopped'), [], 'no stop, before or after the end');
     assert.deepEqual(events.filter((e) => e.name === 'ebpf/verdicts'), [], 'no verdict: the verification was abandoned');
-    assert.equal(await dc.threadsRequest().then((r) => r.body.threads.length, () => 0), 0, 'no program to show');
+    assert.equal(await adapter.dc.threadsRequest().then((r) => r.body.threads.length, () => 0), 0, 'no program to show');
     assert.deepEqual(await kernelObjectsSettled(before), before, 'nothing left loaded');
   });
 
