@@ -1,6 +1,10 @@
-/** A verifier log's reject as a diagnostic on the log, with the explanation and fix, and where it is in the source. */
+/**
+ * A verifier log's reject as a diagnostic on the log, with the explanation and fix, and where it is in the source. Its
+ * source is every reject's (VERIFIER_SOURCE): a log's reject and Verify Object's read as one kind in Problems.
+ */
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-protocol';
 import { pathToFileURL } from 'node:url';
+import { VERIFIER_SOURCE } from '../core/build/clang-diagnostic-shape';
 import { rejectLocation } from '../core/verify/program-report';
 import type { LogBlock } from '../core/verifier-log/log-blocks';
 import type { SourceResolver } from './verifier-log-links';
@@ -27,7 +31,7 @@ export function logDiagnostics(blocks: LogBlock[], uri: string, resolver: Source
     out.push({
       range: { start: { line: b.offset + b.rejectLines[0], character: 0 }, end: { line: b.offset + b.rejectLines[1], character: b.index.text(b.rejectLines[1]).length } },
       severity: DiagnosticSeverity.Error,
-      source: 'ebpf-verifier',
+      source: VERIFIER_SOURCE,
       code: ex?.id,
       message: ex ? `${message}\n\n${ex.title}: ${ex.explanation}\nFix: ${ex.fix}` : message,
       relatedInformation: related.length ? related : undefined,
@@ -39,7 +43,7 @@ export function logDiagnostics(blocks: LogBlock[], uri: string, resolver: Source
     const why = b.summary.insnLines > 0
       ? 'This log holds no verdict: it ends before the verifier\'s verdict (no error and no "processed N insns" line), so it looks cut.'
       : 'This log holds no verdict: it has no instruction, no error after one and no "processed N insns" line, so it is not a verifier log (or only a piece of one).';
-    out.push({ range: whole(0, b.index.lineCount > 0 ? b.index.text(0).length : 0), severity: DiagnosticSeverity.Information, source: 'ebpf-verifier', message: why });
+    out.push({ range: whole(0, b.index.lineCount > 0 ? b.index.text(0).length : 0), severity: DiagnosticSeverity.Information, source: VERIFIER_SOURCE, message: why });
   }
   return out;
 }
