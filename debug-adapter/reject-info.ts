@@ -1,8 +1,13 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { ProgramReport } from '../core/verify/report';
 
-/** What the stop and the exception widget are titled ("Exception has occurred: Rejected by the verifier"). */
+/** What the exception widget is titled ("Exception has occurred: Rejected by the verifier"): exceptionInfo's id. */
 export const REJECT_TITLE = 'Rejected by the verifier';
+/**
+ * The stopped event's description: the badge after the thread's name in Call Stack ("✗ first_reject (xdp)  REJECTED").
+ * One word: the sidebar cuts the name, not the badge, so a long badge hid which program was rejected.
+ */
+export const REJECT_STOP_LABEL = 'Rejected';
 export const LOAD_ERROR_TITLE = 'Not loaded';
 
 /** The reject's message with what it means and the usual fix: the exception widget's body. */

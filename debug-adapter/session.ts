@@ -17,7 +17,7 @@ import { ReplayLoader } from './kernel/replay-loader';
 import { logFilePath } from './log-files';
 import { PathWalk, type Stop } from './path-walk';
 import { ProgressReporter } from './progress';
-import { exceptionInfoBody, REJECT_TITLE } from './reject-info';
+import { exceptionInfoBody, REJECT_STOP_LABEL } from './reject-info';
 import { threadName } from './threads';
 import type { ProgramTrace } from './runtime/program-trace';
 import { launchFailure, verifySession } from './session-verify';
@@ -176,7 +176,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
     const text = reason === 'exception' ? r.message ?? 'rejected by the verifier' : undefined;
     const e = new StoppedEvent(reason, thread + 1, text) as DebugProtocol.StoppedEvent;
     e.body.allThreadsStopped = true;
-    if (reason === 'exception') e.body.description = REJECT_TITLE; // the Call Stack's "Paused on ..." label
+    if (reason === 'exception') e.body.description = REJECT_STOP_LABEL; // the Call Stack's badge, instead of "Paused on exception"
     this.sendEvent(e);
   }
 

@@ -38,7 +38,7 @@ describe('debug sessions in the editor', () => {
     const shown = await Promise.race([revealed, new Promise<null>((r) => setTimeout(() => r(null), 60_000))]);
     assert.equal(shown?.id, session.id, 'Run and Debug was revealed for this session\'s stop');
     const stop = await adapterEvent(session, 'stopped');
-    assert.equal(stop?.body.description, 'Rejected by the verifier');
+    assert.equal(stop?.body.description, 'Rejected');
     const entry = await waitFor('the session\'s verdict in the store', () => {
       const e = ebpf.verdicts.latest(src(), 'null_deref', 'host');
       return e?.origin === 'debug' && e;
@@ -79,6 +79,6 @@ describe('debug sessions in the editor', () => {
     assert.equal(session.configuration.ebpfReplayDir, undefined, 'no private attribute any more');
     const stop = await adapterEvent(session, 'stopped');
     assert.equal(stop.body.reason, 'exception');
-    assert.equal(stop.body.description, 'Rejected by the verifier');
+    assert.equal(stop.body.description, 'Rejected');
   });
 });
