@@ -40,6 +40,16 @@ export interface VerifyStatusParams {
 }
 
 /**
+ * `ebpf/settingsRead` (server to client notification): a read of the settings ended, its answer applied or (a failed
+ * re-read) not. `read` counts the server's workspace/configuration requests, from 1 (0: the defaults, for a client that
+ * cannot be asked), so a client knows which of its answers took effect: tests wait for it instead of guessing how long
+ * a re-read takes. Editors ignore it.
+ */
+export const SETTINGS_READ_NOTIFICATION = 'ebpf/settingsRead';
+
+export interface SettingsReadParams { read: number; applied: boolean }
+
+/**
  * `ebpf/workspaceTrust` (client to server notification): the workspace became trusted (or not). Verify on save builds
  * and loads programs only in a trusted one; the initial state is initializationOptions.trusted.
  */

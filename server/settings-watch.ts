@@ -5,6 +5,7 @@
  * the EbpfSettings this hands over; nobody else listens to the notification (a connection keeps one handler).
  */
 import { DidChangeConfigurationNotification, type Connection } from 'vscode-languageserver/node';
+import { SETTINGS_READ_NOTIFICATION, type SettingsReadParams } from '../core/lsp-ext';
 import { DEFAULT_SETTINGS, settingNames, settingsFrom, type EbpfSettings } from '../core/settings-values';
 
 export interface ConfigurationSupport {
@@ -22,13 +23,17 @@ export interface ConfigurationSupport {
 export function watchSettings(connection: Connection, support: ConfigurationSupport, apply: (settings: EbpfSettings, previous: EbpfSettings) => void): () => void {
   let current: EbpfSettings = DEFAULT_SETTINGS;
   let asked = 0;
-  const give = (next: EbpfSettings) => {
+  /** Says that read `read` ended (after apply: what the client sends next meets the new settings). */
+  const ended = (read: number, applied: boolean) =>
+    void connection.sendNotification(SETTINGS_READ_NOTIFICATION, { read, applied } satisfies SettingsReadParams).catch(() => undefined);
+  const give = (next: EbpfSettings, read: number) => {
     const previous = current;
     current = next;
     apply(next, previous);
+    ended(read, true);
   };
   if (!support.configuration) {
-    give(DEFAULT_SETTINGS);
+    give(DEFAULT_SETTINGS, 0);
     return () => undefined;
   }
   const names = settingNames();
@@ -42,12 +47,12 @@ export function watchSettings(connection: Connection, support: ConfigurationSupp
     } catch (e) {
       // a failed re-read is no change: the user's settings stay (the defaults would undo lint.exclude, flags...)
       connection.console.warn(`eBPF: could not read the settings (${(e as Error).message}); ${given ? 'the ones read before stay' : 'the defaults are used'}.`);
-      if (given) return;
+      if (given) return ended(ticket, false);
       next = DEFAULT_SETTINGS;
     }
-    if (ticket !== asked) return;
+    if (ticket !== asked) return; // a newer read is on its way, and ends with its own notification
     given = true;
-    give(next);
+    give(next, ticket);
   };
   void read();
   if (support.dynamicChange) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'ebpf' }).catch(() => undefined);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { CodeAction, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { VERIFY_STATUS_NOTIFICATION, type VerifyStatusParams } from '../../core/lsp-ext';
+import { SETTINGS_READ_NOTIFICATION, VERIFY_STATUS_NOTIFICATION, type SettingsReadParams, type VerifyStatusParams } from '../../core/lsp-ext';
 import { VERDICTS_NOTIFICATION, type VerdictsEventBody } from '../../core/editor-events';
 import { DIST } from './paths';
 
@@ -100,9 +100,12 @@ export async function startVerifySession(opts: SessionOptions = {}) {
   conn.onNotification(VERIFY_STATUS_NOTIFICATION, (s: VerifyStatusParams) => statuses.push(s));
   conn.onNotification('window/showMessage', (m: { type: number; message: string }) => messages.push(m));
   conn.onNotification(VERDICTS_NOTIFICATION, (v: VerdictsEventBody) => verdicts.push(v));
+  const settingsReads: SettingsReadParams[] = [];
+  conn.onNotification(SETTINGS_READ_NOTIFICATION, (r: SettingsReadParams) => settingsReads.push(r));
   // the editor's settings: null for those the user did not set (the server's defaults apply)
-  const configuration = { fails: false };
+  const configuration = { fails: false, answered: 0 };
   conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => {
+    configuration.answered++; // the server's read number `answered` (its requests come, and are answered, in order)
     if (configuration.fails) throw new Error('the editor could not answer');
     return p.items.map((i) => settings[i.section ?? ''] ?? null);
   });
@@ -119,10 +122,15 @@ export async function startVerifySession(opts: SessionOptions = {}) {
     notify: (method: string, params: object) => conn.sendNotification(method, params),
     request: <T>(method: string, params: object) => conn.sendRequest(method, params) as Promise<T>,
     save: (file: string) => conn.sendNotification('textDocument/didSave', { textDocument: { uri: uriOf(file) } }),
-    /** The settings changed: the server asks for them again. */
-    changeSettings: async () => {
+    /**
+     * The settings changed: the server asks for them again. Resolves once it ended a read that this client answered
+     * after the change (ebpf/settingsRead), applied or not: what the test sends next meets the settings it set.
+     */
+    changeSettings: async (ms = 20_000): Promise<SettingsReadParams> => {
+      const before = configuration.answered; // answers given before the change may hold the old settings
       await conn.sendNotification('workspace/didChangeConfiguration', { settings: null });
-      await sleep(200);
+      return until(() => settingsReads.find((r) => r.read > before),
+        () => `the server ended no read of the settings answered after the change (answered ${configuration.answered}, reads ${JSON.stringify(settingsReads)})`, ms);
     },
     /** The first publish for `file` after `from` (an index into published) that satisfies `ok`. */
     publishedFor: (file: string, from: number, ok: (p: PublishDiagnosticsParams) => boolean) =>
