@@ -1,21 +1,23 @@
 /**
- * One boot of one kernel under qemu-system-x86_64: TCG (this machine's KVM cannot run stock kernels), no disk, no
- * network, no monitor, QEMU's seccomp sandbox on; the kernel console goes to one file and the guest's result to
- * another (the second serial port), both in a private scratch directory. Always under a hard timeout: a guest that
- * hangs is killed, and says so.
+ * One boot of one kernel under qemu-system-x86_64, with the accelerator it is given (accel-boot.ts chooses: KVM where
+ * it can run stock kernels, else TCG), no disk, no network, no monitor, QEMU's seccomp sandbox on; the kernel console
+ * goes to one file and the guest's result to another (the second serial port), both in a private scratch directory.
+ * Always under a hard timeout: a guest that hangs is killed, and says so. A KVM boot that fails because of KVM throws
+ * KvmBootError, for the caller to retry under TCG.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EbpfError } from '../errors';
+import { kvmFailure, KvmBootError } from './accel';
 
 export interface BootOptions {
   vmlinux: string;
   initrd: Buffer;
   timeoutMs?: number;
   memory?: string;
-  /** `kvm` only where it can run stock kernels; the default is TCG. */
+  /** `kvm` only where it can run stock kernels (accel-boot.ts decides); the default is TCG. */
   accel?: 'tcg' | 'kvm';
   qemu?: string;
   /** Extra kernel parameters for /init (bpflog=, bpflogsize=). */
@@ -54,7 +56,7 @@ export async function bootKernel(o: BootOptions): Promise<BootResult> {
   try {
     writeFileSync(path.join(dir, 'initrd.img'), o.initrd, { mode: 0o600 });
     const started = Date.now();
-    const { code, stderr, timedOut, spawnError } = await new Promise<{ code: number | null; stderr: string; timedOut: boolean; spawnError?: NodeJS.ErrnoException }>((resolve) => {
+    const { code, signal, stderr, timedOut, spawnError } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; timedOut: boolean; spawnError?: NodeJS.ErrnoException }>((resolve) => {
       const child = spawn(qemu, qemuArgs(o, dir), { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       let timedOut = false;
@@ -62,12 +64,16 @@ export async function bootKernel(o: BootOptions): Promise<BootResult> {
       const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
       const abort = () => child.kill('SIGKILL');
       o.signal?.addEventListener('abort', abort, { once: true });
-      child.stderr.on('data', (b: Buffer) => { if (err.length < 16_384) err += b.toString('utf8'); });
+      child.stderr.on('data', (b: Buffer) => {
+        if (err.length < 16_384) err += b.toString('utf8');
+        // after a KVM internal error QEMU pauses the guest and waits forever: stop it now, not at the timeout
+        if (o.accel === 'kvm' && /KVM internal error/.test(err)) child.kill('SIGKILL');
+      });
       child.on('error', (e: NodeJS.ErrnoException) => { spawnError = e; });
-      child.on('close', (c) => {
+      child.on('close', (c, sig) => {
         clearTimeout(timer);
         o.signal?.removeEventListener('abort', abort);
-        resolve({ code: c, stderr: err, timedOut, spawnError });
+        resolve({ code: c, signal: sig, stderr: err, timedOut, spawnError });
       });
     });
     const wallMs = Date.now() - started;
@@ -75,6 +81,8 @@ export async function bootKernel(o: BootOptions): Promise<BootResult> {
     if (spawnError) {
       throw new EbpfError('usage', `${qemu} could not be started (${spawnError.message}).`, 'Install QEMU: apt-get install qemu-system-x86.');
     }
+    const kvmReason = o.accel === 'kvm' ? kvmFailure(stderr) : null;
+    if (kvmReason) throw new KvmBootError(kvmReason);
     const read = (f: string) => existsSync(path.join(dir, f)) ? readFileSync(path.join(dir, f), 'utf8') : '';
     const result = read('result');
     const consoleText = read('console');
@@ -83,7 +91,7 @@ export async function bootKernel(o: BootOptions): Promise<BootResult> {
         'A big program verifies 7-24x slower under emulation: raise --vm-timeout.');
     }
     if (!/^=== DONE/m.test(result)) {
-      throw new EbpfError('helper-failed', `The VM stopped (QEMU exit ${code}) before it reported a verdict.${tail(consoleText || stderr)}`);
+      throw new EbpfError('helper-failed', `The VM stopped (QEMU ${code !== null ? `exit ${code}` : `killed by ${signal}`}) before it reported a verdict.${tail(consoleText || stderr)}`);
     }
     return { result, console: consoleText, wallMs };
   } finally {

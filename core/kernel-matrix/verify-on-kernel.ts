@@ -1,6 +1,7 @@
 /**
  * Verify objects on one kernel: `host` through the usual loader, a Debian kernel in a VM. Either way the answer is
- * the `verify --json` ObjectReport, its `kernel` naming the release that answered, plus how long it took.
+ * the `verify --json` ObjectReport, its `kernel` naming the release that answered (and `loader.via` the VM and its
+ * accelerator, `vm:6.1.0-57-cloud-amd64:tcg`), plus how long it took.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,8 +13,9 @@ import { buildOptionsOf, DEFAULT_LOG_LEVEL, prepareObject, verifyObject, type Ve
 import { specLabel, type KernelSpec } from './catalogue';
 import { parseGuestResult, programsFromGuest } from './guest-result';
 import { ensureBaseInitramfs, objectName, runInitrd } from './initramfs';
+import { vmAccelRequest, type VmAccel, type VmAccelRequest } from './accel';
+import { bootWithAccel, type AccelBootOptions } from './accel-boot';
 import { ensureKernel, kernelCacheRoot } from './kernel-store';
-import { bootKernel } from './qemu-run';
 
 export interface KernelRun {
   /** What was asked for: `host`, `6.1`... */
@@ -25,6 +27,8 @@ export interface KernelRun {
    */
   verified: VerifiedProgram[][];
   timing: { totalMs: number; downloadMs: number; bootMs: number; downloadedBytes: number };
+  /** The accelerator the VM ran under (null: `host`, no VM). */
+  accel: VmAccel | null;
 }
 
 export interface KernelRunOptions extends VerifyOptions {
@@ -32,6 +36,10 @@ export interface KernelRunOptions extends VerifyOptions {
   /** Told what is downloaded and how big, before it is. */
   progress?: (message: string) => void;
   vmTimeoutMs?: number;
+  /** `--vm-accel` / `vmAccel`; unset: EBPF_DEBUGGER_VM_ACCEL of `env`, else auto (KVM where it runs stock kernels, else TCG). */
+  vmAccel?: VmAccelRequest;
+  /** For tests: what the machine is said to be about KVM (accel-boot.ts). */
+  kvmProbe?: AccelBootOptions['probe'];
   /** The host loader, for `host`. */
   loader?: Loader;
 }
@@ -50,7 +58,7 @@ export async function verifyOnKernel(inputs: string[], spec: KernelSpec, opts: K
       reports.push(run.report);
       verified.push(run.programs);
     }
-    return { requested: 'host', reports, verified, timing: { totalMs: Date.now() - started, downloadMs: 0, bootMs: 0, downloadedBytes: 0 } };
+    return { requested: 'host', reports, verified, timing: { totalMs: Date.now() - started, downloadMs: 0, bootMs: 0, downloadedBytes: 0 }, accel: null };
   }
   const prepared = [];
   // aborting kills the build and then the guest, as verifyObject does on the host
@@ -69,10 +77,10 @@ export async function verifyOnKernel(inputs: string[], spec: KernelSpec, opts: K
     return obj;
   });
   const logLevel = opts.logLevel ?? DEFAULT_LOG_LEVEL;
-  const boot = await bootKernel({
+  const boot = await bootWithAccel({
     vmlinux: kernel.vmlinux, initrd: runInitrd(base, prepared.map((p) => readFileSync(p.object))), timeoutMs: opts.vmTimeoutMs,
     append: [`bpflog=${logLevel}`, `bpflogsize=${VM_LOG_BYTES}`], signal: opts.signal,
-  });
+  }, { request: opts.vmAccel ?? vmAccelRequest(undefined, opts.env ?? process.env), progress: opts.progress, probe: opts.kvmProbe });
   const guest = parseGuestResult(boot.result);
   const release = guest.release ?? kernel.release;
   const verified = prepared.map((p, i) => {
@@ -86,10 +94,10 @@ export async function verifyOnKernel(inputs: string[], spec: KernelSpec, opts: K
       object: p.object, source: p.source, kernel: release, libbpf: guest.libbpf ?? 'unknown',
       libbpfPath: null, // the guest's copy of the host's libbpf: no path of the host's answered
       logLevel,
-      // root in the guest, with every capability; `via` says which VM answered
-      loader: { uid: 0, capEff: 'all', via: `vm:${kernel.release}` },
+      // root in the guest, with every capability; `via` says which VM answered, and under which accelerator
+      loader: { uid: 0, capEff: 'all', via: `vm:${kernel.release}:${boot.accel}` },
       programs,
     };
   });
-  return { requested: specLabel(spec), reports, verified, timing: { totalMs: Date.now() - started, downloadMs, bootMs: boot.wallMs, downloadedBytes: kernel.downloadedBytes } };
+  return { requested: specLabel(spec), reports, verified, timing: { totalMs: Date.now() - started, downloadMs, bootMs: boot.wallMs, downloadedBytes: kernel.downloadedBytes }, accel: boot.accel };
 }
