@@ -23,6 +23,8 @@ Commands:
       --kernel K        verify on kernel K instead: host, or a Debian series (6.1, 6.12...) booted under QEMU
                         (repeatable: a table of verdicts and the rejects that differ; downloads are cached)
       --vm-timeout S    stop a VM after S seconds (default 120)
+      --vm-accel A      auto (default: KVM where it runs stock kernels, else TCG emulation), kvm or tcg
+                        (or EBPF_DEBUGGER_VM_ACCEL)
   log <file | ->                                    Summarise a saved verifier log (raw, libbpf or bpftool -d output)
       --json            the program shape of verify --json
       --source-root DIR where to look for the sources the log names (repeatable)

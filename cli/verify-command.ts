@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EbpfError, isEbpfError } from '../core/errors';
 import { CAPABILITY_SETS, isCapabilitySet } from '../core/loader/capabilities';
+import { vmAccelRequest } from '../core/kernel-matrix/accel';
 import { HelperClient } from '../core/loader/helper-client';
 import type { ObjectReport } from '../core/verify/report';
 import { toSarif } from '../core/verify/sarif';
@@ -54,6 +55,7 @@ export async function runVerify(argv: string[]): Promise<number> {
     timeout: { type: 'string' },
     kernel: { type: 'string', multiple: true },
     'vm-timeout': { type: 'string' },
+    'vm-accel': { type: 'string' },
   });
   if (positionals.length === 0) throw new UsageError('name an object (.o), a source (.bpf.c) or a directory.');
   if (values.json && values.sarif) throw new UsageError('choose one of --json and --sarif.');
@@ -70,9 +72,15 @@ export async function runVerify(argv: string[]): Promise<number> {
     // --kernel host|6.1|...: the kernel matrix (cli/verify-kernels.ts); the helper only starts if host is asked for
     const vmTimeout = values['vm-timeout'] !== undefined ? Number(values['vm-timeout']) : undefined;
     if (vmTimeout !== undefined && !(Number.isFinite(vmTimeout) && vmTimeout > 0)) throw new UsageError(`--vm-timeout must be a number of seconds above 0, not '${values['vm-timeout']}'.`);
+    let vmAccel;
+    try {
+      vmAccel = vmAccelRequest(values['vm-accel']); // else EBPF_DEBUGGER_VM_ACCEL, else auto
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
     const build = values.cflags ? { extraArgs: values.cflags.split(/\s+/).filter(Boolean) } : undefined;
     try {
-      return await runVerifyKernels(values.kernel, () => expandInputs(positionals), { programName: values.program, logLevel, build, loader, vmTimeoutMs: vmTimeout !== undefined ? vmTimeout * 1000 : undefined }, { json: values.json, sarif: values.sarif });
+      return await runVerifyKernels(values.kernel, () => expandInputs(positionals), { programName: values.program, logLevel, build, loader, vmTimeoutMs: vmTimeout !== undefined ? vmTimeout * 1000 : undefined, vmAccel }, { json: values.json, sarif: values.sarif });
     } finally {
       await loader.close();
     }

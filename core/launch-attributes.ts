@@ -1,3 +1,4 @@
+import { isVmAccelRequest, VM_ACCEL_REQUESTS, type VmAccelRequest } from './kernel-matrix/accel';
 import { CAPABILITY_SETS, isCapabilitySet, type CapabilitySet } from './loader/capabilities';
 
 /**
@@ -26,6 +27,8 @@ export interface EbpfLaunchArguments {
   timeout?: number;
   /** The kernels to verify on: `host` (the running kernel) and Debian kernels by series (`6.1`) booted in a VM. */
   kernels?: string[];
+  /** How the VM kernels run: `auto` (KVM where it runs stock kernels, else TCG), `kvm` or `tcg`. */
+  vmAccel?: VmAccelRequest;
   /** Set by the client: its storage directory for this workspace; the full verifier logs are saved under it. */
   storageDir?: string;
   /** Set by "Debug This Log": a directory of saved logs the session replays instead of asking the kernel. */
@@ -94,6 +97,12 @@ export const LAUNCH_ATTRIBUTES: Record<keyof EbpfLaunchArguments, JsonSchemaProp
     default: ['host'],
     description: 'The kernels to verify on, one thread per program and kernel: "host" (the running kernel) and Debian kernels by series or ABI ("5.10", "6.1", "6.12", "6.1.0-50") booted in a QEMU VM. A kernel is downloaded once (tens of MB, said in the Debug Console) and cached.',
   },
+  vmAccel: {
+    type: 'string',
+    enum: [...VM_ACCEL_REQUESTS],
+    default: 'auto',
+    description: 'How the VM kernels of "kernels" run: "auto" uses KVM where /dev/kvm runs stock kernels and emulates (TCG, several times slower) elsewhere, falling back to TCG once if KVM fails (said in the Debug Console); "kvm" or "tcg" forces one. Default: EBPF_DEBUGGER_VM_ACCEL, else auto.',
+  },
   storageDir: {
     type: 'string',
     description: 'Internal: set by the extension to its storage directory for this workspace; full verifier logs are saved in <storageDir>/logs/<object>-<hash>/.',
@@ -148,6 +157,7 @@ export function validateLaunchArguments(args: Partial<EbpfLaunchArguments> | und
   if (args.kernels?.some((k) => /^[\s,]*$/.test(k))) {
     return '"kernels" has an empty entry: list kernel names such as "host" (this machine) or "6.1" (a Debian kernel in a VM), or drop "kernels" to verify on this machine\'s kernel.';
   }
+  if (args.vmAccel !== undefined && !isVmAccelRequest(args.vmAccel)) return `"vmAccel" must be one of ${VM_ACCEL_REQUESTS.join(', ')}, not ${JSON.stringify(args.vmAccel)}.`;
   if (args.storageDir !== undefined && typeof args.storageDir !== 'string') return '"storageDir" must be a directory.';
   if (args.replayLog !== undefined && typeof args.replayLog !== 'string') return '"replayLog" must be a directory of saved logs.';
   if (args.clangPath !== undefined && typeof args.clangPath !== 'string') return '"clangPath" must be a clang executable.';

@@ -93,7 +93,7 @@ async function verifyInVm(program: string, spec: Extract<KernelSpec, { kind: 'de
   hooks.say(`${title} (a few seconds once the kernel is cached)`);
   hooks.progress.start(title);
   const r = await verifyOnKernel([program], spec, {
-    ...verifyOptions(args), signal: hooks.signal,
+    ...verifyOptions(args), signal: hooks.signal, vmAccel: args.vmAccel,
     progress: (m) => { hooks.say(`eBPF: ${m}`); hooks.progress.update(m); },
   }).finally(() => hooks.progress.end());
   const report = r.reports[0];
