@@ -13,8 +13,9 @@ export interface HotLineText {
   /** 1-based. */
   line: number;
   insns: number;
-  states: number;
-  /** "612,000 of 1,000,001 instructions · 30 states" */
+  /** Paths pruned on the line (a level-2 log), null at level 1. */
+  pruned: number | null;
+  /** "612,000 of 1,000,001 instructions · 30 paths pruned" */
   text: string;
 }
 
@@ -28,8 +29,8 @@ export function hotLineRows(p: ProgramReport, top = TOP_HOT_LINES): HotLineText[
     .sort((a, b) => b.insns - a.insns)
     .slice(0, top)
     .map((h) => ({
-      file: h.file!, line: h.line!, insns: h.insns, states: h.states,
-      text: `${count(h.insns)} of ${count(total)} instructions${h.states > 0 ? ` · ${count(h.states)} states` : ''}`,
+      file: h.file!, line: h.line!, insns: h.insns, pruned: h.pruned,
+      text: `${count(h.insns)} of ${count(total)} instructions${h.pruned ? ` · ${count(h.pruned)} paths pruned` : ''}`,
     }));
 }
 

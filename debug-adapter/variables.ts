@@ -96,7 +96,7 @@ export function variablesOf(node: VarNode, ref: (n: VarNode) => number, place?: 
         ...leaf(`${i + 1}. ${st.role} ${where(st.file, st.line)}`, `${st.detail} (insn ${st.insn}: ${st.text})`, st.role),
         ...(st.file && st.line !== null && place ? { valueLocationReference: place({ file: st.file, line: st.line, column: st.column }) } : {}),
       }));
-      for (const h of node.why.hotLines ?? []) vars.push(leaf(`hot ${where(h.file, h.line)}`, `${h.insns} insns${h.states ? `, ${h.states} states` : ''}`));
+      for (const h of node.why.hotLines ?? []) vars.push(leaf(`hot ${where(h.file, h.line)}`, `${h.insns} insns${h.pruned ? `, ${h.pruned} paths pruned` : ''}`));
       if (node.why.suggestion) vars.push(leaf('suggestion', node.why.suggestion));
       return vars;
     }

@@ -111,7 +111,7 @@ function reportWhy(summary: RejectSummary, f: ReportFacts, rejected: boolean, at
   const why = rejectWhy(f.index, summary, { locate, rejectLine: at?.line ?? null, section: f.section });
   return {
     causalPath: why.causalPath.map((s) => ({ ...s, file: s.file ? resolve(s.file) : null })),
-    hotLines: why.hotLines.map((h) => ({ file: h.file ? resolve(h.file) : null, line: h.line, insns: h.insns, states: h.states })),
+    hotLines: why.hotLines.map((h) => ({ file: h.file ? resolve(h.file) : null, line: h.line, insns: h.insns, pruned: h.pruned })),
     suggestion: why.suggestion,
   };
 }

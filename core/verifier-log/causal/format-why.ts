@@ -1,8 +1,10 @@
 import path from 'node:path';
+import type { VerifierStats } from '../types';
+import { formatHotLines } from './hot-lines-format';
 import type { ReportWhy } from './why';
 
 /** The "why" part of a reject for people: the causal path, the hot lines of a complexity reject, the suggestion. */
-export function formatWhy(p: Partial<ReportWhy>, indent = '    '): string[] {
+export function formatWhy(p: Partial<ReportWhy> & { stats?: VerifierStats }, indent = '    '): string[] {
   const out: string[] = [];
   const where = (file: string | null, line: number | null, column?: number | null) =>
     file && line !== null ? `${path.basename(file)}:${line}${column ? `:${column}` : ''}` : line !== null ? `line ${line}` : '?';
@@ -13,13 +15,7 @@ export function formatWhy(p: Partial<ReportWhy>, indent = '    '): string[] {
       out.push(`${indent}      ${s.detail}`);
     }
   }
-  if (p.hotLines && p.hotLines.length > 0) {
-    const total = p.hotLines.reduce((a, h) => a + h.insns, 0);
-    out.push(`${indent}hot lines (instructions the log shows processed, of ${total.toLocaleString('en-US')} on the top lines):`);
-    for (const h of p.hotLines.slice(0, 5)) {
-      out.push(`${indent}  ${where(h.file, h.line)}: ${h.insns.toLocaleString('en-US')} insns${h.states ? `, ${h.states.toLocaleString('en-US')} states` : ''}`);
-    }
-  }
+  out.push(...formatHotLines(p.hotLines ?? [], p.stats, indent));
   if (p.suggestion) out.push(`${indent}suggestion: ${p.suggestion}`);
   return out;
 }

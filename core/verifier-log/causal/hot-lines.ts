@@ -1,17 +1,33 @@
+import { at, ascii } from '../bytes';
 import { LineKind } from '../line-kind';
 import type { LogIndex } from '../log-index';
 import { parseSourceLine } from '../path';
 import type { SourceLookup } from './causal-path';
 
-/** Per source line, the instructions the log shows processed there and the branch states explored there. */
+/**
+ * Per source line, what the log shows the verifier did there. Not the states it kept: the verifier prints nothing
+ * when is_state_visited() keeps a state (kernel/bpf/verifier.c adds it to explored_states and counts total_states
+ * silently), so no log, at any level, says on which line a state was kept. The stats line's total_states is the
+ * only figure, for the whole program.
+ */
 export interface HotLine {
   file: string | null;
   line: number | null;
   /** The source text (the log's annotation or line_info). */
   text: string;
+  /** Instruction lines the log shows on this line: at level 1 the failing path, at level 2 every explored path. */
   insns: number;
-  states: number;
+  /**
+   * Paths the verifier stopped on this line because a state it had kept here covered them: the log's `N: safe` and
+   * `from X to N: safe` lines. Each is one processed instruction, so at level 2 the lines' insns plus pruned add up to
+   * the verifier's processed count (less the one it stopped on when it hit the limit). Null for a level-1 log: the
+   * verifier rewinds every pruned path out of it, so it cannot say.
+   */
+  pruned: number | null;
 }
+
+/** A hot line as `verify --json` and `log --json` carry it. */
+export type HotLineReport = Pick<HotLine, 'file' | 'line' | 'insns' | 'pruned'>;
 
 /** The complexity rejects: too many instructions, too many states, too long a jump sequence, a loop. */
 export const COMPLEXITY_REJECT = /BPF program is too large|is too complex|too many states|The sequence of \d+ jumps is too complex|infinite loop detected|back-edge from insn/;
@@ -20,20 +36,72 @@ export function isComplexityReject(messageLines: string[]): boolean {
   return messageLines.some((l) => COMPLEXITY_REJECT.test(l));
 }
 
-const FROM_TO = /^from \d+ to (\d+)/;
+const FROM = ascii('from ');
+const TO = ascii(' to ');
+const SAFE = ascii(': safe');
+
+/** `from X to Y: safe` (a branch pruned as soon as it was taken off the stack): Y, else -1. */
+function prunedBranchTarget(ix: LogIndex, i: number): number {
+  const { buf } = ix;
+  const start = ix.lineStart[i];
+  const end = ix.lineEnd(i);
+  if (end - start < FROM.length + SAFE.length || !at(buf, end - SAFE.length, SAFE) || !at(buf, start, FROM)) return -1;
+  let p = start + FROM.length;
+  while (p < end && buf[p] >= 48 && buf[p] <= 57) p++;
+  if (!at(buf, p, TO)) return -1;
+  let y = 0;
+  for (p += TO.length; p < end && buf[p] >= 48 && buf[p] <= 57; p++) y = y * 10 + buf[p] - 48;
+  return y;
+}
+
+/** `N: safe` or `from X to N: safe`: N, else -1. */
+function prunedAt(ix: LogIndex, i: number): number {
+  const k = ix.kinds[i];
+  if (k === LineKind.From) return prunedBranchTarget(ix, i);
+  if (k !== LineKind.Safe) return -1;
+  const { buf } = ix;
+  let n = 0;
+  for (let p = ix.lineStart[i]; buf[p] >= 48 && buf[p] <= 57; p++) n = n * 10 + buf[p] - 48;
+  return n;
+}
+
+/**
+ * Was the log made at level 2 (every explored path kept)? Only level 2 prints the `func#N @M` header and the 6.15+
+ * `Live regs` and 6.18 liveness and SCC lines, and only level 2 keeps a pruned path's `safe` line (level 1 rewinds
+ * it away with the path). `from X to Y:` proves nothing: kernels before 5.17 print it at level 1.
+ */
+export function logShowsEveryPath(ix: LogIndex): boolean {
+  for (let i = ix.first; i < ix.end; i++) {
+    const k = ix.kinds[i];
+    if (k === LineKind.Func || k === LineKind.Safe || k === LineKind.LiveHeader || k === LineKind.Liveness || k === LineKind.Scc) return true;
+    if (k === LineKind.From && prunedBranchTarget(ix, i) >= 0) return true;
+  }
+  return false;
+}
+
+const baseName = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
 
 /**
  * Hot lines, busiest first. Every instruction line of the log counts once for its source line: at level 1 the log
- * is the failing path (the verifier rewound the rest), at level 2 every explored branch. `states` counts the
- * `from X to Y:` branch states explored from that line (level 2; a level-1 log prints none). One pass over the
- * index's typed arrays; a string is made only for the first annotation of each instruction.
+ * is the failing path (the verifier rewound the rest), at level 2 every explored branch. One pass over the index's
+ * typed arrays; a string is made only for the first annotation of each instruction.
  */
 export function hotLines(ix: LogIndex, opts: { locate?: SourceLookup | null; top?: number } = {}): HotLine[] {
   const { insnIndex, insnLines, kinds } = ix;
+  const everyPath = logShowsEveryPath(ix);
   let maxInsn = 0;
   for (let p = 0; p < insnIndex.length; p++) if (insnIndex[p] > maxInsn) maxInsn = insnIndex[p];
+  const prunes: number[] = [];
+  for (let i = ix.first; i < ix.end; i++) {
+    const k = kinds[i];
+    if (k !== LineKind.Safe && k !== LineKind.From) continue;
+    const n = prunedAt(ix, i);
+    if (n >= 0) prunes.push(n);
+    if (n > maxInsn) maxInsn = n;
+  }
   const count = new Uint32Array(maxInsn + 1);
-  const states = new Uint32Array(maxInsn + 1);
+  const pruned = new Uint32Array(maxInsn + 1);
+  for (const n of prunes) pruned[n]++;
   // the log's own annotation of an instruction: the `; …` line right above its first occurrence
   const annotated = new Int32Array(maxInsn + 1).fill(-1);
   for (let p = 0; p < insnIndex.length; p++) {
@@ -42,30 +110,41 @@ export function hotLines(ix: LogIndex, opts: { locate?: SourceLookup | null; top
     const line = insnLines[p];
     if (annotated[insn] < 0 && line > ix.first && kinds[line - 1] === LineKind.Source) annotated[insn] = line - 1;
   }
-  for (let i = ix.first; i < ix.end; i++) {
-    if (kinds[i] !== LineKind.From) continue;
-    const m = FROM_TO.exec(ix.text(i));
-    if (m && Number(m[1]) <= maxInsn) states[Number(m[1])]++;
-  }
-  const byLine = new Map<string, HotLine>();
+  // each instruction's source line: line_info's when exact, else the log's annotation, else the line of the
+  // instruction before it (compiler-made code without a line of its own)
+  const located: { insn: number; file: string; line: number; text: string }[] = [];
   let current: { file: string | null; line: number | null; text: string } | null = null;
   for (let insn = 0; insn <= maxInsn; insn++) {
-    if (count[insn] === 0 && states[insn] === 0) continue;
+    if (count[insn] === 0 && pruned[insn] === 0) continue;
     const exact = opts.locate?.(insn) ?? null;
     let src = exact;
-    if (!src) {
+    if (exact) current = exact;
+    else {
       if (annotated[insn] >= 0) {
         const a = parseSourceLine(ix.text(annotated[insn]));
         if (a.line !== 0) current = a; // `;  @ f.c:0` is compiler-made code: it belongs to the line before
       }
       src = current && { file: current.file ?? '', line: current.line ?? 0, column: null, text: current.text };
     }
-    if (!src) continue;
-    const key = `${src.file}:${src.line}:${src.file ? '' : src.text}`;
-    let h = byLine.get(key);
-    if (!h) byLine.set(key, (h = { file: src.file || null, line: src.line || null, text: src.text, insns: 0, states: 0 }));
-    h.insns += count[insn];
-    h.states += states[insn];
+    if (src) located.push({ insn, file: src.file, line: src.line, text: src.text });
   }
-  return [...byLine.values()].sort((a, b) => b.insns - a.insns || b.states - a.states).slice(0, opts.top ?? 10);
+  // one name per file: the log's annotation names a file by its base name (6.9+ strip the directory), line_info by
+  // the path it was compiled as; the same line must not come out twice under both names
+  const full = new Map<string, string | null>();
+  for (const l of located) {
+    if (!l.file || baseName(l.file) === l.file) continue;
+    const b = baseName(l.file);
+    const seen = full.get(b);
+    full.set(b, seen === undefined || seen === l.file ? l.file : null); // null: two files share the base name
+  }
+  const byLine = new Map<string, HotLine>();
+  for (const l of located) {
+    const file = (l.file && full.get(l.file)) || l.file;
+    const key = `${file}:${l.line}:${file ? '' : l.text}`;
+    let h = byLine.get(key);
+    if (!h) byLine.set(key, (h = { file: file || null, line: l.line || null, text: l.text, insns: 0, pruned: everyPath ? 0 : null }));
+    h.insns += count[l.insn];
+    if (h.pruned !== null) h.pruned += pruned[l.insn];
+  }
+  return [...byLine.values()].sort((a, b) => b.insns - a.insns || (b.pruned ?? 0) - (a.pruned ?? 0)).slice(0, opts.top ?? 10);
 }

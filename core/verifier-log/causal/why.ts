@@ -3,7 +3,7 @@ import { programTypeAdvice } from '../program-type';
 import type { RejectSummary } from '../summary';
 import { causalPath, type CausalPathOptions, type CausalStep, type SourceLookup } from './causal-path';
 import { assignedName } from './describe';
-import { hotLines, isComplexityReject, type HotLine } from './hot-lines';
+import { hotLines, isComplexityReject, type HotLine, type HotLineReport } from './hot-lines';
 
 export interface RejectWhy {
   causalPath: CausalStep[];
@@ -63,7 +63,7 @@ export function rejectWhy(ix: LogIndex, summary: RejectSummary, opts: CausalPath
 /** The fields `verify --json` and `log --json` carry for a reject (empty for an accepted program). */
 export interface ReportWhy {
   causalPath: CausalStep[];
-  hotLines: { file: string | null; line: number | null; insns: number; states: number }[];
+  hotLines: HotLineReport[];
   /** The fix for this reject's kind, naming the path's lines (the 7.3+ kernel's own suggestion when it printed one). */
   suggestion: string | null;
 }
