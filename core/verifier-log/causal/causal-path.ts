@@ -6,6 +6,9 @@ import type { RejectSummary } from '../summary';
 import { insnEffect } from './insn-effect';
 import { kernelCausalPath } from './kernel-report';
 import { sliceBack, type CausalRole, type RawStep, type SliceOptions } from './slice';
+import type { Btf } from '../../btf/btf-reader';
+import { functionParam } from './function-param';
+import { indexBound, type IndexBound } from './index-bound';
 import { failingTarget } from './target';
 
 export type { CausalRole } from './slice';
@@ -26,6 +29,10 @@ export type SourceLookup = (insn: number) => { file: string; line: number; colum
 
 export interface CausalPathOptions extends SliceOptions {
   locate?: SourceLookup | null;
+  /** The object's BTF: the names of a function's parameters. */
+  btf?: Btf | null;
+  /** A source file's one name (the report's resolution of the log's relative names), so steps compare by it. */
+  resolveFile?: ((file: string) => string) | null;
   /** Steps kept at most (the origin and the ones nearest the reject). */
   maxSteps?: number;
   /** Ignore the 7.3+ kernel's own report and slice the log (to compare the two). */
@@ -33,6 +40,30 @@ export interface CausalPathOptions extends SliceOptions {
 }
 
 const PRIORITY: Record<CausalRole, number> = { acquire: 5, origin: 5, exit: 4, call: 3, branch: 2, transform: 1 };
+/**
+ * Which of two steps on one line says more. A step that narrowed the failing value's range (`& 7`) beats the load
+ * before it and the scaling after it; a branch (which refines further), a call or an acquire still beats it.
+ */
+function better(s: LocatedStep, last: LocatedStep): boolean {
+  const narrowedOnly = (a: LocatedStep, b: LocatedStep) => a.narrowed && (b.role === 'origin' || b.role === 'transform');
+  if (narrowedOnly(s, last)) return true;
+  if (narrowedOnly(last, s)) return false;
+  return PRIORITY[s.role] > PRIORITY[last.role] || (PRIORITY[s.role] === PRIORITY[last.role] && !s.move);
+}
+
+/** A located step, with what the slice knew of it (dropped from the report). */
+type LocatedStep = CausalStep & Pick<RawStep, 'move' | 'narrowed' | 'max' | 'scale' | 'returned' | 'argument'>;
+
+/** The facts beyond the steps that the suggestion uses. */
+export interface CausalFacts {
+  steps: CausalStep[];
+  /** A map value indexed past its end by a bounded index: the narrowing step, its bound and the largest index that fits. */
+  indexBound: IndexBound | null;
+  /** The step that handed the failing value to the code that failed: a subprogram's return at its caller's call. */
+  returned: CausalStep | null;
+  /** The function argument the failing value came in as (a global function, verified on its own). */
+  argument: { step: CausalStep; arg: number; fn: string | null; param: string | null } | null;
+}
 
 /** The annotation the verifier printed for the instruction at log line `line`: the nearest `; …` line above it. */
 function logSource(ix: LogIndex, line: number): { file: string | null; line: number | null; text: string } | null {
@@ -51,16 +82,36 @@ function logSource(ix: LogIndex, line: number): { file: string | null; line: num
  * the log lets us follow (and for complexity rejects: see hotLines).
  */
 export function causalPath(ix: LogIndex, summary: RejectSummary, opts: CausalPathOptions = {}): CausalStep[] {
-  if (!opts.ignoreKernelReport && summary.prose && summary.prose.causalPath.length > 0) return kernelCausalPath(ix, summary.prose, opts.locate ?? null);
-  if (summary.insnLogLine === null || summary.afterMainPass) return [];
+  return causalFacts(ix, summary, opts).steps;
+}
+
+/** The causal path and what its steps tell the suggestion (see CausalFacts). */
+export function causalFacts(ix: LogIndex, summary: RejectSummary, opts: CausalPathOptions = {}): CausalFacts {
+  const none: CausalFacts = { steps: [], indexBound: null, returned: null, argument: null };
+  if (!opts.ignoreKernelReport && summary.prose && summary.prose.causalPath.length > 0) return { ...none, steps: kernelCausalPath(ix, summary.prose, opts.locate ?? null) };
+  if (summary.insnLogLine === null || summary.afterMainPass) return none;
   const rejectText = parseInsnLine(ix.text(summary.insnLogLine))?.text ?? '';
   const target = failingTarget(summary.messageLines, insnEffect(rejectText));
   const { steps } = sliceBack(ix, summary.insnLogLine, summary.messageLines, target, opts);
-  const located = steps.map((s) => locateStep(ix, s, opts.locate ?? null));
-  return compress(located, opts.maxSteps ?? 6);
+  const located = steps.map((s) => locateStep(ix, s, opts.locate ?? null, opts.resolveFile ?? null));
+  const bound = indexBound(located, summary.messageLines);
+  if (bound) bound.step.detail += `; ${bound.words}`;
+  // a global function's argument (the function is verified alone): name the parameter and the function
+  const fn = summary.globalFunction?.name ?? null;
+  const argStep = fn ? located.find((s) => s.argument !== undefined) : undefined;
+  const param = argStep && fn ? functionParam(opts.btf, fn, argStep.argument!) : null;
+  if (argStep) argStep.detail = argStep.detail.replace(/ is argument (\d) of the function/, `${param ? ` is \`${param}\`,` : ' is'} argument $1 of ${fn}()`);
+  const kept = compress(located, opts.maxSteps ?? 6);
+  const returned = [...located].reverse().find((s) => s.returned && kept.has(s));
+  return {
+    steps: [...kept.values()],
+    indexBound: bound && kept.has(bound.step) ? { ...bound, step: kept.get(bound.step)! } : null,
+    returned: returned ? kept.get(returned)! : null,
+    argument: argStep && kept.has(argStep) ? { step: kept.get(argStep)!, arg: argStep.argument!, fn, param } : null,
+  };
 }
 
-function locateStep(ix: LogIndex, s: RawStep, locate: SourceLookup | null): CausalStep & { move?: boolean } {
+function locateStep(ix: LogIndex, s: RawStep, locate: SourceLookup | null, resolveFile: ((file: string) => string) | null): LocatedStep {
   const exact = locate?.(s.insn) ?? null;
   const src = exact ?? logSource(ix, s.logLine);
   const text = src?.text ?? '';
@@ -68,19 +119,32 @@ function locateStep(ix: LogIndex, s: RawStep, locate: SourceLookup | null): Caus
   const helper = /from (\w+)\(\)$/.exec(s.detail);
   const arg = helper && new RegExp(`\\b${helper[1]}\\(\\s*(&\\w+)`).exec(text);
   const detail = arg ? `${s.detail.slice(0, -1)}${arg[1]})` : s.detail;
-  return {
-    insn: s.insn, file: src?.file ?? null, line: src?.line ?? null, column: exact?.column ?? null, text,
-    role: s.role, detail, ...(s.move ? { move: true } : {}),
-  };
+  const file = src?.file ? resolveFile?.(src.file) ?? src.file : null;
+  const { move, narrowed, max, scale, returned, argument } = s;
+  return { insn: s.insn, file, line: src?.line ?? null, column: exact?.column ?? null, text, role: s.role, detail, move, narrowed, max, scale, returned, argument };
 }
 
-/** One step per source line (the most telling role wins), copies dropped first, then the middle of a long path. */
-function compress(steps: (CausalStep & { move?: boolean })[], max: number): CausalStep[] {
-  const merged: (CausalStep & { move?: boolean })[] = [];
+/**
+ * Two names of one source file: the same string, or a path relative to the compile directory (as the log prints
+ * it, for an instruction without exact line_info) and the absolute path it ends (as line_info gives it).
+ */
+export function sameSourceFile(a: string | null, b: string | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  const [abs, rel] = a.startsWith('/') ? [a, b] : [b, a];
+  return !rel.startsWith('/') && abs.endsWith(`/${rel.replace(/^\.\//, '')}`);
+}
+
+/**
+ * One step per source line (the most telling wins: a narrowing op over the load before it, an origin over a
+ * copy), copies dropped first, then the middle of a long path. Kept steps by the located step they came from.
+ */
+function compress(steps: LocatedStep[], max: number): Map<LocatedStep, CausalStep> {
+  const merged: LocatedStep[] = [];
   for (const s of steps) {
     const last = merged[merged.length - 1];
-    if (last && s.line !== null && last.line === s.line && last.file === s.file) {
-      if (PRIORITY[s.role] > PRIORITY[last.role] || (PRIORITY[s.role] === PRIORITY[last.role] && !s.move)) merged[merged.length - 1] = s;
+    if (last && s.line !== null && last.line === s.line && sameSourceFile(last.file, s.file)) {
+      if (better(s, last)) merged[merged.length - 1] = s;
       continue;
     }
     merged.push(s);
@@ -88,5 +152,5 @@ function compress(steps: (CausalStep & { move?: boolean })[], max: number): Caus
   let out = merged;
   if (out.length > max) out = out.filter((s, i) => !s.move || i === 0);
   if (out.length > max) out = [out[0], ...out.slice(out.length - (max - 1))];
-  return out.map(({ move: _move, ...s }) => s);
+  return new Map(out.map((s) => [s, { insn: s.insn, file: s.file, line: s.line, column: s.column, text: s.text, role: s.role, detail: s.detail }]));
 }

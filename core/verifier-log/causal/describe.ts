@@ -30,8 +30,13 @@ export function describeValue(v: RegValue): string {
   return parts.join(' ');
 }
 
-/** The name a source line gives its result: `count` in `__u64 *count = bpf_map_lookup_elem(...)`, `e` in `e = …`. */
+/**
+ * The name a source line gives its result: `count` in `__u64 *count = bpf_map_lookup_elem(...)`, `e` in `e = …`.
+ * Null for a store to a member (`s->packets += 1`, `s->v[i] = 0`): that names a field, not the value.
+ */
 export function assignedName(sourceText: string): string | null {
+  if (/^\s*(?:asm|__asm__)\b/.test(sourceText)) return null; // `r1 = …` in an asm statement is a register, not a C name
   const m = /([A-Za-z_]\w*)(?:\s*\[[^\]]*\])?\s*(?:[-+*/&|^]|<<|>>)?=(?!=)/.exec(sourceText);
-  return m ? m[1] : null;
+  if (!m) return null;
+  return /(?:->|\.)\s*$/.test(sourceText.slice(0, m.index)) ? null : m[1];
 }

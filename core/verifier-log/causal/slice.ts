@@ -6,7 +6,9 @@ import type { RegValue } from '../state-model';
 import { stateAt } from '../state-at';
 import { parseState } from '../state-parse';
 import { aluOperator, insnEffect, type InsnEffect } from './insn-effect';
+import { aluFacts } from './alu-facts';
 import { describeValue } from './describe';
+import { isCondJump, touchesWanted, wantedMask } from './insn-scan';
 import { packetBytesNeeded, type FailingTarget } from './target';
 
 export type CausalRole = 'origin' | 'transform' | 'branch' | 'call' | 'acquire' | 'exit';
@@ -19,6 +21,16 @@ export interface RawStep {
   detail: string;
   /** A plain copy (`r1 = r7`): the first thing dropped when the path is too long. */
   move?: boolean;
+  /** An ALU op's result: its upper bound (a scalar's, or a pointer's variable offset), when the state printed one. */
+  max?: bigint;
+  /** The op narrowed a scalar's range (`& 7`, `>> 4`, `% 5`): it made the bounds the failing value had. */
+  narrowed?: boolean;
+  /** A constant scale (`<<= 3` is 8, `*= 12`): the element size an index is multiplied by. */
+  scale?: bigint;
+  /** A value a subprogram returned, placed at the caller's call instruction once the walk reached it. */
+  returned?: boolean;
+  /** The function's argument number, for an origin that is an argument the function was entered with. */
+  argument?: number;
 }
 
 export interface SliceOptions {
@@ -82,11 +94,15 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
   }
   const words = (v: RegValue | undefined) => (v ? ` = ${describeValue(v)}` : !transformed && messageType ? ` = ${messageType}` : '');
   let walked = 0;
-  const push = (k: number, role: CausalRole, detail: string, move = false) => {
-    if (seenInsn.has(insns[k])) return; // a loop: the step nearest the reject speaks for the others
+  const push = (k: number, role: CausalRole, detail: string, move = false, facts: Partial<RawStep> = {}): RawStep | null => {
+    if (seenInsn.has(insns[k])) return null; // a loop: the step nearest the reject speaks for the others
     seenInsn.add(insns[k]);
-    steps.push({ insn: insns[k], logLine: lines[k], role, detail, ...(move ? { move } : {}) });
+    const step: RawStep = { insn: insns[k], logLine: lines[k], role, detail, ...(move ? { move } : {}), ...facts };
+    steps.push(step);
+    return step;
   };
+  // values returned by subprograms whose call the walk has not reached yet, innermost last
+  const returns: { step: RawStep; depth: number }[] = [];
   const valueAfter = (k: number, reg: number): RegValue | undefined => stateAfter(ix, lines[k], k + 1 < n ? insns[k + 1] : null)?.regs.get(reg)?.value;
 
   // the value a register had before path step k: the nearest suffix naming it, else the state rebuilt there
@@ -100,7 +116,10 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
 
   let k = n - 2;
   let mask = -1;
-  for (; k >= 0 && wanted.size > 0; k--) {
+  // a pending return keeps the walk going to the caller's call, even once the callee's origin is found (for a
+  // while: a callback's exit has no `call pc+N` to return to)
+  let idle = 0;
+  for (; k >= 0 && (wanted.size > 0 || (returns.length > 0 && ++idle < 100_000)); k--) {
     if (++walked > maxInsns) return { steps: steps.reverse(), cut: true };
     // most of a long path (a loop) touches nothing wanted: skip it on its bytes, without making a string
     if (mask < 0) mask = wantedMask(wanted, depth);
@@ -111,12 +130,20 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
       depth++;
       if (wanted.delete(`${depth - 1}:r0`)) {
         wanted.add(key(0));
-        const v = valueAfter(k, 0);
-        push(k, 'call', `R0${v ? ` = ${describeValue(v)}` : ''}, returned by the subprogram here`);
+        const v = valueAfter(k, 0) ?? valueBefore(k, 0);
+        const step = push(k, 'call', `R0${v ? ` = ${describeValue(v)}` : ''}, returned by the subprogram here`, false, { returned: true });
+        if (step) returns.push({ step, depth });
       }
       continue;
     }
     if (e.kind === 'call' && e.subprogram) { // back out of a callee to its call site: its R1-R5 are the arguments
+      const ret = returns[returns.length - 1];
+      if (ret && ret.depth === depth) { // the caller's line (`v = find(…)`) is where the returned value lands
+        returns.pop();
+        ret.step.insn = insns[k];
+        ret.step.logLine = lines[k];
+        ret.step.detail = ret.step.detail.replace(/ here$/, ' called here');
+      }
       const carried: number[] = [];
       for (let r = 1; r <= 5; r++) if (wanted.delete(key(r))) carried.push(r);
       for (const w of [...wanted]) if (w.startsWith(`${depth}:`)) wanted.delete(w); // the callee's own values end here
@@ -152,7 +179,8 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
           if (e.src !== null && e.src !== 10) wanted.add(key(e.src));
           const v = valueAfter(k, e.dst);
           const operand = e.src !== null ? regName(e.src) : e.imm ?? '';
-          push(k, 'transform', `${regName(e.dst)}${v ? ` = ${describeValue(v)}` : ''} after \`${aluOperator(e.op)}${operand ? ` ${operand}` : ''}\``);
+          push(k, 'transform', `${regName(e.dst)}${v ? ` = ${describeValue(v)}` : ''} after \`${aluOperator(e.op)}${operand ? ` ${operand}` : ''}\``, false,
+            aluFacts(e, v, () => valueBefore(k, e.dst)));
         }
         break;
       case 'load':
@@ -220,55 +248,12 @@ export function sliceBack(ix: LogIndex, rejectLine: number, messageLines: string
     const first = stateAt(ix, lines[0], { maxLines: 2_000 })?.state;
     if (args.length > 0) {
       seenInsn.delete(insns[0]);
-      push(0, 'origin', args.map((r) => `R${r} is argument ${r} of the function${first?.regs.get(r) ? `: ${describeValue(first.regs.get(r)!.value)} on entry` : ''}`).join('; '));
+      push(0, 'origin', args.map((r) => `R${r} is argument ${r} of the function${first?.regs.get(r) ? `: ${describeValue(first.regs.get(r)!.value)} on entry` : ''}`).join('; '),
+        false, args.length === 1 ? { argument: args[0] } : {});
     }
   }
   return { steps: steps.reverse(), cut: false };
 }
-
-/** Registers wanted at `depth` as a bit mask (bit 10 when a stack slot is: stores and fills go through r10). */
-function wantedMask(wanted: Set<string>, depth: number): number {
-  let mask = 0;
-  const prefix = `${depth}:`;
-  for (const w of wanted) {
-    if (!w.startsWith(prefix)) continue;
-    const rest = w.slice(prefix.length);
-    mask |= rest.startsWith('fp') ? 1 << 10 : 1 << Number(rest.slice(1));
-  }
-  return mask;
-}
-
-/**
- * Could the instruction at log line `line` matter to the slice? Calls and exits always do (frames, R0); any other
- * instruction only when its text names a wanted register (`r6`, `w6`). Reads bytes up to the state suffix.
- */
-function touchesWanted(ix: LogIndex, line: number, mask: number): boolean {
-  const { buf } = ix;
-  let p = ix.lineStart[line];
-  const end = ix.lineStart[line + 1];
-  while (p < end && buf[p] !== 41 /* ) */) p++; // past `N: (xx`
-  const op = (hexDigit(buf[p - 2]) << 4) | hexDigit(buf[p - 1]);
-  if (op === 0x85 || op === 0x95) return true;
-  for (p++; p < end; p++) {
-    const c = buf[p];
-    if (c === 59 /* ; */ || c === 10) return false;
-    if ((c === 114 /* r */ || c === 119 /* w */) && buf[p + 1] >= 48 && buf[p + 1] <= 57 && !(buf[p - 1] >= 97 && buf[p - 1] <= 122)) {
-      let r = buf[p + 1] - 48;
-      if (buf[p + 2] >= 48 && buf[p + 2] <= 57) r = r * 10 + buf[p + 2] - 48;
-      if (r < 31 && (mask & (1 << r)) !== 0) return true;
-    }
-  }
-  return false;
-}
-
-/** A conditional jump (JMP or JMP32 class, not ja/call/exit): it changes no register, only refines them. */
-function isCondJump(op: number): boolean {
-  const cls = op & 7;
-  const code = op >> 4;
-  return (cls === 5 || cls === 6) && code !== 0 && code !== 8 && code !== 9;
-}
-
-const hexDigit = (c: number) => (c <= 57 ? c - 48 : (c | 32) - 87);
 
 /** Position on the path of the last conditional branch before the reject (or -1). */
 function lastBranchBefore(n: number, effectAt: (k: number) => InsnEffect): number {
