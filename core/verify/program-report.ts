@@ -108,7 +108,7 @@ function reportWhy(summary: RejectSummary, f: ReportFacts, rejected: boolean, at
     const l = map.location(insn);
     return l && !l.approximate ? { file: l.file, line: l.line, column: l.column || null, text: l.text } : null;
   } : null;
-  const why = rejectWhy(f.index, summary, { locate, rejectLine: at?.line ?? null, section: f.section });
+  const why = rejectWhy(f.index, summary, { locate, rejectLine: at?.line ?? null, section: f.section, btf: f.obj?.btf ?? null, resolveFile: resolve });
   return {
     causalPath: why.causalPath.map((s) => ({ ...s, file: s.file ? resolve(s.file) : null })),
     hotLines: why.hotLines.map((h) => ({ file: h.file ? resolve(h.file) : null, line: h.line, insns: h.insns, pruned: h.pruned })),

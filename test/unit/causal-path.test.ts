@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeLog } from '../../core/verifier-log/parse';
-import { causalPath } from '../../core/verifier-log/causal/causal-path';
+import { causalPath, sameSourceFile } from '../../core/verifier-log/causal/causal-path';
+import { assignedName } from '../../core/verifier-log/causal/describe';
 import { hotLines } from '../../core/verifier-log/causal/hot-lines';
 import { insnEffect } from '../../core/verifier-log/causal/insn-effect';
 import { rejectWhy } from '../../core/verifier-log/causal/why';
@@ -104,5 +105,54 @@ describe('hot lines of a complexity reject', () => {
     const why = rejectWhy(index, summary);
     assert.deepEqual(why.causalPath, [], 'no causal path for a complexity reject');
     assert.match(why.suggestion!, /line 7 \(600 instructions\)/);
+  });
+});
+
+describe('the causal path names the value that failed, and only what it can prove', () => {
+  const mapIndexLog = (valueSize: number) => log([
+    '0: R1=ctx() R6=ctx() R10=fp0',
+    '; struct val *s = bpf_map_lookup_elem(&m, &k); @ p.bpf.c:9',
+    '0: (85) call bpf_map_lookup_elem#1     ; R0=map_value(map=m,ks=4,vs=32)',
+    '; __u32 idx = ctx->rx_queue_index & 7; @ p.bpf.c:10',
+    '1: (61) r2 = *(u32 *)(r6 +16)         ; R2=scalar(smin=0,smax=umax=0xffffffff,var_off=(0x0; 0xffffffff)) R6=ctx()',
+    '2: (57) r2 &= 7                       ; R2=scalar(smin=smin32=0,smax=umax=smax32=umax32=7,var_off=(0x0; 0x7))',
+    '; return s->v[idx]; @ p.bpf.c:11',
+    '3: (67) r2 <<= 3                      ; R2=scalar(smin=smin32=0,smax=umax=smax32=umax32=56,var_off=(0x0; 0x38))',
+    '4: (0f) r0 += r2                      ; R0=map_value(map=m,ks=4,vs=32,smin=smin32=0,smax=umax=smax32=umax32=56,var_off=(0x0; 0x38))',
+    '5: (79) r0 = *(u64 *)(r0 +0)',
+    `invalid access to map value, value_size=${valueSize} off=56 size=8`,
+    'R0 max value is outside of the allowed memory range',
+    'processed 6 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0',
+  ]);
+
+  it('a mask on the load\'s line: the mask, which gave the range, is the step kept; the fix clamps the index by name', () => {
+    const { index, summary } = analyzeLog(mapIndexLog(32));
+    const why = rejectWhy(index, summary, { section: 'xdp' });
+    assert.deepEqual(why.causalPath.map((s) => [s.line, s.role]), [[9, 'origin'], [10, 'transform'], [11, 'transform']]);
+    assert.equal(why.causalPath[1].detail, 'R2 = a scalar in [0, 7] after `& 7`; the map value has 4 slots of 8 bytes');
+    assert.equal(why.suggestion, 'clamp `idx` to 3 before line 11 (after `& 7` at line 10 it can be 7; the map value has 4 slots of 8 bytes): `if (idx > 3) return XDP_PASS;`');
+  });
+
+  it('no slot count or clamp when the numbers do not say the bound is what failed', () => {
+    // value_size=64 fits index 7: this bound is not the reason, so nothing is said about it
+    const { index, summary } = analyzeLog(mapIndexLog(64));
+    const why = rejectWhy(index, summary, { section: 'xdp' });
+    assert.ok(why.causalPath.every((s) => !/slots|fits/.test(s.detail)), JSON.stringify(why.causalPath));
+    assert.doesNotMatch(why.suggestion ?? '', /clamp/);
+  });
+
+  it('one source file, two names: the log\'s relative one and line_info\'s absolute one', () => {
+    assert.ok(sameSourceFile('/src/prog/variable-offset_stack.bpf.c', 'variable-offset_stack.bpf.c'));
+    assert.ok(sameSourceFile('sub/p.bpf.c', '/w/sub/p.bpf.c'));
+    assert.ok(!sameSourceFile('/w/a/p.bpf.c', '/w/b/p.bpf.c'));
+    assert.ok(!sameSourceFile('/w/xp.bpf.c', 'p.bpf.c'), 'a suffix of the name is not the file');
+    assert.ok(!sameSourceFile(null, 'p.bpf.c'));
+  });
+
+  it('the name a line gives its value: not a member it stores to, not a register in asm', () => {
+    assert.equal(assignedName('__u64 *v = find(ctx->rx_queue_index);'), 'v');
+    assert.equal(assignedName('s->packets += 1;'), null);
+    assert.equal(assignedName('s->v[idx] += 1;'), null);
+    assert.equal(assignedName('asm volatile ("r1 = %[map] ll; call %[lookup];" :: [map] "i"(&m));'), null);
   });
 });

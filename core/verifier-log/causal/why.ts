@@ -1,7 +1,7 @@
 import type { LogIndex } from '../log-index';
 import { programTypeAdvice } from '../program-type';
 import type { RejectSummary } from '../summary';
-import { causalPath, type CausalPathOptions, type CausalStep, type SourceLookup } from './causal-path';
+import { causalFacts, type CausalFacts, type CausalPathOptions, type CausalStep, type SourceLookup } from './causal-path';
 import { assignedName } from './describe';
 import { hotLines, isComplexityReject, type HotLine, type HotLineReport } from './hot-lines';
 
@@ -19,24 +19,60 @@ const named = (s: CausalStep) => {
   return n ? `\`${n}\`` : 'the pointer';
 };
 
+/** What the suggestion knows beyond the path: the facts its steps carry and the reject's message. */
+export interface SuggestionContext {
+  facts?: Omit<CausalFacts, 'steps'>;
+  messageLines?: string[];
+}
+
+const UNBOUNDED_STACK = /invalid unbounded variable-offset \w+(?: \w+)? (?:to|from) stack/;
+
 /**
  * The usual fix for the reject's kind, in terms of this path's lines. `section`: the program's, so an early return
  * says the program type's pass value (0 is XDP_ABORTED for XDP, TC_ACT_OK for TC) next to the explanation's fix.
  */
-export function suggestionFor(explanationId: string | null, path: CausalStep[], hot: HotLine[], rejectLine: number | null, section: string | null = null): string | null {
+export function suggestionFor(explanationId: string | null, path: CausalStep[], hot: HotLine[], rejectLine: number | null, section: string | null = null, ctx: SuggestionContext = {}): string | null {
   const origin = path.find((s) => s.role === 'origin' || s.role === 'acquire');
+  // where the failing pointer reaches the code that failed: a subprogram's return lands at its caller's line
+  const returned = ctx.facts?.returned ?? null;
+  const holder = returned ?? origin;
   const before = rejectLine !== null ? ` before line ${rejectLine}` : '';
-  switch (explanationId) {
-    case 'null-deref':
+  const pass = programTypeAdvice(section).pass;
+  const message = (ctx.messageLines ?? []).join('\n');
+  const kind = explanationId ?? (UNBOUNDED_STACK.test(message) ? 'unbounded-access' : null);
+  switch (kind) {
+    case 'null-deref': {
+      const arg = ctx.facts?.argument;
+      if (arg?.fn) {
+        const who = arg.param ? `\`${arg.param}\`` : `argument ${arg.arg}`;
+        return `${who} is argument ${arg.arg} of ${arg.fn}(), a global function the verifier checks on its own, where it may be NULL: check ${who} for NULL at the start of ${arg.fn}() (${at(arg.step)}), or make ${arg.fn}() static so the verifier checks it with each caller's state`;
+      }
+      if (returned && origin) return `check ${named(returned)} for NULL after ${at(returned)}, where the subprogram's result comes back (it may be NULL from ${at(origin)}), and use it only on the non-NULL branch`;
       return origin ? `check ${named(origin)} for NULL after ${at(origin)} and use it only on the non-NULL branch` : null;
+    }
+    case 'arg-type': { // a pointer that may be NULL handed to a helper
+      if (!holder || !/type=\w*_or_null\b/.test(message)) return null;
+      return `check ${named(holder)} for NULL after ${at(holder)} and pass it to the helper${rejectLine !== null ? ` at line ${rejectLine}` : ''} only on the non-NULL branch`;
+    }
     case 'packet-bounds': {
       const check = [...path].reverse().find((s) => s.role === 'branch');
       if (check) return `the check at ${at(check)} does not cover the read: compare the end of what you read with data_end${before}`;
       return origin ? `compare ${named(origin)} + the bytes you read with data_end after ${at(origin)}${before}` : null;
     }
     case 'map-value-bounds': case 'unbounded-access': case 'negative-index': {
-      const index = path.find((s) => s.role === 'origin' && /scalar/.test(s.detail)) ?? origin;
-      return index ? `bound ${named(index)} (set at ${at(index)})${before}: \`if (${assignedName(index.text) ?? 'i'} >= LEN) return ${programTypeAdvice(section).pass};\`` : null;
+      const scalar = path.find((s) => s.role === 'origin' && /scalar/.test(s.detail));
+      const index = scalar ?? origin;
+      const bound = ctx.facts?.indexBound;
+      if (bound) { // the index has a bound, just not a small enough one: say the number that fits
+        // the index's name: where it was read, else the line that bounded it (never the map pointer's)
+        const name = (scalar && assignedName(scalar.text)) ?? assignedName(bound.step.text);
+        const op = /after (`[^`]+`)/.exec(bound.step.detail)?.[1] ?? 'its bound';
+        const why = `after ${op} at ${at(bound.step)} it can be ${bound.max}; ${bound.words}`;
+        return name
+          ? `clamp \`${name}\` to ${bound.maxIndex}${before} (${why}): \`if (${name} > ${bound.maxIndex}) return ${pass};\``
+          : `clamp the index to ${bound.maxIndex}${before} (${why})`;
+      }
+      return index ? `bound ${named(index)} (set at ${at(index)})${before}: \`if (${assignedName(index.text) ?? 'i'} >= LEN) return ${pass};\`` : null;
     }
     case 'unreleased-ref': {
       const exit = path.find((s) => s.role === 'exit');
@@ -54,10 +90,11 @@ export function suggestionFor(explanationId: string | null, path: CausalStep[], 
 /** Why the reject happened: the causal path, the hot lines of a complexity reject, and a suggestion naming them. */
 export function rejectWhy(ix: LogIndex, summary: RejectSummary, opts: CausalPathOptions & { locate?: SourceLookup | null; rejectLine?: number | null; section?: string | null } = {}): RejectWhy {
   const complexity = isComplexityReject(summary.messageLines);
-  const path = complexity ? [] : causalPath(ix, summary, opts);
+  const { steps: path, ...facts } = complexity ? { steps: [] as CausalStep[], indexBound: null, returned: null, argument: null } : causalFacts(ix, summary, opts);
   const hot = complexity ? hotLines(ix, { locate: opts.locate }) : [];
   const kernel = summary.prose?.suggestion || null;
-  return { causalPath: path, hotLines: hot, suggestion: kernel ?? suggestionFor(summary.explanation?.id ?? null, path, hot, opts.rejectLine ?? summary.source?.line ?? null, opts.section ?? null) };
+  const rejectLine = opts.rejectLine ?? summary.source?.line ?? null;
+  return { causalPath: path, hotLines: hot, suggestion: kernel ?? suggestionFor(summary.explanation?.id ?? null, path, hot, rejectLine, opts.section ?? null, { facts, messageLines: summary.messageLines }) };
 }
 
 /** The fields `verify --json` and `log --json` carry for a reject (empty for an accepted program). */
