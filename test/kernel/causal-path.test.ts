@@ -17,13 +17,18 @@ import { MATRIX_KERNELS, matrixBlock } from '../support/kernel-matrix';
 import { DIST, EXAMPLES, KERNEL_MATRIX, REPO } from '../support/paths';
 import { lineOf } from '../support/programs';
 
-type Step = [role: string, line: RegExp];
+/** A step's role, the source line it must land on (by its text), and optionally what its detail must say. */
+type Step = [role: string, line: RegExp, detail?: RegExp];
+/** The suggestion a program's reject must get, from the lines of its source (`at(re)` is the line `re` matches). */
+type Suggests = (at: (re: RegExp) => number) => RegExp;
 const P = path.join(REPO, 'test', 'programs');
 const R = path.join(P, 'unsafe', 'reject');
+const C = path.join(P, 'causal');
 const LOOKUP = /= bpf_map_lookup_elem\(/;
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&');
 
-/** Program source, program name, the steps its path must contain (origin first). */
-const CORPUS: [string, string, Step[]][] = [
+/** Program source, program name, the steps its path must contain (origin first), and the suggestion it gets. */
+const CORPUS: [string, string, Step[], Suggests?][] = [
   [path.join(EXAMPLES, 'null_deref.bpf.c'), 'null_deref', [['origin', LOOKUP]]],
   [path.join(EXAMPLES, 'packet_bounds.bpf.c'), 'packet_bounds', [['origin', /= \(void \*\)\(long\)ctx->data;/]]],
   [path.join(EXAMPLES, 'subprog_reject.bpf.c'), 'subprog_reject', [['origin', LOOKUP], ['call', /account\(s,/]]],
@@ -44,7 +49,25 @@ const CORPUS: [string, string, Step[]][] = [
   [path.join(R, 'reference-leak_sk_lookup.bpf.c'), 'sk_lookup', [['acquire', /= bpf_sk_lookup_tcp\(/], ['exit', /./]]],
   [path.join(R, 'reference-leak_task_acquire.bpf.c'), 'task_acquire', [['acquire', /= bpf_task_acquire\(/], ['exit', /./]]],
   [path.join(R, 'variable-offset_map_value.bpf.c'), 'map_value_index', [['origin', LOOKUP], ['origin', /= ctx->rx_queue_index;/]]],
-  [path.join(R, 'variable-offset_stack.bpf.c'), 'stack_index', [['origin', /i = \*idx;/]]],
+  [path.join(R, 'variable-offset_stack.bpf.c'), 'stack_index', [['origin', /i = \*idx;/]],
+    (at) => new RegExp(esc(`bound \`i\` (set at line ${at(/i = \*idx;/)}) before line ${at(/buf\[i\] =/)}: \`if (i >= LEN) return`))],
+  // issue 17's example: the mask's range, not the load before it, and the slots the value has room for
+  [path.join(C, 'mask_index.bpf.c'), 'mask_index', [['origin', LOOKUP], ['origin', /= ctx->rx_queue_index & 7;/], ['transform', /s->v\[idx\] \+= 1;/, /^R1 = a scalar in \[0, 7\] after `& 7`; the map value has 4 slots of 8 bytes$/]],
+    (at) => new RegExp(`^${esc(`clamp \`idx\` to 3 before line ${at(/s->v\[idx\]/)} (after \`& 7\` at line ${at(/s->v\[idx\]/)} it can be 7; the map value has 4 slots of 8 bytes): \`if (idx > 3) return`)}`)],
+  // a value returned by a static subprogram: the caller's line, where it comes back, is on the path and in the fix
+  [path.join(C, 'subprog_return.bpf.c'), 'subprog_return', [['origin', /return bpf_map_lookup_elem\(/], ['call', /__u64 \*v = find\(/, /returned by the subprogram called here$/]],
+    (at) => new RegExp(`^${esc(`check \`v\` for NULL after line ${at(/__u64 \*v = find\(/)},`)}`)],
+  // a global function's argument: its parameter and its function, not a field of the line
+  [path.join(R, 'null-check_global_arg.bpf.c'), 'global_arg', [['origin', /s->packets \+= 1;/, /^R1 is `s`, argument 1 of account\(\): mem_or_null/]],
+    (at) => new RegExp(`^${esc(`\`s\` is argument 1 of account(), a global function the verifier checks on its own, where it may be NULL: check \`s\` for NULL at the start of account() (line ${at(/s->packets \+= 1;/)})`)}`)],
+  [path.join(R, 'null-check_helper_arg.bpf.c'), 'helper_arg', [['origin', LOOKUP]],
+    (at) => new RegExp(`^${esc(`check \`cur\` for NULL after line ${at(LOOKUP)} and pass it to the helper at line ${at(/bpf_map_update_elem\(&rj_previous/)} only on the non-NULL branch`)}$`)],
+  // stack spills and fills, in C (a volatile local) and in inline assembly (one statement a line)
+  [path.join(C, 'c_spill.bpf.c'), 'c_spill', [['origin', LOOKUP], ['transform', /__u64 \*v = slot;/, /^R1 = map_value_or_null \(map cp_seen\), filled from the stack at fp-\d+$/]],
+    (at) => new RegExp(`^${esc(`check \`slot\` for NULL after line ${at(LOOKUP)} `)}`)],
+  [path.join(C, 'asm_spill.bpf.c'), 'asm_spill', [['origin', /call %\[lookup\]/, /from bpf_map_lookup_elem\(&cp_asm\)$/], ['transform', /\/\* spill \*\//, /^R0 spilled to the stack at fp-16$/],
+    ['transform', /\/\* fill \*\//, /^R6 = map_value_or_null \(map cp_asm\), filled from the stack at fp-16$/]],
+  (at) => new RegExp(`^${esc(`check the pointer for NULL after line ${at(/call %\[lookup\]/)} `)}`)],
 ];
 
 /** Rejects that name no value to follow (the instruction itself, the program's type, its license, its stack): no path. */
@@ -75,22 +98,29 @@ describe('causal path of the corpus\'s rejects, verified in the running kernel, 
     return buildProgramReport(summary, { name, section: null, verdict: 'rejected', errno: out.errno, logBytes: 0, truncated: false, libbpf: [], roots: [path.dirname(src)], map: programMap(obj, name), obj, index });
   }
 
-  for (const [src, name, expected] of CORPUS) {
+  for (const [src, name, expected, suggests] of CORPUS) {
     for (const level of [1, 2]) {
       it(`${path.basename(src)} ${name} at level ${level}`, async () => {
         const r = await report(src, name, level);
         const got = r.causalPath.map((s) => `${s.role}@${s.line}`);
         let from = 0;
-        for (const [role, re] of expected) {
+        for (const [role, re, detail] of expected) {
           const line = re.source === '.' ? null : lineOf(src, re);
           const k = r.causalPath.findIndex((s, i) => i >= from && s.role === role && (line === null || s.line === line));
           assert.ok(k >= 0, `${role} at line ${line ?? 'any'} in ${got.join(', ')}`);
           assert.equal(path.resolve(r.causalPath[k].file!), src, 'the step is in the program\'s file');
           assert.ok(r.causalPath[k].column !== null && r.causalPath[k].detail.length > 0, 'line_info gives a column; the step says what changed');
+          if (detail) assert.match(r.causalPath[k].detail, detail);
           from = k + 1;
         }
         assert.ok(r.causalPath.length <= 6, `at most 6 steps: ${got.join(', ')}`);
-        assert.ok(r.suggestion === null || /line \d+/.test(r.suggestion), `the suggestion names a line: ${r.suggestion}`);
+        for (const [i, s] of r.causalPath.entries()) { // one name a file, one step a line (with or without exact line_info)
+          assert.ok(s.file === null || path.isAbsolute(s.file), `an absolute file name: ${s.file}`);
+          const prev = r.causalPath[i - 1];
+          assert.ok(!prev || s.line === null || prev.line !== s.line || prev.file !== s.file, `one step per line: ${got.join(', ')}`);
+        }
+        if (suggests) assert.match(r.suggestion ?? '', suggests((re) => lineOf(src, re)));
+        else assert.ok(r.suggestion === null || /line \d+/.test(r.suggestion), `the suggestion names a line: ${r.suggestion}`);
       });
     }
   }
