@@ -9,6 +9,7 @@ import type { CFileModel, CRecordDecl } from '../core/source/c-model';
 import { cStructUses } from '../core/source/c-usage';
 import type { Range } from '../core/source/range';
 import path from 'node:path';
+import type { HeaderStructUse } from './header-struct-uses';
 import { structUseAt } from './struct-use-at';
 
 /** What the server keeps of a document's last analysis. */
@@ -18,7 +19,8 @@ const inside = (r: Range, p: Position) =>
   (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character))
   && (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
 
-const displayName = (r: CRecordDecl) => (r.name ? `${r.tag} ${r.name}` : r.typedefName ?? `${r.tag} (anonymous)`);
+/** A record as "Show Struct Layout" names it. */
+export const displayName = (r: CRecordDecl) => (r.name ? `${r.tag} ${r.name}` : r.typedefName ?? `${r.tag} (anonymous)`);
 
 function hoverBody(out: LayoutOutcome<StructLayout>, name: string, target: string, fence: string): string {
   return out.ok
@@ -106,20 +108,49 @@ function headerNote(model: CFileModel, rec: CRecordDecl): string {
   return header?.file ? `Declared in \`${path.basename(header.file)}\`` : '';
 }
 
-/** A code lens on each struct a map uses as key or value, an output helper sends, or Go hands to the kernel. */
-export function layoutLenses(a: DocumentAnalysis, uri: string): CodeLens[] {
+/**
+ * A code lens on each struct a map uses as key or value, an output helper sends, or Go hands to the kernel. A struct
+ * declared in an included header (libbpf's `ev.h` shared with user space) gets it over the `__type(key, ...)` line or
+ * the helper call that uses it; in the header, `elsewhere` (the includers' uses of its structs) gives its structs theirs.
+ */
+export function layoutLenses(a: DocumentAnalysis, uri: string, elsewhere: readonly HeaderStructUse[] = []): CodeLens[] {
   // a click opens the full layout beside the source ("eBPF: Show Struct Layout" for that struct)
   const open = (title: string, name: string) => ({ title, command: SHOW_STRUCT_LAYOUT_COMMAND, arguments: [uri, name] });
   const lenses: CodeLens[] = [];
   if (a.cModel) {
-    const engine = new CLayoutEngine(a.cModel);
+    const model = a.cModel;
+    const engine = new CLayoutEngine(model);
     const seen = new Set<CRecordDecl>();
-    for (const use of cStructUses(a.cModel)) {
+    const usedAt = new Set<number>();
+    for (const use of cStructUses(model)) {
       const rec = engine.resolveRecord(use.type);
-      if (!rec || seen.has(rec) || !a.cModel.records.includes(rec)) continue; // a header's struct gets its lens in the header
+      if (!rec) continue;
+      if (!model.records.includes(rec)) {
+        // one lens a line: `__type(key, struct k); __type(value, struct k);` on one line is rare, two lenses there clutter
+        const header = model.headers?.find((h) => h.records.includes(rec));
+        if (!header || usedAt.has(use.range.start.line)) continue;
+        const out = engine.structLayout(rec);
+        if (!out.ok) continue;
+        usedAt.add(use.range.start.line);
+        const from = header.file ? ` (${path.basename(header.file)})` : '';
+        lenses.push({ range: use.range, command: open(`${use.role}: ${displayName(rec)}${from} — ${layoutSummary(out.value)}`, displayName(rec)) });
+        continue;
+      }
+      if (seen.has(rec)) continue;
       seen.add(rec);
       const out = engine.structLayout(rec);
       if (out.ok) lenses.push({ range: rec.nameRange, command: open(`${layoutSummary(out.value)} — ${use.why}`, displayName(rec)) });
+    }
+    // a header's struct that an includer hands to the kernel: which map, in which file (and how many more uses)
+    const named = new Set([...seen].map(displayName));
+    for (const rec of model.records) {
+      if (named.has(displayName(rec)) || (rec.name === null && rec.typedefName === undefined)) continue;
+      const uses = elsewhere.filter((u) => u.name === displayName(rec));
+      if (uses.length === 0) continue;
+      named.add(displayName(rec)); // one lens a struct, on the first of its definitions
+      const layout = withIncluders(engine.structLayout(rec), uses);
+      const more = uses.length > 1 ? ` (+${uses.length - 1} more)` : '';
+      if (layout) lenses.push({ range: rec.nameRange, command: open(`${layoutSummary(layout)} — ${uses[0].why} in ${path.basename(uses[0].file)}${more}`, displayName(rec)) });
     }
   }
   if (a.goModel && a.goUses) {
@@ -133,7 +164,16 @@ export function layoutLenses(a: DocumentAnalysis, uri: string): CodeLens[] {
   return lenses;
 }
 
-export function structLayoutOf(a: DocumentAnalysis, name: string): StructLayoutResult {
+/**
+ * A header's own layout of a struct, else the one its includers compile: a header often takes types (`bool`, `u32`)
+ * from what its includers include before it, and cannot lay the struct out alone.
+ */
+function withIncluders(own: LayoutOutcome<StructLayout>, uses: readonly HeaderStructUse[]): StructLayout | undefined {
+  return own.ok ? own.value : uses.find((u) => u.layout)?.layout;
+}
+
+/** "Show Struct Layout": in a header, `elsewhere` (its includers' uses) lays out what the header alone cannot. */
+export function structLayoutOf(a: DocumentAnalysis, name: string, elsewhere: readonly HeaderStructUse[] = []): StructLayoutResult {
   if (a.goModel) {
     const s = a.goModel.structs.find((x) => x.name === name);
     if (!s) return { error: `no struct type named '${name}' in this document` };
@@ -145,5 +185,7 @@ export function structLayoutOf(a: DocumentAnalysis, name: string): StructLayoutR
   const rec = engine.recordNamed(name);
   if (!rec) return { error: `no struct or union named '${name}' in this document or the headers it includes` };
   const out = engine.structLayout(rec);
-  return out.ok ? { layout: out.value } : { error: out.reason };
+  if (out.ok) return { layout: out.value };
+  const theirs = withIncluders(out, elsewhere.filter((u) => u.name === displayName(rec)));
+  return theirs ? { layout: theirs } : { error: out.reason };
 }

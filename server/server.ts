@@ -10,8 +10,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { toDiagnostic } from './diagnostics';
 import { findCSources } from '../core/analyze/workspace-files';
-import { layoutHover, layoutLenses, structLayoutOf, type DocumentAnalysis } from './layout-features';
+import { layoutHover, type DocumentAnalysis } from './layout-features';
 import { quickFixes } from './code-actions';
+import { HeaderLenses } from './header-lenses';
 import { LARGE_DOCUMENT_CHARS } from './large-documents';
 import { OffThreadDocuments } from './off-thread-documents';
 import { VERIFY_STATUS_NOTIFICATION, WORKSPACE_TRUST_NOTIFICATION, type WorkspaceTrustParams } from '../core/lsp-ext';
@@ -83,6 +84,16 @@ function languageOf(doc: TextDocument): SourceLanguage | undefined {
   return undefined;
 }
 
+/** Open headers' lenses from their includers' maps (issue 16: the struct in ev.h, the map in prog.bpf.c). */
+const headerLenses = new HeaderLenses({
+  roots: () => workspaceRoots,
+  analyses: () => analyses,
+  analyze: async (file, text) => (await analyzer.analyze('c', text, { file })).cModel,
+  maxChars: LARGE_DOCUMENT_CHARS,
+  setLenses: (uri, now) => updateLenses(uri, now),
+  log: (text) => connection.console.error(text),
+});
+
 async function validate(doc: TextDocument): Promise<void> {
   const lang = languageOf(doc);
   if (!lang) return;
@@ -98,9 +109,11 @@ async function validate(doc: TextDocument): Promise<void> {
     const analysis = await analyzer.analyze(lang, doc.getText(), { file, document: doc.uri });
     if (documents.get(doc.uri)?.version !== version) return; // a newer edit is on its way
     analyses.set(doc.uri, analysis);
-    updateLenses(doc.uri, layoutLenses(analysis, doc.uri));
+    updateLenses(doc.uri, headerLenses.lensesNow(analysis, doc.uri));
+    const look = headerLenses.look(analysis); // begun before the lints are published, so a lens request waits for it
     if (analysis.cModel) analyzer.learnCModel(analysis.cModel); // an edited C struct changes what Go types are compared with
     await setLint(doc.uri, version, analysis.findings.map((f) => toDiagnostic(f, doc.uri)));
+    await look;
   } catch (e) {
     if (!documents.get(doc.uri)) return; // closed meanwhile (the worker stops with its last document)
     connection.console.error(`eBPF: analysing ${doc.uri} failed: ${(e as Error).stack ?? String(e)}`);
@@ -233,6 +246,7 @@ connection.onHover(async (p) => {
 connection.onCodeLens(async (p) => {
   const { doc, offThread } = await analysisOf(p.textDocument.uri);
   if (offThread) await large.lensesReady(doc!);
+  await headerLenses.settled(); // a header's lenses from its includers
   return lenses.get(p.textDocument.uri)?.lenses ?? [];
 });
 connection.onCodeAction(async (p) => {
@@ -245,7 +259,7 @@ connection.onCodeAction(async (p) => {
 connection.onRequest(STRUCT_LAYOUT_REQUEST, async (p: StructLayoutParams): Promise<StructLayoutResult> => {
   const { doc, offThread, a } = await analysisOf(p.uri);
   if (offThread) return large.structLayout(doc!, p.name);
-  return a ? structLayoutOf(a, p.name) : { error: `${p.uri} is not an open C or Go document` };
+  return a ? headerLenses.structLayout(a, p.name) : { error: `${p.uri} is not an open C or Go document` };
 });
 
 // an open fires both events: analyse once, at once (a second, debounced analysis of the same text is wasted work)
