@@ -2,11 +2,11 @@
  * The code lenses of open headers, from their includers' maps (header-struct-uses.ts): a header's are looked up after
  * its own analysis, and an includer's new analysis looks again for the open headers it includes.
  */
-import type { CodeLens } from 'vscode-languageserver-protocol';
+import type { CodeLens, Hover, Position } from 'vscode-languageserver-protocol';
 import path from 'node:path';
 import { HeaderStructUses, type HeaderStructUsesDeps } from './header-struct-uses';
 import type { StructLayoutResult } from '../core/lsp-ext';
-import { layoutLenses, structLayoutOf, type DocumentAnalysis } from './layout-features';
+import { layoutHover, layoutLenses, structLayoutOf, type DocumentAnalysis } from './layout-features';
 
 export interface HeaderLensesDeps extends Omit<HeaderStructUsesDeps, 'openModels'> {
   /** The open documents' latest analyses, by URI. */
@@ -27,6 +27,11 @@ export class HeaderLenses {
   /** A document's lenses now: a header's with its includers' uses as last looked up. */
   lensesNow(analysis: DocumentAnalysis, uri: string): CodeLens[] {
     return layoutLenses(analysis, uri, this.uses.known(analysis.cModel?.file));
+  }
+
+  /** A hover in a document: on a header's struct, laid out as its includers compile it when it cannot be alone. */
+  hover(analysis: DocumentAnalysis, pos: Position): Hover | null {
+    return layoutHover(analysis, pos, this.uses.known(analysis.cModel?.file));
   }
 
   /** "Show Struct Layout" in a document: a header's struct laid out as its includers compile it when it cannot alone. */

@@ -55,15 +55,22 @@ function hover(out: LayoutOutcome<StructLayout>, name: string, target: string, f
   return { contents: { kind: 'markdown', value: note + hoverBody(out, name, target, fence) }, range };
 }
 
-/** Hover on a struct's name, or on one of its members (where that member sits, then the whole layout), pahole-style. */
-export function layoutHover(a: DocumentAnalysis, pos: Position): Hover | null {
+/**
+ * Hover on a struct's name, or on one of its members (where that member sits, then the whole layout), pahole-style.
+ * In a header, `elsewhere` (its includers' uses) lays out what the header alone cannot, as the lens does.
+ */
+export function layoutHover(a: DocumentAnalysis, pos: Position, elsewhere: readonly HeaderStructUse[] = []): Hover | null {
   if (a.cModel) {
     const model = a.cModel;
     const named = (r: CRecordDecl) => r.name !== null || r.typedefName !== undefined;
     for (const rec of model.records) {
       const member = named(rec) ? rec.fields.find((f) => inside(f.range, pos)) : undefined;
       if (!member && !inside(rec.nameRange, pos)) continue;
-      return hover(new CLayoutEngine(model).structLayout(rec), displayName(rec), 'BPF target', 'c', member?.name ?? undefined, member?.range ?? rec.nameRange);
+      const own = new CLayoutEngine(model).structLayout(rec);
+      const theirs = own.ok ? undefined : elsewhere.find((u) => u.name === displayName(rec) && u.layout);
+      const out: LayoutOutcome<StructLayout> = theirs ? { ok: true, value: theirs.layout! } : own;
+      const target = theirs ? `BPF target, as ${path.basename(theirs.file)} compiles it` : 'BPF target';
+      return hover(out, displayName(rec), target, 'c', member?.name ?? undefined, member?.range ?? rec.nameRange);
     }
     const use = useHover(model, pos);
     if (use) return use;

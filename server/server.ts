@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { toDiagnostic } from './diagnostics';
 import { findCSources } from '../core/analyze/workspace-files';
-import { layoutHover, type DocumentAnalysis } from './layout-features';
+import type { DocumentAnalysis } from './layout-features';
 import { quickFixes } from './code-actions';
 import { HeaderLenses } from './header-lenses';
 import { LARGE_DOCUMENT_CHARS } from './large-documents';
@@ -241,7 +241,7 @@ connection.onHover(async (p) => {
   if (logs.owns(p.textDocument.uri)) return logs.hover(p);
   const { doc, offThread, a } = await analysisOf(p.textDocument.uri);
   if (offThread) return large.hover(doc!, p.position);
-  return a ? layoutHover(a, p.position) : null;
+  return a ? headerLenses.hover(a, p.position) : null;
 });
 connection.onCodeLens(async (p) => {
   const { doc, offThread } = await analysisOf(p.textDocument.uri);
