@@ -65,40 +65,52 @@ function prunedAt(ix: LogIndex, i: number): number {
   return n;
 }
 
+/** What a line tells hotLines: 1 a prune (`N: safe`, maybe `from X to N: safe`), 2 a line only level 2 prints. */
+const WHAT = new Uint8Array(256);
+WHAT[LineKind.Safe] = WHAT[LineKind.From] = 1;
+WHAT[LineKind.Func] = WHAT[LineKind.LiveHeader] = WHAT[LineKind.Liveness] = WHAT[LineKind.Scc] = 2;
+
 /**
- * Was the log made at level 2 (every explored path kept)? Only level 2 prints the `func#N @M` header and the 6.15+
- * `Live regs` and 6.18 liveness and SCC lines, and only level 2 keeps a pruned path's `safe` line (level 1 rewinds
- * it away with the path). `from X to Y:` proves nothing: kernels before 5.17 print it at level 1.
+ * One pass over the lines: the instruction each pruned path stopped at, and whether the log was made at level 2
+ * (every explored path kept). Only level 2 prints the `func#N @M` header and the 6.15+ `Live regs` and 6.18 liveness
+ * and SCC lines, and only level 2 keeps a pruned path's `safe` line (level 1 rewinds it away with the path).
+ * `from X to Y:` proves nothing: kernels before 5.17 print it at level 1.
  */
-export function logShowsEveryPath(ix: LogIndex): boolean {
+function prunesOf(ix: LogIndex): { everyPath: boolean; at: number[] } {
+  const { kinds } = ix;
+  const at: number[] = [];
+  let everyPath = false;
   for (let i = ix.first; i < ix.end; i++) {
-    const k = ix.kinds[i];
-    if (k === LineKind.Func || k === LineKind.Safe || k === LineKind.LiveHeader || k === LineKind.Liveness || k === LineKind.Scc) return true;
-    if (k === LineKind.From && prunedBranchTarget(ix, i) >= 0) return true;
+    const what = WHAT[kinds[i]];
+    if (what === 0) continue;
+    if (what === 2) everyPath = true;
+    else {
+      const n = prunedAt(ix, i);
+      if (n >= 0) {
+        at.push(n);
+        everyPath = true;
+      }
+    }
   }
-  return false;
+  return { everyPath, at };
 }
+
+/** Was the log made at level 2 (see prunesOf)? */
+export const logShowsEveryPath = (ix: LogIndex): boolean => prunesOf(ix).everyPath;
 
 const baseName = (f: string) => f.slice(Math.max(f.lastIndexOf('/'), f.lastIndexOf('\\')) + 1);
 
 /**
  * Hot lines, busiest first. Every instruction line of the log counts once for its source line: at level 1 the log
- * is the failing path (the verifier rewound the rest), at level 2 every explored branch. One pass over the index's
- * typed arrays; a string is made only for the first annotation of each instruction.
+ * is the failing path (the verifier rewound the rest), at level 2 every explored branch. Passes over the index's
+ * typed arrays only; a string is made only for the first annotation of each instruction.
  */
 export function hotLines(ix: LogIndex, opts: { locate?: SourceLookup | null; top?: number } = {}): HotLine[] {
   const { insnIndex, insnLines, kinds } = ix;
-  const everyPath = logShowsEveryPath(ix);
+  const { everyPath, at: prunes } = prunesOf(ix);
   let maxInsn = 0;
   for (let p = 0; p < insnIndex.length; p++) if (insnIndex[p] > maxInsn) maxInsn = insnIndex[p];
-  const prunes: number[] = [];
-  for (let i = ix.first; i < ix.end; i++) {
-    const k = kinds[i];
-    if (k !== LineKind.Safe && k !== LineKind.From) continue;
-    const n = prunedAt(ix, i);
-    if (n >= 0) prunes.push(n);
-    if (n > maxInsn) maxInsn = n;
-  }
+  for (const n of prunes) if (n > maxInsn) maxInsn = n;
   const count = new Uint32Array(maxInsn + 1);
   const pruned = new Uint32Array(maxInsn + 1);
   for (const n of prunes) pruned[n]++;
