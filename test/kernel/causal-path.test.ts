@@ -57,6 +57,8 @@ const CORPUS: [string, string, Step[], Suggests?][] = [
   // a value returned by a static subprogram: the caller's line, where it comes back, is on the path and in the fix
   [path.join(C, 'subprog_return.bpf.c'), 'subprog_return', [['origin', /return bpf_map_lookup_elem\(/], ['call', /__u64 \*v = find\(/, /returned by the subprogram called here$/]],
     (at) => new RegExp(`^${esc(`check \`v\` for NULL after line ${at(/__u64 \*v = find\(/)},`)}`)],
+  [path.join(C, 'nested_return.bpf.c'), 'nested_return', [['origin', /return bpf_map_lookup_elem\(/], ['call', /__u64 \*p = inner\(/], ['call', /__u64 \*v = outer\(/]],
+    (at) => new RegExp(`^${esc(`check \`v\` for NULL after line ${at(/__u64 \*v = outer\(/)},`)}`)],
   // a global function's argument: its parameter and its function, not a field of the line
   [path.join(R, 'null-check_global_arg.bpf.c'), 'global_arg', [['origin', /s->packets \+= 1;/, /^R1 is `s`, argument 1 of account\(\): mem_or_null/]],
     (at) => new RegExp(`^${esc(`\`s\` is argument 1 of account(), a global function the verifier checks on its own, where it may be NULL: check \`s\` for NULL at the start of account() (line ${at(/s->packets \+= 1;/)})`)}`)],
