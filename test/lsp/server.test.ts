@@ -18,10 +18,17 @@ describe('language server (dist/server.js over LSP)', () => {
   const diagnostics = new Map<string, (p: PublishDiagnosticsParams) => void>();
   let lensRefreshes = 0;
 
-  /** The next diagnostics published for `uri`; fails (not hangs) when the server publishes none. */
-  const nextDiagnostics = (uri: string) => new Promise<PublishDiagnosticsParams>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no diagnostics published for ${uri} within 15 s`)), 15_000);
-    diagnostics.set(uri, (p) => { clearTimeout(timer); resolve(p); });
+  /**
+   * The next diagnostics published for `uri` (of document version `version`, when given: an older text may be
+   * published again meanwhile, e.g. once the workspace scan is done); fails (not hangs) when the server publishes none.
+   */
+  const nextDiagnostics = (uri: string, version?: number) => new Promise<PublishDiagnosticsParams>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no diagnostics published for ${uri}${version === undefined ? '' : ` version ${version}`} within 15 s`)), 15_000);
+    diagnostics.set(uri, (p) => {
+      if (version !== undefined && p.version !== version) return;
+      clearTimeout(timer);
+      resolve(p);
+    });
   });
 
   before(async () => {
@@ -72,7 +79,7 @@ describe('language server (dist/server.js over LSP)', () => {
     const first = nextDiagnostics(uri);
     await open(uri, 'struct k { __u8 a; __u32 b; };\n' + map);
     assert.equal((await first).diagnostics.length, 1);
-    const second = nextDiagnostics(uri);
+    const second = nextDiagnostics(uri, 2);
     await conn.sendNotification('textDocument/didChange', {
       textDocument: { uri, version: 2 },
       contentChanges: [{ range: { start: { line: 0, character: 11 }, end: { line: 0, character: 19 } }, text: '__u32 a;' }],
@@ -109,18 +116,16 @@ describe('language server (dist/server.js over LSP)', () => {
     const before = lensRefreshes;
     let got = nextDiagnostics(uri);
     await open(uri, `struct k { __u8 a; __u32 b; };\n${map}`);
+    // validate() asks for the refresh before it publishes: counted by the time its version's diagnostics arrive
     await got;
-    await new Promise((r) => setTimeout(r, 200)); // the refresh request follows the diagnostics
     assert.equal(lensRefreshes, before + 1);
-    got = nextDiagnostics(uri);
+    got = nextDiagnostics(uri, 2);
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `// same lens\nstruct k { __u8 a; __u32 b; };\n${map}` }] });
     await got;
-    await new Promise((r) => setTimeout(r, 200));
     assert.equal(lensRefreshes, before + 2, 'the lens moved a line down'); // its range changed
-    got = nextDiagnostics(uri);
+    got = nextDiagnostics(uri, 3);
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: `// same lens!\nstruct k { __u8 a; __u32 b; };\n${map}` }] });
     await got;
-    await new Promise((r) => setTimeout(r, 200));
     assert.equal(lensRefreshes, before + 2, 'nothing changed for the lens');
   });
 
@@ -189,7 +194,7 @@ describe('language server (dist/server.js over LSP)', () => {
     assert.deepEqual(actions[0].diagnostics.map((d) => d.code), ['c-map-key-padding']);
     const onlyRefactors = await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['refactor'] } }) as Action[];
     assert.deepEqual(onlyRefactors, []);
-    const second = nextDiagnostics(uri);
+    const second = nextDiagnostics(uri, 2);
     await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: actions[0].edit.changes[uri].map((e) => ({ range: e.range, text: e.newText })).reverse() });
     assert.deepEqual((await second).diagnostics, []);
   });

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { SETTINGS_READ_NOTIFICATION, type SettingsReadParams } from '../../core/lsp-ext';
 import { LINT_SEVERITY_SETTING } from '../../core/settings';
 import { DIST } from '../support/paths';
 import { runCli } from '../support/run-cli';
@@ -26,11 +27,17 @@ describe('language server: unsafe-pattern diagnostics, their fixes, and ebpf.lin
     waiting.set(uri, (p) => { clearTimeout(timer); resolve(p); });
   });
   const codes = (ds: Diagnostic[]) => ds.map((d) => `${d.code}:${d.severity}`).sort();
+  /** The server's first read of the settings, applied (it is asked right after initialized). */
+  let firstRead: Promise<SettingsReadParams>;
 
   before(async () => {
     child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => waiting.get(p.uri)?.(p));
+    firstRead = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the server did not read its settings within 15 s (asked ${JSON.stringify(asked)})`)), 15_000);
+      conn.onNotification(SETTINGS_READ_NOTIFICATION, (r: SettingsReadParams) => { clearTimeout(timer); resolve(r); });
+    });
     conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => {
       asked.push(...p.items.map((i) => i.section));
       return p.items.map(() => setting);
@@ -51,7 +58,8 @@ describe('language server: unsafe-pattern diagnostics, their fixes, and ebpf.lin
 
   it('reads the setting, applies it, and re-lints open documents when it changes', async () => {
     const uri = 'file:///tmp/unsafe-xdp.bpf.c';
-    await new Promise((r) => setTimeout(r, 300)); // the configuration is read right after initialized
+    // opened after the first read applied: else its first lint may use the default severities
+    assert.deepEqual(await firstRead, { read: 1, applied: true });
     assert.ok(asked.includes(LINT_SEVERITY_SETTING.name), `asked for ${JSON.stringify(asked)}`);
     const first = next(uri);
     await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text: XDP } });
