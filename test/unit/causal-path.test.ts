@@ -139,6 +139,7 @@ describe('the causal path names the value that failed, and only what it can prov
     const why = rejectWhy(index, summary, { section: 'xdp' });
     assert.ok(why.causalPath.every((s) => !/slots|fits/.test(s.detail)), JSON.stringify(why.causalPath));
     assert.doesNotMatch(why.suggestion ?? '', /clamp/);
+    assert.equal(why.suggestion, 'bound `idx` (set at line 10) before line 11: `if (idx >= LEN) return XDP_PASS;`', 'the index, not the map pointer');
   });
 
   it('one source file, two names: the log\'s relative one and line_info\'s absolute one', () => {

@@ -60,12 +60,12 @@ export function suggestionFor(explanationId: string | null, path: CausalStep[], 
       return origin ? `compare ${named(origin)} + the bytes you read with data_end after ${at(origin)}${before}` : null;
     }
     case 'map-value-bounds': case 'unbounded-access': case 'negative-index': {
-      const scalar = path.find((s) => s.role === 'origin' && /scalar/.test(s.detail));
+      // the index: where it was read, else the step that bounded it (a mask on the load's line is kept over the load)
+      const scalar = path.find((s) => s.role === 'origin' && /scalar/.test(s.detail)) ?? path.find((s) => s.role === 'transform' && /^R\d+ = a scalar/.test(s.detail));
       const index = scalar ?? origin;
       const bound = ctx.facts?.indexBound;
       if (bound) { // the index has a bound, just not a small enough one: say the number that fits
-        // the index's name: where it was read, else the line that bounded it (never the map pointer's)
-        const name = (scalar && assignedName(scalar.text)) ?? assignedName(bound.step.text);
+        const name = (scalar && assignedName(scalar.text)) ?? assignedName(bound.step.text); // never the map pointer's
         const op = /after (`[^`]+`)/.exec(bound.step.detail)?.[1] ?? 'its bound';
         const why = `after ${op} at ${at(bound.step)} it can be ${bound.max}; ${bound.words}`;
         return name
