@@ -15,8 +15,9 @@ import { VerdictStore } from './verdict-store';
 import { recordServerVerdicts } from './verdicts-from-server';
 import { registerVerdictLens } from './verdict-lens';
 import { registerVerifierLogCommands } from './verifier-log-commands';
-import { registerVerifyCommands } from './verify-command';
+import { registerVerifyCommands, verifyProgressUi } from './verify-command';
 import { registerVerifyStatus } from './verify-status';
+import { restrictedUi } from './workspace-trust';
 
 let client: LanguageClient | undefined;
 
@@ -43,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext) {
   registerVerifyStatus(context, client); // verify on save's progress and last verdict
   context.subscriptions.push(recordServerVerdicts(client, verdicts)); // verify on save's reports into the store
   // what the in-editor tests (test/extension-host) read; see /tmp/team/notes-api.md
-  return { verdicts, results, verdictLens, hotLines, verdictDiagnostics, verdictFixes, output, debugging };
+  return { verdicts, results, verdictLens, hotLines, verdictDiagnostics, verdictFixes, output, debugging, verifyProgressUi, restrictedUi };
 }
 
 export async function deactivate(): Promise<void> {

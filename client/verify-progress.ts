@@ -13,14 +13,16 @@ import { progressMessage, progressPercent, verdictSummary } from '../core/verify
 
 /**
  * verifyObject under a progress notification. Cancel stops a running clang, asks the helper to stop the load in
- * flight, and skips the programs not yet loaded; the run then rejects with a 'cancelled' error.
+ * flight, and skips the programs not yet loaded; the run then rejects with a 'cancelled' error. `withProgress`: VS
+ * Code's, unless a test watches the notification (verify-command.ts's verifyProgressUi).
  */
-export async function verifyWithProgress(loader: HelperClient, target: string, opts: VerifyOptions = {}): Promise<VerifyRun> {
+export async function verifyWithProgress(loader: HelperClient, target: string, opts: VerifyOptions = {},
+  withProgress: typeof vscode.window.withProgress = (o, task) => vscode.window.withProgress(o, task)): Promise<VerifyRun> {
   const out = ebpfOutput();
   const start = Date.now();
   out.info(`verify ${target}${opts.programName ? ` (program ${opts.programName})` : ''}`);
   try {
-    const run = await vscode.window.withProgress(
+    const run = await withProgress(
       { location: vscode.ProgressLocation.Notification, title: `eBPF: ${path.basename(target)}`, cancellable: true },
       (progress, token) => {
         const abort = new AbortController();

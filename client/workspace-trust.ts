@@ -22,11 +22,21 @@ export function restrictedMessage(action: string): string {
 }
 
 /**
+ * What restricted mode tells the user, as shown: the status item (and whether it is showing, which the item cannot
+ * say) and every warning requireTrust gave with its buttons. activate() returns it for the in-editor tests.
+ */
+export const restrictedUi: { status?: vscode.StatusBarItem; statusShown: boolean; warnings: { message: string; actions: string[] }[] } = {
+  statusShown: false,
+  warnings: [],
+};
+
+/**
  * Whether `action` (e.g. "Verify Object") may build or load now. In an untrusted workspace: no, and the user is told
  * why with a button to manage the trust. Call it first thing in every command that builds, verifies or loads.
  */
 export function requireTrust(action: string): boolean {
   if (vscode.workspace.isTrusted) return true;
+  restrictedUi.warnings.push({ message: restrictedMessage(action), actions: [MANAGE_TRUST_ACTION] });
   void vscode.window.showWarningMessage(restrictedMessage(action), MANAGE_TRUST_ACTION).then((choice) => {
     if (choice === MANAGE_TRUST_ACTION) void vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
   });
@@ -40,9 +50,14 @@ export function registerWorkspaceTrust(context: vscode.ExtensionContext, client:
   item.text = RESTRICTED_STATUS_TEXT;
   item.tooltip = RESTRICTED_STATUS_TOOLTIP;
   item.command = MANAGE_TRUST_COMMAND;
-  if (!vscode.workspace.isTrusted) item.show();
+  restrictedUi.status = item;
+  if (!vscode.workspace.isTrusted) {
+    item.show();
+    restrictedUi.statusShown = true;
+  }
   context.subscriptions.push(item, vscode.workspace.onDidGrantWorkspaceTrust(() => {
     item.hide();
+    restrictedUi.statusShown = false;
     void client.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: true } satisfies WorkspaceTrustParams);
   }));
 }
