@@ -57,7 +57,9 @@ export async function bootWithAccel(o: Omit<BootOptions, 'accel'>, a: AccelBootO
   }
   if (answer?.accel !== 'tcg') {
     const attempt = boot({ ...o, accel: 'kvm' });
-    trial = attempt;
+    // only a boot that finds out holds the others back: once KVM is known to work, boots run side by side
+    const findingOut = !answer;
+    if (findingOut) trial = attempt;
     try {
       const r = await attempt;
       answer = { accel: 'kvm', why: null };
@@ -67,7 +69,7 @@ export async function bootWithAccel(o: Omit<BootOptions, 'accel'>, a: AccelBootO
       if (!(e instanceof KvmBootError)) throw e;
       settleOnTcg(e.reason);
     } finally {
-      trial = undefined;
+      if (findingOut) trial = undefined;
     }
   }
   return { ...(await boot({ ...o, accel: 'tcg' })), accel: 'tcg' };

@@ -153,6 +153,20 @@ describe('auto: KVM when the probe allows, TCG once KVM fails, remembered for th
     assert.equal(said.length, 1);
   });
 
+  it('once KVM is known to work, concurrent boots do not wait for each other', async () => {
+    const { asked, boot } = recorder(true);
+    await bootWithAccel(o, { probe: () => HARDWARE_KVM, boot });
+    let running = 0;
+    let most = 0;
+    const overlapping = async (b: BootOptions) => {
+      most = Math.max(most, ++running);
+      try { return await boot(b); } finally { running--; }
+    };
+    await Promise.all([1, 2, 3].map(() => bootWithAccel(o, { probe: () => HARDWARE_KVM, boot: overlapping })));
+    assert.deepEqual(asked, ['kvm', 'kvm', 'kvm', 'kvm']);
+    assert.equal(most, 3);
+  });
+
   it('a failure that is not KVM\'s (a timeout, a cancel) is not retried under TCG', async () => {
     const asked: (string | undefined)[] = [];
     const boot = async (b: BootOptions): Promise<BootResult> => { asked.push(b.accel); throw new EbpfError('timeout', 'The VM did not finish within 1 s and was stopped.'); };
