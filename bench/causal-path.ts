@@ -28,24 +28,29 @@ function withScalarDeref(log: Buffer): Buffer {
   return Buffer.concat([log.subarray(0, log.indexOf('\n', at + 1)), Buffer.from(tail)]);
 }
 
-function measure<T>(fn: () => T): { value: T; ms: number; bytes: number } {
+/** Wall time, and CPU time (user + system, the GC's threads too): on a loaded machine the wall time is mostly waiting. */
+function measure<T>(fn: () => T): { value: T; ms: number; cpuMs: number; bytes: number } {
   global.gc?.();
   const m0 = process.memoryUsage();
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const value = fn();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const c1 = process.cpuUsage(c0);
   const m1 = process.memoryUsage();
-  return { value, ms, bytes: Math.max(0, m1.heapUsed + m1.arrayBuffers - m0.heapUsed - m0.arrayBuffers) };
+  return { value, ms, cpuMs: (c1.user + c1.system) / 1000, bytes: Math.max(0, m1.heapUsed + m1.arrayBuffers - m0.heapUsed - m0.arrayBuffers) };
 }
 
-/** `fn` RUNS times: its last value, the median and fastest time, and the most memory a run added. */
-function repeat<T>(fn: () => T): { value: T; median: number; min: number; bytes: number } {
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+/** `fn` RUNS times: its last value, the median and fastest time, the median CPU time, the most memory a run added. */
+function repeat<T>(fn: () => T): { value: T; median: number; min: number; cpu: number; bytes: number } {
   const runs = Array.from({ length: RUNS }, () => measure(fn));
-  const times = runs.map((r) => r.ms).sort((a, b) => a - b);
-  return { value: runs[runs.length - 1].value, median: times[times.length >> 1], min: times[0], bytes: Math.max(...runs.map((r) => r.bytes)) };
+  const times = runs.map((r) => r.ms);
+  return { value: runs[runs.length - 1].value, median: median(times), min: Math.min(...times), cpu: median(runs.map((r) => r.cpuMs)), bytes: Math.max(...runs.map((r) => r.bytes)) };
 }
 
-const timeText = (r: { median: number; min: number }) => `${r.median.toFixed(0)} ms (fastest ${r.min.toFixed(0)})`;
+const timeText = (r: { median: number; min: number; cpu: number }) => `${r.median.toFixed(0)} ms (fastest ${r.min.toFixed(0)}, cpu ${r.cpu.toFixed(0)})`;
 const memText = (bytes: number, log: Buffer) => `${(bytes / 1e6).toFixed(0)} MB (${(bytes / log.length).toFixed(2)}x the log)`;
 const load = () => `load ${loadavg()[0].toFixed(1)}`;
 
