@@ -177,9 +177,7 @@ describe('workspace trust reaches the running server', () => {
       await s.open(f);
       await s.publishedFor(f, from, (p) => lintOf(p).some((d) => d.code === 'null-check'));
       await s.save(f);
-      // a save that builds says 'building' as it is handled (verify-on-save.ts onSave starts the run at once), so
-      // before the server answers a request sent after it: no timer to wait out
-      await s.codeActions(f, 0, []);
+      await s.roundTrip(); // a save that builds has said so by now
       assert.deepEqual(s.statuses, [], 'untrusted: neither built nor verified');
       await s.notify(WORKSPACE_TRUST_NOTIFICATION, { trusted: true }); // handled before the save that follows it
       await s.save(f);

@@ -3,7 +3,6 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeAction } from 'vscode-languageserver-protocol';
 import { EXAMPLES } from '../support/paths';
 import { clangGate, sleep, startVerifySession, uriOf, verifierOf, type VerifySession } from '../support/verify-session';
 
@@ -59,11 +58,7 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     await s.save(f);
     const got = await s.publishedFor(f, from, (p) => verifierOf(p).length > 0);
     const diagnostics = got.diagnostics; // the lint's null-check and the verifier's reject, as an editor passes them
-    let actions: CodeAction[] = [];
-    for (let i = 0; i < 250 && !actions.some((a) => a.title.endsWith('(verified by the kernel)')); i++) {
-      await sleep(20);
-      actions = await s.codeActions(f, rejectLine, diagnostics);
-    }
+    const actions = await s.verifiedActions(f, rejectLine, diagnostics);
     const verified = actions.find((a) => a.title.endsWith('(verified by the kernel)'));
     assert.ok(verified, `a verified fix among ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.equal(verified.title, 'Return early when count is NULL (verified by the kernel)');
@@ -185,7 +180,7 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     from = s.statuses.length;
     writeFileSync(f, rejected);
     await s.save(f);
-    await sleep(1000);
+    await s.roundTrip(); // a save that builds has said so by now
     assert.deepEqual(s.statuses.slice(from), [], 'off: neither built nor verified');
     delete s.settings['ebpf.verifyOnSave'];
     delete s.settings['ebpf.defines'];
@@ -209,11 +204,7 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     const [d] = verifierOf(got);
     assert.equal(d.code, 'uninit-stack');
     assert.match(d.message, /invalid (indirect )?read from stack/);
-    let actions: CodeAction[] = [];
-    for (let i = 0; i < 250 && !actions.some((a) => a.title.endsWith('(verified by the kernel)')); i++) {
-      await sleep(20);
-      actions = await s.codeActions(f, d.range.start.line, got.diagnostics);
-    }
+    const actions = await s.verifiedActions(f, d.range.start.line, got.diagnostics);
     assert.ok(actions.some((a) => a.title === 'Zero-initialise key (= {}) (verified by the kernel)'), JSON.stringify(actions.map((a) => a.title)));
     delete s.settings['ebpf.capabilities'];
     await s.changeSettings();
@@ -263,7 +254,7 @@ describe('verify on save: when it stays off', () => {
       copyFileSync(path.join(EXAMPLES, 'null_deref.bpf.c'), f);
       await s.open(f);
       await s.save(f);
-      await sleep(1500);
+      await s.roundTrip(); // a save that builds has said so by now
       assert.deepEqual(s.statuses, []);
     } finally {
       await s.close();
@@ -279,7 +270,7 @@ describe('verify on save: when it stays off', () => {
       await s.open(f);
       await s.save(f);
       await s.save(f);
-      await sleep(1000);
+      await s.roundTrip(); // each save's word (said as it is handled) has come by now
       assert.equal(s.messages.length, 1, JSON.stringify(s.messages));
       assert.equal(s.messages[0].type, 3, 'an info');
       assert.match(s.messages[0].message, /needs root or the privileged helper[\s\S]*ebpf-debugger setup-privileges/);

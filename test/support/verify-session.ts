@@ -110,6 +110,9 @@ export async function startVerifySession(opts: SessionOptions = {}) {
     return p.items.map((i) => settings[i.section ?? ''] ?? null);
   });
   conn.listen();
+  const codeActions = (file: string, line: number, diagnostics: Diagnostic[]) => conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri: uriOf(file) }, range: { start: { line, character: 0 }, end: { line, character: 1000 } }, context: { diagnostics },
+  }) as Promise<CodeAction[]>;
   await conn.sendRequest('initialize', { processId: process.pid, rootUri: uriOf(workspace), initializationOptions: opts.initializationOptions,
     capabilities: opts.configuration ? { workspace: { configuration: true } } : {} });
   await conn.sendNotification('initialized', {});
@@ -156,9 +159,25 @@ export async function startVerifySession(opts: SessionOptions = {}) {
       await until(verdict, () => `no verdict for ${source}`);
       return published.filter((p) => p.uri === uriOf(file)).at(-1)!;
     },
-    codeActions: (file: string, line: number, diagnostics: Diagnostic[]) => conn.sendRequest('textDocument/codeAction', {
-      textDocument: { uri: uriOf(file) }, range: { start: { line, character: 0 }, end: { line, character: 1000 } }, context: { diagnostics },
-    }) as Promise<CodeAction[]>,
+    codeActions,
+    /**
+     * The code actions at `line` once one is a fix the kernel verified (the fixes are tried in the background after a
+     * reject is published, with no word when done), or the last ones after `ms`: the test's assertion says what came.
+     */
+    verifiedActions: async (file: string, line: number, diagnostics: Diagnostic[], ms = 60_000) => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const actions = await codeActions(file, line, diagnostics);
+        if (actions.some((a) => a.title.endsWith('(verified by the kernel)')) || Date.now() > deadline) return actions;
+        await sleep(20);
+      }
+    },
+    /**
+     * A round trip: the server answered a request sent now (one it does not know: an error, in order), so it handled
+     * every notification sent before, and what it sent while handling them has arrived. A save that builds says
+     * 'building' as it is handled: after this, no status means the save started nothing.
+     */
+    roundTrip: () => conn.sendRequest('ebpf/test/roundTrip').then(() => undefined, () => undefined),
     close: async () => {
       await conn.sendRequest('shutdown').catch(() => undefined);
       conn.dispose();
