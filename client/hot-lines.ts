@@ -1,7 +1,8 @@
 /**
  * The hot lines of a complexity reject in the editor: after each of the busiest lines, in the code lens colour,
- * "← 612,000 of 1,000,001 instructions · 30 paths pruned" (pruned: a level-2 log only). Recomputed from the store whenever it changes, so the
- * decorations go away as soon as the program's verdict does (fixed, or rejected for another reason).
+ * "← 612,000 of 1,000,001 instructions · 30 paths pruned" (pruned: a level-2 log only). Recomputed from the store
+ * whenever it changes, so the decorations go away as soon as the program's verdict does (fixed, or rejected for
+ * another reason).
  */
 import * as vscode from 'vscode';
 import { hotLineDecoration, hotLineRows } from './hot-lines-model';
