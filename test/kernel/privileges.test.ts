@@ -100,8 +100,11 @@ describe('privileges: an unprivileged user, CAP_BPF only, and sudo through the i
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stderr, /did not answer 'verify' within 1 s; it was stopped/);
     assert.ok(Date.now() - t0 < 15_000, `${Date.now() - t0} ms (the load alone takes about 10 s)`);
-    await new Promise((res) => setTimeout(res, 300));
-    const left = spawnSync('ps', ['-u', USER, '-o', 'pid=,args='], { encoding: 'utf8' }).stdout.trim();
+    // the killed helper may take a moment to be gone on a loaded machine; one the timeout missed goes on loading
+    // for seconds (about 10 s idle), well past this 5 s deadline
+    const userProcesses = () => spawnSync('ps', ['-u', USER, '-o', 'pid=,args='], { encoding: 'utf8' }).stdout.trim();
+    let left = userProcesses();
+    for (const deadline = Date.now() + 5000; left !== '' && Date.now() < deadline; left = userProcesses()) await new Promise((res) => setTimeout(res, 50));
     assert.equal(left, '', 'no process of the user is left');
   });
 
