@@ -76,14 +76,13 @@ describe('SEC function scan', () => {
     ]);
   });
 
-  it('answers fast on a large file (it runs on every lens request)', () => {
+  // how fast (it runs on every lens request) is a benchmark: `npm run bench -- edit` (a 200 ms assertion here took
+  // 120-135 ms on a loaded 2-core machine, 20-35 ms idle)
+  it('finds every program of a large file', () => {
     const one = 'SEC("xdp")\nint p_N(struct xdp_md *ctx)\n{\n\t/* body */\n\treturn XDP_PASS;\n}\n';
     const text = Array.from({ length: 5000 }, (_, i) => one.replace('N', String(i))).join('\n');
-    const started = performance.now();
     const found = secFunctions(text);
-    const ms = performance.now() - started;
     assert.equal(found.length, 5000);
     assert.equal(found[4999].name, 'p_4999');
-    assert.ok(ms < 200, `${ms} ms for 30,000 lines`);
   });
 });
