@@ -56,11 +56,12 @@ export class HeaderLenses {
   private async update(analysis: DocumentAnalysis): Promise<void> {
     const file = analysis.cModel?.file;
     if (!file) return;
-    const headers = new Set(file.endsWith('.h') ? [path.resolve(file)] : (analysis.cModel!.headers ?? []).flatMap((h) => (h.file ? [path.resolve(h.file)] : [])));
+    const isHeader = file.endsWith('.h');
+    const headers = new Set(isHeader ? [path.resolve(file)] : (analysis.cModel!.headers ?? []).flatMap((h) => (h.file ? [path.resolve(h.file)] : [])));
     for (const [uri, a] of [...this.deps.analyses()]) {
       const own = a.cModel?.file && path.resolve(a.cModel.file);
       if (!own || !headers.has(own)) continue;
-      const uses = await this.uses.of(own);
+      const uses = await this.uses.of(own, !isHeader); // an includer's edit: the header's other includers as last found
       if (this.deps.analyses().get(uri) === a) this.deps.setLenses(uri, layoutLenses(a, uri, uses)); // not if analysed again meanwhile
     }
   }

@@ -59,6 +59,8 @@ export class HeaderStructUses {
   private readonly includers = new IncluderIndex();
   /** A closed includer's uses, read again only when its mtime or size changed. */
   private readonly onDisk = new Map<string, OnDisk>();
+  /** Each header's includers (open or not) on disk at its last look. */
+  private readonly diskIncluders = new Map<string, string[]>();
   /** Each header's uses at its last look, for a lens shown before the next look is done. */
   private readonly last = new Map<string, HeaderStructUse[]>();
 
@@ -69,23 +71,24 @@ export class HeaderStructUses {
     return header ? this.last.get(path.resolve(header)) ?? [] : [];
   }
 
-  /** The uses of `header`'s structs in the open C documents and the workspace's closed .c files that include it. */
-  async of(header: string): Promise<HeaderStructUse[]> {
+  /**
+   * The uses of `header`'s structs in the open C documents and the workspace's closed .c files that include it.
+   * `sameIncluders`: the closed includers found at the last look will do (an open includer's edit changes only its
+   * own uses; walking a large workspace on each of its edits would cost tens of milliseconds).
+   */
+  async of(header: string, sameIncluders = false): Promise<HeaderStructUse[]> {
     const h = path.resolve(header);
     const open = this.deps.openModels().filter((m) => m.file);
     const openFiles = new Set(open.map((m) => path.resolve(m.file!)));
     const uses = open.flatMap((m) => includedStructUses(m));
-    const closed = this.includers.includersOf(this.deps.roots(), h, (f) => f.endsWith('.c') && !openFiles.has(path.resolve(f)));
+    const found = (sameIncluders && this.diskIncluders.get(h)) || this.includers.includersOf(this.deps.roots(), h, (f) => f.endsWith('.c'));
+    this.diskIncluders.set(h, found);
+    const closed = found.filter((f) => !openFiles.has(path.resolve(f)));
     for (const f of closed) uses.push(...await this.fromDisk(f));
     // an includer's `#include "ev.h"` may lead to another directory's ev.h: only this header's structs
     const mine = uses.filter((u) => u.header === h);
     this.last.set(h, mine);
     return mine;
-  }
-
-  /** Forget a closed header's last look. */
-  forget(header: string): void {
-    this.last.delete(path.resolve(header));
   }
 
   private async fromDisk(file: string): Promise<HeaderStructUse[]> {
