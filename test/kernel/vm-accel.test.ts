@@ -22,7 +22,8 @@ const REJECT_LINE = readFileSync(HASH_NULL, 'utf8').split('\n').findIndex((l) =>
 const machine = accelFromProbe(readKvmProbe());
 const KVM_UNUSABLE = /KVM unusable here \((.+)\): emulating \(TCG\)/;
 /** The environment without a user's EBPF_DEBUGGER_VM_ACCEL, which would decide instead of the option under test. */
-const { EBPF_DEBUGGER_VM_ACCEL: _, ...ENV } = process.env;
+const ENV: NodeJS.ProcessEnv = { ...process.env };
+delete ENV.EBPF_DEBUGGER_VM_ACCEL;
 
 function assertHashNullRejected(report: ObjectReport) {
   assert.match(report.kernel, /^6\.1\./);
