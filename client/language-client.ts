@@ -1,12 +1,15 @@
 import * as path from 'node:path';
-import { workspace, type ExtensionContext } from 'vscode';
+import { workspace, type Diagnostic, type ExtensionContext, type Uri } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { VERIFIER_LOG_LANGUAGE } from '../core/lsp-ext';
 import { LANGUAGE_CLIENT_ID } from '../core/settings';
 import { registerWorkspaceTrust } from './workspace-trust';
 
-/** Start the eBPF language server (dist/server.js) for C, header, Go and verifier-log documents. */
-export async function startLanguageClient(context: ExtensionContext): Promise<LanguageClient> {
+/**
+ * Start the eBPF language server (dist/server.js) for C, header, Go and verifier-log documents. `shownDiagnostics`:
+ * what Problems gets of the server's diagnostics (VerdictDiagnostics.fromServer).
+ */
+export async function startLanguageClient(context: ExtensionContext, shownDiagnostics?: (uri: Uri, diagnostics: Diagnostic[]) => Diagnostic[]): Promise<LanguageClient> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -22,6 +25,7 @@ export async function startLanguageClient(context: ExtensionContext): Promise<La
       { scheme, language: 'go' },
       { scheme, language: VERIFIER_LOG_LANGUAGE },
     ]).concat([{ scheme: 'untitled', language: VERIFIER_LOG_LANGUAGE }]), // a pasted log, switched with "Open as Verifier Log"
+    middleware: { handleDiagnostics: (uri, diagnostics, next) => next(uri, shownDiagnostics ? shownDiagnostics(uri, diagnostics) : diagnostics) },
   };
   // the id names the trace setting vscode-languageclient reads itself: ebpf.trace.server (core/settings.ts declares it)
   const client = new LanguageClient(LANGUAGE_CLIENT_ID, 'eBPF Language Server', serverOptions, clientOptions);

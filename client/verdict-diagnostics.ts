@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { ClangDiagnostic } from '../core/build/clang';
 import type { VerdictOrigin } from '../core/editor-events';
 import { SourceLines } from '../core/verify/reject-shape';
+import { demoteLintDuplicates, rejectPlaces, type RejectPlace } from './lint-under-reject';
 import { byFile, shownRejects, type ShownReject } from './verdict-selection';
 import type { VerdictStore } from './verdict-store';
 import { clangDiagnostics, rejectDiagnostic, VERIFIER_SOURCE } from './verifier-diagnostics';
@@ -19,6 +20,8 @@ export const COLLECTION_NAMES: Record<ClientOrigin, string> = { verify: 'ebpf-ve
 
 interface BuildFailure { diagnostics: readonly ClangDiagnostic[]; message?: string }
 
+const severitiesOf = (diagnostics: readonly vscode.Diagnostic[]) => diagnostics.map((d) => d.severity).join();
+
 export class VerdictDiagnostics implements vscode.Disposable {
   private readonly collections = new Map<ClientOrigin, vscode.DiagnosticCollection>();
   /** Per origin, per unit: the last failed build's clang errors, until that unit builds again. */
@@ -26,6 +29,8 @@ export class VerdictDiagnostics implements vscode.Disposable {
   private shown = new Map<ClientOrigin, ShownReject[]>();
   /** Per document with rejects of ours, what the language server's verifier entries were at the last refresh. */
   private serverSeen = new Map<string, string>();
+  /** Per document, what the language server last published (before fromServer demoted its lint duplicates). */
+  private readonly serverPublished = new Map<string, { uri: vscode.Uri; diagnostics: readonly vscode.Diagnostic[]; severities: string }>();
   private readonly subscriptions: vscode.Disposable[];
 
   /**
@@ -76,6 +81,37 @@ export class VerdictDiagnostics implements vscode.Disposable {
     return this.shown.get(origin) ?? [];
   }
 
+  /**
+   * The language server's diagnostics of `uri` as Problems shows them (the language client's middleware): a lint
+   * that names the bug of a reject shown at its line is a hint while the reject is shown (lint-under-reject.ts).
+   */
+  fromServer(uri: vscode.Uri, diagnostics: readonly vscode.Diagnostic[]): vscode.Diagnostic[] {
+    const shown = [...demoteLintDuplicates(diagnostics, this.rejectsAt(uri, diagnostics))];
+    if (diagnostics.length === 0) this.serverPublished.delete(uri.toString());
+    else this.serverPublished.set(uri.toString(), { uri, diagnostics, severities: severitiesOf(shown) });
+    return shown;
+  }
+
+  /** The rejects shown in `uri`: ours (every origin's, also those the server's entry stands for) and the server's. */
+  private rejectsAt(uri: vscode.Uri, server: readonly vscode.Diagnostic[]): RejectPlace[] {
+    const ours = [...this.shown.values()].flat().filter((s) => s.shape.file === uri.fsPath)
+      .map((s) => ({ line: s.shape.range.start.line, code: s.shape.code }));
+    return [...ours, ...rejectPlaces(server)];
+  }
+
+  /** The server's last diagnostics again where a reject came or went: its lint duplicates demoted, or back. */
+  private republishServer(): void {
+    const collection = this.server();
+    if (!collection) return;
+    for (const [key, published] of this.serverPublished) {
+      const shown = demoteLintDuplicates(published.diagnostics, this.rejectsAt(published.uri, published.diagnostics));
+      const severities = severitiesOf(shown);
+      if (severities === published.severities) continue;
+      this.serverPublished.set(key, { ...published, severities });
+      collection.set(published.uri, [...shown]);
+    }
+  }
+
   /** What the client's collections publish for a document now. */
   published(uri: vscode.Uri): vscode.Diagnostic[] {
     return [...this.collections.values()].flatMap((c) => [...(c.get(uri) ?? [])]);
@@ -102,6 +138,7 @@ export class VerdictDiagnostics implements vscode.Disposable {
       collection.clear();
       collection.set([...next].map(([file, list]) => [vscode.Uri.file(file), list]));
     }
+    this.republishServer();
   }
 
   dispose(): void {

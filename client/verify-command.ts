@@ -61,6 +61,23 @@ async function revealFirstReject(diagnostics: VerdictDiagnostics, report: Object
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 
+/**
+ * Problems opened with the reject's entry selected. Problems, when it takes the focus, keeps the entry selected before
+ * (from any file), or else selects the first entry of its first row in view; it never looks at the editor's cursor
+ * (VS Code's markersView focus and setMarkerSelection). So: the old selection is cleared, with Problems scrolled to
+ * its top; the reject's editor is brought back, which scrolls Problems to that file when it was not the active one
+ * (problems.autoReveal); Problems is focused again and selects the first entry of the file in view. That is the reject:
+ * a file's errors come first, and the lint of the same bug on its line is a hint, not in Problems (lint-under-reject.ts).
+ */
+async function showProblemsOnReject(revealReject: () => Promise<void>): Promise<void> {
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  // the list commands act on the list that last had the focus: Problems' own, just focused
+  await vscode.commands.executeCommand('list.focusFirst');
+  await vscode.commands.executeCommand('list.clear');
+  await revealReject(); // the editor takes the focus, so Problems' next focus selects again
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+}
+
 export function registerVerifyCommands(context: vscode.ExtensionContext, store: VerdictStore, diagnostics: VerdictDiagnostics): void {
   async function verify(target: string): Promise<ObjectReport | undefined> {
     await saveIfDirty(target);
@@ -76,10 +93,7 @@ export function registerVerifyCommands(context: vscode.ExtensionContext, store: 
         await revealFirstReject(diagnostics, run.report);
         const names = rejected.map((p) => `${p.name} (${p.verdict})`).join(', ');
         void vscode.window.showWarningMessage(`${summary}; not verified: ${names}`, 'Show Problems').then(async (choice) => {
-          if (!choice) return;
-          // the editor's selection is on the reject: Problems (auto-reveal) selects its entry when it opens
-          await revealFirstReject(diagnostics, run.report);
-          await vscode.commands.executeCommand('workbench.actions.view.problems');
+          if (choice) await showProblemsOnReject(() => revealFirstReject(diagnostics, run.report));
         }).then(undefined, (e: unknown) => {
           // the file may be gone by the time the button is pressed: say so instead of an unhandled rejection
           void vscode.window.showErrorMessage(`eBPF: cannot show the reject: ${describeError(e)}`);

@@ -3,7 +3,7 @@
  * into a fresh code-server, then its flows run against the real kernel. Screenshots go to test-results/e2e/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -152,6 +152,16 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await row.waitFor();
     // the entry carries the explanation, not only the verifier's words
     assert.match(await row.innerText(), /NULL/);
+    // the user lands on the reject: it is the one selected and focused row, not the lint of the same bug on its line
+    // (now a hint, not in Problems) nor the padding warning selected in the first test
+    const selected = page.locator('.markers-panel .monaco-list-row[aria-selected="true"]');
+    await selected.filter({ hasText: /^null_deref: R0 invalid mem access 'map_value_or_null'/ }).first().waitFor({ timeout: 10_000 })
+      .catch(async () => assert.fail(`the selected Problems row is not the reject: ${JSON.stringify(await selected.allInnerTexts())}`));
+    assert.equal(await selected.count(), 1, 'one selected row');
+    assert.match((await selected.getAttribute('class')) ?? '', /\bfocused\b/);
+    assert.ok(await page.locator('.markers-panel :focus').count() > 0, 'the keyboard is in Problems');
+    assert.equal(await problemRow(/count may be NULL here/).count(), 0, 'the lint of the same bug is not a second entry');
+    await page.mouse.move(700, 12); // off the rows (the toast's button was over Problems): the picture shows the selection, no hover
     await shot('05-verify-object-reject');
     await page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }).click();
     await page.keyboard.press('Control+Home');
@@ -315,5 +325,30 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await shot('14a-setting-lint-error');
     rmSync(settings);
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached' });
+  });
+
+  it('a session of a three-program object: Call Stack shows each rejected thread\'s name whole beside its badge', async () => {
+    // first_reject, second_reject and all_fine (test/programs/dap/threads_order.bpf.c), as a second launch configuration
+    copyFileSync(path.join(REPO, 'test', 'programs', 'dap', 'threads_order.bpf.c'), path.join(workspace, 'threads_order.bpf.c'));
+    const launch = path.join(workspace, '.vscode', 'launch.json');
+    const config = JSON.parse(readFileSync(launch, 'utf8')) as { configurations: object[] };
+    config.configurations.push({ type: 'ebpf', request: 'launch', name: 'Verify threads_order', program: '${workspaceFolder}/threads_order.bpf.c' });
+    writeFileSync(launch, JSON.stringify(config, null, 2));
+    await runCommand(page, 'Debug: Select and Start Debugging');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Verify threads_order' }).first().click();
+    await page.locator('.monaco-editor .exception-widget').waitFor();
+    await runCommand(page, 'View: Show Run and Debug');
+    const thread = page.locator('.debug-call-stack .monaco-list-row', { hasText: 'first_reject' }).first();
+    await thread.waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    // the badge is the stop's one word; the name beside it is not cut (it read `✗ first_rej… REJECTED BY THE VERIFIER`)
+    const name = thread.locator('.thread .name').first();
+    assert.equal((await name.innerText()).trim(), '✗ first_reject (xdp)');
+    assert.match(await thread.locator('.state').first().innerText(), /^\s*rejected\s*$/i);
+    const cut = await name.evaluate((e) => e.scrollWidth > e.clientWidth);
+    assert.equal(cut, false, 'the thread\'s name is shown whole, not cut by an ellipsis');
+    await shot('15-threads-call-stack');
+    await stopDebugging();
   });
 });

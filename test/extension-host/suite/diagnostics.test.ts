@@ -105,6 +105,33 @@ describe('verifier diagnostics per origin', () => {
     assert.ok(all.some((a) => a.title === fix.title), JSON.stringify(all.map((a) => a.title)));
   });
 
+  it('the lint of the same bug on the reject\'s line is a hint while the reject is shown (Problems lists the reject alone), then back', async () => {
+    const uri = vscode.Uri.file(nullDeref());
+    const line = lineOf(nullDeref(), '*count += 1');
+    const code = (d: vscode.Diagnostic) => String(typeof d.code === 'object' ? d.code.value : d.code);
+    const lintAt = () => vscode.languages.getDiagnostics(uri).find((d) => d.source === 'ebpf' && code(d) === 'null-check' && d.range.start.line === line);
+    const inProblems = (d: vscode.Diagnostic | undefined) => d !== undefined && d.severity !== vscode.DiagnosticSeverity.Hint;
+    ebpf.verdicts.clear('verify', nullDeref());
+    const alone = await waitFor('the lint at its own severity, no reject shown', () => inProblems(lintAt()) && lintAt(), 30_000);
+    assert.match(alone.message, /count may be NULL here/);
+    await verify(nullDeref());
+    const hint = await waitFor('the lint as a hint under the reject', () => lintAt()?.severity === vscode.DiagnosticSeverity.Hint && lintAt(), 10_000);
+    assert.equal(hint.message, alone.message, 'the same lint, its message kept for the editor\'s hover');
+    const shown = vscode.languages.getDiagnostics(uri).filter((d) => d.range.start.line === line && d.severity !== vscode.DiagnosticSeverity.Hint);
+    assert.deepEqual(shown.map((d) => d.source), [VERIFIER], 'at the reject\'s line Problems has the reject alone');
+    // a later analysis of the server (an edit) keeps it a hint: the middleware demotes what the server publishes
+    const editor = await openInEditor('diag_null.bpf.c');
+    await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// edited\n'));
+    await waitFor('the lint on the moved line', () => vscode.languages.getDiagnostics(uri).some((d) => code(d) === 'null-check' && d.range.start.line === line + 1), 10_000);
+    await vscode.commands.executeCommand('workbench.action.files.revert'); // not saved: no verify on save
+    assert.equal(editor.document.isDirty, false);
+    await waitFor('the lint back on its line, a hint', () => lintAt()?.severity === vscode.DiagnosticSeverity.Hint, 10_000);
+    // the reject gone (its verdict cleared): the lint is in Problems again at its own severity
+    ebpf.verdicts.clear('verify', nullDeref());
+    await waitFor('the lint back at its severity', () => lintAt()?.severity === alone.severity, 10_000);
+    await verify(nullDeref()); // the tests below expect the Verify reject
+  });
+
   it('a debug session of the same file neither clears the rejects nor duplicates them, before or after it stops', async () => {
     const unit = nullDeref();
     const session = await startDebugSession({ name: 'diag: null_deref', program: unit });
