@@ -17,7 +17,7 @@ export function lineOf(name: string, text: string): number {
 export interface AdapterOptions {
   /** Added to the adapter's environment (the editor sets EBPF_DEBUGGER_TRACE, say). */
   env?: NodeJS.ProcessEnv;
-  /** Milliseconds a request or awaited event may take (DebugClient's defaultTimeout, 5 s unless set). */
+  /** Milliseconds a request or awaited event may take (DebugClient's defaultTimeout; 30 s unless set). */
   timeout?: number;
 }
 
@@ -43,7 +43,8 @@ export function adapterPerTest(options: AdapterOptions & { startBeforeEach?: boo
     await stop();
     const { env, timeout } = { ...options, ...more };
     current = new DebugClient('node', path.join(DIST, 'adapter.js'), 'ebpf', env ? { env: { ...process.env, ...env } } : undefined);
-    if (timeout) current.defaultTimeout = timeout;
+    // not DebugClient's 5 s: a launch's build and load took 2-3.7 s per test on a loaded 2-core machine; a hang still fails
+    current.defaultTimeout = timeout ?? 30_000;
     await current.start();
     return current;
   }
