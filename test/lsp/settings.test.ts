@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { DocumentLink, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { WORKSPACE_TRUST_NOTIFICATION } from '../../core/lsp-ext';
 import { EXAMPLES, REPO } from '../support/paths';
-import { startVerifySession, uriOf, type VerifySession } from '../support/verify-session';
+import { startVerifySession, until, uriOf, type VerifySession } from '../support/verify-session';
 
 const lintOf = (p: PublishDiagnosticsParams) => p.diagnostics.filter((d) => d.source !== 'eBPF verifier' && d.source !== 'clang');
 const KEY_WITH_PROTO = 'struct key {\n\t__u32 addr;\n#ifdef WITH_PROTO\n\t__u8 proto;\n#endif\n};\n'
@@ -136,7 +136,8 @@ describe('settings take effect without a restart (language server over LSP)', ()
     let from = s.statuses.length;
     await s.save(f);
     assert.equal((await s.verdictAfter(from, f)).state, 'failed');
-    assert.ok(s.messages.some((m) => /\/nonexistent\/bpftool-9 cannot be run: ENOENT[\s\S]*ebpf\.bpftool\.path/.test(m.message)), JSON.stringify(s.messages));
+    // said right after the failed status: it may arrive a moment after it
+    await until(() => s.messages.find((m) => /\/nonexistent\/bpftool-9 cannot be run: ENOENT[\s\S]*ebpf\.bpftool\.path/.test(m.message)), () => JSON.stringify(s.messages));
     delete s.settings['ebpf.bpftool.path']; // bpftool on PATH (the session's own build cache has no vmlinux.h yet)
     await s.changeSettings();
     from = s.statuses.length;
