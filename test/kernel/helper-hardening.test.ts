@@ -36,7 +36,8 @@ function rawHelper(env: NodeJS.ProcessEnv, args: string[] = []) {
     }
     throw new Error(`no ${n} replies: ${out.slice(0, 500)} ${stderr}`);
   };
-  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  // 'close', not 'exit': at 'exit' its stdout and stderr may not all be read yet (the messages asserted on)
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on('close', (code, signal) => r({ code, signal })));
   return { child, replies, exited, stderr: () => stderr };
 }
 
