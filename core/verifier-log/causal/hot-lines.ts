@@ -81,7 +81,9 @@ function prunesOf(ix: LogIndex): { everyPath: boolean; at: number[] } {
   const at: number[] = [];
   let everyPath = false;
   for (let i = ix.first; i < ix.end; i++) {
-    const what = WHAT[kinds[i]];
+    const k = kinds[i];
+    if (k <= LineKind.State) continue; // most lines: instructions and states (Empty, Insn, State come first)
+    const what = WHAT[k];
     if (what === 0) continue;
     if (what === 2) everyPath = true;
     else {
