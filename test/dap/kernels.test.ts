@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { VERDICTS_DEBUG_EVENT, type VerdictsEventBody } from '../../core/editor-events';
 import { cachedKernels, kernelCacheRoot } from '../../core/kernel-matrix/kernel-store';
 import { bugLine, examplePath } from '../support/examples';
+import { qemuMissing } from '../support/kernel-matrix';
 import { adapterPerTest, launchAsProgressClient, launchToReject, topFrame } from './dap-suite';
-
-function qemuMissing(): string | false {
-  try {
-    execFileSync('qemu-system-x86_64', ['--version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86): the VM kernels cannot boot';
-  }
-}
 
 /**
  * `kernels: ["host", "6.1"]`: one thread per (program, kernel), each stopping on its reject. 6.1's log has no

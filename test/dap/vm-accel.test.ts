@@ -5,21 +5,11 @@
  * first, as the kernels test does.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { before, describe, it } from 'node:test';
 import { accelFromProbe, readKvmProbe } from '../../core/kernel-matrix/accel';
 import { examplePath } from '../support/examples';
-import { fetchMatrixKernels } from '../support/kernel-matrix';
+import { fetchMatrixKernels, qemuMissing } from '../support/kernel-matrix';
 import { adapterPerTest } from './dap-suite';
-
-function qemuMissing(): string | false {
-  try {
-    execFileSync('qemu-system-x86_64', ['--version'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    return 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86): the VM kernels cannot boot';
-  }
-}
 
 const machine = accelFromProbe(readKvmProbe());
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KERNEL_MATRIX } from './paths';
@@ -36,4 +37,14 @@ export async function fetchMatrixKernels(series: string[], say: (m: string) => v
     }
   }
   return null;
+}
+
+/** Why the VM kernels cannot boot here (no QEMU), or false: a test's skip reason. */
+export function qemuMissing(): string | false {
+  try {
+    execFileSync('qemu-system-x86_64', ['--version'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    return 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86): the VM kernels cannot boot';
+  }
 }
