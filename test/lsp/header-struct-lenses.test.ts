@@ -175,7 +175,7 @@ describe('code lenses of structs declared in a header and used as map keys in it
     ];
     // the header's lenses follow the includer's analysis, which ends just after its diagnostics are published
     let now = summary(await lensesOf(header));
-    for (const until = Date.now() + 5000; JSON.stringify(now) !== JSON.stringify(want) && Date.now() < until;) {
+    for (const until = Date.now() + 30_000; JSON.stringify(now) !== JSON.stringify(want) && Date.now() < until;) {
       await new Promise((r) => setTimeout(r, 100));
       now = summary(await lensesOf(header));
     }
