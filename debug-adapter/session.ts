@@ -9,6 +9,7 @@ import type { Loader } from '../core/loader/loader';
 import { HelperClient } from '../core/loader/helper-client';
 import { HELPER_TRACE_ENV, HELPER_TRACE_EVENT, type HelperTraceEventBody } from '../core/loader/trace-summary';
 import { BreakpointSet } from './breakpoints';
+import { ADAPTER_CAPABILITIES } from './capabilities';
 import { logOutputEvents } from './console-log';
 import { addressInsn, disassemble, insnAddress } from './disassembly';
 import { DapErrorId } from './errors';
@@ -69,19 +70,7 @@ export class EbpfDebugSession extends LoggingDebugSession {
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.progress.enabled = args.supportsProgressReporting === true;
-    response.body = {
-      ...response.body,
-      supportsConfigurationDoneRequest: true,
-      supportsExceptionInfoRequest: true,
-      supportsTerminateRequest: true,
-      supportsStepBack: true,
-      supportsRestartRequest: true,
-      supportsDisassembleRequest: true,
-      supportsGotoTargetsRequest: true,
-      supportsInstructionBreakpoints: true,
-      supportsSteppingGranularity: true,
-      supportsEvaluateForHovers: true,
-    };
+    response.body = { ...response.body, ...ADAPTER_CAPABILITIES };
     this.sendResponse(response);
     this.sendEvent(new InitializedEvent());
   }
@@ -316,17 +305,20 @@ export class EbpfDebugSession extends LoggingDebugSession {
     await this.verifyAndRun(response);
   }
 
-  protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
+  /** Stop (terminate) or the client's end (disconnect): abort what is running, then close the loader. */
+  private async end(): Promise<void> {
     this.ending.abort();
     await this.loader?.close();
     this.loader = undefined;
+  }
+
+  protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
+    await this.end();
     this.sendResponse(response);
   }
 
   protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
-    this.ending.abort();
-    await this.loader?.close();
-    this.loader = undefined;
+    await this.end();
     this.sendResponse(response);
     this.sendEvent(new TerminatedEvent());
   }
