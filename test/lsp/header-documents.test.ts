@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { STRUCT_LAYOUT_REQUEST } from '../../core/lsp-ext';
-import { DIST } from '../support/paths';
+import { startLspServer, type LspServer } from '../support/lsp-server';
 
 /** A header with a padded map key (3 bytes after `proto`), a typedef of it, and a padding-free struct. */
 const HEADER = `#pragma once
@@ -42,17 +39,9 @@ int count(void *data) {
 `;
 
 describe('header documents and struct uses (dist/server.js over LSP)', () => {
-  let child: ChildProcess;
-  let conn: MessageConnection;
-  let dir: string;
-  const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
-  const nextDiagnostics = (uri: string) => new Promise<PublishDiagnosticsParams>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no diagnostics published for ${uri} within 15 s`)), 15_000);
-    waiting.set(uri, (p) => { clearTimeout(timer); resolve(p); });
-  });
-  type HoverResult = { contents: { value: string }; range: { start: { line: number; character: number }; end: { character: number } } } | null;
-  const hoverAt = (uri: string, line: number, character: number) =>
-    conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }) as Promise<HoverResult>;
+  let server: LspServer;
+  const nextDiagnostics = (uri: string) => server.nextDiagnostics(uri);
+  const hoverAt = (uri: string, line: number, character: number) => server.hover(uri, line, character);
   /** The column inside the `nth` occurrence of `word` on line `line` of PROGRAM. */
   const col = (line: number, word: string, nth = 0) => {
     let at = -1;
@@ -64,28 +53,18 @@ describe('header documents and struct uses (dist/server.js over LSP)', () => {
   let program: string;
 
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lsp-headers-'));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lsp-headers-'));
     writeFileSync(path.join(dir, 'flow.h'), HEADER);
     writeFileSync(path.join(dir, 'count.bpf.c'), PROGRAM);
     header = pathToFileURL(path.join(dir, 'flow.h')).href;
     program = pathToFileURL(path.join(dir, 'count.bpf.c')).href;
-    child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => waiting.get(p.uri)?.(p));
-    conn.listen();
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
-    await conn.sendNotification('initialized', {});
+    server = await startLspServer({ workspace: dir });
   });
-  after(async () => {
-    await conn.sendRequest('shutdown').catch(() => undefined);
-    conn.dispose();
-    child.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => server?.close());
 
   it('lints and hovers a .h the editor opened as cpp', async () => {
     const got = nextDiagnostics(header);
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: header, languageId: 'cpp', version: 1, text: HEADER } });
+    await server.open(header, HEADER, 'cpp');
     const { diagnostics } = await got;
     const padding = diagnostics.filter((d) => d.code === 'c-map-key-padding');
     assert.equal(padding.length, 1, JSON.stringify(diagnostics));
@@ -96,7 +75,7 @@ describe('header documents and struct uses (dist/server.js over LSP)', () => {
 
   it('a hover on a use of a header struct (declaration, cast, sizeof, typedef) shows its layout', async () => {
     const got = nextDiagnostics(program);
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: program, languageId: 'c', version: 1, text: PROGRAM } });
+    await server.open(program, PROGRAM);
     await got;
     const decl = await hoverAt(program, 2, col(2, 'flow_key'));
     assert.match(decl!.contents.value, /^Declared in `flow\.h`/);
@@ -119,13 +98,13 @@ describe('header documents and struct uses (dist/server.js over LSP)', () => {
   });
 
   it('ebpf/structLayout finds a struct of an included header, by tag or typedef name', async () => {
-    const byTag = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri: program, name: 'struct flow_key' }) as { layout: { name: string; size: number; holes: unknown[] } };
+    const byTag = await server.request(STRUCT_LAYOUT_REQUEST, { uri: program, name: 'struct flow_key' }) as { layout: { name: string; size: number; holes: unknown[] } };
     assert.deepEqual([byTag.layout.name, byTag.layout.size, byTag.layout.holes.length], ['struct flow_key', 8, 1]);
-    const bare = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri: program, name: 'event' }) as { layout: { size: number } };
+    const bare = await server.request(STRUCT_LAYOUT_REQUEST, { uri: program, name: 'event' }) as { layout: { size: number } };
     assert.equal(bare.layout.size, 16);
-    const typedef = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri: program, name: 'flow_key_t' }) as { layout: { name: string } };
+    const typedef = await server.request(STRUCT_LAYOUT_REQUEST, { uri: program, name: 'flow_key_t' }) as { layout: { name: string } };
     assert.equal(typedef.layout.name, 'struct flow_key');
-    const missing = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri: program, name: 'nope' }) as { error: string };
+    const missing = await server.request(STRUCT_LAYOUT_REQUEST, { uri: program, name: 'nope' }) as { error: string };
     assert.match(missing.error, /no struct or union named 'nope' in this document or the headers it includes/);
   });
 });

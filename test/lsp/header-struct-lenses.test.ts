@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { SHOW_STRUCT_LAYOUT_COMMAND, STRUCT_LAYOUT_REQUEST } from '../../core/lsp-ext';
-import { DIST } from '../support/paths';
+import { startLspServer, type LspServer } from '../support/lsp-server';
 
 /** The usual libbpf layout: the structs in a header shared with user space, the map in the .bpf.c. */
 const HEADER = `#pragma once
@@ -67,17 +64,12 @@ const OTHER_PROGRAM = `#include "ev.h"\nstruct {\n\t__uint(type, BPF_MAP_TYPE_HA
 type Lens = { range: { start: { line: number } }; command: { title: string; command: string; arguments: [string, string] } };
 
 describe('code lenses of structs declared in a header and used as map keys in its includer (dist/server.js over LSP)', () => {
-  let child: ChildProcess;
-  let conn: MessageConnection;
+  let server: LspServer;
   let dir: string;
   let header: string;
   let program: string;
-  const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
-  const nextDiagnostics = (uri: string) => new Promise<PublishDiagnosticsParams>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no diagnostics published for ${uri} within 15 s`)), 15_000);
-    waiting.set(uri, (p) => { clearTimeout(timer); resolve(p); });
-  });
-  const lensesOf = (uri: string) => conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as Promise<Lens[]>;
+  const nextDiagnostics = (uri: string) => server.nextDiagnostics(uri);
+  const lensesOf = (uri: string) => server.codeLenses<Lens>(uri);
   const summary = (lenses: Lens[]) => lenses.map((l) => [l.range.start.line, l.command.title]);
   const lineOf = (text: string, s: string) => text.split('\n').findIndex((l) => l.includes(s));
 
@@ -90,23 +82,13 @@ describe('code lenses of structs declared in a header and used as map keys in it
     writeFileSync(path.join(dir, 'other', 'other.bpf.c'), OTHER_PROGRAM);
     header = pathToFileURL(path.join(dir, 'ev.h')).href;
     program = pathToFileURL(path.join(dir, 'prog.bpf.c')).href;
-    child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => waiting.get(p.uri)?.(p));
-    conn.listen();
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} });
-    await conn.sendNotification('initialized', {});
+    server = await startLspServer({ workspace: dir });
   });
-  after(async () => {
-    await conn.sendRequest('shutdown').catch(() => undefined);
-    conn.dispose();
-    child.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => server?.close());
 
   it('the header, opened alone (as cpp): a lens on the struct its closed includer uses as a map key, none on the other', async () => {
     const got = nextDiagnostics(header);
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: header, languageId: 'cpp', version: 1, text: HEADER } });
+    await server.open(header, HEADER, 'cpp');
     await got;
     const lenses = await lensesOf(header);
     // not on struct scratch: prog.bpf.c keeps it on the stack, and other/other.bpf.c's key is other/ev.h's scratch
@@ -117,19 +99,19 @@ describe('code lenses of structs declared in a header and used as map keys in it
     // a click runs Show Struct Layout for the header's struct
     const [uri, name] = lenses[0].command.arguments;
     assert.deepEqual([lenses[0].command.command, uri, name], [SHOW_STRUCT_LAYOUT_COMMAND, header, 'struct flow_key']);
-    const layout = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name }) as { layout: { name: string; size: number; holes: { offset: number; size: number }[] } };
+    const layout = await server.request(STRUCT_LAYOUT_REQUEST, { uri, name }) as { layout: { name: string; size: number; holes: { offset: number; size: number }[] } };
     assert.deepEqual([layout.layout.name, layout.layout.size, layout.layout.holes.map((h) => [h.offset, h.size])], ['struct flow_key', 8, [[1, 3]]]);
   });
 
   it('a header struct whose member types come from the includer: laid out as the includer compiles it, lens and layout alike', async () => {
     // the header alone does not know ev_u32 and ev_u64: the hover says whose layout it shows
-    const hover = await conn.sendRequest('textDocument/hover', { textDocument: { uri: header }, position: { line: lineOf(HEADER, 'struct sample'), character: 9 } }) as { contents: { value: string } };
+    const hover = (await server.hover(header, lineOf(HEADER, 'struct sample'), 9))!;
     assert.match(hover.contents.value, /^16 bytes, align 8, 4 bytes padding \(BPF target, as prog\.bpf\.c compiles it\)/);
     assert.match(hover.contents.value, /XXX 4 byte hole at 4/);
     const lens = (await lensesOf(header)).find((l) => l.range.start.line === lineOf(HEADER, 'struct sample'));
     assert.ok(lens, 'a lens on struct sample');
     const [uri, name] = lens.command.arguments;
-    const layout = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name }) as { layout: { name: string; size: number; holes: { offset: number; size: number }[] } };
+    const layout = await server.request(STRUCT_LAYOUT_REQUEST, { uri, name }) as { layout: { name: string; size: number; holes: { offset: number; size: number }[] } };
     assert.deepEqual([uri, layout.layout.name, layout.layout.size, layout.layout.holes.map((h) => [h.offset, h.size])], [header, 'struct sample', 16, [[4, 4]]]);
   });
 
@@ -141,17 +123,17 @@ describe('code lenses of structs declared in a header and used as map keys in it
     writeFileSync(includer, `#include "stats.h"\n${MAP.replace('struct flow_key', 'struct stat_key').replace('flows', 'stats')}`);
     const includerUri = pathToFileURL(includer).href;
     const got = nextDiagnostics(includerUri);
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: includerUri, languageId: 'c', version: 1, text: readFileSync(includer, 'utf8') } });
+    await server.open(includerUri, readFileSync(includer, 'utf8'));
     await got;
-    await conn.sendNotification('textDocument/didClose', { textDocument: { uri: includerUri } });
+    await server.closeDocument(includerUri);
     const uri = pathToFileURL(file).href;
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'cpp', version: 1, text: readFileSync(file, 'utf8') } });
+    await server.open(uri, readFileSync(file, 'utf8'), 'cpp');
     assert.deepEqual(summary(await lensesOf(uri)), [[0, "16 bytes, align 8, 4 bytes padding — key of map 'stats' (BPF_MAP_TYPE_HASH) in stats.bpf.c"]]);
   });
 
   it('the includer: a lens over the `__type(key, struct flow_key)` line naming the header, opening its layout', async () => {
     const got = nextDiagnostics(program);
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: program, languageId: 'c', version: 1, text: PROGRAM } });
+    await server.open(program, PROGRAM);
     await got;
     const lenses = await lensesOf(program);
     assert.deepEqual(summary(lenses), [
@@ -160,14 +142,14 @@ describe('code lenses of structs declared in a header and used as map keys in it
     ]);
     const [uri, name] = lenses[0].command.arguments;
     assert.deepEqual([lenses[0].command.command, uri, name], [SHOW_STRUCT_LAYOUT_COMMAND, program, 'struct flow_key']);
-    const layout = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name }) as { layout: { name: string; size: number; holes: unknown[] } };
+    const layout = await server.request(STRUCT_LAYOUT_REQUEST, { uri, name }) as { layout: { name: string; size: number; holes: unknown[] } };
     assert.deepEqual([layout.layout.name, layout.layout.size, layout.layout.holes.length], ['struct flow_key', 8, 1]);
   });
 
   it('an edit of the open includer moves the header\'s lens to the struct its map now uses', async () => {
     const edited = PROGRAM.replace('__type(key, struct flow_key)', '__type(key, struct scratch)');
     const got = nextDiagnostics(program);
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: program, version: 2 }, contentChanges: [{ text: edited }] });
+    await server.change(program, 2, [{ text: edited }]);
     await got;
     const want = [
       [lineOf(HEADER, 'struct scratch'), "16 bytes, align 8, 7 bytes padding — key of map 'flows' (BPF_MAP_TYPE_HASH) in prog.bpf.c"],

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { LARGE_DOCUMENT_CHARS } from '../../server/large-documents';
-import { DIST } from '../support/paths';
+import { startLspServer, type LspServer } from '../support/lsp-server';
 
 /** A generated header of kernel-style types (as bpftool writes vmlinux.h), just over the size the server hands its worker. */
 function typesHeader(): string {
@@ -28,38 +24,21 @@ const PADDED_MAP = 'struct big_key {\n\t__u8 proto;\n\t__u32 addr;\n};\n\nstruct
 
 /** Large C documents over LSP (dist/server.js): they are analysed off the event loop, and still answer like small ones. */
 describe('language server: large documents', () => {
-  let child: ChildProcess;
-  let conn: MessageConnection;
+  let server: LspServer;
   let workspace: string;
-  const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
 
-  const nextDiagnostics = (uri: string) => new Promise<PublishDiagnosticsParams>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no diagnostics published for ${uri} within 60 s`)), 60_000);
-    waiting.set(uri, (p) => { clearTimeout(timer); resolve(p); });
-  });
-  const close = (uri: string) => conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
-  const threads = () => readdirSync(`/proc/${child.pid}/task`).length;
-  const open = (uri: string, text: string) => conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'c', version: 1, text } });
-  const hover = (uri: string, line: number, character: number) =>
-    conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }) as Promise<{ contents: { value: string } } | null>;
+  const nextDiagnostics = (uri: string) => server.nextDiagnostics(uri, { ms: 60_000 });
+  const close = (uri: string) => server.closeDocument(uri);
+  const threads = () => readdirSync(`/proc/${server.child.pid}/task`).length;
+  const open = (uri: string, text: string) => server.open(uri, text);
+  const hover = (uri: string, line: number, character: number) => server.hover(uri, line, character);
 
   before(async () => {
-    workspace = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lsp-large-'));
     // the worker stops after 1 s idle holding types-only documents (30 s by default)
-    child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, EBPF_DEBUGGER_IDLE_STOP_MS: '1000' } });
-    conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => waiting.get(p.uri)?.(p));
-    conn.onRequest('workspace/codeLens/refresh', () => null);
-    conn.listen();
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(workspace).href, capabilities: {} });
-    await conn.sendNotification('initialized', {});
+    server = await startLspServer({ prefix: 'ebpf-lsp-large-', env: { EBPF_DEBUGGER_IDLE_STOP_MS: '1000' } });
+    workspace = server.workspace;
   });
-  after(async () => {
-    await conn.sendRequest('shutdown').catch(() => undefined);
-    conn.dispose();
-    child.kill();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  after(() => server?.close());
 
   it('publishes a large types-only header\'s (empty) diagnostics, answers hovers on another document meanwhile and on the header\'s own structs', async () => {
     const text = typesHeader();
@@ -95,11 +74,9 @@ describe('language server: large documents', () => {
     assert.deepEqual(diagnostics.map((d) => [d.code, d.severity]), [['c-map-key-padding', 2]]);
     const keyLine = text.split('\n').indexOf('struct big_key {');
     assert.equal(diagnostics[0].range.start.line, keyLine);
-    const actions = await conn.sendRequest('textDocument/codeAction', {
-      textDocument: { uri }, range: diagnostics[0].range, context: { diagnostics },
-    }) as { title: string; edit: { changes: Record<string, unknown[]> } }[];
+    const actions = await server.codeActions<{ title: string; edit: { changes: Record<string, unknown[]> } }>(uri, diagnostics[0].range, diagnostics);
     assert.ok(actions.some((a) => /explicit padding/.test(a.title) && a.edit.changes[uri].length > 0), JSON.stringify(actions.map((a) => a.title)));
-    const lenses = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as { range: { start: { line: number } }; command: { title: string } }[];
+    const lenses = await server.codeLenses<{ range: { start: { line: number } }; command: { title: string } }>(uri);
     assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command.title]), [[keyLine, "8 bytes, align 4, 3 bytes padding — key of map 'big_map' (BPF_MAP_TYPE_HASH)"]]);
   });
 
@@ -110,7 +87,7 @@ describe('language server: large documents', () => {
     await open(uri, text);
     assert.equal((await published).diagnostics.length, 1);
     published = nextDiagnostics(uri);
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: text.replace('\t__u8 proto;\n', '\t__u32 proto;\n') }] });
+    await server.change(uri, 2, [{ text: text.replace('\t__u8 proto;\n', '\t__u32 proto;\n') }]);
     assert.deepEqual((await published).diagnostics, []);
     published = nextDiagnostics(uri);
     await close(uri);
@@ -132,7 +109,7 @@ describe('language server: large documents', () => {
     await headerOpened;
     writeFileSync(header, 'struct big_key {\n\t__u32 proto;\n\t__u32 addr;\n};\n');
     published = nextDiagnostics(uri);
-    await conn.sendNotification('textDocument/didSave', { textDocument: { uri: headerUri } });
+    await server.save(headerUri);
     assert.deepEqual((await published).diagnostics, []);
     await close(uri);
     await close(headerUri);

@@ -1,60 +1,30 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { DIST, EXAMPLES } from '../support/paths';
+import { startLspServer, type LspServer } from '../support/lsp-server';
+import { EXAMPLES } from '../support/paths';
 import { SHOW_STRUCT_LAYOUT_COMMAND, STRUCT_LAYOUT_REQUEST } from '../../core/lsp-ext';
 
 /** The bundled language server (dist/server.js) over stdio, as the client runs it. */
 describe('language server (dist/server.js over LSP)', () => {
-  let child: ChildProcess;
-  let workspace: string;
-  let conn: MessageConnection;
-  const diagnostics = new Map<string, (p: PublishDiagnosticsParams) => void>();
+  let server: LspServer;
   let lensRefreshes = 0;
 
-  /**
-   * The next diagnostics published for `uri` (of document version `version`, when given: an older text may be
-   * published again meanwhile, e.g. once the workspace scan is done); fails (not hangs) when the server publishes none.
-   */
-  const nextDiagnostics = (uri: string, version?: number) => new Promise<PublishDiagnosticsParams>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no diagnostics published for ${uri}${version === undefined ? '' : ` version ${version}`} within 15 s`)), 15_000);
-    diagnostics.set(uri, (p) => {
-      if (version !== undefined && p.version !== version) return;
-      clearTimeout(timer);
-      resolve(p);
-    });
-  });
-
   before(async () => {
-    workspace = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lsp-ws-'));
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lsp-ws-'));
     mkdirSync(path.join(workspace, 'bpf'));
     writeFileSync(path.join(workspace, 'bpf', 'prog.bpf.c'), 'struct event {\n\t__u32 pid;\n\t__u64 ts;\n};\n');
-    child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => diagnostics.get(p.uri)?.(p));
-    conn.listen();
-    conn.onRequest('workspace/codeLens/refresh', () => {
-      lensRefreshes++;
-      return null;
+    server = await startLspServer({
+      workspace, capabilities: { workspace: { codeLens: { refreshSupport: true } } },
+      requests: { 'workspace/codeLens/refresh': () => { lensRefreshes++; return null; } },
     });
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(workspace).href, capabilities: { workspace: { codeLens: { refreshSupport: true } } } });
-    await conn.sendNotification('initialized', {});
   });
-  after(async () => {
-    await conn.sendRequest('shutdown').catch(() => undefined);
-    conn.dispose();
-    child.kill();
-  });
-
-  function open(uri: string, text: string, languageId = 'c', version = 1) {
-    return conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
-  }
+  after(() => server?.close());
+  const nextDiagnostics = (uri: string, version?: number) => server.nextDiagnostics(uri, { version });
+  const open = (uri: string, text: string, languageId = 'c', version = 1) => server.open(uri, text, languageId, version);
 
   it('publishes the c-map-key-padding warning for examples/padded_key.bpf.c', async () => {
     const file = path.join(EXAMPLES, 'padded_key.bpf.c');
@@ -80,10 +50,7 @@ describe('language server (dist/server.js over LSP)', () => {
     await open(uri, 'struct k { __u8 a; __u32 b; };\n' + map);
     assert.equal((await first).diagnostics.length, 1);
     const second = nextDiagnostics(uri, 2);
-    await conn.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version: 2 },
-      contentChanges: [{ range: { start: { line: 0, character: 11 }, end: { line: 0, character: 19 } }, text: '__u32 a;' }],
-    });
+    await server.change(uri, 2, [{ range: { start: { line: 0, character: 11 }, end: { line: 0, character: 19 } }, text: '__u32 a;' }]);
     assert.deepEqual((await second).diagnostics, []);
   });
 
@@ -93,20 +60,20 @@ describe('language server (dist/server.js over LSP)', () => {
     const text = readFileSync(file, 'utf8');
     const lines = text.split('\n');
     const structLine = lines.findIndex((l) => l.startsWith('struct flow_key {'));
-    const hover = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: structLine, character: 10 } }) as { contents: { value: string } };
+    const hover = (await server.hover(uri, structLine, 10))!;
     assert.match(hover.contents.value, /24 bytes, align 8, 9 bytes padding/);
     assert.match(hover.contents.value, /XXX 3 byte hole at 1/);
     const memberLine = lines.findIndex((l) => l.includes('__u32 saddr;'));
-    const onMember = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: memberLine, character: 8 } }) as { contents: { value: string } };
+    const onMember = (await server.hover(uri, memberLine, 8))!;
     assert.match(onMember.contents.value, /^\*\*saddr\*\*: offset 4, size 4, align 4; after a 3-byte hole\n/);
     assert.match(onMember.contents.value, /__u32 saddr;\s+\/\*\s+4\s+4 \*\//);
-    const lenses = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as { range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }[];
+    const lenses = await server.codeLenses<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }>(uri);
     assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command.title]), [[structLine, "24 bytes, align 8, 9 bytes padding — key of map 'flows' (BPF_MAP_TYPE_HASH)"]]);
     // a click on the lens opens the layout: the client command gets the document and the struct's name
     assert.deepEqual([lenses[0].command.command, ...lenses[0].command.arguments], [SHOW_STRUCT_LAYOUT_COMMAND, uri, 'struct flow_key']);
-    const layout = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'flow_key' }) as { layout: { size: number; holes: unknown[] } };
+    const layout = await server.request(STRUCT_LAYOUT_REQUEST, { uri, name: 'flow_key' }) as { layout: { size: number; holes: unknown[] } };
     assert.deepEqual([layout.layout.size, layout.layout.holes.length], [24, 2]);
-    const missing = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'nope' }) as { error: string };
+    const missing = await server.request(STRUCT_LAYOUT_REQUEST, { uri, name: 'nope' }) as { error: string };
     assert.match(missing.error, /no struct or union named 'nope'/);
   });
 
@@ -120,11 +87,11 @@ describe('language server (dist/server.js over LSP)', () => {
     await got;
     assert.equal(lensRefreshes, before + 1);
     got = nextDiagnostics(uri, 2);
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: `// same lens\nstruct k { __u8 a; __u32 b; };\n${map}` }] });
+    await server.change(uri, 2, [{ text: `// same lens\nstruct k { __u8 a; __u32 b; };\n${map}` }]);
     await got;
     assert.equal(lensRefreshes, before + 2, 'the lens moved a line down'); // its range changed
     got = nextDiagnostics(uri, 3);
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 3 }, contentChanges: [{ text: `// same lens!\nstruct k { __u8 a; __u32 b; };\n${map}` }] });
+    await server.change(uri, 3, [{ text: `// same lens!\nstruct k { __u8 a; __u32 b; };\n${map}` }]);
     await got;
     assert.equal(lensRefreshes, before + 2, 'nothing changed for the lens');
   });
@@ -134,7 +101,7 @@ describe('language server (dist/server.js over LSP)', () => {
     const got = nextDiagnostics(uri);
     await open(uri, 'struct k {\n\tunion {\n\t\t__u8 s;\n\t\t__u64 l;\n\t} u;\n\t__u32 n;\n};\n');
     await got;
-    const hover = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 8 } }) as { contents: { value: string }; range: { start: { line: number } } };
+    const hover = (await server.hover(uri, 2, 8))!;
     assert.match(hover.contents.value, /^16 bytes, align 8, 4 bytes padding \(BPF target\)/);
     assert.match(hover.contents.value, /union \(anonymous\) u;/);
     assert.equal(hover.range.start.line, 2);
@@ -154,16 +121,16 @@ describe('language server (dist/server.js over LSP)', () => {
     const main = 'package main\n\nimport "github.com/cilium/ebpf"\n\nfunc f(m *ebpf.Map) {\n\tvar v Value\n\t_ = m.Lookup(uint32(0), &v)\n}\n';
     await open(mainUri, 'package main\n', 'go');
     writeFileSync(path.join(dir, 'main.go'), main);
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri: mainUri, version: 2 }, contentChanges: [{ text: main }] });
+    await server.change(mainUri, 2, [{ text: main }]);
     got = nextDiagnostics(typesUri);
-    await conn.sendNotification('textDocument/didSave', { textDocument: { uri: mainUri } });
+    await server.save(mainUri);
     const [d] = (await got).diagnostics;
     assert.equal(d.code, 'go-implicit-padding');
     assert.match(d.message, /^Value \(passed to m\.Lookup in main\.go\)/);
   });
 
   it('compares an open Go type with the workspace\'s C struct it mirrors (go-c-mismatch), learned at start', async () => {
-    const uri = pathToFileURL(path.join(workspace, 'main.go')).href;
+    const uri = pathToFileURL(path.join(server.workspace, 'main.go')).href;
     let got = nextDiagnostics(uri);
     await open(uri, 'package main\n\n//ebpf:struct event\ntype Event struct {\n\tPid uint32\n\tTs  uint32\n}\n', 'go');
     let diags = (await got).diagnostics;
@@ -186,16 +153,16 @@ describe('language server (dist/server.js over LSP)', () => {
     const [diag] = (await first).diagnostics;
     assert.equal(diag.code, 'c-map-key-padding');
     type Action = { title: string; kind: string; isPreferred?: boolean; diagnostics: { code: string }[]; edit: { changes: Record<string, { range: unknown; newText: string }[]> } };
-    const actions = await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } }) as Action[];
+    const actions = await server.codeActions<Action>(uri, diag.range, [diag]);
     assert.deepEqual(actions.map((a) => [a.title, a.kind, a.isPreferred ?? false]), [
       ['Insert explicit padding (__pad0[7], __pad1[7])', 'quickfix', true],
       ['Reorder fields by alignment (size 24 → 16, 6 bytes of padding)', 'quickfix', false],
     ]);
     assert.deepEqual(actions[0].diagnostics.map((d) => d.code), ['c-map-key-padding']);
-    const onlyRefactors = await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['refactor'] } }) as Action[];
+    const onlyRefactors = await server.codeActions<Action>(uri, diag.range, [diag], ['refactor']);
     assert.deepEqual(onlyRefactors, []);
     const second = nextDiagnostics(uri, 2);
-    await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: actions[0].edit.changes[uri].map((e) => ({ range: e.range, text: e.newText })).reverse() });
+    await server.change(uri, 2, actions[0].edit.changes[uri].map((e) => ({ range: e.range, text: e.newText })).reverse());
     assert.deepEqual((await second).diagnostics, []);
   });
 
@@ -205,12 +172,12 @@ describe('language server (dist/server.js over LSP)', () => {
     // handed to the kernel by a cilium/ebpf map (binary.Write to some writer is not the kernel)
     await open(uri, 'package main\n\nimport "github.com/cilium/ebpf"\n\ntype Value struct {\n\tPid uint32\n\tTs  uint64\n}\n\nfunc f(m *ebpf.Map) { _ = m.Put(uint32(0), &Value{}) }\n', 'go');
     assert.deepEqual((await got).diagnostics.map((d) => d.code), ['go-implicit-padding']);
-    const hover = await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 2 } }) as { contents: { value: string } };
+    const hover = (await server.hover(uri, 5, 2))!;
     assert.match(hover.contents.value, /^\*\*Pid\*\*: offset 0, size 4, align 4; followed by a 4-byte hole\n\n16 bytes, align 8, 4 bytes padding \(amd64 and arm64\); encoding\/binary packs it to 12/);
     assert.match(hover.contents.value, /type Value struct \{.*\n\s+Pid uint32\s+\/\*\s+0\s+4 \*\/\n\s+\/\* XXX 4 byte hole at 4 \*\//);
-    const lenses = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } }) as { command: { title: string } }[];
+    const lenses = await server.codeLenses<{ command: { title: string } }>(uri);
     assert.deepEqual(lenses.map((l) => l.command.title), ['16 bytes, align 8, 4 bytes padding; encoding/binary packs it to 12 — passed to m.Put']);
-    const layout = await conn.sendRequest(STRUCT_LAYOUT_REQUEST, { uri, name: 'Value' }) as { layout: { language: string; size: number; binarySize: number } };
+    const layout = await server.request(STRUCT_LAYOUT_REQUEST, { uri, name: 'Value' }) as { layout: { language: string; size: number; binarySize: number } };
     assert.deepEqual([layout.layout.language, layout.layout.size, layout.layout.binarySize], ['go', 16, 12]);
   });
 

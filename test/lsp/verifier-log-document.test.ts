@@ -1,36 +1,29 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import { DIST, EXAMPLES, KERNEL_MATRIX, REPO } from '../support/paths';
+import type { Diagnostic, DocumentLink, DocumentSymbol, FoldingRange } from 'vscode-languageserver-protocol';
+import { startLspServer, type LspServer } from '../support/lsp-server';
+import { EXAMPLES, KERNEL_MATRIX, REPO } from '../support/paths';
 
 const REPLAY = path.join(REPO, 'test', 'fixtures', 'replay');
 
 /** Verifier-log documents over LSP, on real logs: test/fixtures/replay (6.18, level 1 and 2) and the kernel matrix. */
 describe('verifier-log documents (dist/server.js over LSP)', () => {
-  let child: ChildProcess;
-  let conn: MessageConnection;
+  let server: LspServer;
   let dir: string;
-  const published = new Map<string, PublishDiagnosticsParams>();
-  const waiting = new Map<string, (p: PublishDiagnosticsParams) => void>();
 
   /** Open a log and wait for its first diagnostics (its reject, why it has no verdict, or none when accepted). */
   async function openLog(file: string, languageId: string, text = readFileSync(file, 'utf8')): Promise<{ uri: string; text: string; lines: string[] }> {
     const uri = pathToFileURL(file).href;
-    const got = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within 15 s`)), 15_000);
-      waiting.set(uri, () => { clearTimeout(timer); resolve(); });
-    });
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    const got = server.nextDiagnostics(uri);
+    await server.open(uri, text, languageId);
     await got;
     return { uri, text, lines: text.split('\n') };
   }
-  const request = <T>(method: string, uri: string, extra: object = {}) => conn.sendRequest(method, { textDocument: { uri }, ...extra }) as Promise<T>;
+  const request = <T>(method: string, uri: string, extra: object = {}) => server.request<T>(method, { textDocument: { uri }, ...extra });
   const hover = async (uri: string, line: number, character: number) =>
     (await request<{ contents: { value: string } } | null>('textDocument/hover', uri, { position: { line, character } }))?.contents.value;
   /** The 1-based line `n` of the file a link points at (`file:///x.c#L12`). */
@@ -43,21 +36,11 @@ describe('verifier-log documents (dist/server.js over LSP)', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'ebpf-lsp-logs-'));
     mkdirSync(path.join(dir, 'saved'));
     mkdirSync(path.join(dir, 'gosrc'));
-    child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => { published.set(p.uri, p); waiting.get(p.uri)?.(p); });
-    conn.listen();
     // the sources sit in workspace folders, apart from the saved logs: found as `log --source-root` finds them
     const folders = [EXAMPLES, path.join(KERNEL_MATRIX, 'programs'), path.join(dir, 'gosrc')].map((f) => ({ uri: pathToFileURL(f).href, name: path.basename(f) }));
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: folders, capabilities: {} });
-    await conn.sendNotification('initialized', {});
+    server = await startLspServer({ workspace: dir, initialize: { rootUri: null, workspaceFolders: folders } });
   });
-  after(async () => {
-    await conn.sendRequest('shutdown').catch(() => undefined);
-    conn.dispose();
-    child.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => server?.close());
 
   it('links each `@ file:line` annotation to that line of the source', async () => {
     const file = path.join(dir, 'saved', 'subprog_reject.verifier.log');
@@ -100,7 +83,7 @@ describe('verifier-log documents (dist/server.js over LSP)', () => {
       ['subprogram at insn 17', 'called from insn 14', callLine],
       ["reject: R1 invalid mem access 'map_value_or_null'", 'Possible NULL dereference', rejectLine],
     ]);
-    const diags: Diagnostic[] = published.get(uri)!.diagnostics;
+    const diags: Diagnostic[] = server.latest(uri)!.diagnostics;
     assert.equal(diags.length, 1);
     assert.equal(diags[0].range.start.line, rejectLine);
     assert.equal(diags[0].code, 'null-deref');
@@ -143,7 +126,7 @@ describe('verifier-log documents (dist/server.js over LSP)', () => {
     const outline = await request<DocumentSymbol[]>('textDocument/documentSymbol', uri);
     assert.deepEqual(outline.map((s) => [s.name, s.detail]), [['count_ok', 'accepted, 21 insns processed']]);
     assert.deepEqual(outline[0].children!.map((c) => [c.name, c.range.start.line]), [['func#0', 0], ['from 9 to 12', from]]);
-    assert.deepEqual(published.get(uri)!.diagnostics, [], 'an accepted program has no reject');
+    assert.deepEqual(server.latest(uri)!.diagnostics, [], 'an accepted program has no reject');
     assert.match((await hover(uri, from, lines[from].indexOf('R6=') + 1))!, /^\*\*R6\*\* on the branch from 9 to 12: `1`\n\n- type: `scalar`\n- value: 1/);
     const check = lines.findIndex((l) => l.startsWith('9: (15)'));
     assert.match((await hover(uri, check, lines[check].indexOf('r0') + 1))!, /before insn 9: `map_value_or_null\(id=1,map=packet_count,ks=4,vs=8\)`/);
@@ -158,7 +141,7 @@ describe('verifier-log documents (dist/server.js over LSP)', () => {
     ]);
     const begins = lines.map((l, i) => [l, i] as const).filter(([l]) => l.includes('-- BEGIN PROG LOAD LOG --')).map(([, i]) => i);
     assert.deepEqual(outline.map((s) => s.range.start.line), begins);
-    const diags = published.get(uri)!.diagnostics;
+    const diags = server.latest(uri)!.diagnostics;
     assert.equal(diags.length, 1);
     assert.equal(lines[diags[0].range.start.line], "R0 invalid mem access 'map_value_or_null'");
     assert.ok(diags[0].range.start.line > begins[1] && diags[0].range.start.line < begins[2]);
@@ -173,11 +156,11 @@ describe('verifier-log documents (dist/server.js over LSP)', () => {
   it('pasted into an untitled editor (7.x output with its prose block): the reject, and links from the workspace folders', async () => {
     const text = readFileSync(path.join(KERNEL_MATRIX, 'level1', '7.3-cloud.txt'), 'utf8');
     const uri = 'untitled:Untitled-1';
-    const got = new Promise<void>((resolve) => waiting.set(uri, () => resolve()));
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'bpf-verifier-log', version: 1, text } });
+    const got = server.nextDiagnostics(uri);
+    await server.open(uri, text, 'bpf-verifier-log');
     await got;
     const lines = text.split('\n');
-    const diags = published.get(uri)!.diagnostics;
+    const diags = server.latest(uri)!.diagnostics;
     assert.ok(diags.length >= 1);
     for (const d of diags) assert.equal(lines[d.range.start.line], "R0 invalid mem access 'map_value_or_null'");
     const links = await request<DocumentLink[]>('textDocument/documentLink', uri);
@@ -190,7 +173,7 @@ describe('verifier-log documents (dist/server.js over LSP)', () => {
 
   it('a document that is not a verifier log says so instead of staying silent', async () => {
     const { uri } = await openLog(path.join(dir, 'saved', 'notes.bpflog'), 'bpf-verifier-log', 'just some notes\nnothing else\n');
-    const diags = published.get(uri)!.diagnostics;
+    const diags = server.latest(uri)!.diagnostics;
     assert.equal(diags.length, 1);
     assert.equal(diags[0].severity, 3);
     assert.match(diags[0].message, /holds no verdict.*not a verifier log/);
