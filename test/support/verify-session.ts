@@ -1,39 +1,23 @@
-/** A language server (dist/server.js over stdio) for verify-on-save tests: what it published, said and reported. */
-import { execFileSync, spawn, type SpawnOptions } from 'node:child_process';
+/**
+ * A language server (dist/server.js over stdio, started by lsp-server.ts) for verify-on-save tests: what it published,
+ * said and reported, and an editor's settings it answers workspace/configuration from.
+ */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, closeSync, constants, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import type { CodeAction, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { SETTINGS_READ_NOTIFICATION, VERIFY_STATUS_NOTIFICATION, type SettingsReadParams, type VerifyStatusParams } from '../../core/lsp-ext';
 import { VERDICTS_NOTIFICATION, type VerdictsEventBody } from '../../core/editor-events';
-import { DIST } from './paths';
+import { startLspServer, until, uriOf } from './lsp-server';
 
-export const uriOf = (file: string) => pathToFileURL(file).href;
+export { until, uriOf };
 export const verifierOf = (p: PublishDiagnosticsParams): Diagnostic[] => p.diagnostics.filter((d) => d.source === 'eBPF verifier');
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A status that ends a run for `source`: its verdict, or its failure. */
 export const verdictFor = (source: string) => (s: VerifyStatusParams) => s.source === source && (s.state === 'done' || s.state === 'failed');
-
-/** Polls until `find` answers, failing (not hanging) after `ms`. */
-export function until<T>(find: () => T | undefined, why: () => string, ms = 20_000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const started = Date.now();
-    const poll = setInterval(() => {
-      const hit = find();
-      if (hit !== undefined) {
-        clearInterval(poll);
-        resolve(hit);
-      } else if (Date.now() - started > ms) {
-        clearInterval(poll);
-        reject(new Error(why()));
-      }
-    }, 20);
-  });
-}
 
 /**
  * A FIFO that a source #includes: clang blocks reading it, so a test knows that clang has read the saved text and is
@@ -84,47 +68,45 @@ export interface SessionOptions {
 export async function startVerifySession(opts: SessionOptions = {}) {
   const workspace = mkdtempSync(path.join(os.tmpdir(), 'ebpf-vos-'));
   if (opts.uid !== undefined) chmodSync(workspace, 0o777);
-  const spawnOptions: SpawnOptions = {
-    stdio: ['pipe', 'pipe', 'inherit'], uid: opts.uid, gid: opts.uid,
-    // a build cache of the test's own: nothing is shared with other runs
-    env: { ...process.env, XDG_CACHE_HOME: path.join(workspace, '.cache'), ...opts.env },
-  };
-  const child = spawn(process.execPath, [path.join(DIST, 'server.js'), '--stdio'], spawnOptions);
-  const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  const published: PublishDiagnosticsParams[] = [];
   const statuses: VerifyStatusParams[] = [];
   const messages: { type: number; message: string }[] = [];
   const verdicts: VerdictsEventBody[] = [];
   const settings: Record<string, unknown> = {};
-  conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => published.push(p));
-  conn.onNotification(VERIFY_STATUS_NOTIFICATION, (s: VerifyStatusParams) => statuses.push(s));
-  conn.onNotification('window/showMessage', (m: { type: number; message: string }) => messages.push(m));
-  conn.onNotification(VERDICTS_NOTIFICATION, (v: VerdictsEventBody) => verdicts.push(v));
   const settingsReads: SettingsReadParams[] = [];
-  conn.onNotification(SETTINGS_READ_NOTIFICATION, (r: SettingsReadParams) => settingsReads.push(r));
   // the editor's settings: null for those the user did not set (the server's defaults apply)
   const configuration = { fails: false, answered: 0 };
-  conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => {
-    configuration.answered++; // the server's read number `answered` (its requests come, and are answered, in order)
-    if (configuration.fails) throw new Error('the editor could not answer');
-    return p.items.map((i) => settings[i.section ?? ''] ?? null);
+  const server = await startLspServer({
+    workspace, uid: opts.uid,
+    // a build cache of the test's own: nothing is shared with other runs
+    env: { XDG_CACHE_HOME: path.join(workspace, '.cache'), ...opts.env },
+    initializationOptions: opts.initializationOptions,
+    capabilities: opts.configuration ? { workspace: { configuration: true } } : {},
+    notifications: {
+      [VERIFY_STATUS_NOTIFICATION]: (s: VerifyStatusParams) => statuses.push(s),
+      'window/showMessage': (m: { type: number; message: string }) => messages.push(m),
+      [VERDICTS_NOTIFICATION]: (v: VerdictsEventBody) => verdicts.push(v),
+      [SETTINGS_READ_NOTIFICATION]: (r: SettingsReadParams) => settingsReads.push(r),
+    },
+    requests: {
+      'workspace/configuration': (p: { items: { section?: string }[] }) => {
+        configuration.answered++; // the server's read number `answered` (its requests come, and are answered, in order)
+        if (configuration.fails) throw new Error('the editor could not answer');
+        return p.items.map((i) => settings[i.section ?? ''] ?? null);
+      },
+    },
   });
-  conn.listen();
-  const codeActions = (file: string, line: number, diagnostics: Diagnostic[]) => conn.sendRequest('textDocument/codeAction', {
-    textDocument: { uri: uriOf(file) }, range: { start: { line, character: 0 }, end: { line, character: 1000 } }, context: { diagnostics },
-  }) as Promise<CodeAction[]>;
-  await conn.sendRequest('initialize', { processId: process.pid, rootUri: uriOf(workspace), initializationOptions: opts.initializationOptions,
-    capabilities: opts.configuration ? { workspace: { configuration: true } } : {} });
-  await conn.sendNotification('initialized', {});
+  const { conn, published } = server;
+  const codeActions = (file: string, line: number, diagnostics: Diagnostic[]) =>
+    server.codeActions(uriOf(file), { start: { line, character: 0 }, end: { line, character: 1000 } }, diagnostics);
 
   return {
     workspace, published, statuses, messages, settings, verdicts,
     /** Set `fails` to make the editor's workspace/configuration answers errors. */
     configuration,
-    open: (file: string, languageId = 'c') => conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(file), languageId, version: 1, text: readFileSync(file, 'utf8') } }),
-    notify: (method: string, params: object) => conn.sendNotification(method, params),
-    request: <T>(method: string, params: object) => conn.sendRequest(method, params) as Promise<T>,
-    save: (file: string) => conn.sendNotification('textDocument/didSave', { textDocument: { uri: uriOf(file) } }),
+    open: (file: string, languageId = 'c') => server.open(uriOf(file), readFileSync(file, 'utf8'), languageId),
+    notify: (method: string, params: object) => server.notify(method, params),
+    request: <T>(method: string, params: object) => server.request<T>(method, params),
+    save: (file: string) => server.save(uriOf(file)),
     /**
      * The settings changed: the server asks for them again. Resolves once it ended a read that this client answered
      * after the change (ebpf/settingsRead), applied or not: what the test sends next meets the settings it set.
@@ -178,12 +160,7 @@ export async function startVerifySession(opts: SessionOptions = {}) {
      * 'building' as it is handled: after this, no status means the save started nothing.
      */
     roundTrip: () => conn.sendRequest('ebpf/test/roundTrip').then(() => undefined, () => undefined),
-    close: async () => {
-      await conn.sendRequest('shutdown').catch(() => undefined);
-      conn.dispose();
-      child.kill();
-      rmSync(workspace, { recursive: true, force: true });
-    },
+    close: server.close,
   };
 }
 
