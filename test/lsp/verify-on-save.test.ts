@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { EXAMPLES } from '../support/paths';
+import { lineOf } from '../support/programs';
 import { clangGate, sleep, startVerifySession, uriOf, verifierOf, type VerifySession } from '../support/verify-session';
 
 const rejected = readFileSync(path.join(EXAMPLES, 'null_deref.bpf.c'), 'utf8');
@@ -49,6 +50,21 @@ describe('verify on save (dist/server.js over LSP, real clang and kernel)', () =
     writeFileSync(f, fixed);
     const cleared = await s.afterVerdict(f, f, () => s.save(f));
     assert.deepEqual(verifierOf(cleared), []);
+  });
+
+  it('a reject in a subprogram: its related information is the whole causal path, in order (the lookup, then the call)', async () => {
+    const f = file('subprog_reject.bpf.c', readFileSync(path.join(EXAMPLES, 'subprog_reject.bpf.c'), 'utf8'));
+    await s.open(f);
+    const from = s.published.length;
+    await s.save(f);
+    const [d] = verifierOf(await s.publishedFor(f, from, (p) => verifierOf(p).length > 0));
+    assert.equal(d.range.start.line, lineOf(f, /s->packets \+= 1;/) - 1, 'the reject, inside account()');
+    // each step: its document, its role (the message's first word) and its 0-based line, found by the source's text
+    const steps = (d.relatedInformation ?? []).map((r) => [r.location.uri, r.message.slice(0, r.message.indexOf(':')), r.location.range.start.line]);
+    assert.deepEqual(steps, [
+      [uriOf(f), 'origin', lineOf(f, /= bpf_map_lookup_elem\(/) - 1],
+      [uriOf(f), 'call', lineOf(f, /account\(s,/) - 1],
+    ]);
   });
 
   it('offers the lint\'s fix for the reject, verified on a scratch copy by the kernel, without touching the file', async () => {
