@@ -72,7 +72,8 @@ export class HeaderStructUses {
   }
 
   /**
-   * The uses of `header`'s structs in the open C documents and the workspace's closed .c files that include it.
+   * The uses of `header`'s structs in the open C documents and the workspace's closed .c files that include it,
+   * directly or through other headers (IncluderIndex).
    * `sameIncluders`: the closed includers found at the last look will do (an open includer's edit changes only its
    * own uses; walking a large workspace on each of its edits would cost tens of milliseconds).
    */

@@ -131,6 +131,38 @@ describe('code lenses of structs declared in a header and used as map keys in it
     assert.deepEqual(summary(await lensesOf(uri)), [[0, "16 bytes, align 8, 4 bytes padding — key of map 'stats' (BPF_MAP_TYPE_HASH) in stats.bpf.c"]]);
   });
 
+  it('a header reached only through another header (prog.bpf.c includes ev.h, ev.h includes common.h): its closed includer\'s lens', async () => {
+    // another directory, its own ev.h and prog.bpf.c: the includer index resolves each include from where it is written
+    const nested = path.join(dir, 'nested');
+    mkdirSync(nested);
+    const common = 'struct conn_key {\n\t__u32 ip;\n\t__u16 port;\n};\n';
+    writeFileSync(path.join(nested, 'common.h'), common);
+    writeFileSync(path.join(nested, 'ev.h'), '#pragma once\n#include "common.h"\n');
+    writeFileSync(path.join(nested, 'prog.bpf.c'), `#include "ev.h"\n${MAP.replace('struct flow_key', 'struct conn_key').replace('flows', 'conns')}`);
+    const uri = pathToFileURL(path.join(nested, 'common.h')).href;
+    const got = nextDiagnostics(uri);
+    await server.open(uri, common, 'cpp');
+    await got;
+    assert.deepEqual(summary(await lensesOf(uri)), [[0, "8 bytes, align 4, 2 bytes padding — key of map 'conns' (BPF_MAP_TYPE_HASH) in prog.bpf.c"]]);
+    await server.closeDocument(uri);
+  });
+
+  it('headers that include each other (a.h includes b.h includes a.h): the lens comes, once, from the includer', async () => {
+    const cycle = path.join(dir, 'cycle');
+    mkdirSync(cycle);
+    const b = '#pragma once\n#include "a.h"\nstruct ring_key {\n\t__u64 id;\n\t__u8 cpu;\n};\n';
+    writeFileSync(path.join(cycle, 'a.h'), '#pragma once\n#include "b.h"\n');
+    writeFileSync(path.join(cycle, 'b.h'), b);
+    writeFileSync(path.join(cycle, 'ring.bpf.c'), `#include "a.h"\n${MAP.replace('struct flow_key', 'struct ring_key').replace('flows', 'rings')}`);
+    const uri = pathToFileURL(path.join(cycle, 'b.h')).href;
+    const got = nextDiagnostics(uri);
+    await server.open(uri, b, 'cpp');
+    await got;
+    // one use, so no "(+1 more)": the includer was found once, though the headers lead to each other
+    assert.deepEqual(summary(await lensesOf(uri)), [[lineOf(b, 'struct ring_key'), "16 bytes, align 8, 7 bytes padding — key of map 'rings' (BPF_MAP_TYPE_HASH) in ring.bpf.c"]]);
+    await server.closeDocument(uri);
+  });
+
   it('the includer: a lens over the `__type(key, struct flow_key)` line naming the header, opening its layout', async () => {
     const got = nextDiagnostics(program);
     await server.open(program, PROGRAM);
