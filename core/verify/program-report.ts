@@ -110,7 +110,7 @@ function reportWhy(summary: RejectSummary, f: ReportFacts, rejected: boolean, at
   } : null;
   const why = rejectWhy(f.index, summary, { locate, rejectLine: at?.line ?? null, section: f.section, btf: f.obj?.btf ?? null, resolveFile: resolve });
   return {
-    causalPath: why.causalPath.map((s) => ({ ...s, file: s.file ? resolve(s.file) : null })),
+    causalPath: why.causalPath, // its files resolved already (resolveFile)
     hotLines: why.hotLines.map((h) => ({ file: h.file ? resolve(h.file) : null, line: h.line, insns: h.insns, pruned: h.pruned })),
     suggestion: why.suggestion,
   };

@@ -85,10 +85,17 @@ export function causalPath(ix: LogIndex, summary: RejectSummary, opts: CausalPat
   return causalFacts(ix, summary, opts).steps;
 }
 
-/** The causal path and what its steps tell the suggestion (see CausalFacts). */
+/** No path, nothing known beyond it (a complexity reject, a reject after the main pass). */
+export const noCausalFacts = (): CausalFacts => ({ steps: [], indexBound: null, returned: null, argument: null });
+
+/** The causal path and what its steps tell the suggestion (see CausalFacts); its files through `resolveFile`. */
 export function causalFacts(ix: LogIndex, summary: RejectSummary, opts: CausalPathOptions = {}): CausalFacts {
-  const none: CausalFacts = { steps: [], indexBound: null, returned: null, argument: null };
-  if (!opts.ignoreKernelReport && summary.prose && summary.prose.causalPath.length > 0) return { ...none, steps: kernelCausalPath(ix, summary.prose, opts.locate ?? null) };
+  const none = noCausalFacts();
+  if (!opts.ignoreKernelReport && summary.prose && summary.prose.causalPath.length > 0) {
+    const resolve = opts.resolveFile;
+    const steps = kernelCausalPath(ix, summary.prose, opts.locate ?? null);
+    return { ...none, steps: resolve ? steps.map((s) => ({ ...s, file: s.file ? resolve(s.file) : null })) : steps };
+  }
   if (summary.insnLogLine === null || summary.afterMainPass) return none;
   const rejectText = parseInsnLine(ix.text(summary.insnLogLine))?.text ?? '';
   const target = failingTarget(summary.messageLines, insnEffect(rejectText));

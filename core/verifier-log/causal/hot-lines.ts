@@ -1,4 +1,4 @@
-import { at, ascii } from '../bytes';
+import { at, ascii, readUint } from '../bytes';
 import { LineKind } from '../line-kind';
 import type { LogIndex } from '../log-index';
 import { parseSourceLine } from '../path';
@@ -46,12 +46,9 @@ function prunedBranchTarget(ix: LogIndex, i: number): number {
   const start = ix.lineStart[i];
   const end = ix.lineEnd(i);
   if (end - start < FROM.length + SAFE.length || !at(buf, end - SAFE.length, SAFE) || !at(buf, start, FROM)) return -1;
-  let p = start + FROM.length;
-  while (p < end && buf[p] >= 48 && buf[p] <= 57) p++;
+  const [, p] = readUint(buf, start + FROM.length, end);
   if (!at(buf, p, TO)) return -1;
-  let y = 0;
-  for (p += TO.length; p < end && buf[p] >= 48 && buf[p] <= 57; p++) y = y * 10 + buf[p] - 48;
-  return y;
+  return readUint(buf, p + TO.length, end)[0];
 }
 
 /** `N: safe` or `from X to N: safe`: N, else -1. */
@@ -59,10 +56,7 @@ function prunedAt(ix: LogIndex, i: number): number {
   const k = ix.kinds[i];
   if (k === LineKind.From) return prunedBranchTarget(ix, i);
   if (k !== LineKind.Safe) return -1;
-  const { buf } = ix;
-  let n = 0;
-  for (let p = ix.lineStart[i]; buf[p] >= 48 && buf[p] <= 57; p++) n = n * 10 + buf[p] - 48;
-  return n;
+  return readUint(ix.buf, ix.lineStart[i], ix.lineEnd(i))[0];
 }
 
 /** What a line tells hotLines: 1 a prune (`N: safe`, maybe `from X to N: safe`), 2 a line only level 2 prints. */

@@ -1,7 +1,7 @@
 import type { LogIndex } from '../log-index';
 import { programTypeAdvice } from '../program-type';
 import type { RejectSummary } from '../summary';
-import { causalFacts, type CausalFacts, type CausalPathOptions, type CausalStep, type SourceLookup } from './causal-path';
+import { causalFacts, noCausalFacts, type CausalFacts, type CausalPathOptions, type CausalStep, type SourceLookup } from './causal-path';
 import { assignedName } from './describe';
 import { hotLines, isComplexityReject, type HotLine, type HotLineReport } from './hot-lines';
 
@@ -90,7 +90,7 @@ export function suggestionFor(explanationId: string | null, path: CausalStep[], 
 /** Why the reject happened: the causal path, the hot lines of a complexity reject, and a suggestion naming them. */
 export function rejectWhy(ix: LogIndex, summary: RejectSummary, opts: CausalPathOptions & { locate?: SourceLookup | null; rejectLine?: number | null; section?: string | null } = {}): RejectWhy {
   const complexity = isComplexityReject(summary.messageLines);
-  const { steps: path, ...facts } = complexity ? { steps: [] as CausalStep[], indexBound: null, returned: null, argument: null } : causalFacts(ix, summary, opts);
+  const { steps: path, ...facts } = complexity ? noCausalFacts() : causalFacts(ix, summary, opts);
   const hot = complexity ? hotLines(ix, { locate: opts.locate }) : [];
   const kernel = summary.prose?.suggestion || null;
   const rejectLine = opts.rejectLine ?? summary.source?.line ?? null;
