@@ -15,7 +15,8 @@ import { VerdictStore } from './verdict-store';
 import { recordServerVerdicts } from './verdicts-from-server';
 import { registerVerdictLens } from './verdict-lens';
 import { registerVerifierLogCommands } from './verifier-log-commands';
-import { registerVerifyCommands, verifyProgressUi } from './verify-command';
+import { registerVerifyCommands } from './verify-command';
+import { verifyProgressUi } from './verify-progress';
 import { registerVerifyStatus } from './verify-status';
 import { restrictedUi } from './workspace-trust';
 

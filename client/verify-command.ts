@@ -19,14 +19,6 @@ import { requireTrust } from './workspace-trust';
 
 const VERIFIABLE = /\.(c|o)$/;
 
-/**
- * How the Verify commands show their progress notification: VS Code's withProgress. activate() returns it, so an
- * in-editor test can wrap it to see what the notification is told and to press its Cancel.
- */
-export const verifyProgressUi: { withProgress: typeof vscode.window.withProgress } = {
-  withProgress: (options, task) => vscode.window.withProgress(options, task),
-};
-
 /** The file of the active editor, or of the active tab (an object opens in the binary editor, not a text editor). */
 function activeFile(): string | undefined {
   const doc = vscode.window.activeTextEditor?.document;
@@ -84,7 +76,7 @@ export function registerVerifyCommands(context: vscode.ExtensionContext, store: 
     const loader = new HelperClient({ helperPath: context.asAbsolutePath('dist/helper.js'), onTrace: helperTrace() });
     try {
       // a .bpf.c is built with ebpf.clang.path, ebpf.bpftool.path, ebpf.includePaths, ebpf.defines and ebpf.cflags, read now
-      const run = await verifyWithProgress(loader, target, { build: buildFlagsFor(target) }, verifyProgressUi.withProgress);
+      const run = await verifyWithProgress(loader, target, { build: buildFlagsFor(target) });
       store.record('verify', run.report);
       const rejected = run.report.programs.filter((p) => p.verdict !== 'accepted');
       const summary = `eBPF: ${run.report.programs.length - rejected.length} of ${run.report.programs.length} programs in ${path.basename(target)} verified`;

@@ -12,17 +12,23 @@ import { ebpfOutput } from './output-channel';
 import { progressMessage, progressPercent, verdictSummary } from '../core/verify/progress-text';
 
 /**
- * verifyObject under a progress notification. Cancel stops a running clang, asks the helper to stop the load in
- * flight, and skips the programs not yet loaded; the run then rejects with a 'cancelled' error. `withProgress`: VS
- * Code's, unless a test watches the notification (verify-command.ts's verifyProgressUi).
+ * How the Verify commands show their progress notification: VS Code's withProgress. activate() returns it, so an
+ * in-editor test can wrap it to see what the notification is told and to press its Cancel.
  */
-export async function verifyWithProgress(loader: HelperClient, target: string, opts: VerifyOptions = {},
-  withProgress: typeof vscode.window.withProgress = (o, task) => vscode.window.withProgress(o, task)): Promise<VerifyRun> {
+export const verifyProgressUi: { withProgress: typeof vscode.window.withProgress } = {
+  withProgress: (options, task) => vscode.window.withProgress(options, task),
+};
+
+/**
+ * verifyObject under a progress notification (verifyProgressUi's). Cancel stops a running clang, asks the helper to
+ * stop the load in flight, and skips the programs not yet loaded; the run then rejects with a 'cancelled' error.
+ */
+export async function verifyWithProgress(loader: HelperClient, target: string, opts: VerifyOptions = {}): Promise<VerifyRun> {
   const out = ebpfOutput();
   const start = Date.now();
   out.info(`verify ${target}${opts.programName ? ` (program ${opts.programName})` : ''}`);
   try {
-    const run = await withProgress(
+    const run = await verifyProgressUi.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `eBPF: ${path.basename(target)}`, cancellable: true },
       (progress, token) => {
         const abort = new AbortController();
