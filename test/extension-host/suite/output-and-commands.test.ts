@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { api, endDebugSessions, EXTENSION_ID, openInEditor, positionOf, waitFor, workspaceFile, type EbpfApi } from '../support';
+import { adapterEvents, api, endDebugSessions, EXTENSION_ID, openInEditor, positionOf, waitFor, workspaceFile, type EbpfApi } from '../support';
 
 /** The channel's text as the Output view shows it: its document (scheme `output`) once the view has opened it. */
 function channelText(): string | undefined {
@@ -45,14 +45,10 @@ describe('output channel and command arguments', () => {
     this.timeout(120_000);
     await setLevel(vscode.LogLevel.Trace);
     await waitFor('the channel at trace level', () => ebpf.output.logLevel === vscode.LogLevel.Trace, 10_000);
-    const stopped = new Promise<void>((resolve) => {
-      const d = vscode.debug.registerDebugAdapterTrackerFactory('ebpf', { createDebugAdapterTracker: () => ({
-        onDidSendMessage: (m: { type?: string; event?: string }) => { if (m.type === 'event' && m.event === 'stopped') { d.dispose(); resolve(); } },
-      }) });
-    });
+    const since = adapterEvents.length; // the support's tracker sees every session's events
     // Debug This Log with the explorer's Uri: a replay session, no kernel needed
     await vscode.commands.executeCommand('ebpf.debugThisLog', workspaceFile('null_deref.verifier.log'));
-    await stopped;
+    await waitFor('the replay session\'s stop', () => adapterEvents.slice(since).some((e) => e.event === 'stopped'), 60_000);
     await vscode.commands.executeCommand('ebpf.showOutput');
     const text = await waitFor('the adapter\'s traffic in the channel', () => {
       const t = channelText();
