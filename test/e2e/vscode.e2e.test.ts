@@ -11,7 +11,8 @@ import { bugLine } from '../support/examples';
 import { EXAMPLES, REPO } from '../support/paths';
 import { E2E_ROOT, launchChromium, missingPrerequisites, packageVsix, startCodeServer, type CodeServer } from './code-server';
 import { createTestWorkspace, E2E_FIXTURES } from './workspace';
-import { applyCodeAction, cursor, goTo, hoverAtCursor, openFile, runCommand, waitForCursorLine } from './workbench';
+import { failureReport } from './failure-report';
+import { applyCodeAction, cursor, expandUntilShown, goTo, hoverAtCursor, openFile, runCommand, settleWorkbench, waitForCursorLine } from './workbench';
 
 const SHOTS = path.join(REPO, 'test-results', 'e2e');
 
@@ -20,6 +21,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
   let ctx: BrowserContext | undefined;
   let page: Page;
   let workspace: string;
+  let dataDir: string; // code-server's user data: its logs go in the report of a failed flow
   // after the command palette has faded out, so it does not ghost over the picture
   const shot = async (name: string) => {
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
@@ -32,6 +34,23 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
   };
 
+  /**
+   * One flow of the suite. It starts from a workbench at rest (a dialog, quick input or debug session an earlier
+   * flow left is put away, and logged), so one failure does not make every later flow wait out its timeouts; a
+   * failure's message carries what the workbench showed and the extension's logs (CI keeps only the output).
+   */
+  let flows = 0;
+  const flow = (title: string, body: () => Promise<void>) => it(title, async () => {
+    const shotName = `failed-${String(++flows).padStart(2, '0')}.png`;
+    const leftovers = await settleWorkbench(page);
+    if (leftovers.length > 0) console.log(`e2e: before "${title}": put away ${leftovers.join('; ')}`);
+    try {
+      await body();
+    } catch (e) {
+      throw await failureReport(e, page, dataDir, path.join(SHOTS, shotName));
+    }
+  });
+
   before(async () => {
     const missing = missingPrerequisites();
     if (missing.length > 0) throw new Error(`e2e prerequisites missing: ${missing.join(', ')}. Run \`bash scripts/setup.sh --e2e\`.`);
@@ -41,6 +60,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     packageVsix(vsix);
     workspace = path.join(runDir, 'workspace');
     createTestWorkspace(workspace);
+    dataDir = path.join(runDir, 'data');
     server = await startCodeServer({ vsix, workspace, runDir });
     ctx = await launchChromium(path.join(runDir, 'chrome'));
     page = ctx.pages()[0] ?? await ctx.newPage();
@@ -56,7 +76,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     if (workspace && !process.env.E2E_KEEP) rmSync(path.dirname(workspace), { recursive: true, force: true });
   });
 
-  it('shows the padding warning inline and in Problems for a padded hash-map key', async () => {
+  flow('shows the padding warning inline and in Problems for a padded hash-map key', async () => {
     await openFile(page, 'padded_key.bpf.c');
     await page.locator('.monaco-editor .squiggly-warning').first().waitFor();
     await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
@@ -87,10 +107,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     // the layout of the struct under the cursor, from the language server's ebpf/structLayout request
     const structLine = readFileSync(path.join(EXAMPLES, 'padded_key.bpf.c'), 'utf8').split('\n').findIndex((l) => l.startsWith('struct flow_key {')) + 1;
     await page.locator('.tabs-container .tab.active', { hasText: 'padded_key.bpf.c' }).click(); // focus the editor
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input.input').fill(`:${structLine}:10`);
-    await page.keyboard.press('Enter');
-    await waitForCursorLine(page, structLine);
+    await goTo(page, structLine, 10);
     await runCommand(page, 'eBPF: Show Struct Layout');
     await page.locator('.monaco-editor .view-lines', { hasText: 'XXX 3 byte hole at 1' }).first().waitFor();
     await shot('01b-struct-layout');
@@ -99,7 +116,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await layoutTab.waitFor({ state: 'detached' });
   });
 
-  it('stops a debug session on the reject line, shows registers, and steps back along the path', async () => {
+  flow('stops a debug session on the reject line, shows registers, and steps back along the path', async () => {
     const lookupLine = readFileSync(path.join(EXAMPLES, 'null_deref.bpf.c'), 'utf8').split('\n').findIndex((l) => l.includes('= bpf_map_lookup_elem(')) + 1;
     await runCommand(page, 'Debug: Start Debugging');
     await page.locator('.debug-toolbar').waitFor({ state: 'visible' });
@@ -120,9 +137,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     const r0 = page.locator('.debug-variables .monaco-list-row', { hasText: /R0\s*[:=]?\s*map_value_or_null/ }).first();
     const registers = page.locator('.debug-variables .monaco-list-row', { hasText: /^\s*Registers\s*$/ }).first();
-    await registers.waitFor();
-    if ((await registers.getAttribute('aria-expanded')) !== 'true') await registers.click();
-    await r0.waitFor();
+    await expandUntilShown(registers, r0);
     assert.match(await r0.innerText(), /packet_count/);
     await shot('03-registers');
 
@@ -138,7 +153,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
   });
 
-  it('"eBPF: Verify Object" opens the reject selected, "Show Problems" shows its entry, a click lands on the line', async () => {
+  flow('"eBPF: Verify Object" opens the reject selected, "Show Problems" shows its entry, a click lands on the line', async () => {
     await openFile(page, 'null_deref.bpf.c');
     await page.keyboard.press('Control+Home');
     await waitForCursorLine(page, 1);
@@ -172,7 +187,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await shot('05-problems-click');
   });
 
-  it('verify, then debug, then stop: the Verify Object reject is still in Problems', async () => {
+  flow('verify, then debug, then stop: the Verify Object reject is still in Problems', async () => {
     const reject = problemRow(/null_deref: R0 invalid mem access 'map_value_or_null'/);
     await reject.waitFor(); // from the test above
     await runCommand(page, 'Debug: Start Debugging');
@@ -187,7 +202,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await shot('11-reject-kept-after-debug');
   });
 
-  it('verify two files: both rejects stay in Problems', async () => {
+  flow('verify two files: both rejects stay in Problems', async () => {
     await openFile(page, 'packet_bounds.bpf.c');
     await runCommand(page, 'eBPF: Verify Object');
     await waitForCursorLine(page, bugLine('packet_bounds'), 60_000);
@@ -199,15 +214,14 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await runCommand(page, 'Notifications: Clear All Notifications'); // the verdict toasts would cover later pictures
   });
 
-  it('the results view lists both objects, the reject with its explanation, and a click opens its line', async () => {
+  flow('the results view lists both objects, the reject with its explanation, and a click opens its line', async () => {
     await runCommand(page, 'View: Show eBPF Verifier');
     const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'eBPF Verifier' }) }).first();
     const program = view.locator('.monaco-list-row', { hasText: 'null_deref' }).first();
     await program.waitFor();
     await view.locator('.monaco-list-row', { hasText: 'packet_bounds' }).first().waitFor();
-    if ((await program.getAttribute('aria-expanded')) === 'false') await program.click();
     const message = view.locator('.monaco-list-row', { hasText: "R0 invalid mem access 'map_value_or_null'" }).first();
-    await message.waitFor();
+    await expandUntilShown(program, message);
     await view.locator('.monaco-list-row', { hasText: /^\s*Why: / }).first().waitFor();
     await shot('13-results-view');
     await page.locator('.tabs-container .tab', { hasText: 'null_deref.bpf.c' }).first().click();
@@ -218,13 +232,13 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await waitForCursorLine(page, bugLine('null_deref'));
   });
 
-  it('"eBPF: Set Up Privileged Verification" knows a root editor needs no setup', async () => {
+  flow('"eBPF: Set Up Privileged Verification" knows a root editor needs no setup', async () => {
     await runCommand(page, 'eBPF: Set Up Privileged Verification');
     await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'no setup needed' }).waitFor();
     await shot('06-setup-privileges');
     await runCommand(page, 'Notifications: Clear All Notifications');
   });
-  it('verify on save: a NULL check typed away is rejected at its line; the kernel-verified quick fix clears it', async () => {
+  flow('verify on save: a NULL check typed away is rejected at its line; the kernel-verified quick fix clears it', async () => {
     await openFile(page, 'count_ok.bpf.c');
     const text = readFileSync(path.join(workspace, 'count_ok.bpf.c'), 'utf8').split('\n');
     const check = text.findIndex((l) => l.trim() === 'if (count)') + 1;
@@ -256,7 +270,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await shot('07c-reject-cleared');
   });
 
-  it('a header opened as cpp gets the layout hover on a struct use', async () => {
+  flow('a header opened as cpp gets the layout hover on a struct use', async () => {
     await openFile(page, 'flow.h');
     const use = readFileSync(path.join(E2E_FIXTURES, 'flow.h'), 'utf8').split('\n').findIndex((l) => l.includes('struct flow_key key;')) + 1;
     await page.locator('.statusbar-item[id="status.editor.mode"]', { hasText: 'C++' }).waitFor(); // VS Code's languageId for a .h
@@ -267,7 +281,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.keyboard.press('Escape');
   });
 
-  it('"eBPF: Show Struct Layout" on a use of a struct declared in an included header opens its layout', async () => {
+  flow('"eBPF: Show Struct Layout" on a use of a struct declared in an included header opens its layout', async () => {
     await openFile(page, 'flow_count.bpf.c');
     const lines = readFileSync(path.join(E2E_FIXTURES, 'flow_count.bpf.c'), 'utf8').split('\n');
     const use = lines.findIndex((l) => l.includes('struct flow_stats *s')) + 1;
@@ -284,7 +298,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await layoutTab.waitFor({ state: 'detached' });
   });
 
-  it('a saved verifier log links `@ file:line` to the source: a Ctrl+click opens it at that line', async () => {
+  flow('a saved verifier log links `@ file:line` to the source: a Ctrl+click opens it at that line', async () => {
     await openFile(page, 'null_deref.verifier.log');
     const link = page.locator('.monaco-editor .view-line', { hasText: '*count += 1; /* BUG' }).locator('.detected-link').first();
     await link.waitFor();
@@ -295,7 +309,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await shot('09a-log-link-opened');
   });
 
-  it('"eBPF: Debug This Log" replays the saved log and stops on its reject', async () => {
+  flow('"eBPF: Debug This Log" replays the saved log and stops on its reject', async () => {
     await openFile(page, 'null_deref.verifier.log');
     await runCommand(page, 'eBPF: Debug This Log');
     await page.locator('.debug-toolbar').waitFor({ state: 'visible' });
@@ -309,7 +323,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
   });
 
-  it('a changed setting takes effect without a restart: ebpf.lint.severity turns the padding warning off, then to error', async () => {
+  flow('a changed setting takes effect without a restart: ebpf.lint.severity turns the padding warning off, then to error', async () => {
     await openFile(page, 'padded_key.bpf.c');
     await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
     const row = problemRow(/struct flow_key is the key of hash map 'flows'/);
@@ -327,7 +341,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ state: 'detached' });
   });
 
-  it('a session of a three-program object: Call Stack shows each rejected thread\'s name whole beside its badge', async () => {
+  flow('a session of a three-program object: Call Stack shows each rejected thread\'s name whole beside its badge', async () => {
     // first_reject, second_reject and all_fine (test/programs/dap/threads_order.bpf.c), as a second launch configuration
     copyFileSync(path.join(REPO, 'test', 'programs', 'dap', 'threads_order.bpf.c'), path.join(workspace, 'threads_order.bpf.c'));
     const launch = path.join(workspace, '.vscode', 'launch.json');

@@ -1,12 +1,78 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export const statusItem = (id: string) => `.statusbar-item[id="${id}"]`;
 
+/** A modal dialog (VS Code's own, e.g. a launch's error): while it is up, the workbench takes no keyboard shortcut. */
+const DIALOG = '.monaco-dialog-box';
+
+/**
+ * Press `keys` (Ctrl+P, Ctrl+Shift+P) and return the quick input once it is visible. If it does not show, say why
+ * at once (a modal dialog, quoted) rather than letting the next step wait out its timeout on a hidden input; a press
+ * that reached the workbench while it was busy is tried once more.
+ */
+export async function openQuickInput(page: Page, keys: string): Promise<Locator> {
+  const input = page.locator('.quick-input-widget input.input');
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press(keys);
+    if (await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) return input;
+    const dialog = page.locator(DIALOG);
+    if (await dialog.isVisible()) throw new Error(`${keys} opened no quick input: a modal dialog is up: ${JSON.stringify(await dialog.innerText())}`);
+    if (attempt === 2) throw new Error(`${keys} opened no quick input in 2 attempts (focus: ${await focusedElement(page)})`);
+    console.log(`e2e: ${keys} opened no quick input within 10 s; pressing it again`);
+  }
+}
+
+export async function focusedElement(page: Page): Promise<string> {
+  // the tests' tsconfig has no DOM types: the element is described from its outerHTML's opening tag
+  const html = await page.locator('*:focus').first().evaluate((e) => e.outerHTML).catch(() => '');
+  return html ? html.slice(0, html.indexOf('>') + 1).slice(0, 200) : 'none (the page body)';
+}
+
+/**
+ * Put the workbench back to rest between flows, so one flow's failure does not become every later flow's: a modal
+ * dialog is dismissed, a quick input closed, a debug session stopped. Returns what it found, for the log.
+ */
+export async function settleWorkbench(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  const dialog = page.locator(DIALOG);
+  if (await dialog.isVisible()) {
+    found.push(`a modal dialog: ${JSON.stringify(await dialog.innerText())}`);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+  const quick = page.locator('.quick-input-widget');
+  // a palette whose command ran fades out for a moment: only one still up after that was left open
+  if (!(await quick.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false))) {
+    found.push('an open quick input');
+    await page.keyboard.press('Escape');
+    await quick.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
+  const toolbar = page.locator('.debug-toolbar');
+  if (await toolbar.isVisible()) {
+    found.push('a debug session');
+    await page.locator('.debug-toolbar .action-label.codicon-debug-stop, .debug-toolbar .action-label.codicon-debug-disconnect').first().click().catch(() => undefined);
+    await toolbar.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => found.push('a debug session that did not end'));
+  }
+  return found;
+}
+
+/** What the page shows that a failed flow's message should carry: dialogs, notifications, the active tab, focus. */
+export async function describeWorkbench(page: Page): Promise<string> {
+  const texts = async (selector: string) => (await page.locator(selector).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  const lines = [
+    `dialogs: ${JSON.stringify(await texts(DIALOG))}`,
+    `notifications: ${JSON.stringify(await texts('.notifications-toasts .notification-list-item-message'))}`,
+    `active tab: ${JSON.stringify(await texts('.tabs-container .tab.active .label-name'))}`,
+    `debug toolbar: ${await page.locator('.debug-toolbar').isVisible() ? 'shown' : 'hidden'}`,
+    `quick input: ${await page.locator('.quick-input-widget').isVisible() ? 'open' : 'closed'}`,
+    `focus: ${await focusedElement(page)}`,
+  ];
+  return lines.join('\n');
+}
+
 /** Run a command from the palette, clicking the row whose label is exactly `label` (fuzzy ranking makes Enter unsafe). */
 export async function runCommand(page: Page, label: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.waitFor({ state: 'visible' });
+  const input = await openQuickInput(page, 'Control+Shift+P');
   await input.fill('>' + label);
   const esc = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   await page.locator('.quick-input-list .monaco-list-row')
@@ -14,8 +80,7 @@ export async function runCommand(page: Page, label: string): Promise<void> {
 }
 
 export async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input.input').fill(name);
+  await (await openQuickInput(page, 'Control+P')).fill(name);
   await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
@@ -36,8 +101,7 @@ export async function goTo(page: Page, line: number, column = 1): Promise<void> 
   // open): wait for the Go to Line row, and if the widget is still open after Enter, close it and ask again
   const widget = page.locator('.quick-input-widget');
   for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input.input').fill(`:${line}:${column}`);
+    await (await openQuickInput(page, 'Control+P')).fill(`:${line}:${column}`);
     await page.locator('.quick-input-widget', { hasText: new RegExp(`line ${line}\\b`, 'i') }).waitFor({ timeout: 10_000 }).catch(() => undefined);
     await page.keyboard.press('Enter');
     if (await widget.waitFor({ state: 'hidden', timeout: 10_000 }).then(() => true, () => false)) break;
@@ -74,4 +138,18 @@ export async function hoverAtCursor(page: Page, expected: RegExp): Promise<strin
   const hover = page.locator('.monaco-editor .monaco-hover', { hasText: expected }).first();
   await hover.waitFor({ state: 'visible' });
   return hover.innerText();
+}
+
+/**
+ * Expand a tree `row` until `child` shows. VS Code expands a debug session's first scope on its own, a moment after
+ * the row is drawn: a click decided on one read of aria-expanded can land just after that and collapse it again. So
+ * read, click only a collapsed row, and look again, until the child is there.
+ */
+export async function expandUntilShown(row: Locator, child: Locator, timeout = 60_000): Promise<void> {
+  await row.waitFor();
+  const deadline = Date.now() + timeout;
+  while (!(await child.waitFor({ timeout: 3_000 }).then(() => true, () => false))) {
+    if (Date.now() > deadline) throw new Error(`the row ${JSON.stringify(await row.innerText())} did not show its child within ${timeout} ms`);
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+  }
 }
