@@ -37,6 +37,9 @@ export async function failureReport(error: unknown, page: Page, dataDir: string,
   const err = error instanceof Error ? error : new Error(String(error));
   const state = await describeWorkbench(page).catch((e: Error) => `(the page could not be read: ${e.message})`);
   await page.screenshot({ path: screenshot }).catch(() => undefined);
-  err.message += `\n== the workbench at the failure (screenshot ${screenshot})\n${state}\n== the extension's logs\n${extensionLogTails(dataDir)}`;
+  const report = `\n== the workbench at the failure (screenshot ${screenshot})\n${state}\n== the extension's logs\n${extensionLogTails(dataDir)}`;
+  // the test runner prints the stack, which Playwright has already written out with the message in it
+  err.message += report;
+  if (err.stack !== undefined) err.stack += report;
   return err;
 }

@@ -12,7 +12,7 @@ import { EXAMPLES, REPO } from '../support/paths';
 import { E2E_ROOT, launchChromium, missingPrerequisites, packageVsix, startCodeServer, type CodeServer } from './code-server';
 import { createTestWorkspace, E2E_FIXTURES } from './workspace';
 import { failureReport } from './failure-report';
-import { applyCodeAction, cursor, expandUntilShown, goTo, hoverAtCursor, openFile, runCommand, settleWorkbench, waitForCursorLine } from './workbench';
+import { applyCodeAction, ctrlClickLink, cursor, expandUntilShown, goTo, hoverAtCursor, openFile, runCommand, settleWorkbench, waitForCursorLine } from './workbench';
 
 const SHOTS = path.join(REPO, 'test-results', 'e2e');
 
@@ -303,8 +303,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     const link = page.locator('.monaco-editor .view-line', { hasText: '*count += 1; /* BUG' }).locator('.detected-link').first();
     await link.waitFor();
     await shot('09-log-links');
-    await link.click({ modifiers: ['Control'] });
-    await page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }).waitFor();
+    await ctrlClickLink(page, link, page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }));
     await waitForCursorLine(page, bugLine('null_deref'));
     await shot('09a-log-link-opened');
   });
