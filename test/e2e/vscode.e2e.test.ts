@@ -12,7 +12,7 @@ import { EXAMPLES, REPO } from '../support/paths';
 import { E2E_ROOT, launchChromium, missingPrerequisites, packageVsix, startCodeServer, type CodeServer } from './code-server';
 import { createTestWorkspace, E2E_FIXTURES } from './workspace';
 import { failureReport } from './failure-report';
-import { applyCodeAction, ctrlClickLink, cursor, expandUntilShown, goTo, hoverAtCursor, openFile, runCommand, settleWorkbench, waitForCursorLine } from './workbench';
+import { applyCodeAction, ctrlClickLink, cursor, expandUntilShown, goTo, hoverAtCursor, openFile, runCommand, settleWorkbench, stopDebugging, waitForCursorLine } from './workbench';
 
 const SHOTS = path.join(REPO, 'test-results', 'e2e');
 
@@ -29,10 +29,6 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
   };
   const problemRow = (text: RegExp) => page.locator('.markers-panel .monaco-list-row', { hasText: text }).first();
-  const stopDebugging = async () => {
-    await page.locator('.debug-toolbar .action-label.codicon-debug-stop, .debug-toolbar .action-label.codicon-debug-disconnect').first().click();
-    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
-  };
 
   /**
    * One flow of the suite. It starts from a workbench at rest (a dialog, quick input or debug session an earlier
@@ -149,8 +145,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.locator('.debug-variables .monaco-list-row', { hasText: /R1\s*[:=]?\s*map_ptr/ }).first().waitFor();
     await r0.waitFor({ state: 'detached' });
     await shot('04-stepped-back');
-    await page.locator('.debug-toolbar .action-label.codicon-debug-stop, .debug-toolbar .action-label.codicon-debug-disconnect').first().click();
-    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+    await stopDebugging(page);
   });
 
   flow('"eBPF: Verify Object" opens the reject selected, "Show Problems" shows its entry, a click lands on the line', async () => {
@@ -195,7 +190,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.locator('.monaco-editor .exception-widget').waitFor();
     await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
     await reject.waitFor();
-    await stopDebugging();
+    await stopDebugging(page);
     // a session used to clear the Verify Object entry on start, and it never came back after Stop
     await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
     await reject.waitFor();
@@ -318,8 +313,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }).waitFor();
     await waitForCursorLine(page, bugLine('null_deref'));
     await shot('10-debug-this-log');
-    await page.locator('.debug-toolbar .action-label.codicon-debug-stop, .debug-toolbar .action-label.codicon-debug-disconnect').first().click();
-    await page.locator('.debug-toolbar').waitFor({ state: 'hidden' });
+    await stopDebugging(page);
   });
 
   flow('a changed setting takes effect without a restart: ebpf.lint.severity turns the padding warning off, then to error', async () => {
@@ -362,6 +356,6 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     const cut = await name.evaluate((e) => e.scrollWidth > e.clientWidth);
     assert.equal(cut, false, 'the thread\'s name is shown whole, not cut by an ellipsis');
     await shot('15-threads-call-stack');
-    await stopDebugging();
+    await stopDebugging(page);
   });
 });

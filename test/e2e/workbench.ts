@@ -28,6 +28,12 @@ export async function focusedElement(page: Page): Promise<string> {
   return html ? html.slice(0, html.indexOf('>') + 1).slice(0, 200) : 'none (the page body)';
 }
 
+/** Press the debug toolbar's Stop (or Disconnect) and wait for the toolbar to go: the session has ended. */
+export async function stopDebugging(page: Page, timeout?: number): Promise<void> {
+  await page.locator('.debug-toolbar .action-label.codicon-debug-stop, .debug-toolbar .action-label.codicon-debug-disconnect').first().click({ timeout });
+  await page.locator('.debug-toolbar').waitFor({ state: 'hidden', timeout });
+}
+
 /**
  * Put the workbench back to rest between flows, so one flow's failure does not become every later flow's: a modal
  * dialog is dismissed, a quick input closed, a debug session stopped. Returns what it found, for the log.
@@ -47,11 +53,9 @@ export async function settleWorkbench(page: Page): Promise<string[]> {
     await page.keyboard.press('Escape');
     await quick.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
   }
-  const toolbar = page.locator('.debug-toolbar');
-  if (await toolbar.isVisible()) {
+  if (await page.locator('.debug-toolbar').isVisible()) {
     found.push('a debug session');
-    await page.locator('.debug-toolbar .action-label.codicon-debug-stop, .debug-toolbar .action-label.codicon-debug-disconnect').first().click().catch(() => undefined);
-    await toolbar.waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => found.push('a debug session that did not end'));
+    await stopDebugging(page, 15_000).catch(() => found.push('a debug session that did not end'));
   }
   return found;
 }
