@@ -12,7 +12,7 @@ import { EXAMPLES, REPO } from '../support/paths';
 import { E2E_ROOT, launchChromium, missingPrerequisites, packageVsix, startCodeServer, type CodeServer } from './code-server';
 import { createTestWorkspace, E2E_FIXTURES } from './workspace';
 import { failureReport } from './failure-report';
-import { applyCodeAction, ctrlClickLink, cursor, expandUntilShown, goTo, hoverAtCursor, openFile, runCommand, settleWorkbench, stopDebugging, waitForCursorLine } from './workbench';
+import { applyCodeAction, ctrlClickLink, cursor, exceptionWidget, expandUntilShown, goTo, hoverAtCursor, openFile, runCommand, settleWorkbench, stopDebugging, waitForCursorLine } from './workbench';
 
 const SHOTS = path.join(REPO, 'test-results', 'e2e');
 
@@ -117,8 +117,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await runCommand(page, 'Debug: Start Debugging');
     await page.locator('.debug-toolbar').waitFor({ state: 'visible' });
     await page.locator('.monaco-editor .debug-top-stack-frame-line').first().waitFor();
-    const exception = page.locator('.monaco-editor .exception-widget');
-    await exception.waitFor();
+    const exception = await exceptionWidget(page);
     // the stop is titled as what it is (it read 'Exception has occurred: EACCES'), with the verifier's message
     assert.match(await exception.innerText(), /Rejected by the verifier[\s\S]*invalid mem access 'map_value_or_null'/);
     assert.doesNotMatch(await exception.innerText(), /EACCES/);
@@ -187,7 +186,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await reject.waitFor(); // from the test above
     await runCommand(page, 'Debug: Start Debugging');
     await page.locator('.debug-toolbar').waitFor({ state: 'visible' });
-    await page.locator('.monaco-editor .exception-widget').waitFor();
+    await exceptionWidget(page);
     await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
     await reject.waitFor();
     await stopDebugging(page);
@@ -307,8 +306,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     await openFile(page, 'null_deref.verifier.log');
     await runCommand(page, 'eBPF: Debug This Log');
     await page.locator('.debug-toolbar').waitFor({ state: 'visible' });
-    const exception = page.locator('.monaco-editor .exception-widget');
-    await exception.waitFor();
+    const exception = await exceptionWidget(page);
     assert.match(await exception.innerText(), /invalid mem access 'map_value_or_null'/);
     await page.locator('.tabs-container .tab.active', { hasText: 'null_deref.bpf.c' }).waitFor();
     await waitForCursorLine(page, bugLine('null_deref'));
@@ -343,7 +341,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     writeFileSync(launch, JSON.stringify(config, null, 2));
     await runCommand(page, 'Debug: Select and Start Debugging');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Verify threads_order' }).first().click();
-    await page.locator('.monaco-editor .exception-widget').waitFor();
+    await exceptionWidget(page);
     await runCommand(page, 'View: Show Run and Debug');
     const thread = page.locator('.debug-call-stack .monaco-list-row', { hasText: 'first_reject' }).first();
     await thread.waitFor();

@@ -180,3 +180,21 @@ export async function ctrlClickLink(page: Page, link: Locator, opened: Locator):
     console.log('e2e: a Ctrl+click on a link opened nothing within 10 s; clicking again');
   }
 }
+
+/**
+ * The exception widget of a stop on a reject. VS Code shows it when the stopped frame gets focus in an editor of its
+ * file; a fresh-clone run once stopped on the line (top frame marked) with no widget for 60 s, the focus having come
+ * before the editor was on that file. If it is not there within 15 s, focus the top frame again from Call Stack, as a
+ * user would.
+ */
+export async function exceptionWidget(page: Page): Promise<Locator> {
+  const widget = page.locator('.monaco-editor .exception-widget');
+  if (!(await widget.waitFor({ timeout: 15_000 }).then(() => true, () => false))) {
+    console.log('e2e: no exception widget 15 s after the stop; focusing the top frame in Call Stack again');
+    await runCommand(page, 'View: Show Run and Debug');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await page.locator('.debug-call-stack .stack-frame').first().click();
+  }
+  await widget.waitFor();
+  return widget;
+}
