@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { describeWorkbench } from './workbench';
+import { DIALOG, focusedElement } from './workbench';
 
 /** Output channels of ours and the extension host's own log, in code-server's user-data logs. */
 const LOG_NAME = /eBPF|exthost\.log$/;
@@ -30,6 +30,20 @@ export function extensionLogTails(dataDir: string): string {
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     return `--- ${path.relative(root, file)} (last ${Math.min(TAIL_LINES, lines.length)} of ${lines.length} lines)\n${lines.slice(-TAIL_LINES).join('\n')}`;
   }).join('\n') || `(no log of ours under ${root})`;
+}
+
+/** What the page shows that a failed flow's message should carry: dialogs, notifications, the active tab, focus. */
+export async function describeWorkbench(page: Page): Promise<string> {
+  const texts = async (selector: string) => (await page.locator(selector).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  const lines = [
+    `dialogs: ${JSON.stringify(await texts(DIALOG))}`,
+    `notifications: ${JSON.stringify(await texts('.notifications-toasts .notification-list-item-message'))}`,
+    `active tab: ${JSON.stringify(await texts('.tabs-container .tab.active .label-name'))}`,
+    `debug toolbar: ${await page.locator('.debug-toolbar').isVisible() ? 'shown' : 'hidden'}`,
+    `quick input: ${await page.locator('.quick-input-widget').isVisible() ? 'open' : 'closed'}`,
+    `focus: ${await focusedElement(page)}`,
+  ];
+  return lines.join('\n');
 }
 
 /** `error` with the workbench's state, the logs' tails and a screenshot's path appended to its message. */

@@ -12,7 +12,7 @@ import { EXAMPLES, REPO } from '../support/paths';
 import { E2E_ROOT, launchChromium, missingPrerequisites, packageVsix, startCodeServer, type CodeServer } from './code-server';
 import { createTestWorkspace, E2E_FIXTURES } from './workspace';
 import { failureReport } from './failure-report';
-import { applyCodeAction, ctrlClickLink, cursor, exceptionWidget, expandUntilShown, goTo, hoverAtCursor, openFile, runCommand, settleWorkbench, stopDebugging, waitForCursorLine } from './workbench';
+import { applyCodeAction, ctrlClickLink, cursor, exceptionWidget, expandUntilShown, goTo, hoverAtCursor, openFile, runCommand, settleWorkbench, shows, stopDebugging, waitForCursorLine } from './workbench';
 
 const SHOTS = path.join(REPO, 'test-results', 'e2e');
 
@@ -86,7 +86,7 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     // either): focus the editor, and if the lens is still missing, type and undo a character, as a user would
     await page.locator('.tabs-container .tab.active', { hasText: 'padded_key.bpf.c' }).click();
     const lens = page.locator('.monaco-editor .codelens-decoration a', { hasText: '24 bytes, align 8, 9 bytes padding' }).first();
-    if (!(await lens.waitFor({ timeout: 15_000 }).then(() => true, () => false))) {
+    if (!(await shows(lens, 15_000))) {
       console.log('e2e: no code lens 15 s after focusing the editor; typing and undoing a character');
       await page.locator('.monaco-editor .view-lines').first().click();
       await page.keyboard.type(' ');

@@ -3,7 +3,12 @@ import type { Locator, Page } from 'playwright-core';
 export const statusItem = (id: string) => `.statusbar-item[id="${id}"]`;
 
 /** A modal dialog (VS Code's own, e.g. a launch's error): while it is up, the workbench takes no keyboard shortcut. */
-const DIALOG = '.monaco-dialog-box';
+export const DIALOG = '.monaco-dialog-box';
+
+/** Whether `locator` reaches `state` within `timeout` ms (a step that has a fallback, not one that must succeed). */
+export function shows(locator: Locator, timeout: number, state: 'visible' | 'hidden' = 'visible'): Promise<boolean> {
+  return locator.waitFor({ state, timeout }).then(() => true, () => false);
+}
 
 /**
  * Press `keys` (Ctrl+P, Ctrl+Shift+P) and return the quick input once it is visible. If it does not show, say why
@@ -14,7 +19,7 @@ export async function openQuickInput(page: Page, keys: string): Promise<Locator>
   const input = page.locator('.quick-input-widget input.input');
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press(keys);
-    if (await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) return input;
+    if (await shows(input, 10_000)) return input;
     const dialog = page.locator(DIALOG);
     if (await dialog.isVisible()) throw new Error(`${keys} opened no quick input: a modal dialog is up: ${JSON.stringify(await dialog.innerText())}`);
     if (attempt === 2) throw new Error(`${keys} opened no quick input in 2 attempts (focus: ${await focusedElement(page)})`);
@@ -48,7 +53,7 @@ export async function settleWorkbench(page: Page): Promise<string[]> {
   }
   const quick = page.locator('.quick-input-widget');
   // a palette whose command ran fades out for a moment: only one still up after that was left open
-  if (!(await quick.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false))) {
+  if (!(await shows(quick, 2_000, 'hidden'))) {
     found.push('an open quick input');
     await page.keyboard.press('Escape');
     await quick.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
@@ -58,20 +63,6 @@ export async function settleWorkbench(page: Page): Promise<string[]> {
     await stopDebugging(page, 15_000).catch(() => found.push('a debug session that did not end'));
   }
   return found;
-}
-
-/** What the page shows that a failed flow's message should carry: dialogs, notifications, the active tab, focus. */
-export async function describeWorkbench(page: Page): Promise<string> {
-  const texts = async (selector: string) => (await page.locator(selector).allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
-  const lines = [
-    `dialogs: ${JSON.stringify(await texts(DIALOG))}`,
-    `notifications: ${JSON.stringify(await texts('.notifications-toasts .notification-list-item-message'))}`,
-    `active tab: ${JSON.stringify(await texts('.tabs-container .tab.active .label-name'))}`,
-    `debug toolbar: ${await page.locator('.debug-toolbar').isVisible() ? 'shown' : 'hidden'}`,
-    `quick input: ${await page.locator('.quick-input-widget').isVisible() ? 'open' : 'closed'}`,
-    `focus: ${await focusedElement(page)}`,
-  ];
-  return lines.join('\n');
 }
 
 /** Run a command from the palette, clicking the row whose label is exactly `label` (fuzzy ranking makes Enter unsafe). */
@@ -108,7 +99,7 @@ export async function goTo(page: Page, line: number, column = 1): Promise<void> 
     await (await openQuickInput(page, 'Control+P')).fill(`:${line}:${column}`);
     await page.locator('.quick-input-widget', { hasText: new RegExp(`line ${line}\\b`, 'i') }).waitFor({ timeout: 10_000 }).catch(() => undefined);
     await page.keyboard.press('Enter');
-    if (await widget.waitFor({ state: 'hidden', timeout: 10_000 }).then(() => true, () => false)) break;
+    if (await shows(widget, 10_000, 'hidden')) break;
     if (attempt === 3) throw new Error(`Go to Line ${line}:${column} did not close the quick pick in 3 attempts`);
     console.log(`e2e: Go to Line ${line}:${column} left the quick pick open; asking again`);
     await page.keyboard.press('Escape');
@@ -126,7 +117,7 @@ export async function applyCodeAction(page: Page, title: string, timeout = 60_00
   const deadline = Date.now() + timeout;
   for (;;) {
     await page.keyboard.press('Control+.');
-    if (await row.waitFor({ timeout: 5_000 }).then(() => true, () => false)) break;
+    if (await shows(row, 5_000)) break;
     if (Date.now() > deadline) throw new Error(`no code action titled '${title}' within ${timeout} ms`);
     await page.keyboard.press('Escape');
     await page.locator('.action-widget .monaco-list-row').first().waitFor({ state: 'hidden' }).catch(() => undefined);
@@ -152,7 +143,7 @@ export async function hoverAtCursor(page: Page, expected: RegExp): Promise<strin
 export async function expandUntilShown(row: Locator, child: Locator, timeout = 60_000): Promise<void> {
   await row.waitFor();
   const deadline = Date.now() + timeout;
-  while (!(await child.waitFor({ timeout: 3_000 }).then(() => true, () => false))) {
+  while (!(await shows(child, 3_000))) {
     if (Date.now() > deadline) throw new Error(`the row ${JSON.stringify(await row.innerText())} did not show its child within ${timeout} ms`);
     if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
   }
@@ -174,7 +165,7 @@ export async function ctrlClickLink(page: Page, link: Locator, opened: Locator):
       await page.keyboard.down('Control');
       await page.mouse.click(x, y);
       await page.keyboard.up('Control');
-      if (await opened.waitFor({ timeout: 10_000 }).then(() => true, () => false)) return;
+      if (await shows(opened, 10_000)) return;
     }
     if (attempt === 3) throw new Error(`Ctrl+click on the link ${JSON.stringify(await link.innerText())} opened nothing in 3 attempts`);
     console.log('e2e: a Ctrl+click on a link opened nothing within 10 s; clicking again');
@@ -189,7 +180,7 @@ export async function ctrlClickLink(page: Page, link: Locator, opened: Locator):
  */
 export async function exceptionWidget(page: Page): Promise<Locator> {
   const widget = page.locator('.monaco-editor .exception-widget');
-  if (!(await widget.waitFor({ timeout: 15_000 }).then(() => true, () => false))) {
+  if (!(await shows(widget, 15_000))) {
     console.log('e2e: no exception widget 15 s after the stop; focusing the top frame in Call Stack again');
     await runCommand(page, 'View: Show Run and Debug');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
