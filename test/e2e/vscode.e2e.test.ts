@@ -339,8 +339,18 @@ describe('eBPF Debugger in a real VS Code (code-server)', { timeout: 600_000 }, 
     const config = JSON.parse(readFileSync(launch, 'utf8')) as { configurations: object[] };
     config.configurations.push({ type: 'ebpf', request: 'launch', name: 'Verify threads_order', program: '${workspaceFolder}/threads_order.bpf.c' });
     writeFileSync(launch, JSON.stringify(config, null, 2));
-    await runCommand(page, 'Debug: Select and Start Debugging');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Verify threads_order' }).first().click();
+    // VS Code reads the saved launch.json through its file watcher: a picker opened before that lists the old
+    // configurations only, so close it and ask again until the new one is there
+    const configRow = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Verify threads_order' }).first();
+    for (let attempt = 1; ; attempt++) {
+      await runCommand(page, 'Debug: Select and Start Debugging');
+      if (await shows(configRow, 10_000)) break;
+      if (attempt === 3) throw new Error('"Verify threads_order" was not in the launch picker in 3 attempts: launch.json was not read again');
+      console.log('e2e: the launch picker does not list the new configuration yet; asking again');
+      await page.keyboard.press('Escape');
+      await shows(page.locator('.quick-input-widget'), 5_000, 'hidden');
+    }
+    await configRow.click();
     await exceptionWidget(page);
     await runCommand(page, 'View: Show Run and Debug');
     const thread = page.locator('.debug-call-stack .monaco-list-row', { hasText: 'first_reject' }).first();
